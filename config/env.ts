@@ -1,0 +1,106 @@
+// Configuration, read and validated once at start-up. Every bad variable is
+// listed at once, so a misconfigured deployment fails with one clear message.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** Project data folder: embedded Postgres data, the Temporal dev server's SQLite file, logs. */
+  DATA_DIR: z.string().default('.data'),
+
+  /** A real PostgreSQL. When unset, `npm start` serves an embedded PGlite on EMBEDDED_PG_PORT. */
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(55432),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('city-governance'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('cases'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.default(false),
+  /** How long Temporal keeps closed cases' histories (auditors replay them). */
+  TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /** Upsert custom search attributes (turn off for servers that lack them). */
+  TEMPORAL_SEARCH_ATTRIBUTES: bool.default(true),
+  /** Path to the `temporal` CLI; otherwise PATH, then the project venv, then the SDK download. */
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
+  TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_BODY_LIMIT: z.string().default('256kb'),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** HMAC secret for bearer tokens. Required in production; a dev default otherwise. */
+  JWT_SECRET: z.string().min(32).optional(),
+  JWT_ISSUER: z.string().default('city-escalation-orchestrator'),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
+
+  /** Case codes: district prefix, e.g. GL-20261122-000123. */
+  CASE_CODE_PREFIX: z.string().regex(/^[A-Z]{2,6}$/).default('GL'),
+  DISTRICT_ID: z.string().default('GL'),
+
+  /** Comma-separated webhook URLs that receive notifications from the outbox. */
+  NOTIFY_WEBHOOKS: csv.default([]),
+  NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+
+  // Domain defaults (the catalog may override the windows per category).
+  ACCEPT_MINUTES: z.coerce.number().positive().default(10),
+  RESPONSE_WORKING_HOURS: z.coerce.number().positive().default(1),
+  ON_SITE_HOURS: z.coerce.number().positive().default(2),
+  REVIEW_WORKING_DAYS: z.coerce.number().positive().default(1),
+  REPORT_WORKING_HOURS: z.coerce.number().positive().default(2),
+  EXTENSION_DECISION_WORKING_HOURS: z.coerce.number().positive().default(4),
+  SURVEY_WORKING_DAYS: z.coerce.number().positive().default(3),
+  PLAN_REVIEW_DAYS: z.coerce.number().positive().default(30),
+  REMIND_AT_FRACTION: z.coerce.number().min(0).max(0.99).default(0.8),
+  /** Escalation ladder, lowest first. */
+  LADDER: csv.default(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']),
+  /** "3:COMMAND_CENTER,10:DEPUTY_LEADER,*:PRINCIPAL_LEADER" */
+  EXTENSION_THRESHOLDS: z.string().default('3:COMMAND_CENTER,10:DEPUTY_LEADER,*:PRINCIPAL_LEADER'),
+  MAX_EXTENSIONS: z.coerce.number().int().min(0).default(2),
+  MAX_REOPENS: z.coerce.number().int().min(0).default(2),
+  SURVEY_UNREACHABLE_POLICY: z.enum(['SATISFIED', 'NEUTRAL', 'EXCLUDED']).default('NEUTRAL'),
+  HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).default(5000),
+  CALENDAR_TIME_ZONE: z.string().default('Asia/Shanghai'),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+/** Thrown with every invalid variable listed. */
+export class ConfigError extends Error {}
+
+/** Parse an environment (process.env by default). Throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.NODE_ENV === 'production' && !cfg.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)');
+  }
+  return cfg;
+}
+
+/** The JWT secret in force: the configured one, or a fixed development secret outside production. */
+export function jwtSecret(cfg: AppConfig): string {
+  return cfg.JWT_SECRET ?? 'dev-only-secret-change-me-0123456789abcdef';
+}
+
+/** The database URL in force: DATABASE_URL, or the embedded PGlite server. */
+export function databaseUrl(cfg: AppConfig): string {
+  return cfg.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${cfg.EMBEDDED_PG_PORT}/postgres`;
+}

@@ -1,0 +1,268 @@
+// Shared vocabulary of the domain. Plain types only: this module is imported by
+// the workflow sandbox, the activities and the API alike.
+
+/** Ladder levels plus the side level COMMUNITY (small matters, 三事分流). */
+export type Level = 'GRID' | 'COMMUNITY' | 'STREET' | 'COMMAND_CENTER' | 'DEPUTY_LEADER' | 'PRINCIPAL_LEADER';
+export const LEVELS: readonly Level[] = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
+
+export type Role =
+  | 'REPORTER'
+  | 'GRID_WORKER'
+  | 'COMMUNITY_WORKER'
+  | 'STREET_DISPATCHER'
+  | 'DEPARTMENT_OFFICER'
+  | 'COMMAND_CENTER'
+  | 'DEPUTY_LEADER'
+  | 'PRINCIPAL_LEADER'
+  | 'AUDITOR'
+  | 'ADMIN';
+
+export const ROLES: readonly Role[] = [
+  'REPORTER', 'GRID_WORKER', 'COMMUNITY_WORKER', 'STREET_DISPATCHER', 'DEPARTMENT_OFFICER',
+  'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'AUDITOR', 'ADMIN',
+];
+
+export type Channel = 'HOTLINE' | 'GRID_PATROL' | 'RESIDENT_APP' | 'BUILDING_REP' | 'COMMUNITY' | 'OPEN311';
+export const CHANNELS: readonly Channel[] = ['HOTLINE', 'GRID_PATROL', 'RESIDENT_APP', 'BUILDING_REP', 'COMMUNITY', 'OPEN311'];
+
+export type TriageKind = 'BIG' | 'SMALL' | 'PRIVATE';
+
+/** Wall clock counts every minute; working time counts only office hours on working days. */
+export type Clock = 'WALL' | 'WORKING';
+
+export type WindowKind =
+  | 'ACCEPT'
+  | 'RESPONSE'
+  | 'ON_SITE'
+  | 'COMPLETION'
+  | 'REPORT'
+  | 'REVIEW'
+  | 'EXTENSION_DECISION'
+  | 'SURVEY'
+  | 'PLAN_REVIEW';
+
+/** A length of time on a clock. Working lengths are in working hours or working days. */
+export interface Span {
+  clock: Clock;
+  minutes?: number;
+  hours?: number;
+  days?: number;
+}
+
+/** Working calendar, as data. Kept in workflow state so replays never read today's database. */
+export interface CalendarSnapshot {
+  timeZone: string;
+  /** UTC offset in minutes for the time zone (Asia/Shanghai = 480). No DST zones are supported. */
+  utcOffsetMinutes: number;
+  /** Office hours as [start, end] "HH:MM" pairs, sorted, not overlapping. */
+  officeHours: Array<[string, string]>;
+  /** ISO weekdays (1 = Monday … 7 = Sunday) that are working days unless listed as holidays. */
+  workWeek: number[];
+  /** YYYY-MM-DD dates that are not working days (public holidays). */
+  holidays: string[];
+  /** YYYY-MM-DD dates that are working days although the week pattern says otherwise (调休). */
+  workdays: string[];
+}
+
+/** Window lengths a case runs under, resolved from the catalog at intake and frozen in the case. */
+export interface WindowPolicy {
+  accept: Span;
+  response: Span;
+  completion: Span;
+  /** Urgent safety hazards only: on site within this span. */
+  onSite?: Span;
+  review: Span;
+  /** Default span a called department gets to report when the caller names no time. */
+  report: Span;
+  extensionDecision: Span;
+  survey: Span;
+  planReview: Span;
+  /** Fraction of a window after which the assignee is reminded (0 disables). */
+  remindAt: number;
+}
+
+/** Extension approval thresholds: up to maxDays → approver level; the last entry has no max. */
+export interface ExtensionRule {
+  maxDays: number | null;
+  approver: Level;
+}
+
+/** What happens when nobody answers the revisit survey. */
+export type UnreachablePolicy = 'SATISFIED' | 'NEUTRAL' | 'EXCLUDED';
+
+/** Everything about rules a case needs, frozen at intake. */
+export interface CasePolicy {
+  windows: WindowPolicy;
+  /** Escalation ladder, lowest first. COMMUNITY escalates to its street (see domain/ladder). */
+  ladder: Level[];
+  extensionRules: ExtensionRule[];
+  maxExtensions: number;
+  maxReopens: number;
+  unreachablePolicy: UnreachablePolicy;
+  /** Continue-as-new once history grows past this many events. */
+  historyEventLimit: number;
+}
+
+/** Who holds the case at a level. */
+export interface Assignment {
+  level: Level;
+  unitId: string;
+  personId: string | null;
+  personName?: string | null;
+}
+
+/** The organisation units a case touches, resolved at intake. */
+export interface CaseUnits {
+  districtId: string;
+  streetId: string;
+  communityId: string;
+  gridId: string;
+}
+
+/** Responsible person per level for this case's place, resolved at intake (the directory snapshot). */
+export type LevelDirectory = Partial<Record<Level, Assignment>>;
+
+export interface Actor {
+  personId: string;
+  role: Role;
+  unitId: string;
+  name?: string;
+}
+
+/** Everything the API knows about a new case. */
+export interface CaseIntake {
+  code: string;
+  channel: Channel;
+  categoryCode: string;
+  categoryName: string;
+  triage: TriageKind;
+  urgent: boolean;
+  startLevel: Level;
+  units: CaseUnits;
+  address?: string;
+  lat?: number;
+  lng?: number;
+  description: string;
+  reporter: { name?: string; phone?: string; email?: string };
+  photoUrls: string[];
+  /** epoch ms: when the report arrived; windows start here. */
+  reportedAt: number;
+  reportedBy?: Actor;
+  clientAppId?: string;
+  /** Departments this category usually calls. */
+  suggestedDepartmentIds: string[];
+}
+
+export type CaseStatus =
+  | 'REPORTED'
+  | 'ACCEPTED'
+  | 'IN_PROGRESS'
+  | 'PENDING_REVIEW'
+  | 'LONG_TERM_PLAN'
+  | 'CLOSED'
+  | 'SURVEYED';
+
+export interface OpenWindow {
+  id: string;
+  kind: WindowKind;
+  clock: Clock;
+  level: Level;
+  /** Unit that must act before dueAt; it is blamed if the window lapses. */
+  unitId: string;
+  startedAt: number;
+  dueAt: number;
+  remindAt: number | null;
+  reminded: boolean;
+  /** REPORT windows: the department call; EXTENSION_DECISION: the request id. */
+  refId?: string;
+}
+
+export interface Breach {
+  windowId: string;
+  kind: WindowKind;
+  level: Level;
+  unitId: string;
+  dueAt: number;
+  at: number;
+  /** Level the case moved to because of this breach (null for breaches that do not move the case). */
+  escalatedTo: Level | null;
+}
+
+export interface DepartmentCall {
+  id: string;
+  departmentId: string;
+  calledBy: string;
+  calledAt: number;
+  reportBy: number;
+  place: string;
+  instructions?: string;
+  reportedAt: number | null;
+  reportedBy: string | null;
+  late: boolean;
+  evidence: Evidence[];
+  result: string | null;
+  resultAt: number | null;
+}
+
+export type EvidenceKind = 'RECORDING' | 'VIDEO' | 'DOCUMENT' | 'PHOTO';
+
+export interface Evidence {
+  kind: EvidenceKind;
+  url: string;
+  sha256: string;
+  uploadedBy: string;
+  at: number;
+}
+
+export type ExtensionStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+export interface ExtensionRequest {
+  id: string;
+  days: number;
+  reason: string;
+  requestedBy: string;
+  requestedAt: number;
+  requiredLevel: Level;
+  /** Current approver level (climbs when the decision window lapses). */
+  approverLevel: Level;
+  status: ExtensionStatus;
+  decidedBy: string | null;
+  decidedRole: Role | null;
+  decidedUnitId: string | null;
+  decidedAt: number | null;
+  decisionReason: string | null;
+  previousDueAt: number | null;
+  newDueAt: number | null;
+}
+
+export type Satisfaction = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'UNSATISFIED';
+
+export interface SurveyAnswer {
+  satisfaction: Satisfaction | null;
+  solved: boolean | null;
+  comment?: string;
+  channel: 'PHONE' | 'SMS' | 'APP' | 'LINK' | 'NONE';
+  at: number;
+  recordedBy: string | null;
+  unreachable: boolean;
+}
+
+/** A case's event as recorded in the append-only log (and derived into timelines). */
+export interface CaseEventRecord {
+  seq: number;
+  type: string;
+  at: number;
+  actorId?: string | null;
+  actorRole?: string | null;
+  unitId?: string | null;
+  level?: Level | null;
+  data?: Record<string, unknown>;
+}
+
+/** A notification for the outbox. */
+export interface NotificationRecord {
+  recipientId: string | null;
+  recipientUnitId: string | null;
+  kind: string;
+  message: string;
+}

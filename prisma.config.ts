@@ -1,0 +1,13 @@
+// Prisma runs its schema engine on WebAssembly through the pg driver adapter,
+// so generate/migrate never download a native engine (see docs/ARCHITECTURE.md).
+import { defineConfig } from 'prisma/config';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { poolConfigFromUrl } from './lib/dbUrl';
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations', seed: 'tsx prisma/seed.ts' },
+  experimental: { adapter: true },
+  engine: 'js',
+  adapter: async () => new PrismaPg(poolConfigFromUrl(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres')),
+});

@@ -1,0 +1,167 @@
+// Every message the case workflow understands, defined once and imported by
+// both the workflow and the API. Wire names are stable strings: renaming one
+// breaks running cases, so never change a name, only add new ones.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  Actor,
+  Breach,
+  CaseIntake,
+  CasePolicy,
+  CaseStatus,
+  CalendarSnapshot,
+  DepartmentCall,
+  EvidenceKind,
+  ExtensionRequest,
+  LevelDirectory,
+  Assignment,
+  OpenWindow,
+  Satisfaction,
+  SurveyAnswer,
+  TriageKind,
+  Level,
+} from '../domain/types';
+
+/** Workflow type name; also the prefix-free id helpers live in domain/caseCode. */
+export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+/** Input of a case workflow. `carried` is set only by continue-as-new. */
+export interface CaseWorkflowInput {
+  intake: CaseIntake;
+  policy: CasePolicy;
+  calendar: CalendarSnapshot;
+  directory: LevelDirectory;
+  /** Department id → the officer who receives its calls (resolved at intake). */
+  departmentOfficers: Record<string, Assignment>;
+  carried?: CarriedState;
+}
+
+/** The state that survives continue-as-new. */
+export interface CarriedState {
+  state: CaseState;
+  seq: number;
+  runs: number;
+}
+
+/** The live state of a case, as the getCaseState query returns it. */
+export interface CaseState {
+  code: string;
+  status: CaseStatus;
+  level: Level;
+  assignee: Assignment;
+  triage: TriageKind;
+  /** How the case ended, once closed: RESOLVED, GUIDANCE, or null while open. */
+  resolution: string | null;
+  windows: OpenWindow[];
+  breaches: Breach[];
+  calls: DepartmentCall[];
+  extensions: ExtensionRequest[];
+  /** The completion deadline in force (moves with approved extensions). */
+  completionDueAt: number | null;
+  result: { summary: string; by: string; at: number } | null;
+  survey: SurveyAnswer | null;
+  reopenCount: number;
+  onLeaderList: boolean;
+  longTermPlan: { explanation: string; since: number; nextReviewAt: number } | null;
+  lastEventSeq: number;
+  updatedAt: number;
+}
+
+// ---- queries -------------------------------------------------------------
+export const getCaseStateQuery = defineQuery<CaseState>('getCaseState');
+
+// ---- updates (a human acts; the validator rejects what is not allowed now) ---
+export interface ActionBase {
+  actor: Actor;
+}
+
+export interface AcceptCaseInput extends ActionBase {
+  note?: string;
+}
+
+/** First response: how the holder will handle the case (三事分流 decided here). */
+export type ResponseDecision = 'SELF' | 'COMMUNITY' | 'GUIDANCE';
+export interface RespondCaseInput extends ActionBase {
+  decision: ResponseDecision;
+  note?: string;
+  /** GUIDANCE (private matter): the explanation sent to the reporter. */
+  guidance?: string;
+}
+
+export interface WhistleInput extends ActionBase {
+  reason: string;
+}
+
+export interface CallDepartmentsInput extends ActionBase {
+  calls: Array<{ departmentId: string; reportBy: number; place: string; instructions?: string }>;
+}
+
+export interface ReportArrivalInput extends ActionBase {
+  callId: string;
+}
+
+export interface UploadEvidenceInput extends ActionBase {
+  callId?: string;
+  kind: EvidenceKind;
+  url: string;
+  sha256: string;
+}
+
+export interface SubmitResultInput extends ActionBase {
+  callId?: string;
+  summary: string;
+}
+
+export interface ReviewCaseInput extends ActionBase {
+  decision: 'CLOSE' | 'RETURN';
+  reason: string;
+}
+
+export interface PlanLongTermInput extends ActionBase {
+  explanation: string;
+  reviewEveryDays?: number;
+}
+
+export interface RequestExtensionInput extends ActionBase {
+  days: number;
+  reason: string;
+}
+
+export interface DecideExtensionInput extends ActionBase {
+  requestId: string;
+  approve: boolean;
+  reason: string;
+}
+
+export interface RecordSurveyInput extends ActionBase {
+  satisfaction: Satisfaction;
+  solved: boolean;
+  comment?: string;
+  channel: 'PHONE' | 'SMS' | 'APP' | 'LINK';
+}
+
+export interface ResumePlanInput extends ActionBase {
+  note: string;
+}
+
+export const acceptCaseUpdate = defineUpdate<CaseState, [AcceptCaseInput]>('acceptCase');
+export const respondCaseUpdate = defineUpdate<CaseState, [RespondCaseInput]>('respondCase');
+export const whistleUpdate = defineUpdate<CaseState, [WhistleInput]>('whistle');
+export const callDepartmentsUpdate = defineUpdate<CaseState, [CallDepartmentsInput]>('callDepartments');
+export const reportArrivalUpdate = defineUpdate<CaseState, [ReportArrivalInput]>('reportArrival');
+export const uploadEvidenceUpdate = defineUpdate<CaseState, [UploadEvidenceInput]>('uploadEvidence');
+export const submitResultUpdate = defineUpdate<CaseState, [SubmitResultInput]>('submitResult');
+export const reviewCaseUpdate = defineUpdate<CaseState, [ReviewCaseInput]>('reviewCase');
+export const planLongTermUpdate = defineUpdate<CaseState, [PlanLongTermInput]>('planLongTerm');
+export const resumePlanUpdate = defineUpdate<CaseState, [ResumePlanInput]>('resumePlan');
+export const requestExtensionUpdate = defineUpdate<CaseState, [RequestExtensionInput]>('requestExtension');
+export const decideExtensionUpdate = defineUpdate<CaseState, [DecideExtensionInput]>('decideExtension');
+export const recordSurveyUpdate = defineUpdate<CaseState, [RecordSurveyInput]>('recordSurvey');
+
+// ---- signals ---------------------------------------------------------------
+/** The organisation directory changed (e.g. a grid worker left): new holders per level. */
+export const directoryChangedSignal = defineSignal<[{ directory: LevelDirectory }]>('directoryChanged');
+
+/** Error type names thrown by validators; the API maps them to HTTP statuses. */
+export const FORBIDDEN_ERROR = 'Forbidden'; // 403: this actor may not do this
+export const CONFLICT_ERROR = 'InvalidTransition'; // 409: not allowed in the current state
+export const BAD_INPUT_ERROR = 'BadInput'; // 400: the payload makes no sense for this case
