@@ -32,6 +32,8 @@ export interface CaseWorkflowInput {
   directory: LevelDirectory;
   /** Department id → the officer who receives its calls (resolved at intake). */
   departmentOfficers: Record<string, Assignment>;
+  /** Frozen at intake so replays never depend on today's configuration. */
+  options: { searchAttributes: boolean };
   carried?: CarriedState;
 }
 
@@ -61,7 +63,7 @@ export interface CaseState {
   survey: SurveyAnswer | null;
   reopenCount: number;
   onLeaderList: boolean;
-  longTermPlan: { explanation: string; since: number; nextReviewAt: number } | null;
+  longTermPlan: { explanation: string; since: number; nextReviewAt: number; everyDays: number | null } | null;
   lastEventSeq: number;
   updatedAt: number;
 }

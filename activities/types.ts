@@ -1,0 +1,39 @@
+// Activity contracts, imported by the workflow as types only (the sandbox never sees Prisma).
+import type { CalendarSnapshot, CaseIntake, CaseStatus, Level, TriageKind } from '../domain/types';
+import type { PendingFact } from '../workflows/caseMachine';
+
+/** The columns of the Case row that change as the case moves. */
+export interface CaseProjection {
+  status: CaseStatus;
+  level: Level;
+  triage: TriageKind;
+  assigneeId: string | null;
+  assigneeUnitId: string | null;
+  dueAt: number | null;
+  overdue: boolean;
+  breachCount: number;
+  reopenCount: number;
+  resolution: string | null;
+  closedAt: number | null;
+  /** Sequence of the last fact included; older projections never overwrite newer ones. */
+  version: number;
+}
+
+export interface RecordCaseInput {
+  code: string;
+  /** Present on the very first record of a case: creates the row. */
+  create?: CaseIntake;
+  facts: PendingFact[];
+  projection: CaseProjection;
+}
+
+export interface RecordCaseResult {
+  /** Outbox ids to deliver now (empty when no webhook is configured). */
+  deliver: string[];
+}
+
+export interface CaseActivities {
+  recordCase(input: RecordCaseInput): Promise<RecordCaseResult>;
+  deliverNotifications(input: { ids: string[] }): Promise<{ delivered: number }>;
+  loadCalendar(): Promise<CalendarSnapshot>;
+}

@@ -1,0 +1,63 @@
+// Opening windows: pure functions shared by the workflow (timers) and the API (deadlines in answers).
+import { addSpan, spanFraction } from './calendar';
+import type { CalendarSnapshot, CaseIntake, CasePolicy, Level, LevelDirectory, OpenWindow, Span, WindowKind } from './types';
+
+export interface OpenWindowArgs {
+  id: string;
+  kind: WindowKind;
+  span: Span;
+  level: Level;
+  unitId: string;
+  startedAt: number;
+  remindFraction: number;
+  calendar: CalendarSnapshot;
+  refId?: string;
+  /** A deadline fixed by someone (a caller naming the report time) instead of the span. */
+  dueAt?: number;
+}
+
+/** A window starting now on the span's clock, with its reminder instant. */
+export function openWindow(a: OpenWindowArgs): OpenWindow {
+  const dueAt = a.dueAt ?? addSpan(a.startedAt, a.span, a.calendar);
+  let remindAt: number | null = null;
+  if (a.remindFraction > 0 && dueAt > a.startedAt) {
+    remindAt = a.dueAt !== undefined
+      ? a.startedAt + Math.round((dueAt - a.startedAt) * a.remindFraction)
+      : spanFraction(a.startedAt, a.span, a.remindFraction, a.calendar);
+    if (remindAt >= dueAt) remindAt = null;
+  }
+  return {
+    id: a.id,
+    kind: a.kind,
+    clock: a.span.clock,
+    level: a.level,
+    unitId: a.unitId,
+    startedAt: a.startedAt,
+    dueAt,
+    remindAt,
+    reminded: false,
+    ...(a.refId !== undefined ? { refId: a.refId } : {}),
+  };
+}
+
+/** The windows a new case opens at intake: accept, and on-site for urgent hazards. */
+export function initialWindows(intake: CaseIntake, policy: CasePolicy, calendar: CalendarSnapshot, directory: LevelDirectory): OpenWindow[] {
+  const holder = directory[intake.startLevel];
+  const unitId = holder?.unitId ?? intake.units.gridId;
+  const common = { level: intake.startLevel, unitId, startedAt: intake.reportedAt, remindFraction: policy.windows.remindAt, calendar };
+  const windows = [openWindow({ ...common, id: 'ACCEPT-1', kind: 'ACCEPT', span: policy.windows.accept })];
+  if (intake.urgent && policy.windows.onSite) {
+    windows.push(openWindow({ ...common, id: 'ON_SITE-1', kind: 'ON_SITE', span: policy.windows.onSite }));
+  }
+  return windows;
+}
+
+/** The instant the workflow must next wake for: the earliest reminder or due time. */
+export function nextWakeAt(windows: readonly OpenWindow[]): number | null {
+  let next: number | null = null;
+  for (const w of windows) {
+    const t = !w.reminded && w.remindAt !== null ? w.remindAt : w.dueAt;
+    if (next === null || t < next) next = t;
+  }
+  return next;
+}

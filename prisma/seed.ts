@@ -1,0 +1,146 @@
+// Idempotent seed of the demo district: every row is upserted by its business key, so
+// running it again rewrites the same values and never fails. Rows the seed does not
+// define (cases, people added later, API key hashes) are never touched or deleted.
+// Run: `npx prisma db seed`, or `npx tsx prisma/seed.ts`.
+import { databaseUrl, loadConfig } from '../config/env';
+import { createDb, type Db } from '../lib/db';
+import { buildCasePolicy } from '../lib/policy';
+import {
+  SEED_CALENDAR_DAYS,
+  SEED_CALENDAR_SETTING,
+  SEED_CATEGORIES,
+  SEED_PEOPLE,
+  SEED_UNITS,
+} from './seedData';
+
+/** Row counts the seed wrote, by table. */
+export interface SeedSummary {
+  units: number;
+  grids: number;
+  departments: number;
+  people: number;
+  categories: number;
+  calendarDays: number;
+}
+
+/** Any key: serialises concurrent seeds (parallel test workers) on one database. */
+const SEED_LOCK_KEY = 7_301_150;
+
+/** Check the seed data's own consistency before writing anything. Throws on the first problem. */
+export function validateSeedData(): void {
+  const unitIds = new Set<string>();
+  for (const u of SEED_UNITS) {
+    if (unitIds.has(u.id)) throw new Error(`seed: duplicate unit id ${u.id}`);
+    if (u.parentId !== null && !unitIds.has(u.parentId)) throw new Error(`seed: unit ${u.id} listed before its parent ${u.parentId}`);
+    unitIds.add(u.id);
+  }
+  const keywordOwner = new Map<string, string>();
+  for (const g of SEED_UNITS.filter((u) => u.kind === 'GRID')) {
+    for (const k of g.addressKeywords) {
+      const owner = keywordOwner.get(k);
+      if (owner) throw new Error(`seed: address keyword "${k}" belongs to both ${owner} and ${g.id}`);
+      keywordOwner.set(k, g.id);
+    }
+  }
+  const personIds = new Set<string>();
+  for (const p of SEED_PEOPLE) {
+    if (personIds.has(p.id)) throw new Error(`seed: duplicate person id ${p.id}`);
+    if (!unitIds.has(p.unitId)) throw new Error(`seed: person ${p.id} in unknown unit ${p.unitId}`);
+    personIds.add(p.id);
+  }
+  const departments = new Set(SEED_UNITS.filter((u) => u.kind === 'DEPARTMENT').map((u) => u.id));
+  const defaults = loadConfig({});
+  for (const c of SEED_CATEGORIES) {
+    for (const d of c.departmentIds) {
+      if (!departments.has(d)) throw new Error(`seed: category ${c.code} names unknown department ${d}`);
+    }
+    try {
+      buildCasePolicy(c, defaults);
+    } catch (err) {
+      throw new Error(`seed: category ${c.code}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Write the demo district, catalog and calendar. Safe to run any number of times, also concurrently. */
+export async function seed(db: Db): Promise<SeedSummary> {
+  validateSeedData();
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
+
+      for (const u of SEED_UNITS) {
+        const data = {
+          kind: u.kind,
+          name: u.name,
+          parentId: u.parentId,
+          addressKeywords: u.addressKeywords,
+          lat: u.lat,
+          lng: u.lng,
+          households: u.households,
+        };
+        await tx.orgUnit.upsert({ where: { id: u.id }, create: { id: u.id, ...data }, update: data });
+      }
+
+      for (const p of SEED_PEOPLE) {
+        const data = { name: p.name, phone: p.phone, role: p.role, unitId: p.unitId, active: true };
+        await tx.person.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
+      }
+
+      for (const c of SEED_CATEGORIES) {
+        const data = {
+          name: c.name,
+          description: c.description,
+          group: c.group,
+          keywords: c.keywords,
+          triage: c.triage,
+          defaultLevel: c.defaultLevel,
+          completionDays: c.completionDays,
+          urgent: c.urgent,
+          windowOverrides: c.windowOverrides,
+          departmentIds: c.departmentIds,
+          active: true,
+        };
+        await tx.matterCategory.upsert({ where: { code: c.code }, create: { code: c.code, ...data }, update: data });
+      }
+
+      const s = SEED_CALENDAR_SETTING;
+      const setting = { timeZone: s.timeZone, officeHours: s.officeHours, workWeek: s.workWeek };
+      await tx.calendarSetting.upsert({ where: { id: s.id }, create: { id: s.id, ...setting }, update: setting });
+
+      for (const d of SEED_CALENDAR_DAYS) {
+        await tx.calendarDay.upsert({ where: { date: d.date }, create: d, update: { kind: d.kind, name: d.name } });
+      }
+    },
+    { maxWait: 30_000, timeout: 120_000 },
+  );
+  return {
+    units: SEED_UNITS.length,
+    grids: SEED_UNITS.filter((u) => u.kind === 'GRID').length,
+    departments: SEED_UNITS.filter((u) => u.kind === 'DEPARTMENT').length,
+    people: SEED_PEOPLE.length,
+    categories: SEED_CATEGORIES.length,
+    calendarDays: SEED_CALENDAR_DAYS.length,
+  };
+}
+
+/** One line for logs. */
+export function formatSeedSummary(s: SeedSummary): string {
+  return `seed: ${s.units} units (${s.grids} grids, ${s.departments} departments), ${s.people} people, ${s.categories} categories, ${s.calendarDays} calendar days`;
+}
+
+async function main(): Promise<void> {
+  const db = createDb(databaseUrl(loadConfig()), 2);
+  try {
+    console.log(formatSeedSummary(await seed(db)));
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,297 @@
+// Windows, escalation, calls, review, triage and long-term plans on the
+// time-skipping test server (the real binary): timers fire in skipped time.
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { addWorkingDays } from '../../domain/calendar';
+import type { Breach } from '../../domain/types';
+import {
+  acceptCaseUpdate,
+  callDepartmentsUpdate,
+  getCaseStateQuery,
+  planLongTermUpdate,
+  reportArrivalUpdate,
+  respondCaseUpdate,
+  resumePlanUpdate,
+  reviewCaseUpdate,
+  submitResultUpdate,
+  uploadEvidenceUpdate,
+  whistleUpdate,
+  type CaseWorkflowInput,
+} from '../../workflows/messages';
+import { ACTORS, DIRECTORY, UNITS, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
+
+jest.setTimeout(120_000);
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let recorder: MemoryRecorder;
+let taskQueue: string;
+let run: Promise<void>;
+
+beforeAll(async () => {
+  ({ env, worker, recorder, taskQueue, run } = await startCaseEnv());
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await run;
+  await env?.teardown();
+});
+
+async function start(o: Parameters<typeof caseInput>[1] = {}, at?: number): Promise<{ h: WorkflowHandle; input: CaseWorkflowInput }> {
+  const now = at ?? (await env.currentTimeMs());
+  const input = caseInput(now, o);
+  const h = await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
+  return { h, input };
+}
+
+async function failureType(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string })?.type ?? 'unknown';
+    throw err;
+  }
+  return 'none';
+}
+
+/** Wait until the recorder has persisted every fact the workflow has emitted so far. */
+async function settled(h: WorkflowHandle, code: string) {
+  for (let i = 0; i < 50; i++) {
+    const s = await h.query(getCaseStateQuery);
+    const last = recorder.of(code).at(-1)?.seq ?? 0;
+    if (last === s.lastEventSeq) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('recorder did not catch up');
+}
+
+describe('accept window', () => {
+  it('a case accepted in time opens its first-response window and records no breach', async () => {
+    const { h, input } = await start();
+    const s0 = await h.query(getCaseStateQuery);
+    expect(s0.status).toBe('REPORTED');
+    expect(s0.assignee.personId).toBe('p-grid');
+    expect(s0.windows.map((w) => [w.kind, w.dueAt - input.intake.reportedAt])).toEqual([['ACCEPT', 10 * MIN]]);
+
+    await env.sleep(5 * MIN);
+    const s1 = await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    expect(s1.status).toBe('ACCEPTED');
+    expect(s1.breaches).toEqual([]);
+    expect(s1.windows.map((w) => w.kind)).toEqual(['RESPONSE']);
+    await env.sleep(20 * MIN);
+    const s2 = await settled(h, input.intake.code);
+    expect(s2.level).toBe('GRID');
+    expect(recorder.types(input.intake.code).slice(0, 2)).toEqual(['REPORTED', 'ACCEPTED']);
+    expect(recorder.types(input.intake.code)).not.toContain('BREACHED');
+  });
+
+  it('a case never touched climbs the whole ladder alone, one breach per level, each blamed on the unit that missed it', async () => {
+    const { h, input } = await start();
+    await env.sleep(60 * MIN);
+    const s = await settled(h, input.intake.code);
+    expect(s.level).toBe('PRINCIPAL_LEADER');
+    expect(s.onLeaderList).toBe(true);
+    expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.unitId, b.escalatedTo])).toEqual([
+      ['ACCEPT', 'GRID', UNITS.gridId, 'STREET'],
+      ['ACCEPT', 'STREET', UNITS.streetId, 'COMMAND_CENTER'],
+      ['ACCEPT', 'COMMAND_CENTER', 'GL', 'DEPUTY_LEADER'],
+      ['ACCEPT', 'DEPUTY_LEADER', 'GL', 'PRINCIPAL_LEADER'],
+      ['ACCEPT', 'PRINCIPAL_LEADER', 'GL', null],
+    ]);
+    // Each level's window restarted in full: breach k is due 10 minutes after breach k-1.
+    const dues = s.breaches.map((b: Breach) => b.dueAt - input.intake.reportedAt);
+    expect(dues).toEqual([10, 20, 30, 40, 50].map((m) => m * MIN));
+    expect(s.windows).toEqual([]);
+    const events = recorder.of(input.intake.code);
+    expect(events.filter((e) => e.type === 'BREACHED').map((e) => e.unitId)).toEqual([UNITS.gridId, UNITS.streetId, 'GL', 'GL', 'GL']);
+    expect(events.filter((e) => e.type === 'ESCALATED').map((e) => (e.data as { to: string }).to)).toEqual([
+      'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER',
+    ]);
+    expect(events.filter((e) => e.type === 'LEADER_LISTED')).toHaveLength(1);
+    // The new holder is notified at each level.
+    const notified = (recorder.notifications.get(input.intake.code) ?? []).filter((n) => n.kind === 'CASE_ESCALATED').map((n) => n.recipientId);
+    expect(notified).toEqual(['p-street', 'p-cc', 'p-deputy', 'p-principal']);
+    expect(s.assignee).toEqual(DIRECTORY.PRINCIPAL_LEADER);
+  });
+
+  it('reminds the assignee at 80% of the window', async () => {
+    const { h, input } = await start();
+    await env.sleep(8 * MIN + 30_000);
+    await settled(h, input.intake.code);
+    const reminder = recorder.of(input.intake.code).find((e) => e.type === 'REMINDED');
+    expect(reminder?.data).toMatchObject({ kind: 'ACCEPT', remindAt: input.intake.reportedAt + 8 * MIN, dueAt: input.intake.reportedAt + 10 * MIN });
+    expect(reminder!.at).toBeGreaterThanOrEqual(input.intake.reportedAt + 8 * MIN);
+    expect(recorder.types(input.intake.code)).not.toContain('BREACHED');
+    expect((recorder.notifications.get(input.intake.code) ?? []).filter((n) => n.kind === 'REMINDER').map((n) => n.recipientId)).toEqual(['p-grid']);
+  });
+});
+
+describe('invalid transitions are rejected and change nothing', () => {
+  it('rejects wrong state, wrong unit and wrong level with typed errors', async () => {
+    const { h } = await start();
+    const before = await h.query(getCaseStateQuery);
+    expect(await failureType(h.executeUpdate(reviewCaseUpdate, { args: [{ actor: ACTORS.street, decision: 'CLOSE', reason: 'x' }] }))).toBe('InvalidTransition');
+    expect(await failureType(h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.otherGrid }] }))).toBe('Forbidden');
+    expect(await failureType(h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.auditor }] }))).toBe('Forbidden');
+    expect(await failureType(h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] }))).toBe('InvalidTransition');
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const reportBy = (await env.currentTimeMs()) + HOUR;
+    expect(
+      await failureType(h.executeUpdate(callDepartmentsUpdate, { args: [{ actor: ACTORS.grid, calls: [{ departmentId: 'GL-D-CG', reportBy, place: '路口' }] }] })),
+    ).toBe('InvalidTransition');
+    expect(await failureType(h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'GUIDANCE' }] }))).toBe('BadInput');
+    const after = await h.query(getCaseStateQuery);
+    expect(after.status).toBe('ACCEPTED');
+    expect(after.lastEventSeq).toBe(before.lastEventSeq + 1);
+  });
+});
+
+describe('calling departments', () => {
+  it('a department that reports late is recorded late, blamed, and the case escalates', async () => {
+    const { h, input } = await start({ startLevel: 'STREET' });
+    const code = input.intake.code;
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.street }] });
+    const now = await env.currentTimeMs();
+    const s1 = await h.executeUpdate(callDepartmentsUpdate, {
+      args: [{ actor: ACTORS.street, calls: [
+        { departmentId: 'GL-D-CG', reportBy: now + HOUR, place: '鼓东路口' },
+        { departmentId: 'GL-D-SJ', reportBy: now + HOUR, place: '鼓东路口' },
+      ] }],
+    });
+    expect(s1.status).toBe('IN_PROGRESS');
+    expect(s1.calls).toHaveLength(2);
+    const [cg, sj] = s1.calls;
+    // 市场监管 reports on time.
+    await env.sleep(30 * MIN);
+    await h.executeUpdate(reportArrivalUpdate, { args: [{ actor: ACTORS.sj, callId: sj.id }] });
+    // 城管 does not report by the time named: its window lapses.
+    await env.sleep(45 * MIN);
+    const s2 = await settled(h, code);
+    const reportBreaches = s2.breaches.filter((b: Breach) => b.kind === 'REPORT');
+    expect(reportBreaches).toHaveLength(1);
+    expect(reportBreaches[0].unitId).toBe('GL-D-CG');
+    expect(s2.level).toBe('COMMAND_CENTER');
+    // A department may act only on its own call.
+    expect(await failureType(h.executeUpdate(reportArrivalUpdate, { args: [{ actor: ACTORS.sj, callId: cg.id }] }))).toBe('Forbidden');
+    const s3 = await h.executeUpdate(reportArrivalUpdate, { args: [{ actor: ACTORS.cg, callId: cg.id }] });
+    expect(s3.calls.map((c) => [c.departmentId, c.late])).toEqual([['GL-D-CG', true], ['GL-D-SJ', false]]);
+    const reported = recorder.of(code).filter((e) => e.type === 'DEPARTMENT_REPORTED');
+    await settled(h, code);
+    expect(recorder.of(code).filter((e) => e.type === 'DEPARTMENT_REPORTED').map((e) => [e.unitId, (e.data as { late: boolean }).late])).toEqual([
+      ['GL-D-SJ', false],
+      ['GL-D-CG', true],
+    ]);
+    expect(reported.length).toBeLessThanOrEqual(2);
+    // Evidence and results from both departments send the case to review.
+    const sha = 'a'.repeat(64);
+    await h.executeUpdate(uploadEvidenceUpdate, { args: [{ actor: ACTORS.cg, callId: cg.id, kind: 'DOCUMENT', url: 'https://files.example/cg.pdf', sha256: sha }] });
+    await h.executeUpdate(submitResultUpdate, { args: [{ actor: ACTORS.cg, callId: cg.id, summary: '已清理' }] });
+    expect((await h.query(getCaseStateQuery)).status).toBe('IN_PROGRESS');
+    const s4 = await h.executeUpdate(submitResultUpdate, { args: [{ actor: ACTORS.sj, callId: sj.id, summary: '已处罚' }] });
+    expect(s4.status).toBe('PENDING_REVIEW');
+    expect(s4.calls[0].evidence.map((e) => e.sha256)).toEqual([sha]);
+  });
+});
+
+describe('review and close', () => {
+  it('review sends it back with a reason, then closes it and opens the survey window', async () => {
+    const { h, input } = await start();
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const s1 = await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
+    expect(s1.status).toBe('IN_PROGRESS');
+    expect(s1.completionDueAt).toBe(addWorkingDays(await env.currentTimeMs(), 3, input.calendar));
+    await h.executeUpdate(submitResultUpdate, { args: [{ actor: ACTORS.grid, summary: '已劝离' }] });
+    // The street command sub-center reviews; the grid may not.
+    expect(await failureType(h.executeUpdate(reviewCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'CLOSE', reason: 'ok' }] }))).toBe('Forbidden');
+    const back = await h.executeUpdate(reviewCaseUpdate, { args: [{ actor: ACTORS.street, decision: 'RETURN', reason: '未提供照片' }] });
+    expect(back.status).toBe('IN_PROGRESS');
+    expect(back.result).toBeNull();
+    expect(back.completionDueAt).toBe(s1.completionDueAt);
+    await h.executeUpdate(submitResultUpdate, { args: [{ actor: ACTORS.grid, summary: '已劝离，附照片' }] });
+    const closed = await h.executeUpdate(reviewCaseUpdate, { args: [{ actor: ACTORS.street, decision: 'CLOSE', reason: '核实已办结' }] });
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.resolution).toBe('RESOLVED');
+    expect(closed.windows.map((w) => [w.kind, w.level, w.unitId])).toEqual([['SURVEY', 'COMMAND_CENTER', 'GL']]);
+    await settled(h, input.intake.code);
+    expect(recorder.types(input.intake.code)).toEqual([
+      'REPORTED', 'ACCEPTED', 'RESPONDED', 'RESULT_SUBMITTED', 'REVIEW_REQUESTED', 'REVIEW_RETURNED',
+      'RESULT_SUBMITTED', 'REVIEW_REQUESTED', 'REVIEWED_CLOSED', 'CLOSED',
+    ]);
+  });
+});
+
+describe('triage (三事分流)', () => {
+  it('a small matter goes to the community worker with a completion window', async () => {
+    const { h } = await start({ triage: 'SMALL' });
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const s = await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'COMMUNITY', note: '邻里纠纷' }] });
+    expect(s.level).toBe('COMMUNITY');
+    expect(s.assignee).toEqual(DIRECTORY.COMMUNITY);
+    expect(s.windows.map((w) => [w.kind, w.unitId])).toEqual([['COMPLETION', UNITS.communityId]]);
+    // The community now holds it; the grid no longer may act.
+    expect(await failureType(h.executeUpdate(submitResultUpdate, { args: [{ actor: ACTORS.grid, summary: 'x' }] }))).toBe('Forbidden');
+    const r = await h.executeUpdate(submitResultUpdate, { args: [{ actor: ACTORS.community, summary: '已调解' }] });
+    expect(r.status).toBe('PENDING_REVIEW');
+  });
+
+  it('a private matter is answered with guidance and the case ends', async () => {
+    const { h, input } = await start({ triage: 'PRIVATE' });
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const s = await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'GUIDANCE', guidance: '请携带身份证到社区服务中心办理' }] });
+    expect(s.status).toBe('CLOSED');
+    expect(s.resolution).toBe('GUIDANCE');
+    const outcome = await h.result();
+    expect(outcome).toEqual({ code: input.intake.code, status: 'CLOSED', resolution: 'GUIDANCE', breaches: 0, reopenCount: 0 });
+    expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'ACCEPTED', 'GUIDANCE_GIVEN', 'CLOSED']);
+    expect((recorder.notifications.get(input.intake.code) ?? []).map((n) => n.kind)).toContain('REPORTER_CASE_ANSWERED');
+  });
+});
+
+describe('whistle', () => {
+  it('a handler escalates by hand with a reason before any window lapses', async () => {
+    const { h, input } = await start();
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    expect(await failureType(h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: ' ' }] }))).toBe('BadInput');
+    const s = await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: '需要城管执法' }] });
+    expect(s.level).toBe('STREET');
+    expect(s.assignee.personId).toBe('p-street');
+    expect(s.breaches).toEqual([]);
+    await settled(h, input.intake.code);
+    const esc = recorder.of(input.intake.code).find((e) => e.type === 'ESCALATED');
+    expect(esc?.data).toMatchObject({ from: 'GRID', to: 'STREET', cause: 'WHISTLE', reason: '需要城管执法' });
+    expect(esc?.actorId).toBe('p-grid');
+  });
+});
+
+describe('long-term plan', () => {
+  it('parks with a periodic review, continues as new to bound history, and resumes', async () => {
+    const { h, input } = await start();
+    const code = input.intake.code;
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const firstRun = (await h.describe()).runId;
+    const s = await h.executeUpdate(planLongTermUpdate, { args: [{ actor: ACTORS.grid, explanation: '需纳入旧改计划', reviewEveryDays: 7 }] });
+    expect(s.status).toBe('LONG_TERM_PLAN');
+    expect(s.windows.map((w) => w.kind)).toEqual(['PLAN_REVIEW']);
+    await env.sleep(7 * 24 * HOUR + MIN);
+    // A fresh handle follows the chain to the newest run.
+    const latest = env.client.workflow.getHandle(code);
+    const desc = await latest.describe();
+    expect(desc.runId).not.toBe(firstRun);
+    const parked = await latest.query(getCaseStateQuery);
+    expect(parked.status).toBe('LONG_TERM_PLAN');
+    expect(parked.longTermPlan?.explanation).toBe('需纳入旧改计划');
+    const resumed = await latest.executeUpdate(resumePlanUpdate, { args: [{ actor: ACTORS.grid, note: '资金到位' }] });
+    expect(resumed.status).toBe('IN_PROGRESS');
+    expect(resumed.windows.map((w) => w.kind)).toEqual(['COMPLETION']);
+    await settled(latest, code);
+    const types = recorder.types(code);
+    expect(types).toEqual(['REPORTED', 'ACCEPTED', 'LONG_TERM_PLANNED', 'PLAN_REVIEW_DUE', 'PLAN_RESUMED']);
+    // seq continues across runs: no fact is written twice.
+    expect(recorder.of(code).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+});

@@ -1,0 +1,27 @@
+// Builds the case worker: the workflow bundle plus activities wired to the database.
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { AppConfig } from '../config/env';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  cfg: AppConfig;
+  deps: ActivityDeps;
+  /** Test or benchmark overrides (e.g. a prebuilt bundle, a smaller cache). */
+  overrides?: Partial<WorkerOptions>;
+}
+
+export async function createCaseWorker({ connection, cfg, deps, overrides }: CaseWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities(deps),
+    // The cache bounds worker memory: evicted cases replay from history when they wake.
+    maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    ...overrides,
+  });
+}

@@ -1,0 +1,43 @@
+// The worker process: runs case workflows and their activities until SIGTERM/SIGINT.
+import { loadConfig, databaseUrl } from '../config/env';
+import { createDb } from '../lib/db';
+import { loadCalendar } from '../lib/directory';
+import { createLogger } from '../lib/logger';
+import { connectTemporalNative } from '../lib/temporalConnection';
+import { createCaseWorker } from './createWorker';
+import { installRuntimeLogger } from './runtimeLogger';
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  const logger = createLogger('worker', cfg.LOG_LEVEL);
+  installRuntimeLogger(logger);
+  const db = createDb(databaseUrl(cfg), cfg.DB_POOL_MAX);
+  const connection = await connectTemporalNative(cfg, {
+    retryForMs: 60_000,
+    onRetry: (err, n) => logger.warn({ attempt: n, err: String(err) }, 'Temporal not reachable yet, retrying'),
+  });
+  const worker = await createCaseWorker({
+    connection,
+    cfg,
+    deps: {
+      db,
+      webhooks: { urls: cfg.NOTIFY_WEBHOOKS, timeoutMs: cfg.NOTIFY_WEBHOOK_TIMEOUT_MS },
+      loadCalendar: () => loadCalendar(db),
+    },
+  });
+  // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish (shutdownSignals default).
+  logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.$disconnect();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((err) => {
+  // eslint-disable-next-line no-console
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+// Routes the Temporal SDK's logs (workflow, activity, worker, core) into pino.
+// Workflow and activity log entries carry workflowId/runId in their meta, and
+// the case code is the workflow id, so every worker line names its case.
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
+import type { Logger } from '../lib/logger';
+
+const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/** Install the process-wide Temporal runtime with a pino-backed logger (once per process). */
+export function installRuntimeLogger(logger: Logger, level: LogLevel = 'INFO'): void {
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry: LogEntry) => {
+      const meta = entry.meta ?? {};
+      const caseCode = (meta as { workflowId?: string }).workflowId;
+      logger[LEVELS[entry.level]]({ ...meta, ...(caseCode ? { caseCode } : {}) }, entry.message);
+    }),
+  });
+}

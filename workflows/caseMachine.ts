@@ -1,0 +1,817 @@
+// The case state machine: every rule about who may do what, when, and what a
+// lapsed window does. It has no Temporal timers or activities of its own: the
+// workflow feeds it actions and the clock, and persists what it emits. Guards
+// throw typed ApplicationFailures that the API maps to 403 / 409 / 400.
+import { ApplicationFailure } from '@temporalio/common';
+import { addWorkingDays } from '../domain/calendar';
+import { extensionApproverLevel } from '../domain/extensions';
+import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
+import { initialWindows, openWindow } from '../domain/windows';
+import type {
+  Actor,
+  Assignment,
+  Breach,
+  CaseEventRecord,
+  Level,
+  LevelDirectory,
+  NotificationRecord,
+  OpenWindow,
+  Span,
+  WindowKind,
+} from '../domain/types';
+import {
+  BAD_INPUT_ERROR,
+  CONFLICT_ERROR,
+  FORBIDDEN_ERROR,
+  type AcceptCaseInput,
+  type CallDepartmentsInput,
+  type CarriedState,
+  type CaseState,
+  type CaseWorkflowInput,
+  type DecideExtensionInput,
+  type PlanLongTermInput,
+  type RecordSurveyInput,
+  type ReportArrivalInput,
+  type RequestExtensionInput,
+  type RespondCaseInput,
+  type ResumePlanInput,
+  type ReviewCaseInput,
+  type SubmitResultInput,
+  type UploadEvidenceInput,
+  type WhistleInput,
+} from './messages';
+
+/** An event waiting to be persisted, with the notifications it causes. */
+export interface PendingFact {
+  event: CaseEventRecord;
+  notifications: NotificationRecord[];
+}
+
+const forbidden = (message: string) => ApplicationFailure.create({ type: FORBIDDEN_ERROR, message, nonRetryable: true });
+const conflict = (message: string) => ApplicationFailure.create({ type: CONFLICT_ERROR, message, nonRetryable: true });
+const badInput = (message: string) => ApplicationFailure.create({ type: BAD_INPUT_ERROR, message, nonRetryable: true });
+
+/** Window kinds whose lapse moves the case itself up the ladder. */
+const CASE_WINDOWS: readonly WindowKind[] = ['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REVIEW', 'REPORT'];
+
+/** Statuses in which the case is still being worked on. */
+const ACTIVE = new Set(['REPORTED', 'ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW']);
+
+export class CaseMachine {
+  readonly state: CaseState;
+  private seq: number;
+  /** Facts not yet handed to the recorder. */
+  readonly pending: PendingFact[] = [];
+  private directory: LevelDirectory;
+
+  constructor(private readonly input: CaseWorkflowInput, now: number) {
+    this.directory = input.directory;
+    const carried: CarriedState | undefined = input.carried;
+    if (carried) {
+      this.state = carried.state;
+      this.seq = carried.seq;
+      return;
+    }
+    const { intake, policy, calendar } = input;
+    this.seq = 0;
+    this.state = {
+      code: intake.code,
+      status: 'REPORTED',
+      level: intake.startLevel,
+      assignee: this.holderAt(intake.startLevel),
+      triage: intake.triage,
+      resolution: null,
+      windows: initialWindows(intake, policy, calendar, input.directory),
+      breaches: [],
+      calls: [],
+      extensions: [],
+      completionDueAt: null,
+      result: null,
+      survey: null,
+      reopenCount: 0,
+      onLeaderList: false,
+      longTermPlan: null,
+      lastEventSeq: 0,
+      updatedAt: now,
+    };
+    this.record(now, 'REPORTED', intake.reportedBy ?? null, {
+      unitId: this.state.assignee.unitId,
+      level: this.state.level,
+      data: {
+        channel: intake.channel,
+        categoryCode: intake.categoryCode,
+        triage: intake.triage,
+        urgent: intake.urgent,
+        assigneeId: this.state.assignee.personId,
+        windows: this.state.windows.map((w) => ({ kind: w.kind, dueAt: w.dueAt })),
+      },
+      notify: [this.notice(this.state.assignee, 'CASE_ASSIGNED', `New case ${intake.code}: ${intake.categoryName}. Accept by ${iso(this.state.windows[0].dueAt)}.`)],
+    });
+  }
+
+  /** State to carry over continue-as-new. */
+  carry(runs: number): CarriedState {
+    return { state: this.state, seq: this.seq, runs };
+  }
+
+  /** The case has reached an end state and nothing more can happen to it. */
+  get finished(): boolean {
+    return this.state.status === 'SURVEYED' || (this.state.status === 'CLOSED' && this.state.windows.length === 0);
+  }
+
+  replaceDirectory(directory: LevelDirectory): void {
+    this.directory = { ...this.directory, ...directory };
+  }
+
+  // ---- guards (validators: must not change anything) ------------------------
+
+  guardAccept(a: AcceptCaseInput): void {
+    this.requireStatus(['REPORTED'], 'accept');
+    this.requireHolder(a.actor);
+  }
+
+  guardRespond(a: RespondCaseInput): void {
+    this.requireStatus(['ACCEPTED'], 'respond to');
+    this.requireHolder(a.actor);
+    if (a.decision === 'GUIDANCE' && !a.guidance?.trim()) throw badInput('guidance: an explanation for the reporter is required');
+    if (a.decision === 'COMMUNITY' && this.state.level !== 'GRID' && this.state.level !== 'STREET') {
+      throw conflict(`a case at ${this.state.level} level is not sent down to the community`);
+    }
+  }
+
+  guardWhistle(a: WhistleInput): void {
+    this.requireStatus(['REPORTED', 'ACCEPTED', 'IN_PROGRESS'], 'whistle');
+    this.requireHolder(a.actor);
+    if (!a.reason?.trim()) throw badInput('reason: say why the case needs the next level');
+    if (isTop(this.state.level, this.input.policy.ladder)) throw conflict('the case is already at the top of the ladder');
+  }
+
+  guardCallDepartments(a: CallDepartmentsInput): void {
+    this.requireStatus(['ACCEPTED', 'IN_PROGRESS'], 'call departments on');
+    this.requireHolder(a.actor);
+    if (!mayCallDepartments(this.state.level)) throw conflict('only a street or a higher level may call departments; whistle the case up first');
+    if (!a.calls?.length) throw badInput('calls: name at least one department');
+    const now = Date.now();
+    const seen = new Set<string>();
+    for (const c of a.calls) {
+      if (!this.input.departmentOfficers[c.departmentId]) throw badInput(`calls.departmentId: unknown department ${c.departmentId}`);
+      if (seen.has(c.departmentId)) throw badInput(`calls.departmentId: ${c.departmentId} named twice`);
+      seen.add(c.departmentId);
+      if (!(c.reportBy > now)) throw badInput('calls.reportBy: the time to report must be in the future');
+      if (this.state.calls.some((x) => x.departmentId === c.departmentId && x.result === null)) {
+        throw conflict(`department ${c.departmentId} already has an open call on this case`);
+      }
+    }
+  }
+
+  guardReportArrival(a: ReportArrivalInput): void {
+    const call = this.requireCallOf(a.actor, a.callId);
+    if (call.reportedAt !== null) throw conflict('this department has already reported for this call');
+  }
+
+  guardUploadEvidence(a: UploadEvidenceInput): void {
+    this.requireStatus(['IN_PROGRESS'], 'add evidence to');
+    if (a.callId) {
+      const call = this.requireCallOf(a.actor, a.callId);
+      if (call.reportedAt === null) throw conflict('report (报到) before uploading evidence');
+    } else this.requireHolder(a.actor);
+    if (!/^[0-9a-f]{64}$/i.test(a.sha256)) throw badInput('sha256: 64 hexadecimal characters');
+  }
+
+  guardSubmitResult(a: SubmitResultInput): void {
+    this.requireStatus(['IN_PROGRESS'], 'submit a result for');
+    if (!a.summary?.trim()) throw badInput('summary: describe the result');
+    if (a.callId) {
+      const call = this.requireCallOf(a.actor, a.callId);
+      if (call.reportedAt === null) throw conflict('report (报到) before submitting a result');
+      return;
+    }
+    this.requireHolder(a.actor);
+    const open = this.state.calls.filter((c) => c.result === null);
+    if (open.length) throw conflict(`waiting for called departments: ${open.map((c) => c.departmentId).join(', ')}`);
+  }
+
+  guardReview(a: ReviewCaseInput): void {
+    this.requireStatus(['PENDING_REVIEW'], 'review');
+    const level = this.reviewLevel();
+    if (!this.actsAt(a.actor, level)) throw forbidden(`only the ${level} holding this case may review and close it`);
+    if (!a.reason?.trim()) throw badInput('reason: say why');
+  }
+
+  guardPlanLongTerm(a: PlanLongTermInput): void {
+    this.requireStatus(['ACCEPTED', 'IN_PROGRESS'], 'put on the long-term plan');
+    this.requireHolder(a.actor);
+    if (!a.explanation?.trim()) throw badInput('explanation: the reporter is told why');
+    if (a.reviewEveryDays !== undefined && !(a.reviewEveryDays >= 1 && a.reviewEveryDays <= 366)) throw badInput('reviewEveryDays: 1 to 366');
+  }
+
+  guardResumePlan(a: ResumePlanInput): void {
+    this.requireStatus(['LONG_TERM_PLAN'], 'resume');
+    this.requireHolder(a.actor);
+  }
+
+  guardRequestExtension(a: RequestExtensionInput): void {
+    this.requireStatus(['IN_PROGRESS'], 'extend');
+    this.requireHolder(a.actor);
+    if (!Number.isInteger(a.days) || a.days < 1) throw badInput('days: a whole number of working days, at least 1');
+    if (!a.reason?.trim()) throw badInput('reason: say why more time is needed');
+    if (!this.state.windows.some((w) => w.kind === 'COMPLETION')) throw conflict('no completion deadline is running');
+    if (this.state.extensions.some((x) => x.status === 'PENDING')) throw conflict('an extension request is already waiting for a decision');
+    const used = this.state.extensions.filter((x) => x.status !== 'REJECTED').length;
+    if (used >= this.input.policy.maxExtensions) {
+      throw conflict(`this case has used its ${this.input.policy.maxExtensions} extensions; put it on the long-term plan instead`);
+    }
+  }
+
+  guardDecideExtension(a: DecideExtensionInput): void {
+    const req = this.state.extensions.find((x) => x.id === a.requestId);
+    if (!req) throw badInput(`requestId: no extension request ${a.requestId} on this case`);
+    if (req.status !== 'PENDING') throw conflict(`extension request ${a.requestId} is already ${req.status.toLowerCase()}`);
+    const level = levelOfRole(a.actor.role);
+    if (!level || !atOrAbove(level, req.approverLevel) || rank(level) < rank('COMMAND_CENTER') || a.actor.unitId !== this.input.intake.units.districtId) {
+      throw forbidden(`an extension of ${req.days} working days is decided by ${req.approverLevel} or above`);
+    }
+    if (!a.reason?.trim()) throw badInput('reason: say why');
+  }
+
+  guardRecordSurvey(a: RecordSurveyInput): void {
+    if (this.state.status !== 'CLOSED' || !this.state.windows.some((w) => w.kind === 'SURVEY')) {
+      throw conflict('a revisit survey is recorded only for a closed case awaiting its survey');
+    }
+    if (!(a.actor.role === 'COMMAND_CENTER' && a.actor.unitId === this.input.intake.units.districtId)) {
+      throw forbidden('revisit surveys are recorded by the district command center');
+    }
+  }
+
+  // ---- actions (handlers: run after their guard passed) ---------------------
+
+  accept(a: AcceptCaseInput, now: number): CaseState {
+    this.closeWindows(['ACCEPT']);
+    this.state.status = 'ACCEPTED';
+    this.open('RESPONSE', this.input.policy.windows.response, now);
+    this.record(now, 'ACCEPTED', a.actor, { data: { note: a.note ?? null } });
+    return this.state;
+  }
+
+  respond(a: RespondCaseInput, now: number): CaseState {
+    this.closeWindows(['RESPONSE']);
+    if (a.decision === 'GUIDANCE') {
+      this.record(now, 'GUIDANCE_GIVEN', a.actor, {
+        data: { guidance: a.guidance, note: a.note ?? null },
+        notify: [this.reporterNotice('CASE_ANSWERED', `Case ${this.state.code}: ${a.guidance}`)],
+      });
+      this.close('GUIDANCE', now, a.actor, false);
+      return this.state;
+    }
+    if (a.decision === 'COMMUNITY') {
+      this.moveTo('COMMUNITY');
+      this.state.triage = 'SMALL';
+    }
+    this.state.status = 'IN_PROGRESS';
+    this.openCompletion(now);
+    this.record(now, 'RESPONDED', a.actor, {
+      data: { decision: a.decision, note: a.note ?? null, assigneeId: this.state.assignee.personId, completionDueAt: this.state.completionDueAt },
+      notify: a.decision === 'COMMUNITY'
+        ? [this.notice(this.state.assignee, 'CASE_ASSIGNED', `Case ${this.state.code} is yours to handle (small matter) by ${iso(this.state.completionDueAt!)}.`)]
+        : [],
+    });
+    return this.state;
+  }
+
+  whistle(a: WhistleInput, now: number): CaseState {
+    this.escalate(now, 'WHISTLE', a.actor, a.reason, null);
+    return this.state;
+  }
+
+  callDepartments(a: CallDepartmentsInput, now: number): CaseState {
+    if (this.state.status === 'ACCEPTED') {
+      this.closeWindows(['RESPONSE']);
+      this.state.status = 'IN_PROGRESS';
+      this.openCompletion(now);
+    }
+    for (const c of a.calls) {
+      const id = `CALL-${this.seq + 1}`;
+      this.state.calls.push({
+        id,
+        departmentId: c.departmentId,
+        calledBy: a.actor.personId,
+        calledAt: now,
+        reportBy: c.reportBy,
+        place: c.place,
+        ...(c.instructions ? { instructions: c.instructions } : {}),
+        reportedAt: null,
+        reportedBy: null,
+        late: false,
+        evidence: [],
+        result: null,
+        resultAt: null,
+      });
+      this.state.windows.push(
+        openWindow({
+          id: `REPORT-${this.seq + 1}`,
+          kind: 'REPORT',
+          span: this.input.policy.windows.report,
+          dueAt: c.reportBy,
+          level: this.state.level,
+          unitId: c.departmentId,
+          startedAt: now,
+          remindFraction: this.input.policy.windows.remindAt,
+          calendar: this.input.calendar,
+          refId: id,
+        }),
+      );
+      const officer = this.input.departmentOfficers[c.departmentId];
+      this.record(now, 'DEPARTMENT_CALLED', a.actor, {
+        unitId: c.departmentId,
+        data: { callId: id, departmentId: c.departmentId, reportBy: c.reportBy, place: c.place, instructions: c.instructions ?? null },
+        notify: [this.notice(officer, 'DEPARTMENT_CALLED', `Case ${this.state.code}: report at ${c.place} by ${iso(c.reportBy)}.`)],
+      });
+    }
+    return this.state;
+  }
+
+  reportArrival(a: ReportArrivalInput, now: number): CaseState {
+    const call = this.state.calls.find((c) => c.id === a.callId)!;
+    call.reportedAt = now;
+    call.reportedBy = a.actor.personId;
+    call.late = call.late || now > call.reportBy;
+    this.state.windows = this.state.windows.filter((w) => !(w.kind === 'REPORT' && w.refId === call.id));
+    this.record(now, 'DEPARTMENT_REPORTED', a.actor, {
+      unitId: call.departmentId,
+      data: { callId: call.id, late: call.late, reportBy: call.reportBy },
+    });
+    return this.state;
+  }
+
+  uploadEvidence(a: UploadEvidenceInput, now: number): CaseState {
+    const item = { kind: a.kind, url: a.url, sha256: a.sha256.toLowerCase(), uploadedBy: a.actor.personId, at: now };
+    if (a.callId) this.state.calls.find((c) => c.id === a.callId)!.evidence.push(item);
+    this.record(now, 'EVIDENCE_UPLOADED', a.actor, { data: { callId: a.callId ?? null, kind: a.kind, url: a.url, sha256: item.sha256 } });
+    return this.state;
+  }
+
+  submitResult(a: SubmitResultInput, now: number): CaseState {
+    if (a.callId) {
+      const call = this.state.calls.find((c) => c.id === a.callId)!;
+      call.result = a.summary;
+      call.resultAt = now;
+      this.record(now, 'DEPARTMENT_RESULT', a.actor, { unitId: call.departmentId, data: { callId: call.id, summary: a.summary } });
+      if (this.state.calls.some((c) => c.result === null)) return this.state;
+      // Every called department has answered: the case goes to review.
+    } else {
+      this.record(now, 'RESULT_SUBMITTED', a.actor, { data: { summary: a.summary } });
+    }
+    this.state.result = { summary: a.summary, by: a.actor.personId, at: now };
+    this.toReview(now);
+    return this.state;
+  }
+
+  review(a: ReviewCaseInput, now: number): CaseState {
+    this.closeWindows(['REVIEW']);
+    if (a.decision === 'CLOSE') {
+      this.record(now, 'REVIEWED_CLOSED', a.actor, { data: { reason: a.reason } });
+      this.close('RESOLVED', now, a.actor, true);
+      return this.state;
+    }
+    this.state.status = 'IN_PROGRESS';
+    this.state.result = null;
+    for (const c of this.state.calls) c.result = null;
+    this.reopenCompletionWindow(now);
+    this.record(now, 'REVIEW_RETURNED', a.actor, {
+      data: { reason: a.reason },
+      notify: [this.notice(this.state.assignee, 'CASE_RETURNED', `Case ${this.state.code} was sent back: ${a.reason}`)],
+    });
+    return this.state;
+  }
+
+  planLongTerm(a: PlanLongTermInput, now: number): CaseState {
+    this.closeWindows(['RESPONSE', 'COMPLETION', 'ON_SITE', 'REPORT', 'EXTENSION_DECISION']);
+    for (const x of this.state.extensions) if (x.status === 'PENDING') x.status = 'REJECTED';
+    const span: Span = a.reviewEveryDays ? { clock: 'WALL', days: a.reviewEveryDays } : this.input.policy.windows.planReview;
+    this.state.status = 'LONG_TERM_PLAN';
+    const w = this.open('PLAN_REVIEW', span, now, { remind: false });
+    this.state.longTermPlan = { explanation: a.explanation, since: now, nextReviewAt: w.dueAt, everyDays: a.reviewEveryDays ?? null };
+    this.record(now, 'LONG_TERM_PLANNED', a.actor, {
+      data: { explanation: a.explanation, nextReviewAt: w.dueAt },
+      notify: [this.reporterNotice('CASE_LONG_TERM', `Case ${this.state.code} is on the medium/long-term plan: ${a.explanation}`)],
+    });
+    return this.state;
+  }
+
+  resumePlan(a: ResumePlanInput, now: number): CaseState {
+    this.closeWindows(['PLAN_REVIEW']);
+    this.state.longTermPlan = null;
+    this.state.status = 'IN_PROGRESS';
+    this.openCompletion(now);
+    this.record(now, 'PLAN_RESUMED', a.actor, { data: { note: a.note, completionDueAt: this.state.completionDueAt } });
+    return this.state;
+  }
+
+  requestExtension(a: RequestExtensionInput, now: number): CaseState {
+    const required = extensionApproverLevel(a.days, this.input.policy.extensionRules);
+    const id = `EXT-${this.seq + 1}`;
+    this.state.extensions.push({
+      id,
+      days: a.days,
+      reason: a.reason,
+      requestedBy: a.actor.personId,
+      requestedAt: now,
+      requiredLevel: required,
+      approverLevel: required,
+      status: 'PENDING',
+      decidedBy: null,
+      decidedRole: null,
+      decidedUnitId: null,
+      decidedAt: null,
+      decisionReason: null,
+      previousDueAt: null,
+      newDueAt: null,
+    });
+    this.openDecisionWindow(id, required, now);
+    this.record(now, 'EXTENSION_REQUESTED', a.actor, {
+      data: { requestId: id, days: a.days, reason: a.reason, approverLevel: required },
+      notify: [this.notice(this.holderAt(required), 'EXTENSION_REQUESTED', `Case ${this.state.code} asks ${a.days} more working days: ${a.reason}`)],
+    });
+    return this.state;
+  }
+
+  decideExtension(a: DecideExtensionInput, now: number): CaseState {
+    const req = this.state.extensions.find((x) => x.id === a.requestId)!;
+    this.state.windows = this.state.windows.filter((w) => !(w.kind === 'EXTENSION_DECISION' && w.refId === req.id));
+    Object.assign(req, {
+      status: a.approve ? 'APPROVED' : 'REJECTED',
+      decidedBy: a.actor.personId,
+      decidedRole: a.actor.role,
+      decidedUnitId: a.actor.unitId,
+      decidedAt: now,
+      decisionReason: a.reason,
+    });
+    const completion = this.state.windows.find((w) => w.kind === 'COMPLETION');
+    if (a.approve && completion) {
+      // Move the running deadline: the workflow's single timer is recomputed, never duplicated.
+      req.previousDueAt = completion.dueAt;
+      const dueAt = addWorkingDays(completion.dueAt, req.days, this.input.calendar);
+      const fresh = openWindow({
+        id: completion.id,
+        kind: 'COMPLETION',
+        span: this.input.policy.windows.completion,
+        dueAt,
+        level: completion.level,
+        unitId: completion.unitId,
+        startedAt: now,
+        remindFraction: this.input.policy.windows.remindAt,
+        calendar: this.input.calendar,
+      });
+      Object.assign(completion, { dueAt: fresh.dueAt, remindAt: fresh.remindAt, reminded: false });
+      req.newDueAt = dueAt;
+      this.state.completionDueAt = dueAt;
+    }
+    this.record(now, a.approve ? 'EXTENSION_APPROVED' : 'EXTENSION_REJECTED', a.actor, {
+      data: { requestId: req.id, days: req.days, reason: a.reason, previousDueAt: req.previousDueAt, newDueAt: req.newDueAt },
+      notify: [this.notice(this.state.assignee, a.approve ? 'EXTENSION_APPROVED' : 'EXTENSION_REJECTED',
+        `Case ${this.state.code}: extension ${a.approve ? `approved, due ${iso(req.newDueAt ?? 0)}` : `rejected: ${a.reason}`}`)],
+    });
+    return this.state;
+  }
+
+  recordSurvey(a: RecordSurveyInput, now: number): CaseState {
+    this.closeWindows(['SURVEY']);
+    this.state.survey = {
+      satisfaction: a.satisfaction,
+      solved: a.solved,
+      ...(a.comment ? { comment: a.comment } : {}),
+      channel: a.channel,
+      at: now,
+      recordedBy: a.actor.personId,
+      unreachable: false,
+    };
+    this.record(now, 'SURVEY_RECORDED', a.actor, {
+      data: { satisfaction: a.satisfaction, solved: a.solved, comment: a.comment ?? null, channel: a.channel },
+    });
+    if (a.satisfaction === 'UNSATISFIED' || !a.solved) this.reopen(now, a.actor);
+    else this.state.status = 'SURVEYED';
+    return this.state;
+  }
+
+  // ---- the clock --------------------------------------------------------------
+
+  /** Apply every reminder and lapse due at `now`. Returns true if anything happened. */
+  tick(now: number): boolean {
+    let changed = false;
+    for (;;) {
+      const due = this.state.windows.filter((w) => w.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id))[0];
+      if (!due) break;
+      this.lapse(due, now);
+      changed = true;
+    }
+    for (const w of this.state.windows) {
+      if (!w.reminded && w.remindAt !== null && w.remindAt <= now) {
+        w.reminded = true;
+        changed = true;
+        const to = w.kind === 'REPORT' ? this.input.departmentOfficers[w.unitId] : w.kind === 'EXTENSION_DECISION' ? this.holderAt(w.level) : this.state.assignee;
+        this.record(now, 'REMINDED', null, {
+          unitId: w.unitId,
+          level: w.level,
+          data: { windowId: w.id, kind: w.kind, remindAt: w.remindAt, dueAt: w.dueAt },
+          notify: [this.notice(to, 'REMINDER', `Case ${this.state.code}: ${w.kind.toLowerCase()} window ends ${iso(w.dueAt)}.`)],
+        });
+      }
+    }
+    return changed;
+  }
+
+  private lapse(w: OpenWindow, now: number): void {
+    this.state.windows = this.state.windows.filter((x) => x !== w);
+    if (w.kind === 'SURVEY') {
+      this.surveyUnreachable(now);
+      return;
+    }
+    if (w.kind === 'PLAN_REVIEW') {
+      const every = this.state.longTermPlan?.everyDays;
+      const next = this.open('PLAN_REVIEW', every ? { clock: 'WALL', days: every } : this.input.policy.windows.planReview, now, { remind: false });
+      this.state.longTermPlan = this.state.longTermPlan && { ...this.state.longTermPlan, nextReviewAt: next.dueAt };
+      this.record(now, 'PLAN_REVIEW_DUE', null, {
+        data: { nextReviewAt: next.dueAt },
+        notify: [this.notice(this.state.assignee, 'PLAN_REVIEW', `Case ${this.state.code} on the long-term plan is due for review.`)],
+      });
+      return;
+    }
+    const breach: Breach = { windowId: w.id, kind: w.kind, level: w.level, unitId: w.unitId, dueAt: w.dueAt, at: now, escalatedTo: null };
+    this.state.breaches.push(breach);
+    if (w.kind === 'REPORT') {
+      const call = this.state.calls.find((c) => c.id === w.refId);
+      if (call) call.late = true;
+    }
+    if (w.kind === 'EXTENSION_DECISION') {
+      const req = this.state.extensions.find((x) => x.id === w.refId);
+      const up = req ? nextLevel(req.approverLevel, this.input.policy.ladder) : null;
+      breach.escalatedTo = up;
+      this.record(now, 'BREACHED', null, { unitId: w.unitId, level: w.level, data: { ...breachData(breach), requestId: w.refId } });
+      if (req && up) {
+        req.approverLevel = up;
+        this.openDecisionWindow(req.id, up, now);
+        this.record(now, 'EXTENSION_ESCALATED', null, {
+          level: up,
+          unitId: unitForLevel(up, this.input.intake.units),
+          data: { requestId: req.id, approverLevel: up },
+          notify: [this.notice(this.holderAt(up), 'EXTENSION_REQUESTED', `Case ${this.state.code}: an extension of ${req.days} days waits for your decision.`)],
+        });
+      }
+      return;
+    }
+    if (!CASE_WINDOWS.includes(w.kind)) return;
+    const up = nextLevel(this.state.level, this.input.policy.ladder);
+    breach.escalatedTo = up;
+    this.record(now, 'BREACHED', null, { unitId: w.unitId, level: w.level, data: breachData(breach) });
+    if (up) this.escalate(now, 'BREACH', null, `${w.kind.toLowerCase()} window lapsed at ${w.level}`, w);
+    else this.landOnLeaderList(now, `${w.kind.toLowerCase()} window lapsed at the top of the ladder`);
+  }
+
+  // ---- transitions shared by actions and the clock ----------------------------
+
+  private escalate(now: number, cause: 'BREACH' | 'WHISTLE' | 'REOPEN_LIMIT', actor: Actor | null, reason: string, lapsed: OpenWindow | null): void {
+    const from = this.state.level;
+    const to = nextLevel(from, this.input.policy.ladder);
+    if (!to) return;
+    this.moveTo(to);
+    // The lapsed window restarts in full at the new level; the others keep their due time.
+    // It starts at the lapsed due time, so the new level gets the full span however late the timer fired.
+    if (lapsed && lapsed.kind !== 'REPORT') {
+      const span = this.spanOf(lapsed.kind);
+      const w = this.open(lapsed.kind, span, lapsed.dueAt);
+      if (lapsed.kind === 'COMPLETION') this.state.completionDueAt = w.dueAt;
+    } else if (lapsed?.kind === 'REPORT') {
+      // The department still owes its report; the higher level now presses it.
+      this.state.windows.push(
+        openWindow({
+          id: `REPORT-${this.seq + 1}`,
+          kind: 'REPORT',
+          span: this.input.policy.windows.report,
+          level: to,
+          unitId: lapsed.unitId,
+          startedAt: lapsed.dueAt,
+          remindFraction: this.input.policy.windows.remindAt,
+          calendar: this.input.calendar,
+          ...(lapsed.refId ? { refId: lapsed.refId } : {}),
+        }),
+      );
+    }
+    this.record(now, 'ESCALATED', actor, {
+      level: to,
+      unitId: this.state.assignee.unitId,
+      data: { from, to, cause, reason, assigneeId: this.state.assignee.personId },
+      notify: [this.notice(this.state.assignee, 'CASE_ESCALATED', `Case ${this.state.code} escalated to you (${cause.toLowerCase()}): ${reason}`)],
+    });
+    if (isTop(to, this.input.policy.ladder)) this.landOnLeaderList(now, reason);
+  }
+
+  private landOnLeaderList(now: number, reason: string): void {
+    if (this.state.onLeaderList) return;
+    this.state.onLeaderList = true;
+    this.record(now, 'LEADER_LISTED', null, {
+      level: this.state.level,
+      unitId: this.state.assignee.unitId,
+      data: { reason },
+      notify: [this.notice(this.state.assignee, 'LEADER_CASE', `Case ${this.state.code} is on the district leaders' case list (包案).`)],
+    });
+  }
+
+  /** Reassign the case to `level` and move the case windows it holds there. */
+  private moveTo(level: Level): void {
+    this.state.level = level;
+    this.state.assignee = this.holderAt(level);
+    for (const w of this.state.windows) {
+      if (w.kind !== 'REPORT' && w.kind !== 'EXTENSION_DECISION' && w.kind !== 'SURVEY') {
+        w.level = level;
+        w.unitId = this.state.assignee.unitId;
+      }
+    }
+  }
+
+  private toReview(now: number): void {
+    this.closeWindows(['COMPLETION', 'ON_SITE', 'REPORT']);
+    this.state.status = 'PENDING_REVIEW';
+    const level = this.reviewLevel();
+    this.open('REVIEW', this.input.policy.windows.review, now, { level, unitId: unitForLevel(level, this.input.intake.units) });
+    this.record(now, 'REVIEW_REQUESTED', null, {
+      level,
+      unitId: unitForLevel(level, this.input.intake.units),
+      notify: [this.notice(this.holderAt(level), 'REVIEW_REQUESTED', `Case ${this.state.code} awaits your review and closing (审核结案).`)],
+    });
+  }
+
+  private close(resolution: 'RESOLVED' | 'GUIDANCE', now: number, actor: Actor, survey: boolean): void {
+    this.closeWindows(['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REPORT', 'REVIEW', 'EXTENSION_DECISION']);
+    for (const x of this.state.extensions) if (x.status === 'PENDING') x.status = 'REJECTED';
+    this.state.status = 'CLOSED';
+    this.state.resolution = resolution;
+    if (survey) {
+      const district = this.input.intake.units.districtId;
+      this.open('SURVEY', this.input.policy.windows.survey, now, { level: 'COMMAND_CENTER', unitId: district });
+    }
+    this.record(now, 'CLOSED', actor, {
+      data: { resolution, surveyDueAt: this.state.windows.find((w) => w.kind === 'SURVEY')?.dueAt ?? null },
+      notify: [this.reporterNotice('CASE_CLOSED', `Case ${this.state.code} is closed (${resolution.toLowerCase()}).`)],
+    });
+  }
+
+  private reopen(now: number, actor: Actor | null): void {
+    this.state.reopenCount += 1;
+    this.state.status = 'IN_PROGRESS';
+    this.state.resolution = null;
+    this.state.result = null;
+    for (const c of this.state.calls) c.result = null;
+    this.openCompletion(now);
+    this.record(now, 'REOPENED', actor, {
+      data: { reopenCount: this.state.reopenCount, completionDueAt: this.state.completionDueAt },
+      notify: [this.notice(this.state.assignee, 'CASE_REOPENED', `Case ${this.state.code} reopened after the revisit survey.`)],
+    });
+    if (this.state.reopenCount > this.input.policy.maxReopens && rank(this.state.level) < rank('COMMAND_CENTER')) {
+      while (rank(this.state.level) < rank('COMMAND_CENTER') && nextLevel(this.state.level, this.input.policy.ladder)) {
+        this.escalate(now, 'REOPEN_LIMIT', null, `reopened ${this.state.reopenCount} times`, null);
+      }
+    }
+  }
+
+  private surveyUnreachable(now: number): void {
+    const policy = this.input.policy.unreachablePolicy;
+    this.state.survey = { satisfaction: policy === 'SATISFIED' ? 'SATISFIED' : null, solved: null, channel: 'NONE', at: now, recordedBy: null, unreachable: true };
+    this.state.status = 'SURVEYED';
+    this.record(now, 'SURVEY_UNREACHABLE', null, { level: 'COMMAND_CENTER', unitId: this.input.intake.units.districtId, data: { policy } });
+  }
+
+  // ---- helpers ------------------------------------------------------------------
+
+  private openCompletion(now: number): void {
+    this.closeWindows(['COMPLETION']);
+    const w = this.open('COMPLETION', this.input.policy.windows.completion, now);
+    this.state.completionDueAt = w.dueAt;
+  }
+
+  /** Back from review: the deadline in force stands (it may lapse at once). */
+  private reopenCompletionWindow(now: number): void {
+    const dueAt = this.state.completionDueAt ?? undefined;
+    const w = this.open('COMPLETION', this.input.policy.windows.completion, now, dueAt !== undefined ? { dueAt: Math.max(dueAt, now) } : {});
+    this.state.completionDueAt = w.dueAt;
+  }
+
+  private openDecisionWindow(requestId: string, level: Level, now: number): void {
+    this.open('EXTENSION_DECISION', this.input.policy.windows.extensionDecision, now, {
+      level,
+      unitId: unitForLevel(level, this.input.intake.units),
+      refId: requestId,
+    });
+  }
+
+  private open(kind: WindowKind, span: Span, now: number, o: { level?: Level; unitId?: string; refId?: string; dueAt?: number; remind?: boolean } = {}): OpenWindow {
+    const w = openWindow({
+      id: `${kind}-${this.seq + 1}`,
+      kind,
+      span,
+      level: o.level ?? this.state.level,
+      unitId: o.unitId ?? this.state.assignee.unitId,
+      startedAt: now,
+      remindFraction: o.remind === false ? 0 : this.input.policy.windows.remindAt,
+      calendar: this.input.calendar,
+      ...(o.refId !== undefined ? { refId: o.refId } : {}),
+      ...(o.dueAt !== undefined ? { dueAt: o.dueAt } : {}),
+    });
+    this.state.windows.push(w);
+    return w;
+  }
+
+  private closeWindows(kinds: WindowKind[]): void {
+    this.state.windows = this.state.windows.filter((w) => !kinds.includes(w.kind));
+  }
+
+  private spanOf(kind: WindowKind): Span {
+    const p = this.input.policy.windows;
+    switch (kind) {
+      case 'ACCEPT': return p.accept;
+      case 'RESPONSE': return p.response;
+      case 'ON_SITE': return p.onSite ?? p.accept;
+      case 'COMPLETION': return p.completion;
+      case 'REVIEW': return p.review;
+      case 'REPORT': return p.report;
+      case 'EXTENSION_DECISION': return p.extensionDecision;
+      case 'SURVEY': return p.survey;
+      case 'PLAN_REVIEW': return p.planReview;
+    }
+  }
+
+  /** Review and close is done by the street sub-center, or by the level holding the case if higher. */
+  private reviewLevel(): Level {
+    return atOrAbove(this.state.level, 'STREET') ? this.state.level : 'STREET';
+  }
+
+  private holderAt(level: Level): Assignment {
+    return this.directory[level] ?? { level, unitId: unitForLevel(level, this.input.intake.units), personId: null, personName: null };
+  }
+
+  /** Whether the actor holds `level` for this case's place. */
+  private actsAt(actor: Actor, level: Level): boolean {
+    return actor.role === LEVEL_ROLE[level] && actor.unitId === unitForLevel(level, this.input.intake.units);
+  }
+
+  private requireHolder(actor: Actor): void {
+    if (!this.actsAt(actor, this.state.level)) {
+      throw forbidden(`case ${this.state.code} is held by the ${this.state.level} (${this.state.assignee.unitId}); ${actor.role} of ${actor.unitId} may not act on it`);
+    }
+  }
+
+  private requireStatus(allowed: CaseState['status'][], what: string): void {
+    if (!allowed.includes(this.state.status)) {
+      throw conflict(`cannot ${what} a case that is ${this.state.status}`);
+    }
+  }
+
+  private requireCallOf(actor: Actor, callId: string) {
+    if (!ACTIVE.has(this.state.status)) throw conflict(`the case is ${this.state.status}`);
+    const call = this.state.calls.find((c) => c.id === callId);
+    if (!call) throw badInput(`callId: no call ${callId} on this case`);
+    if (!(actor.role === 'DEPARTMENT_OFFICER' && actor.unitId === call.departmentId)) {
+      throw forbidden(`only an officer of ${call.departmentId} may act on call ${callId}`);
+    }
+    return call;
+  }
+
+  private notice(to: Assignment | undefined, kind: string, message: string): NotificationRecord {
+    return { recipientId: to?.personId ?? null, recipientUnitId: to?.unitId ?? null, kind, message };
+  }
+
+  private reporterNotice(kind: string, message: string): NotificationRecord {
+    return { recipientId: null, recipientUnitId: null, kind: `REPORTER_${kind}`, message };
+  }
+
+  private record(
+    now: number,
+    type: string,
+    actor: Actor | null,
+    o: { unitId?: string | null; level?: Level | null; data?: Record<string, unknown>; notify?: NotificationRecord[] } = {},
+  ): void {
+    this.seq += 1;
+    this.state.lastEventSeq = this.seq;
+    this.state.updatedAt = now;
+    this.pending.push({
+      event: {
+        seq: this.seq,
+        type,
+        at: now,
+        actorId: actor?.personId ?? null,
+        actorRole: actor?.role ?? null,
+        unitId: o.unitId !== undefined ? o.unitId : actor?.unitId ?? this.state.assignee.unitId,
+        level: o.level !== undefined ? o.level : this.state.level,
+        data: o.data ?? {},
+      },
+      notifications: o.notify ?? [],
+    });
+  }
+}
+
+function breachData(b: Breach): Record<string, unknown> {
+  return { windowId: b.windowId, kind: b.kind, dueAt: b.dueAt, escalatedTo: b.escalatedTo, lateMs: b.at - b.dueAt };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

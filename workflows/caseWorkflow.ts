@@ -1,0 +1,205 @@
+// A case is one workflow. Durable timers hold its windows: the workflow sleeps
+// until the earliest reminder or due time among the open windows, and any human
+// action (an update) wakes it to recompute. One timer at a time, never polling.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import type { CaseActivities, CaseProjection } from '../activities/types';
+import { nextWakeAt } from '../domain/windows';
+import { CaseMachine, type PendingFact } from './caseMachine';
+import {
+  acceptCaseUpdate,
+  callDepartmentsUpdate,
+  decideExtensionUpdate,
+  directoryChangedSignal,
+  getCaseStateQuery,
+  planLongTermUpdate,
+  recordSurveyUpdate,
+  reportArrivalUpdate,
+  requestExtensionUpdate,
+  respondCaseUpdate,
+  resumePlanUpdate,
+  reviewCaseUpdate,
+  submitResultUpdate,
+  uploadEvidenceUpdate,
+  whistleUpdate,
+  type CaseState,
+  type CaseWorkflowInput,
+} from './messages';
+import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from './searchAttributes';
+
+const { recordCase, loadCalendar } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  // A database outage must not lose a fact: retry until it is back.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const { deliverNotifications } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+});
+
+/** What a finished case workflow returns. */
+export interface CaseOutcome {
+  code: string;
+  status: CaseState['status'];
+  resolution: string | null;
+  breaches: number;
+  reopenCount: number;
+}
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcome> {
+  const machine = new CaseMachine(input, Date.now());
+  let woken = false;
+
+  setHandler(getCaseStateQuery, () => machine.state);
+  setHandler(directoryChangedSignal, ({ directory }) => {
+    machine.replaceDirectory(directory);
+    input = { ...input, directory: { ...input.directory, ...directory } };
+  });
+
+  // Each update: the validator checks state and actor without changing anything;
+  // the handler changes state synchronously, so an update racing a lapsing timer
+  // is decided by history order and recorded once.
+  const bind = <I>(def: UpdateDefinition<CaseState, [I]>, guard: (i: I) => void, apply: (i: I, now: number) => CaseState) => {
+    setHandler(def, (i: I) => {
+      const s = apply(i, Date.now());
+      woken = true;
+      return s;
+    }, { validator: guard });
+  };
+  bind(acceptCaseUpdate, (i) => machine.guardAccept(i), (i, n) => machine.accept(i, n));
+  bind(respondCaseUpdate, (i) => machine.guardRespond(i), (i, n) => machine.respond(i, n));
+  bind(whistleUpdate, (i) => machine.guardWhistle(i), (i, n) => machine.whistle(i, n));
+  bind(callDepartmentsUpdate, (i) => machine.guardCallDepartments(i), (i, n) => machine.callDepartments(i, n));
+  bind(reportArrivalUpdate, (i) => machine.guardReportArrival(i), (i, n) => machine.reportArrival(i, n));
+  bind(uploadEvidenceUpdate, (i) => machine.guardUploadEvidence(i), (i, n) => machine.uploadEvidence(i, n));
+  bind(submitResultUpdate, (i) => machine.guardSubmitResult(i), (i, n) => machine.submitResult(i, n));
+  bind(reviewCaseUpdate, (i) => machine.guardReview(i), (i, n) => machine.review(i, n));
+  bind(planLongTermUpdate, (i) => machine.guardPlanLongTerm(i), (i, n) => machine.planLongTerm(i, n));
+  bind(resumePlanUpdate, (i) => machine.guardResumePlan(i), (i, n) => machine.resumePlan(i, n));
+  bind(requestExtensionUpdate, (i) => machine.guardRequestExtension(i), (i, n) => machine.requestExtension(i, n));
+  bind(decideExtensionUpdate, (i) => machine.guardDecideExtension(i), (i, n) => machine.decideExtension(i, n));
+  bind(recordSurveyUpdate, (i) => machine.guardRecordSurvey(i), (i, n) => machine.recordSurvey(i, n));
+
+  // The recorder persists facts in order, in batches, one activity at a time.
+  let stopping = false;
+  let recording = false;
+  let createRow = !input.carried;
+  const deliveries: string[] = [];
+  const recorder = (async () => {
+    for (;;) {
+      await condition(() => machine.pending.length > 0 || stopping);
+      if (machine.pending.length === 0) return;
+      recording = true;
+      const facts: PendingFact[] = machine.pending.splice(0);
+      const res = await recordCase({
+        code: machine.state.code,
+        ...(createRow ? { create: input.intake } : {}),
+        facts,
+        projection: projectionOf(machine.state),
+      });
+      createRow = false;
+      deliveries.push(...res.deliver);
+      recording = false;
+    }
+  })();
+  const courier = (async () => {
+    for (;;) {
+      await condition(() => deliveries.length > 0 || (stopping && !recording && machine.pending.length === 0));
+      if (deliveries.length === 0) return;
+      const ids = deliveries.splice(0);
+      try {
+        await deliverNotifications({ ids });
+      } catch (err) {
+        // Undelivered notifications stay in the outbox with their last error; the case goes on.
+        log.warn('notifications not delivered', { ids, error: String(err) });
+      }
+    }
+  })();
+
+  // Operators find cases in the Temporal UI by these; the API's lists read the database.
+  let lastAttrs = input.carried ? 'carried' : '';
+  const syncSearchAttributes = () => {
+    if (!input.options.searchAttributes) return;
+    const s = machine.state;
+    const overdue = s.breaches.length > 0 && s.status !== 'CLOSED' && s.status !== 'SURVEYED';
+    const key = `${s.status}|${s.level}|${overdue}`;
+    if (key === lastAttrs) return;
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: CaseStatusKey, value: s.status },
+      { key: CaseLevelKey, value: s.level },
+      { key: CaseOverdueKey, value: overdue },
+    ];
+    if (lastAttrs === '') {
+      pairs.push(
+        { key: CaseStreetKey, value: input.intake.units.streetId },
+        { key: CaseGridKey, value: input.intake.units.gridId },
+        { key: CaseCategoryKey, value: input.intake.categoryCode },
+      );
+    }
+    lastAttrs = key;
+    upsertSearchAttributes(pairs);
+  };
+
+  syncSearchAttributes();
+  let parkedReviews = 0;
+  while (!machine.finished) {
+    const wake = nextWakeAt(machine.state.windows);
+    woken = false;
+    if (wake === null) await condition(() => woken);
+    else await condition(() => woken, Math.max(1, wake - Date.now()));
+    const before = machine.state.lastEventSeq;
+    machine.tick(Date.now());
+    syncSearchAttributes();
+    if (machine.state.lastEventSeq !== before) log.info('case advanced', { status: machine.state.status, level: machine.state.level });
+
+    // A parked case wakes for its periodic review; keep its history bounded.
+    if (machine.state.status === 'LONG_TERM_PLAN' && machine.state.lastEventSeq !== before) parkedReviews += 1;
+    const info = workflowInfo();
+    if (parkedReviews > 0 || info.continueAsNewSuggested || info.historyLength > input.policy.historyEventLimit) {
+      stopping = true;
+      await Promise.all([recorder, courier]);
+      await condition(allHandlersFinished);
+      const calendar = await loadCalendar();
+      return continueAsNew<typeof caseWorkflow>({
+        ...input,
+        calendar,
+        carried: machine.carry((input.carried?.runs ?? 0) + 1),
+      });
+    }
+  }
+
+  stopping = true;
+  await Promise.all([recorder, courier]);
+  await condition(allHandlersFinished);
+  const s = machine.state;
+  return { code: s.code, status: s.status, resolution: s.resolution, breaches: s.breaches.length, reopenCount: s.reopenCount };
+}
+
+function projectionOf(s: CaseState): CaseProjection {
+  const dueAt = s.windows.length ? Math.min(...s.windows.map((w) => w.dueAt)) : null;
+  const closed = s.status === 'CLOSED' || s.status === 'SURVEYED';
+  return {
+    status: s.status,
+    level: s.level,
+    triage: s.triage,
+    assigneeId: s.assignee.personId,
+    assigneeUnitId: s.assignee.unitId,
+    dueAt,
+    overdue: s.breaches.length > 0 && !closed,
+    breachCount: s.breaches.length,
+    reopenCount: s.reopenCount,
+    resolution: s.resolution,
+    closedAt: closed ? s.updatedAt : null,
+    version: s.lastEventSeq,
+  };
+}

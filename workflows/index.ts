@@ -1,0 +1,2 @@
+// The workflows this worker runs (the bundle's entry point).
+export { caseWorkflow } from './caseWorkflow';
