@@ -10,13 +10,17 @@ export interface ActivityDeps {
   db: Db;
   webhooks: WebhookOptions;
   loadCalendar: () => Promise<CalendarSnapshot>;
+  archiveCaseHistory: CaseActivities['archiveCaseHistory'];
+  /** Starts the archiver of an ended case (idempotent). Omitted: histories are not archived. */
+  startArchiver?: (code: string) => Promise<void>;
 }
 
 export function createActivities(deps: ActivityDeps): CaseActivities {
   return {
-    recordCase: makeRecordCase(deps.db, { deliver: deps.webhooks.urls.length > 0 }),
+    recordCase: makeRecordCase(deps.db, { deliver: deps.webhooks.urls.length > 0, ...(deps.startArchiver ? { onFinal: deps.startArchiver } : {}) }),
     deliverNotifications: makeDeliverNotifications(deps.db, deps.webhooks),
     loadCalendar: deps.loadCalendar,
+    archiveCaseHistory: deps.archiveCaseHistory,
   };
 }
 

@@ -5,7 +5,13 @@ import type { Db } from '../lib/db';
 import type { RecordCaseInput, RecordCaseResult } from './types';
 import type { CaseIntake } from '../domain/types';
 
-export function makeRecordCase(db: Db, opts: { deliver: boolean }) {
+export interface RecordCaseOptions {
+  deliver: boolean;
+  /** Called once the last facts of an ended case are stored (starts the history archiver). */
+  onFinal?: (code: string) => Promise<void>;
+}
+
+export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
   return async function recordCase(input: RecordCaseInput): Promise<RecordCaseResult> {
     const { code, facts, projection: p } = input;
     const notifications = facts.flatMap(({ event, notifications: ns }) =>
@@ -54,6 +60,7 @@ export function makeRecordCase(db: Db, opts: { deliver: boolean }) {
       await tx.case.updateMany({ where: { code, version: { lt: p.version } }, data: columns });
       if (notifications.length) await tx.notification.createMany({ data: notifications, skipDuplicates: true });
     });
+    if (input.final && opts.onFinal) await opts.onFinal(code);
     return { deliver: opts.deliver ? notifications.map((n) => n.id) : [] };
   };
 }

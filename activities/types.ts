@@ -25,6 +25,8 @@ export interface RecordCaseInput {
   create?: CaseIntake;
   facts: PendingFact[];
   projection: CaseProjection;
+  /** The case has ended: these are its last facts. */
+  final?: boolean;
 }
 
 export interface RecordCaseResult {
@@ -36,4 +38,6 @@ export interface CaseActivities {
   recordCase(input: RecordCaseInput): Promise<RecordCaseResult>;
   deliverNotifications(input: { ids: string[] }): Promise<{ delivered: number }>;
   loadCalendar(): Promise<CalendarSnapshot>;
+  /** Store the final history of every run of a closed case (fails until the case is closed). */
+  archiveCaseHistory(input: { workflowId: string }): Promise<{ events: number; runs: number }>;
 }

@@ -238,26 +238,29 @@ export class CaseMachine {
     if (this.state.status !== 'CLOSED' || !this.state.windows.some((w) => w.kind === 'SURVEY')) {
       throw conflict('a revisit survey is recorded only for a closed case awaiting its survey');
     }
-    if (!(a.actor.role === 'COMMAND_CENTER' && a.actor.unitId === this.input.intake.units.districtId)) {
-      throw forbidden('revisit surveys are recorded by the district command center');
-    }
+    const byCommandCenter = a.actor.role === 'COMMAND_CENTER' && a.actor.unitId === this.input.intake.units.districtId && a.channel !== 'LINK';
+    // A resident answering through the signed one-time link acts as this case's reporter.
+    const byResidentLink = a.channel === 'LINK' && a.actor.role === 'REPORTER' && a.actor.personId === residentActorId(this.state.code);
+    if (!byCommandCenter && !byResidentLink) throw forbidden('revisit surveys are recorded by the district command center (or the resident through the one-time link)');
   }
 
   // ---- actions (handlers: run after their guard passed) ---------------------
 
   accept(a: AcceptCaseInput, now: number): CaseState {
+    const timing = this.timing('ACCEPT', now);
     this.closeWindows(['ACCEPT']);
     this.state.status = 'ACCEPTED';
     this.open('RESPONSE', this.input.policy.windows.response, now);
-    this.record(now, 'ACCEPTED', a.actor, { data: { note: a.note ?? null } });
+    this.record(now, 'ACCEPTED', a.actor, { data: { note: a.note ?? null, ...timing } });
     return this.state;
   }
 
   respond(a: RespondCaseInput, now: number): CaseState {
+    const timing = this.timing('RESPONSE', now);
     this.closeWindows(['RESPONSE']);
     if (a.decision === 'GUIDANCE') {
       this.record(now, 'GUIDANCE_GIVEN', a.actor, {
-        data: { guidance: a.guidance, note: a.note ?? null },
+        data: { guidance: a.guidance, note: a.note ?? null, ...timing },
         notify: [this.reporterNotice('CASE_ANSWERED', `Case ${this.state.code}: ${a.guidance}`)],
       });
       this.close('GUIDANCE', now, a.actor, false);
@@ -270,7 +273,7 @@ export class CaseMachine {
     this.state.status = 'IN_PROGRESS';
     this.openCompletion(now);
     this.record(now, 'RESPONDED', a.actor, {
-      data: { decision: a.decision, note: a.note ?? null, assigneeId: this.state.assignee.personId, completionDueAt: this.state.completionDueAt },
+      data: { decision: a.decision, note: a.note ?? null, assigneeId: this.state.assignee.personId, completionDueAt: this.state.completionDueAt, ...timing },
       notify: a.decision === 'COMMUNITY'
         ? [this.notice(this.state.assignee, 'CASE_ASSIGNED', `Case ${this.state.code} is yours to handle (small matter) by ${iso(this.state.completionDueAt!)}.`)]
         : [],
@@ -285,9 +288,12 @@ export class CaseMachine {
 
   callDepartments(a: CallDepartmentsInput, now: number): CaseState {
     if (this.state.status === 'ACCEPTED') {
+      // Calling departments is the first response (一线呼叫).
+      const timing = this.timing('RESPONSE', now);
       this.closeWindows(['RESPONSE']);
       this.state.status = 'IN_PROGRESS';
       this.openCompletion(now);
+      this.record(now, 'RESPONDED', a.actor, { data: { decision: 'DEPARTMENTS', completionDueAt: this.state.completionDueAt, ...timing } });
     }
     for (const c of a.calls) {
       const id = `CALL-${this.seq + 1}`;
@@ -629,6 +635,7 @@ export class CaseMachine {
   }
 
   private toReview(now: number): void {
+    const timing = this.timing('COMPLETION', now);
     this.closeWindows(['COMPLETION', 'ON_SITE', 'REPORT']);
     this.state.status = 'PENDING_REVIEW';
     const level = this.reviewLevel();
@@ -636,6 +643,7 @@ export class CaseMachine {
     this.record(now, 'REVIEW_REQUESTED', null, {
       level,
       unitId: unitForLevel(level, this.input.intake.units),
+      data: { handlerUnitId: this.state.assignee.unitId, handlerLevel: this.state.level, ...timing },
       notify: [this.notice(this.holderAt(level), 'REVIEW_REQUESTED', `Case ${this.state.code} awaits your review and closing (审核结案).`)],
     });
   }
@@ -650,7 +658,13 @@ export class CaseMachine {
       this.open('SURVEY', this.input.policy.windows.survey, now, { level: 'COMMAND_CENTER', unitId: district });
     }
     this.record(now, 'CLOSED', actor, {
-      data: { resolution, surveyDueAt: this.state.windows.find((w) => w.kind === 'SURVEY')?.dueAt ?? null },
+      data: {
+        resolution,
+        handlerUnitId: this.state.assignee.unitId,
+        handlerLevel: this.state.level,
+        completionDueAt: this.state.completionDueAt,
+        surveyDueAt: this.state.windows.find((w) => w.kind === 'SURVEY')?.dueAt ?? null,
+      },
       notify: [this.reporterNotice('CASE_CLOSED', `Case ${this.state.code} is closed (${resolution.toLowerCase()}).`)],
     });
   }
@@ -681,6 +695,12 @@ export class CaseMachine {
   }
 
   // ---- helpers ------------------------------------------------------------------
+
+  /** Whether an action closing a window of `kind` came in time (for assessment). */
+  private timing(kind: WindowKind, now: number): { windowDueAt: number | null; onTime: boolean | null } {
+    const w = this.state.windows.find((x) => x.kind === kind);
+    return w ? { windowDueAt: w.dueAt, onTime: now <= w.dueAt } : { windowDueAt: null, onTime: null };
+  }
 
   private openCompletion(now: number): void {
     this.closeWindows(['COMPLETION']);
@@ -806,6 +826,11 @@ export class CaseMachine {
       notifications: o.notify ?? [],
     });
   }
+}
+
+/** The actor id a resident uses when answering a case's survey through its one-time link. */
+export function residentActorId(code: string): string {
+  return `resident:${code}`;
 }
 
 function breachData(b: Breach): Record<string, unknown> {

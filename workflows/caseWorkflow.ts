@@ -106,6 +106,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
         ...(createRow ? { create: input.intake } : {}),
         facts,
         projection: projectionOf(machine.state),
+        // Nothing can follow these facts: the recorder starts the history archiver.
+        final: machine.finished,
       });
       createRow = false;
       deliveries.push(...res.deliver);

@@ -1,2 +1,3 @@
 // The workflows this worker runs (the bundle's entry point).
 export { caseWorkflow } from './caseWorkflow';
+export { archiveCaseWorkflow } from './archiveCaseWorkflow';

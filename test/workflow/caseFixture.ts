@@ -9,7 +9,8 @@ import { defaultCalendar } from '../../domain/calendar';
 import type { Actor, Assignment, CaseEventRecord, CaseUnits, Level, LevelDirectory, NotificationRecord } from '../../domain/types';
 import { buildCasePolicy } from '../../lib/policy';
 import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../activities/types';
-import type { CaseWorkflowInput } from '../../workflows/messages';
+import { getCaseStateQuery, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
+import type { WorkflowHandle } from '@temporalio/client';
 import { resolveTemporalCli, resolveTestServer } from '../../scripts/tools';
 
 export const UNITS: CaseUnits = { districtId: 'GL', streetId: 'GL-S01', communityId: 'GL-S01-C01', gridId: 'GL-S01-C01-G01' };
@@ -79,6 +80,7 @@ export class MemoryRecorder {
   notifications = new Map<string, NotificationRecord[]>();
   projections = new Map<string, CaseProjection>();
   calls = 0;
+  archived: string[] = [];
 
   activities(): CaseActivities {
     return {
@@ -97,7 +99,21 @@ export class MemoryRecorder {
       },
       deliverNotifications: async () => ({ delivered: 0 }),
       loadCalendar: async () => defaultCalendar(),
+      archiveCaseHistory: async ({ workflowId }) => {
+        this.archived.push(workflowId);
+        return { events: 0, runs: 1 };
+      },
     };
+  }
+
+  /** Wait until every fact the workflow emitted so far has been recorded; returns the state. */
+  async settled(h: WorkflowHandle, code: string): Promise<CaseState> {
+    for (let i = 0; i < 100; i++) {
+      const s = await h.query(getCaseStateQuery);
+      if ((this.of(code).at(-1)?.seq ?? 0) === s.lastEventSeq) return s;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`recorder did not catch up with ${code}`);
   }
 
   of(code: string): CaseEventRecord[] {

@@ -5,7 +5,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { acceptCaseUpdate, getCaseStateQuery } from '../../workflows/messages';
+import { acceptCaseUpdate } from '../../workflows/messages';
 import { ACTORS, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(120_000);
@@ -48,9 +48,8 @@ it('an accept racing the lapsing accept window has exactly one outcome, recorded
     outcomes.push(outcome);
     // Let the escalation chain settle past this instant, then check the record.
     await new Promise((r) => setTimeout(r, 300));
-    const s = await h.query(getCaseStateQuery);
     const code = input.intake.code;
-    for (let i = 0; i < 50 && (recorder.of(code).at(-1)?.seq ?? 0) < s.lastEventSeq; i++) await new Promise((r) => setTimeout(r, 100));
+    const s = await recorder.settled(h, code);
     const types = recorder.types(code);
     const acceptBreachesAtGrid = s.breaches.filter((b) => b.kind === 'ACCEPT' && b.level === 'GRID');
     if (outcome === 'accepted') {

@@ -59,16 +59,7 @@ async function failureType(p: Promise<unknown>): Promise<string> {
   return 'none';
 }
 
-/** Wait until the recorder has persisted every fact the workflow has emitted so far. */
-async function settled(h: WorkflowHandle, code: string) {
-  for (let i = 0; i < 50; i++) {
-    const s = await h.query(getCaseStateQuery);
-    const last = recorder.of(code).at(-1)?.seq ?? 0;
-    if (last === s.lastEventSeq) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('recorder did not catch up');
-}
+const settled = (h: WorkflowHandle, code: string) => recorder.settled(h, code);
 
 describe('accept window', () => {
   it('a case accepted in time opens its first-response window and records no breach', async () => {
