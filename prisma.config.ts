@@ -9,5 +9,8 @@ export default defineConfig({
   migrations: { path: 'prisma/migrations', seed: 'tsx prisma/seed.ts' },
   experimental: { adapter: true },
   engine: 'js',
-  adapter: async () => new PrismaPg(poolConfigFromUrl(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres')),
+  // allowExitOnIdle: the CLI never closes the adapter's pool, so without it every
+  // `migrate deploy` waits out pg's 10 s idle timeout before exiting.
+  adapter: async () =>
+    new PrismaPg(poolConfigFromUrl(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', { allowExitOnIdle: true })),
 });

@@ -18,6 +18,8 @@ export const envSchema = z.object({
   /** A real PostgreSQL. When unset, `npm start` serves an embedded PGlite on EMBEDDED_PG_PORT. */
   DATABASE_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(55432),
+  /** Connections the embedded PGlite multiplexer accepts (API + worker pools + migrations/seed). */
+  EMBEDDED_PG_MAX_CONNECTIONS: z.coerce.number().int().min(2).max(500).default(40),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -33,6 +35,8 @@ export const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  /** `npm start` runs a local Temporal dev server on TEMPORAL_ADDRESS's port; false = use the server already there. */
+  TEMPORAL_DEV_SERVER: bool.default(true),
 
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
@@ -72,6 +76,8 @@ export const envSchema = z.object({
   MAX_EXTENSIONS: z.coerce.number().int().min(0).default(2),
   MAX_REOPENS: z.coerce.number().int().min(0).default(2),
   SURVEY_UNREACHABLE_POLICY: z.enum(['SATISFIED', 'NEUTRAL', 'EXCLUDED']).default('NEUTRAL'),
+  /** Lifetime of a resident's one-time revisit-survey link, in hours (default 7 days). */
+  SURVEY_LINK_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(7 * 24),
   HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).default(5000),
   CALENDAR_TIME_ZONE: z.string().default('Asia/Shanghai'),
 });

@@ -2,13 +2,16 @@
 // running it again rewrites the same values and never fails. Rows the seed does not
 // define (cases, people added later, API key hashes) are never touched or deleted.
 // Run: `npx prisma db seed`, or `npx tsx prisma/seed.ts`.
+import { parseServiceAttributes } from '../api/open311/attributes';
 import { databaseUrl, loadConfig } from '../config/env';
+import { hashApiKey } from '../lib/auth';
 import { createDb, type Db } from '../lib/db';
 import { buildCasePolicy } from '../lib/policy';
 import {
   SEED_CALENDAR_DAYS,
   SEED_CALENDAR_SETTING,
   SEED_CATEGORIES,
+  SEED_OPEN311_CLIENTS,
   SEED_PEOPLE,
   SEED_UNITS,
 } from './seedData';
@@ -59,12 +62,23 @@ export function validateSeedData(): void {
     } catch (err) {
       throw new Error(`seed: category ${c.code}: ${(err as Error).message}`);
     }
+    parseServiceAttributes(c.attributes ?? [], c.code);
+  }
+  for (const o of SEED_OPEN311_CLIENTS) {
+    const p = SEED_PEOPLE.find((x) => x.id === o.reporterPersonId);
+    if (p?.role !== 'REPORTER') throw new Error(`seed: Open311 client ${o.id} must act as a REPORTER person, not ${o.reporterPersonId}`);
   }
 }
 
+export interface SeedOptions {
+  /** Seed the demo Open311 client with its public key. Default: outside production only (NODE_ENV). */
+  open311DemoClient?: boolean;
+}
+
 /** Write the demo district, catalog and calendar. Safe to run any number of times, also concurrently. */
-export async function seed(db: Db): Promise<SeedSummary> {
+export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedSummary> {
   validateSeedData();
+  const demoClients = opts.open311DemoClient ?? process.env.NODE_ENV !== 'production';
   await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
@@ -99,6 +113,7 @@ export async function seed(db: Db): Promise<SeedSummary> {
           urgent: c.urgent,
           windowOverrides: c.windowOverrides,
           departmentIds: c.departmentIds,
+          attributes: c.attributes ?? [],
           active: true,
         };
         await tx.matterCategory.upsert({ where: { code: c.code }, create: { code: c.code, ...data }, update: data });
@@ -110,6 +125,17 @@ export async function seed(db: Db): Promise<SeedSummary> {
 
       for (const d of SEED_CALENDAR_DAYS) {
         await tx.calendarDay.upsert({ where: { date: d.date }, create: d, update: { kind: d.kind, name: d.name } });
+      }
+
+      // The demo Open311 client's key is public: it exists only outside production, and a
+      // production seed switches off one left behind.
+      for (const o of SEED_OPEN311_CLIENTS) {
+        if (demoClients) {
+          const data = { name: o.name, apiKeyHash: hashApiKey(o.demoApiKey), reporterPersonId: o.reporterPersonId, active: true };
+          await tx.open311Client.upsert({ where: { id: o.id }, create: { id: o.id, ...data }, update: data });
+        } else {
+          await tx.open311Client.updateMany({ where: { id: o.id }, data: { active: false } });
+        }
       }
     },
     { maxWait: 30_000, timeout: 120_000 },

@@ -6,6 +6,7 @@
 import { defaultCalendar } from '../domain/calendar';
 import { CN_HOLIDAYS_2025_2026 } from '../domain/holidays';
 import type { Level, Role, TriageKind } from '../domain/types';
+import type { ServiceAttributeInput } from '../api/open311/attributes';
 
 export type SeedUnitKind = 'DISTRICT' | 'STREET' | 'COMMUNITY' | 'GRID' | 'DEPARTMENT';
 
@@ -40,6 +41,8 @@ export interface SeedCategory {
   urgent: boolean;
   windowOverrides: Record<string, number>;
   departmentIds: string[];
+  /** Open311 service definition: extra fields a report asks for (none when left out). */
+  attributes?: ServiceAttributeInput[];
 }
 
 export interface SeedCalendarSetting {
@@ -262,6 +265,60 @@ export const SEED_PEOPLE: readonly SeedPerson[] = [...ladderPeople, ...departmen
 /** Urgent safety hazards: accept within 5 minutes (the default on-site window is 2 hours). */
 const URGENT = { acceptMinutes: 5 };
 
+/** Open311 attributes: urgent hazards ask whether anyone is trapped or hurt; road damage asks its size. */
+const PEOPLE_AT_RISK: ServiceAttributeInput = {
+  code: 'people_at_risk', datatype: 'singlevaluelist', required: true,
+  description: '是否有人被困或受伤？/ Is anyone trapped or injured?',
+  values: [
+    { key: 'TRAPPED', name: '有人被困 / someone is trapped' },
+    { key: 'INJURED', name: '有人受伤 / someone is injured' },
+    { key: 'NONE', name: '无人被困或受伤 / nobody trapped or injured' },
+    { key: 'UNKNOWN', name: '不清楚 / not known' },
+  ],
+};
+const ATTRIBUTES: Record<'lift' | 'gas' | 'pothole' | 'manhole', ServiceAttributeInput[]> = {
+  lift: [
+    PEOPLE_AT_RISK,
+    { code: 'lift_id', datatype: 'string', required: false, description: '电梯注册代码（轿厢内使用标志上）/ Lift registration code (on the certificate in the car)' },
+  ],
+  gas: [
+    PEOPLE_AT_RISK,
+    {
+      code: 'evacuated', datatype: 'singlevaluelist', required: false, description: '现场人员是否已疏散？/ Have people left the area?',
+      values: [{ key: 'YES', name: '已疏散 / yes' }, { key: 'NO', name: '未疏散 / no' }],
+    },
+  ],
+  pothole: [
+    {
+      code: 'size', datatype: 'singlevaluelist', required: true, description: '坑洼大小 / How big is the hole?',
+      values: [
+        { key: 'SMALL', name: '小于30厘米 / under 30 cm' },
+        { key: 'MEDIUM', name: '30厘米至1米 / 30 cm to 1 m' },
+        { key: 'LARGE', name: '大于1米 / over 1 m' },
+      ],
+    },
+    { code: 'depth_cm', datatype: 'number', required: false, description: '大约深度（厘米）/ Approximate depth (cm)', datatypeDescription: '数字 / a number' },
+  ],
+  manhole: [
+    {
+      code: 'condition', datatype: 'singlevaluelist', required: true, description: '井盖情况 / What is wrong with the cover?',
+      values: [
+        { key: 'MISSING', name: '缺失 / missing' },
+        { key: 'BROKEN', name: '破损 / broken' },
+        { key: 'DISPLACED', name: '移位 / displaced' },
+      ],
+    },
+    {
+      code: 'where', datatype: 'multivaluelist', required: false, description: '所在位置 / Where is it?',
+      values: [
+        { key: 'CARRIAGEWAY', name: '机动车道 / carriageway' },
+        { key: 'SIDEWALK', name: '人行道 / sidewalk' },
+        { key: 'NEAR_SCHOOL', name: '学校周边 / near a school' },
+      ],
+    },
+  ],
+};
+
 export const SEED_CATEGORIES: readonly SeedCategory[] = [
   // 市容秩序 / city appearance and order (城管)
   {
@@ -319,7 +376,7 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
     code: 'SC-002', name: '电梯困人', group: '安全隐患', triage: 'BIG', defaultLevel: 'GRID', completionDays: 1, urgent: true,
     description: '电梯故障困人，须立即救援；维保单位30分钟内到场。',
     keywords: ['电梯', '困人', '电梯故障', '关在电梯'], departmentIds: [dept('SCJG'), dept('YJ')],
-    windowOverrides: { acceptMinutes: 5, onSiteHours: 0.5 },
+    windowOverrides: { acceptMinutes: 5, onSiteHours: 0.5 }, attributes: ATTRIBUTES.lift,
   },
   {
     code: 'SC-003', name: '消费投诉', group: '市场监管', triage: 'BIG', defaultLevel: 'GRID', completionDays: 5, urgent: false,
@@ -352,7 +409,7 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
     code: 'ZJ-002', name: '燃气泄漏', group: '安全隐患', triage: 'BIG', defaultLevel: 'STREET', completionDays: 1, urgent: true,
     description: '闻到燃气味、燃气管道或设施泄漏，须立即疏散处置。',
     keywords: ['燃气', '煤气', '漏气', '燃气味'], departmentIds: [dept('ZJ'), dept('YJ'), dept('GA')],
-    windowOverrides: { acceptMinutes: 5, onSiteHours: 1 },
+    windowOverrides: { acceptMinutes: 5, onSiteHours: 1 }, attributes: ATTRIBUTES.gas,
   },
   {
     code: 'ZJ-003', name: '房屋安全隐患', group: '安全隐患', triage: 'BIG', defaultLevel: 'STREET', completionDays: 3, urgent: true,
@@ -385,12 +442,13 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
   {
     code: 'JT-001', name: '道路坑洼破损', group: '市政设施', triage: 'BIG', defaultLevel: 'GRID', completionDays: 5, urgent: false,
     description: '路面坑洼、塌陷、人行道板松动破损。',
-    keywords: ['坑洼', '路面破损', '坑', '人行道'], departmentIds: [dept('JT'), dept('CG')], windowOverrides: {},
+    keywords: ['坑洼', '路面破损', '坑', '人行道'], departmentIds: [dept('JT'), dept('CG')], windowOverrides: {}, attributes: ATTRIBUTES.pothole,
   },
   {
     code: 'JT-002', name: '井盖缺失破损', group: '安全隐患', triage: 'BIG', defaultLevel: 'GRID', completionDays: 1, urgent: true,
     description: '道路井盖缺失、破损或移位，存在行人车辆坠落危险。',
     keywords: ['井盖', '窨井', '缺失'], departmentIds: [dept('CG'), dept('JT')], windowOverrides: { acceptMinutes: 5, onSiteHours: 1 },
+    attributes: ATTRIBUTES.manhole,
   },
   // 社区事务 / small matters: the residents' committee leads (三事分流)
   {
@@ -429,6 +487,21 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
     description: '最低生活保障、临时救助、残疾人补贴申请咨询。',
     keywords: ['低保', '救助', '补贴', '困难'], departmentIds: [dept('MZ')], windowOverrides: {},
   },
+];
+
+// ---- Open311 client applications ---------------------------------------------------------
+
+export interface SeedOpen311Client {
+  id: string;
+  name: string;
+  reporterPersonId: string;
+  /** A fixed, public key: seeded only outside production (prisma/seed.ts). */
+  demoApiKey: string;
+}
+
+/** The demo civic app (docs/OPEN311.md). Its key is public, so it never exists in production. */
+export const SEED_OPEN311_CLIENTS: readonly SeedOpen311Client[] = [
+  { id: 'demo-civic-app', name: '鼓楼随手拍（演示）/ Gulou snap-and-report (demo)', reporterPersonId: 'p-reporter-app', demoApiKey: 'open311-demo-key-not-for-production' },
 ];
 
 // ---- working calendar ------------------------------------------------------------------

@@ -2,6 +2,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
+import { createAssessmentActivities } from '../activities/assessment';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -17,7 +18,7 @@ export async function createCaseWorker({ connection, cfg, deps, overrides }: Cas
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(deps),
+    activities: { ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }) },
     // The cache bounds worker memory: evicted cases replay from history when they wake.
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES,

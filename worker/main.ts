@@ -3,7 +3,9 @@ import { loadConfig, databaseUrl } from '../config/env';
 import { createDb } from '../lib/db';
 import { loadCalendar } from '../lib/directory';
 import { createLogger } from '../lib/logger';
-import { connectTemporalNative } from '../lib/temporalConnection';
+import { makeArchiveCaseHistory } from '../activities/archiveCaseHistory';
+import { makeStartArchiver } from '../activities/startArchiver';
+import { connectTemporal, connectTemporalNative } from '../lib/temporalConnection';
 import { createCaseWorker } from './createWorker';
 import { installRuntimeLogger } from './runtimeLogger';
 
@@ -16,6 +18,8 @@ async function main(): Promise<void> {
     retryForMs: 60_000,
     onRetry: (err, n) => logger.warn({ attempt: n, err: String(err) }, 'Temporal not reachable yet, retrying'),
   });
+  // A client connection too: the archiver reads histories and starts archive workflows.
+  const temporal = await connectTemporal(cfg, { retryForMs: 60_000 });
   const worker = await createCaseWorker({
     connection,
     cfg,
@@ -23,6 +27,8 @@ async function main(): Promise<void> {
       db,
       webhooks: { urls: cfg.NOTIFY_WEBHOOKS, timeoutMs: cfg.NOTIFY_WEBHOOK_TIMEOUT_MS },
       loadCalendar: () => loadCalendar(db),
+      archiveCaseHistory: makeArchiveCaseHistory({ db, client: temporal.client, logger }),
+      startArchiver: makeStartArchiver(temporal.client, cfg.TEMPORAL_TASK_QUEUE),
     },
   });
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish (shutdownSignals default).
@@ -30,6 +36,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await temporal.close();
     await connection.close();
     await db.$disconnect();
     logger.info('worker stopped');

@@ -6,6 +6,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -46,6 +47,9 @@ const { deliverNotifications } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
 });
+
+/** Patch ids: a change of command sequence is introduced behind one (docs/VERSIONING.md). */
+const PATCH_NO_CONTINUE_WHEN_FINISHED = 'no-continue-as-new-when-finished';
 
 /** What a finished case workflow returns. */
 export interface CaseOutcome {
@@ -133,7 +137,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   const syncSearchAttributes = () => {
     if (!input.options.searchAttributes) return;
     const s = machine.state;
-    const overdue = s.breaches.length > 0 && s.status !== 'CLOSED' && s.status !== 'SURVEYED';
+    const overdue = s.breaches.some((b) => b.kind !== 'EXTENSION_DECISION') && s.status !== 'CLOSED' && s.status !== 'SURVEYED';
     const key = `${s.status}|${s.level}|${overdue}`;
     if (key === lastAttrs) return;
     const pairs: SearchAttributeUpdatePair[] = [
@@ -167,7 +171,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     // A parked case wakes for its periodic review; keep its history bounded.
     if (machine.state.status === 'LONG_TERM_PLAN' && machine.state.lastEventSeq !== before) parkedReviews += 1;
     const info = workflowInfo();
-    if (parkedReviews > 0 || info.continueAsNewSuggested || info.historyLength > input.policy.historyEventLimit) {
+    const wantsContinue = parkedReviews > 0 || info.continueAsNewSuggested || info.historyLength > input.policy.historyEventLimit;
+    // A case that has just ended completes instead of continuing into an empty run.
+    // Histories recorded before this change continued; `patched` keeps them replaying.
+    if (wantsContinue && !(machine.finished && patched(PATCH_NO_CONTINUE_WHEN_FINISHED))) {
       stopping = true;
       await Promise.all([recorder, courier]);
       await condition(allHandlersFinished);
@@ -197,7 +204,8 @@ function projectionOf(s: CaseState): CaseProjection {
     assigneeId: s.assignee.personId,
     assigneeUnitId: s.assignee.unitId,
     dueAt,
-    overdue: s.breaches.length > 0 && !closed,
+    // Overdue means the case itself missed a window; an approver's lapse is blamed on the approver only.
+    overdue: s.breaches.some((b) => b.kind !== 'EXTENSION_DECISION') && !closed,
     breachCount: s.breaches.length,
     reopenCount: s.reopenCount,
     resolution: s.resolution,

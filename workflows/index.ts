@@ -1,3 +1,4 @@
 // The workflows this worker runs (the bundle's entry point).
 export { caseWorkflow } from './caseWorkflow';
 export { archiveCaseWorkflow } from './archiveCaseWorkflow';
+export { monthlyAssessmentWorkflow } from './assessmentWorkflow';

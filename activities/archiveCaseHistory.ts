@@ -1,0 +1,96 @@
+// Stores the final history of every run of a closed case in the database, so auditors
+// can read and replay it after Temporal's retention has deleted it.
+//
+//  - The case's latest run still running → a retryable failure: Temporal's retry backoff
+//    (archiveCaseWorkflow's retry policy) waits for it, never a polling loop here.
+//  - Otherwise every run of the continue-as-new chain is fetched (walking back through
+//    WorkflowExecutionStarted.continuedExecutionRunId), replayed once against this
+//    worker's workflow code (one prebuilt bundle per process), and stored.
+//  - Idempotent by (caseCode, runId): a second run of the activity finds the archive and
+//    returns, and a race between two attempts inserts each run once (skipDuplicates).
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { caseCodeFromWorkflowId } from '../domain/caseCode';
+import { fetchRunChain, historyAsJson } from '../lib/caseHistory';
+import type { Db } from '../lib/db';
+import { CASE_WORKFLOWS_PATH, describeVerdict, replayHistories } from '../lib/replay';
+import type { CaseActivities } from './types';
+
+/** Failure type while the case's workflow is still running (retried with backoff). */
+export const CASE_STILL_RUNNING = 'CaseStillRunning';
+/** Failure type when neither Temporal nor the archive has the case (not retried). */
+export const CASE_HISTORY_NOT_FOUND = 'CaseHistoryNotFound';
+
+export interface ArchiveCaseHistoryDeps {
+  db: Pick<Db, 'caseHistoryArchive'>;
+  client: Client;
+  /** Workflow code the archive is verified against (default: the case workflows). */
+  workflowsPath?: string;
+  /** Where a history that does not replay is reported (it is archived all the same). */
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+export function makeArchiveCaseHistory(deps: ArchiveCaseHistoryDeps): CaseActivities['archiveCaseHistory'] {
+  const { db, client } = deps;
+  const workflowsPath = deps.workflowsPath ?? CASE_WORKFLOWS_PATH;
+
+  const archived = async (caseCode: string) => {
+    const rows = await db.caseHistoryArchive.findMany({ where: { caseCode }, select: { runId: true, eventCount: true } });
+    return { runIds: new Set(rows.map((r) => r.runId)), events: rows.reduce((n, r) => n + r.eventCount, 0), runs: rows.length };
+  };
+
+  return async function archiveCaseHistory({ workflowId }) {
+    const caseCode = caseCodeFromWorkflowId(workflowId);
+    let latestRunId: string;
+    try {
+      const d = await client.workflow.getHandle(workflowId).describe();
+      if (d.status.name === 'RUNNING') {
+        throw ApplicationFailure.retryable(`case ${caseCode} is still running (run ${d.runId}); its history is not final yet`, CASE_STILL_RUNNING);
+      }
+      latestRunId = d.runId;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // Temporal no longer has it: fine if it was archived before, hopeless otherwise.
+      const before = await archived(caseCode);
+      if (before.runs > 0) return { events: before.events, runs: before.runs };
+      throw ApplicationFailure.nonRetryable(`Temporal has no workflow ${workflowId} and it was never archived`, CASE_HISTORY_NOT_FOUND);
+    }
+
+    const before = await archived(caseCode);
+    if (before.runIds.has(latestRunId)) return { events: before.events, runs: before.runs };
+
+    const runs = await fetchRunChain(client, workflowId);
+    const last = runs?.at(-1);
+    if (!runs || !last || last.runId !== latestRunId || last.status === 'RUNNING') {
+      // A run started between describe and fetch (not expected for a closed case): try again later.
+      throw ApplicationFailure.retryable(`case ${caseCode} changed while being archived`, CASE_STILL_RUNNING);
+    }
+
+    const verdict = await replayHistories(
+      runs.map((r) => ({ workflowId, runId: r.runId, runIndex: r.runIndex, history: r.history })),
+      { workflowsPath },
+    );
+    const verifiedAt = verdict.ok ? new Date() : null;
+    const replayError = verdict.ok ? null : describeVerdict(verdict);
+    // The history is the record: one that no longer replays is archived all the same, with the divergence.
+    if (replayError) deps.logger?.warn({ caseCode, replayError }, 'archived history does not replay against this worker');
+
+    await db.caseHistoryArchive.createMany({
+      data: runs.map((r) => ({
+        caseCode,
+        runId: r.runId,
+        runIndex: r.runIndex,
+        workflowType: r.workflowType,
+        closeStatus: r.status,
+        history: historyAsJson(r.history) as object,
+        eventCount: r.history.events?.length ?? 0,
+        startedAt: new Date(r.startedAt),
+        closedAt: r.closedAt === null ? null : new Date(r.closedAt),
+        verifiedAt,
+        replayError,
+      })),
+      skipDuplicates: true,
+    });
+    return { events: runs.reduce((n, r) => n + (r.history.events?.length ?? 0), 0), runs: runs.length };
+  };
+}

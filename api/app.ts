@@ -1,0 +1,63 @@
+// Builds the express app without listening: main.ts listens, tests use supertest on it.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import { createAuthenticator } from '../lib/auth';
+import type { ApiDeps } from './deps';
+import { errorHandler, notFoundHandler } from './errors';
+import { authenticate, forbidAuditorWrites } from './middleware/auth';
+import { authFailureRateLimit, principalRateLimit } from './middleware/rateLimit';
+import { requestLogger } from './middleware/requestLogger';
+import { createOpen311Router } from './open311';
+import { openApiDocument } from './openapi';
+import { createAssessmentRouter } from './routes/assessment';
+import { createAuditRouter } from './routes/audit';
+import { createSurveyRouter } from './routes/survey';
+import { caseActionsRouter } from './routes/caseActions';
+import { casesRouter } from './routes/cases';
+import { directoryRouter } from './routes/directory';
+import { healthRouter } from './routes/health';
+import { inboxRouter } from './routes/inbox';
+
+export type { ApiDeps } from './deps';
+
+/** The HTTP API over the given dependencies. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  const authenticator = deps.authenticator ?? createAuthenticator({ db: deps.db, cfg: deps.cfg });
+
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLogger(deps.logger));
+  // No upgrade-insecure-requests: on a plain-HTTP deployment it would send the docs' assets to https.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Open311 clients authenticate with their api_key and parse their own (form) bodies.
+  app.use('/open311/v2', createOpen311Router(deps));
+  app.use(express.json({ limit: deps.cfg.API_BODY_LIMIT }));
+
+  // Public: probes and documentation.
+  app.use(healthRouter(deps));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Case orchestrator API' }));
+
+  // Residents answer revisit surveys through a signed one-time link, without an account.
+  app.use(createSurveyRouter({ ...deps, authenticator }));
+
+  // Everything else needs a known, active person.
+  app.use(authFailureRateLimit(deps.cfg.API_RATE_LIMIT_PER_MINUTE));
+  app.use(authenticate(authenticator));
+  app.use(principalRateLimit(deps.cfg.API_RATE_LIMIT_PER_MINUTE));
+  app.use(forbidAuditorWrites);
+  app.use(casesRouter(deps));
+  app.use(caseActionsRouter(deps));
+  app.use(inboxRouter(deps));
+  app.use(directoryRouter(deps));
+  app.use(createAuditRouter(deps));
+  app.use(createAssessmentRouter({ ...deps, authenticator }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

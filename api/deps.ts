@@ -1,0 +1,18 @@
+// What the HTTP layer needs from the outside world; main.ts builds the real ones, tests their own.
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/env';
+import type { Authenticator } from '../lib/auth';
+import type { Db } from '../lib/db';
+import type { DirectoryCache } from '../lib/directory';
+
+export interface ApiDeps {
+  db: Db;
+  temporal: Client;
+  cfg: AppConfig;
+  logger: Logger;
+  /** Cached directory lookups (createDirectoryCache). */
+  directory: DirectoryCache;
+  /** Defaults to createAuthenticator over `db` and `cfg`. */
+  authenticator?: Authenticator;
+}

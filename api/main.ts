@@ -1,0 +1,99 @@
+// The API process: load config once, connect, listen; on SIGTERM/SIGINT stop accepting,
+// let in-flight requests finish, then close the Temporal connection and the database.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
+import { createDb } from '../lib/db';
+import { createDirectoryCache } from '../lib/directory';
+import { createLogger, type Logger } from '../lib/logger';
+import { connectTemporal } from '../lib/temporalConnection';
+import { installRuntimeLogger } from '../worker/runtimeLogger';
+import { createApp } from './app';
+
+/** How long in-flight requests may run after a stop signal before connections are cut. */
+const DRAIN_TIMEOUT_MS = 25_000;
+/** How long directory lookups (categories, grids, people) are served from memory. */
+const DIRECTORY_CACHE_TTL_MS = 30_000;
+
+export interface RunningApi {
+  server: Server;
+  /** "http://host:port" actually bound (API_PORT=0 picks a free port). */
+  url: string;
+  /** Stop accepting, drain, close Temporal and the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Connect everything and listen on cfg.API_HOST:cfg.API_PORT. */
+export async function startApi(cfg: AppConfig, logger: Logger = createLogger('api', cfg.LOG_LEVEL)): Promise<RunningApi> {
+  const db = createDb(databaseUrl(cfg), cfg.DB_POOL_MAX);
+  let temporal: Awaited<ReturnType<typeof connectTemporal>>;
+  try {
+    temporal = await connectTemporal(cfg, {
+      retryForMs: 60_000,
+      onRetry: (err, attempt) => logger.warn({ attempt, err: String(err) }, 'Temporal not reachable yet, retrying'),
+    });
+  } catch (err) {
+    await db.$disconnect();
+    throw err;
+  }
+  const app = createApp({ db, temporal: temporal.client, cfg, logger, directory: createDirectoryCache(db, DIRECTORY_CACHE_TTL_MS) });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(cfg.API_PORT, cfg.API_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info({ url, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE }, `API listening on ${url} (docs at ${url}/docs)`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('API stopping: no new connections, draining in-flight requests');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        logger.warn({ timeoutMs: DRAIN_TIMEOUT_MS }, 'drain timed out; closing remaining connections');
+        server.closeAllConnections();
+      }, DRAIN_TIMEOUT_MS);
+      await drained;
+      clearTimeout(timer);
+      await Promise.allSettled([temporal.close(), db.$disconnect()]);
+      logger.info('API stopped');
+    })());
+
+  return { server, url, close };
+}
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  const logger = createLogger('api', cfg.LOG_LEVEL);
+  // Replays (audit endpoints) run a replay worker in this process: route its logs to pino too.
+  installRuntimeLogger(logger);
+  const api = await startApi(cfg, logger);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second stop signal: exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'stop signal received');
+    api.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    // eslint-disable-next-line no-console
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,325 @@
+// The two-way assessment (考核): rankings, a unit's scorecard with its trend, the CSV
+// export, snapshot publishing, and the per-call scores streets and departments give
+// each other. Figures come from the latest published snapshot of a period when there
+// is one, otherwise they are computed live from the recorded events.
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import { Router, type Request } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { AppConfig } from '../../config/env';
+import { ASSESSMENT_READERS, canSee, SNAPSHOT_PUBLISHERS, visibleUnits } from '../../lib/assessment/access';
+import { AlreadyScoredError, findCall, recordCallScore, scoreInputProblems, scoreSideFor } from '../../lib/assessment/callScores';
+import { emptyUnitFigures, type UnitFigures, type UnitInfo } from '../../lib/assessment/figures';
+import { isPeriod, parsePeriod, periodContaining, previousPeriods, type Period } from '../../lib/assessment/period';
+import { RANKING_LEVELS, rankingCsv, rankUnits, type RankingLevel } from '../../lib/assessment/rankings';
+import { figuresFor, publishSnapshot, type SourcedFigures } from '../../lib/assessment/store';
+import type { Authenticator } from '../../lib/auth';
+import type { Db } from '../../lib/db';
+import { httpErrors } from '../errors';
+import { principalOf, requireRole } from '../middleware/auth';
+import { ensurePrincipal } from '../middleware/ensurePrincipal';
+import { parseOr400, requireJsonBody } from '../middleware/validate';
+import { authenticated, CaseCodeParams, errorResponses, IsoDateTime, jsonResponse } from '../schemas/common';
+
+export interface AssessmentRouterDeps {
+  db: Db;
+  temporal: Client;
+  cfg: AppConfig;
+  logger: Logger;
+  /** Used only when the app has not authenticated the request already. */
+  authenticator?: Authenticator;
+  /** The clock for live figures and the default period (tests pin it). */
+  now?: () => number;
+}
+
+/** At most this many earlier periods in a scorecard's trend. */
+const MAX_TREND = 24;
+
+const PeriodSchema = z
+  .string()
+  .refine(isPeriod, { message: 'expected a month YYYY-MM, a quarter YYYY-Qn or a year YYYY' })
+  .meta({ description: 'Month (2026-11), quarter (2026-Q4) or year (2026), Asia/Shanghai dates. Default: the current month.', example: '2026-11' });
+
+const SourceSchema = z
+  .enum(['auto', 'live'])
+  .default('auto')
+  .meta({ description: 'auto: the latest published snapshot if any, else live; live: always compute from the events now' });
+
+const LevelQuerySchema = z.enum(RANKING_LEVELS as [RankingLevel, ...RankingLevel[]]);
+
+export const RankingsQuerySchema = z.strictObject({ period: PeriodSchema.optional(), level: LevelQuerySchema, source: SourceSchema });
+export const ScorecardQuerySchema = z.strictObject({
+  period: PeriodSchema.optional(),
+  trend: z.coerce.number().int().min(0).max(MAX_TREND).default(6).meta({ description: 'How many earlier periods of the same kind to include' }),
+  source: SourceSchema,
+});
+export const ExportQuerySchema = RankingsQuerySchema;
+export const PublishBodySchema = z.strictObject({ period: PeriodSchema }).meta({ id: 'PublishSnapshot' });
+export const CallScoreBodySchema = z
+  .strictObject({
+    cooperation: z.number().int().min(1).max(5).optional().meta({ description: 'Caller → department: 1 (poor) to 5 (excellent)' }),
+    professionalism: z.number().int().min(1).max(5).optional().meta({ description: 'Caller → department: 1 to 5' }),
+    accurate: z.boolean().optional().meta({ description: 'Department → caller: was this call ours to answer?' }),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .meta({ id: 'CallScoreBody' });
+const CallScoreParams = z.object({ code: CaseCodeParams.shape.code, callId: z.string().regex(/^CALL-\d+$/, 'expected a call id such as CALL-5') });
+const UnitParams = z.object({ unitId: z.string().min(1).max(100) });
+
+const RatioSchema = z.object({ numerator: z.number(), denominator: z.number(), rate: z.number().nullable() }).meta({ id: 'Ratio' });
+const MeanSchema = z.object({ count: z.number(), sum: z.number(), mean: z.number().nullable() }).meta({ id: 'Mean' });
+const UnitFiguresSchema = z
+  .object({
+    unitId: z.string(),
+    kind: z.string().nullable(),
+    name: z.string().nullable(),
+    parentId: z.string().nullable(),
+    casesHandled: z.number(),
+    acceptanceOnTime: RatioSchema,
+    firstResponseOnTime: RatioSchema,
+    completionOnTime: RatioSchema,
+    escalationsCaused: z.number(),
+    extensionsAsked: z.number(),
+    extensionsGranted: z.number(),
+    satisfaction: RatioSchema,
+    resolution: RatioSchema,
+    reopen: RatioSchema,
+    surveysAnswered: z.number(),
+    surveysUnreachable: z.number(),
+    callsReceived: z.number(),
+    reportRate: RatioSchema,
+    reportTimeliness: RatioSchema,
+    cooperation: MeanSchema,
+    professionalism: MeanSchema,
+    callsMade: z.number(),
+    callAccuracy: RatioSchema,
+    score: z.number().nullable(),
+  })
+  .meta({ id: 'UnitFigures' });
+const SourceInfo = {
+  period: z.string(),
+  source: z.enum(['SNAPSHOT', 'LIVE']),
+  version: z.number().nullable(),
+  publishedAt: IsoDateTime.nullable(),
+  asOf: IsoDateTime,
+  formulaVersion: z.number(),
+};
+const RankingsSchema = z
+  .object({ ...SourceInfo, level: LevelQuerySchema, items: z.array(UnitFiguresSchema.extend({ rank: z.number().nullable() })) })
+  .meta({ id: 'Rankings' });
+const ScorecardSchema = z
+  .object({
+    ...SourceInfo,
+    unitId: z.string(),
+    rank: z.number().nullable(),
+    rankedAmong: z.number(),
+    figures: UnitFiguresSchema,
+    trend: z.array(z.object({ period: z.string(), source: z.enum(['SNAPSHOT', 'LIVE']), version: z.number().nullable(), figures: UnitFiguresSchema })),
+  })
+  .meta({ id: 'Scorecard' });
+const SnapshotPublishedSchema = z
+  .object({ period: z.string(), version: z.number(), publishedAt: IsoDateTime, asOf: IsoDateTime, publishedBy: z.string().nullable(), units: z.number(), cases: z.number() })
+  .meta({ id: 'SnapshotPublished' });
+const CallScoreSchema = z
+  .object({
+    caseCode: z.string(),
+    callId: z.string(),
+    direction: z.enum(['STREET_TO_DEPT', 'DEPT_TO_STREET']),
+    fromUnitId: z.string(),
+    toUnitId: z.string(),
+    cooperation: z.number().nullable(),
+    professionalism: z.number().nullable(),
+    accurate: z.boolean().nullable(),
+    comment: z.string(),
+    scoredBy: z.string(),
+    at: IsoDateTime,
+  })
+  .meta({ id: 'CallScore' });
+
+export const assessmentRegistry = new OpenAPIRegistry();
+const readResponses = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 503: errorResponses[503] };
+assessmentRegistry.registerPath({
+  method: 'get',
+  path: '/assessment/rankings',
+  tags: ['assessment'],
+  summary: 'Units of one level ranked by their composite score for a period',
+  security: authenticated,
+  request: { query: RankingsQuerySchema },
+  responses: { 200: jsonResponse(RankingsSchema, 'Best first; street dispatchers and department officers see their own rows'), ...readResponses },
+});
+assessmentRegistry.registerPath({
+  method: 'get',
+  path: '/assessment/units/{unitId}/scorecard',
+  tags: ['assessment'],
+  summary: "One unit's figures for a period with the trend over earlier periods",
+  security: authenticated,
+  request: { params: UnitParams, query: ScorecardQuerySchema },
+  responses: { 200: jsonResponse(ScorecardSchema, 'The scorecard'), 404: errorResponses[404], ...readResponses },
+});
+assessmentRegistry.registerPath({
+  method: 'get',
+  path: '/assessment/export.csv',
+  tags: ['assessment'],
+  summary: 'The ranking of one level as CSV (UTF-8 with BOM)',
+  security: authenticated,
+  request: { query: ExportQuerySchema },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...readResponses },
+});
+assessmentRegistry.registerPath({
+  method: 'post',
+  path: '/assessment/snapshots',
+  tags: ['assessment'],
+  summary: "Compute and publish a new version of a period's figures (published versions never change)",
+  security: authenticated,
+  request: { body: { content: { 'application/json': { schema: PublishBodySchema } }, required: true } },
+  responses: { 201: jsonResponse(SnapshotPublishedSchema, 'Published'), ...readResponses },
+});
+assessmentRegistry.registerPath({
+  method: 'post',
+  path: '/cases/{code}/calls/{callId}/score',
+  tags: ['assessment'],
+  summary: 'Score a department call: the caller scores cooperation and professionalism, the department scores call accuracy',
+  security: authenticated,
+  request: { params: CallScoreParams, body: { content: { 'application/json': { schema: CallScoreBodySchema } }, required: true } },
+  responses: { 201: jsonResponse(CallScoreSchema, 'Recorded'), 404: errorResponses[404], 409: errorResponses[409], ...readResponses },
+});
+
+/** The period asked for, or the current month (Asia/Shanghai). */
+function periodOf(text: string | undefined, now: number): Period {
+  return text ? parsePeriod(text) : periodContaining(now, 'MONTH');
+}
+
+function sourceInfo(s: SourcedFigures) {
+  return {
+    period: s.figures.period,
+    source: s.source,
+    version: s.version,
+    publishedAt: s.publishedAt,
+    asOf: s.figures.asOf,
+    formulaVersion: s.figures.formulaVersion,
+  };
+}
+
+/** The assessment routes (all authenticated; readers per docs/ASSESSMENT.md). */
+export function createAssessmentRouter(deps: AssessmentRouterDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const auth = ensurePrincipal(deps);
+  const readers = requireRole(ASSESSMENT_READERS, 'read assessment figures');
+  const directory = async (): Promise<UnitInfo[]> => db.orgUnit.findMany({ select: { id: true, kind: true, name: true, parentId: true } });
+  const visibility = async (req: Request) => {
+    const p = principalOf(req);
+    const visible = visibleUnits(p, await directory());
+    if (!visible) throw httpErrors.forbidden(`${p.role} may not read assessment figures`);
+    return visible;
+  };
+
+  router.get('/assessment/rankings', auth, readers, async (req, res) => {
+    const q = parseOr400(RankingsQuerySchema, req.query, 'query');
+    const visible = await visibility(req);
+    const sourced = await figuresFor(db, periodOf(q.period, now()), { live: q.source === 'live', now: now() });
+    const items = rankUnits(sourced.figures, q.level)
+      .filter((r) => canSee(visible, r.figures.unitId))
+      .map((r) => ({ ...r.figures, rank: r.rank }));
+    res.json({ ...sourceInfo(sourced), level: q.level, items });
+  });
+
+  router.get('/assessment/units/:unitId/scorecard', auth, readers, async (req, res) => {
+    const { unitId } = parseOr400(UnitParams, req.params, 'params');
+    const q = parseOr400(ScorecardQuerySchema, req.query, 'query');
+    const visible = await visibility(req);
+    if (!canSee(visible, unitId)) throw httpErrors.forbidden(`${principalOf(req).role} of ${principalOf(req).unitId} may not read the scorecard of ${unitId}`);
+    const unit = await db.orgUnit.findUnique({ where: { id: unitId }, select: { id: true, kind: true, name: true, parentId: true } });
+    if (!unit) throw httpErrors.notFound(`no unit ${unitId}`);
+    const at = now();
+    const period = periodOf(q.period, at);
+    const live = q.source === 'live';
+    const current = await figuresFor(db, period, { live, now: at });
+    const earlier: SourcedFigures[] = [];
+    for (const p of previousPeriods(period, q.trend)) earlier.push(await figuresFor(db, p, { live, now: at }));
+    const find = (s: SourcedFigures): UnitFigures => s.figures.units.find((u) => u.unitId === unitId) ?? emptyUnitFigures(unitId, { kind: unit.kind, name: unit.name, parentId: unit.parentId });
+    const ranked = unit.kind === 'STREET' || unit.kind === 'DEPARTMENT' || unit.kind === 'GRID' ? rankUnits(current.figures, unit.kind) : [];
+    res.json({
+      ...sourceInfo(current),
+      unitId,
+      rank: ranked.find((r) => r.figures.unitId === unitId)?.rank ?? null,
+      rankedAmong: ranked.filter((r) => r.rank !== null).length,
+      figures: find(current),
+      trend: earlier.map((s) => ({ period: s.figures.period, source: s.source, version: s.version, figures: find(s) })),
+    });
+  });
+
+  router.get('/assessment/export.csv', auth, readers, async (req, res) => {
+    const q = parseOr400(ExportQuerySchema, req.query, 'query');
+    const visible = await visibility(req);
+    const sourced = await figuresFor(db, periodOf(q.period, now()), { live: q.source === 'live', now: now() });
+    const rows = rankUnits(sourced.figures, q.level).filter((r) => canSee(visible, r.figures.unitId));
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="assessment-${sourced.figures.period}-${q.level}.csv"`);
+    res.setHeader('X-Assessment-Source', sourced.source === 'SNAPSHOT' ? `snapshot v${sourced.version}` : `live as of ${sourced.figures.asOf}`);
+    res.send(rankingCsv(sourced.figures.period, rows));
+  });
+
+  router.post('/assessment/snapshots', auth, requireRole(SNAPSHOT_PUBLISHERS, 'publish assessment snapshots'), requireJsonBody, async (req, res) => {
+    const body = parseOr400(PublishBodySchema, req.body ?? {}, 'body');
+    const p = principalOf(req);
+    const key = req.get('Idempotency-Key');
+    const { snapshot, created } = await publishSnapshot(db, {
+      period: body.period,
+      asOf: now(),
+      publishedBy: p.personId,
+      // A retried request (same person, same key) gets the version it published the first time.
+      ...(key ? { requestId: `api:${p.personId}:${key.slice(0, 200)}` } : {}),
+    });
+    req.log?.info?.({ period: snapshot.period, version: snapshot.version, by: p.personId }, 'assessment snapshot published');
+    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(created ? 201 : 200).json({
+      period: snapshot.period,
+      version: snapshot.version,
+      publishedAt: snapshot.publishedAt.toISOString(),
+      asOf: snapshot.asOf.toISOString(),
+      publishedBy: snapshot.publishedBy,
+      units: snapshot.figures.units.length,
+      cases: snapshot.figures.totals.cases,
+    });
+  });
+
+  router.post('/cases/:code/calls/:callId/score', auth, requireJsonBody, async (req, res) => {
+    const { code, callId } = parseOr400(CallScoreParams, req.params, 'params');
+    const body = parseOr400(CallScoreBodySchema, req.body ?? {}, 'body');
+    const p = principalOf(req);
+    const found = await findCall(db, code, callId);
+    if (!found) throw httpErrors.notFound(`no call ${callId} on case ${code}`);
+    const side = scoreSideFor(p, found.call);
+    if (!side) {
+      throw httpErrors.forbidden(
+        `call ${callId} is scored by the unit that made it (${found.call.callerUnitId}) and by the called department (${found.call.departmentId})`,
+      );
+    }
+    const problems = scoreInputProblems(side.direction, body);
+    if (problems.length) throw httpErrors.validation(problems.map(([path, message]) => ({ path: `body.${path}`, message })));
+    try {
+      const row = await recordCallScore(db, found.call, side, body, p.personId, new Date(now()));
+      res.status(201).json({
+        caseCode: row.caseCode,
+        callId: row.callId,
+        direction: row.direction,
+        fromUnitId: row.fromUnitId,
+        toUnitId: row.toUnitId,
+        cooperation: row.cooperation,
+        professionalism: row.professionalism,
+        accurate: row.accurate,
+        comment: row.comment,
+        scoredBy: row.scoredBy,
+        at: row.at.toISOString(),
+      });
+    } catch (err) {
+      if (err instanceof AlreadyScoredError) throw httpErrors.conflict('ALREADY_SCORED', err.message);
+      throw err;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,174 @@
+// /cases: report a case, list cases (database projection), read one case (projection +
+// live workflow state), read its event log.
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Role } from '../../domain/types';
+import type { CaseEvent, Prisma } from '../../generated/prisma/client';
+import { readScope } from '../../lib/access';
+import { createCase } from '../../lib/intake';
+import { readContextOf, requireReadable } from '../caseAccess';
+import { describeCase, queryCaseState } from '../caseWorkflows';
+import type { ApiDeps } from '../deps';
+import { fieldsFromZod, httpErrors, type FieldError } from '../errors';
+import { principalOf, requireRole } from '../middleware/auth';
+import { parseOr400, requireJsonBody } from '../middleware/validate';
+import {
+  CaseCreatedSchema,
+  CaseDetailSchema,
+  CaseEventListSchema,
+  CaseListSchema,
+  CreateCaseBodySchema,
+  IdempotencyKeySchema,
+  ListCasesQuerySchema,
+} from '../schemas/cases';
+import { authenticated, CaseCodeParams, errorResponses, jsonResponse } from '../schemas/common';
+
+/** Roles that may report a new case. */
+export const REPORTING_ROLES: readonly Role[] = ['REPORTER', 'GRID_WORKER', 'COMMUNITY_WORKER', 'STREET_DISPATCHER', 'COMMAND_CENTER', 'ADMIN'];
+
+const IdempotencyHeaders = z.object({
+  'idempotency-key': IdempotencyKeySchema.optional().meta({
+    description: 'Retry-safe creation: the same key and body return the same case; the same key with another body is refused (409).',
+  }),
+});
+
+export const casesRegistry = new OpenAPIRegistry();
+casesRegistry.registerPath({
+  method: 'post',
+  path: '/cases',
+  tags: ['cases'],
+  summary: 'Report a case: routes it to its grid and starts its workflow',
+  security: authenticated,
+  request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: CreateCaseBodySchema } }, required: true } },
+  responses: {
+    201: jsonResponse(CaseCreatedSchema, 'Created (also an Idempotency-Key replay, with header Idempotent-Replayed: true)'),
+    ...errorResponses,
+  },
+});
+casesRegistry.registerPath({
+  method: 'get',
+  path: '/cases',
+  tags: ['cases'],
+  summary: 'List cases from the database projection, newest first',
+  description: 'Only the cases the caller may read (docs/AUTHZ.md): its grid, community or street; the cases its department was called on; the cases it reported; or its whole district.',
+  security: authenticated,
+  request: { query: ListCasesQuerySchema },
+  responses: { 200: jsonResponse(CaseListSchema, 'A page of cases'), 400: errorResponses[400], 401: errorResponses[401], 503: errorResponses[503] },
+});
+casesRegistry.registerPath({
+  method: 'get',
+  path: '/cases/{code}',
+  tags: ['cases'],
+  summary: 'One case: its projection and its live workflow state',
+  description: 'A case outside the caller\'s read scope answers 404, exactly like a case that does not exist (docs/AUTHZ.md).',
+  security: authenticated,
+  request: { params: CaseCodeParams },
+  responses: { 200: jsonResponse(CaseDetailSchema, 'The case'), 400: errorResponses[400], 401: errorResponses[401], 404: errorResponses[404], 503: errorResponses[503] },
+});
+casesRegistry.registerPath({
+  method: 'get',
+  path: '/cases/{code}/events',
+  tags: ['cases'],
+  summary: 'The append-only event log of a case, in order',
+  description: 'A case outside the caller\'s read scope answers 404, exactly like a case that does not exist (docs/AUTHZ.md).',
+  security: authenticated,
+  request: { params: CaseCodeParams },
+  responses: { 200: jsonResponse(CaseEventListSchema, 'Events by seq'), 400: errorResponses[400], 401: errorResponses[401], 404: errorResponses[404], 503: errorResponses[503] },
+});
+
+function eventView(e: CaseEvent) {
+  return {
+    seq: e.seq,
+    type: e.type,
+    at: e.at.toISOString(),
+    actorId: e.actorId,
+    actorRole: e.actorRole,
+    unitId: e.unitId,
+    level: e.level,
+    data: e.data as Record<string, unknown>,
+  };
+}
+
+export function casesRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const { db, temporal } = deps;
+
+  router.post('/cases', requireRole(REPORTING_ROLES, 'report cases'), requireJsonBody, async (req, res) => {
+    const actor = principalOf(req);
+    // Body and header problems are reported together.
+    const body = CreateCaseBodySchema.safeParse(req.body ?? {});
+    const headers = IdempotencyHeaders.safeParse({ 'idempotency-key': req.get('Idempotency-Key') });
+    const fields: FieldError[] = [
+      ...(body.success ? [] : fieldsFromZod(body.error, 'body')),
+      ...(headers.success ? [] : fieldsFromZod(headers.error, 'headers')),
+    ];
+    if (!body.success || !headers.success) throw httpErrors.validation(fields);
+
+    const { created, replayed } = await createCase(
+      { db, temporal, cfg: deps.cfg, directory: deps.directory, logger: req.log },
+      { request: body.data, actor, idempotencyKey: headers.data['idempotency-key'] },
+    );
+    res.location(created.links.self);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(201).json(created);
+  });
+
+  router.get('/cases', async (req, res) => {
+    const q = parseOr400(ListCasesQuerySchema, req.query, 'query');
+    const caller = principalOf(req);
+    const filters: Prisma.CaseWhereInput = {
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.streetId ? { streetId: q.streetId } : {}),
+      ...(q.gridId ? { gridId: q.gridId } : {}),
+      ...(q.categoryCode ? { categoryCode: q.categoryCode } : {}),
+      ...(q.channel ? { channel: q.channel } : {}),
+      ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
+      ...(q.reportedFrom || q.reportedTo
+        ? { reportedAt: { ...(q.reportedFrom ? { gte: q.reportedFrom } : {}), ...(q.reportedTo ? { lt: q.reportedTo } : {}) } }
+        : {}),
+    };
+    // Only the cases the caller may read (lib/access); the filters narrow them further.
+    const where: Prisma.CaseWhereInput = { AND: [readScope(caller, await readContextOf(db, caller)), filters] };
+    const [total, rows] = await Promise.all([
+      db.case.count({ where }),
+      db.case.findMany({
+        where,
+        orderBy: [{ reportedAt: 'desc' }, { code: 'desc' }],
+        skip: (q.page - 1) * q.pageSize,
+        take: q.pageSize,
+      }),
+    ]);
+    res.json({ items: rows, page: q.page, pageSize: q.pageSize, total });
+  });
+
+  router.get('/cases/:code', async (req, res) => {
+    const { code } = parseOr400(CaseCodeParams, req.params, 'params');
+    await requireReadable(deps, principalOf(req), code, req.log);
+    const record = await db.case.findUnique({ where: { code } });
+    let description: WorkflowExecutionDescription | null;
+    try {
+      description = await describeCase(temporal, code);
+    } catch (err) {
+      // Temporal down: the projection still answers, without the live state.
+      if (!record) throw err;
+      req.log.warn({ err, code }, 'Temporal unreachable; answering from the projection only');
+      res.json({ code, record, live: null });
+      return;
+    }
+    if (!record && !description) throw httpErrors.notFound(`no case ${code}`);
+    const live = description ? await queryCaseState(temporal, code, req.log) : null;
+    res.json({ code, record, live });
+  });
+
+  router.get('/cases/:code/events', async (req, res) => {
+    const { code } = parseOr400(CaseCodeParams, req.params, 'params');
+    // 404 for no case and for a case outside the caller's scope alike.
+    await requireReadable(deps, principalOf(req), code, req.log);
+    const events = await db.caseEvent.findMany({ where: { caseCode: code }, orderBy: { seq: 'asc' } });
+    res.json({ code, items: events.map(eventView) });
+  });
+
+  return router;
+}

@@ -1,0 +1,480 @@
+// The assessment figures (考核指标) of every unit for one period, computed from the
+// recorded case events and call scores alone — pure, no database, no clock: the same
+// events, scores, period and `asOf` always give the same figures. The definitions are
+// written out in docs/ASSESSMENT.md; the comments here point at the rule each line applies.
+import { unitForLevel } from '../../domain/ladder';
+import type { CaseUnits, Level } from '../../domain/types';
+import type { Period } from './period';
+
+/** Version of the definitions below; stored with every figure set so old snapshots stay readable. */
+export const FORMULA_VERSION = 1;
+
+/** One recorded case event, as the CaseEvent table holds it (`at` in epoch ms). */
+export interface AssessmentEvent {
+  seq: number;
+  type: string;
+  at: number;
+  actorId: string | null;
+  actorRole: string | null;
+  unitId: string | null;
+  level: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A case with its units and its events (any order; sorted by seq here). */
+export interface AssessmentCase {
+  code: string;
+  units: CaseUnits;
+  events: AssessmentEvent[];
+}
+
+export type CallScoreDirection = 'STREET_TO_DEPT' | 'DEPT_TO_STREET';
+
+/** One row of CallScore (`at` in epoch ms). */
+export interface CallScoreRecord {
+  caseCode: string;
+  callId: string;
+  direction: CallScoreDirection;
+  fromUnitId: string;
+  toUnitId: string;
+  cooperation: number | null;
+  professionalism: number | null;
+  accurate: boolean | null;
+  at: number;
+}
+
+export type UnitKind = 'DISTRICT' | 'STREET' | 'COMMUNITY' | 'GRID' | 'DEPARTMENT';
+
+/** A unit of the directory, so units without any case still appear (with zeros and nulls). */
+export interface UnitInfo {
+  id: string;
+  kind: UnitKind;
+  name: string;
+  parentId: string | null;
+}
+
+export interface AssessmentInput {
+  period: Period;
+  /** Only events and scores recorded at or before this instant count (epoch ms). */
+  asOf: number;
+  cases: AssessmentCase[];
+  scores: CallScoreRecord[];
+  units: UnitInfo[];
+}
+
+/** A rate with what it was computed from. `rate` is null when nothing was measured (denominator 0). */
+export interface Ratio {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+}
+
+/** A mean of 1–5 scores; null when there is no score. */
+export interface Mean {
+  count: number;
+  sum: number;
+  mean: number | null;
+}
+
+/** Every figure of one unit in one period. Counts are 0 and rates null when nothing happened. */
+export interface UnitFigures {
+  unitId: string;
+  kind: UnitKind | null;
+  name: string | null;
+  parentId: string | null;
+  /** Cases of the period the unit held (first assignee, escalated to, sent down to) or was called to. */
+  casesHandled: number;
+  acceptanceOnTime: Ratio;
+  firstResponseOnTime: Ratio;
+  completionOnTime: Ratio;
+  /** Breaches (lapsed windows) blamed on the unit. */
+  escalationsCaused: number;
+  extensionsAsked: number;
+  extensionsGranted: number;
+  /** Satisfied or basically satisfied over answered surveys, unreachable ones per their policy. */
+  satisfaction: Ratio;
+  /** solved = true over answered surveys (unreachable ones are not counted). */
+  resolution: Ratio;
+  /** Reopened over survey outcomes (answered or unreachable) of cases the unit closed. */
+  reopen: Ratio;
+  surveysAnswered: number;
+  surveysUnreachable: number;
+  // ---- as a called department (报到) ----
+  callsReceived: number;
+  /** Reported calls over calls due (reported, or past their report-by time). */
+  reportRate: Ratio;
+  /** Calls reported on time over calls due. */
+  reportTimeliness: Ratio;
+  /** Scores the calling streets gave (1–5). */
+  cooperation: Mean;
+  professionalism: Mean;
+  // ---- as a caller (吹哨) ----
+  callsMade: number;
+  /** Calls the called department judged "ours to answer" over calls it scored. */
+  callAccuracy: Ratio;
+  /** Composite score 0–100 used for rankings (see docs/ASSESSMENT.md); null when no component is measured. */
+  score: number | null;
+}
+
+/** The figures of every unit for one period, as stored in a snapshot (JSON-safe). */
+export interface AssessmentFigures {
+  formulaVersion: number;
+  period: string;
+  periodKind: Period['kind'];
+  startAt: string;
+  endAt: string;
+  asOf: string;
+  totals: { cases: number; closed: number; surveysAnswered: number; surveysUnreachable: number; calls: number; scores: number };
+  units: UnitFigures[];
+}
+
+const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, denominator, rate: denominator === 0 ? null : numerator / denominator });
+const mean = (count: number, sum: number): Mean => ({ count, sum, mean: count === 0 ? null : sum / count });
+
+/** Mutable counters of one unit while events are folded. */
+interface Acc {
+  handled: Set<string>;
+  accept: [number, number];
+  response: [number, number];
+  completion: [number, number];
+  breaches: number;
+  extAsked: number;
+  extGranted: number;
+  satisfied: [number, number];
+  solved: [number, number];
+  reopened: [number, number];
+  answered: number;
+  unreachable: number;
+  callsReceived: number;
+  reported: [number, number];
+  onTimeReports: [number, number];
+  cooperation: [number, number];
+  professionalism: [number, number];
+  callsMade: number;
+  accurate: [number, number];
+}
+
+const newAcc = (): Acc => ({
+  handled: new Set(),
+  accept: [0, 0],
+  response: [0, 0],
+  completion: [0, 0],
+  breaches: 0,
+  extAsked: 0,
+  extGranted: 0,
+  satisfied: [0, 0],
+  solved: [0, 0],
+  reopened: [0, 0],
+  answered: 0,
+  unreachable: 0,
+  callsReceived: 0,
+  reported: [0, 0],
+  onTimeReports: [0, 0],
+  cooperation: [0, 0],
+  professionalism: [0, 0],
+  callsMade: 0,
+  accurate: [0, 0],
+});
+
+/** Count one outcome in a [numerator, denominator] pair. */
+function tally(pair: [number, number], hit: boolean): void {
+  pair[1] += 1;
+  if (hit) pair[0] += 1;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+const LEVELS_WITH_UNITS = new Set(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+
+/** The unit that made a department call: the one holding the case at the call's level. */
+export function callerUnitOf(level: string | null, units: CaseUnits): string {
+  return level && LEVELS_WITH_UNITS.has(level) ? unitForLevel(level as Level, units) : units.streetId;
+}
+
+/** When the case entered the assessment: its REPORTED event (null if it has none yet). */
+export function reportedAtOf(events: readonly AssessmentEvent[]): number | null {
+  const e = events.find((x) => x.type === 'REPORTED');
+  return e ? e.at : null;
+}
+
+/** Whether a case belongs to the period: its REPORTED event lies in [start, end) and at or before asOf. */
+export function caseInPeriod(events: readonly AssessmentEvent[], period: Period, asOf: number): boolean {
+  const at = reportedAtOf(events);
+  return at !== null && at >= period.startMs && at < period.endMs && at <= asOf;
+}
+
+/** Compute every unit's figures for `input.period` as of `input.asOf`. */
+export function computeAssessment(input: AssessmentInput): AssessmentFigures {
+  const { period, asOf } = input;
+  const accs = new Map<string, Acc>();
+  const acc = (unitId: string): Acc => {
+    let a = accs.get(unitId);
+    if (!a) accs.set(unitId, (a = newAcc()));
+    return a;
+  };
+  for (const u of input.units) acc(u.id);
+
+  const totals = { cases: 0, closed: 0, surveysAnswered: 0, surveysUnreachable: 0, calls: 0, scores: 0 };
+  const cohort = new Set<string>();
+
+  for (const c of input.cases) {
+    const events = c.events.filter((e) => e.at <= asOf).sort((a, b) => a.seq - b.seq);
+    if (!caseInPeriod(events, period, asOf)) continue;
+    cohort.add(c.code);
+    totals.cases += 1;
+    foldCase(c, events, asOf, acc, totals);
+  }
+
+  for (const s of input.scores) {
+    if (s.at > asOf || !cohort.has(s.caseCode)) continue;
+    totals.scores += 1;
+    const a = acc(s.toUnitId);
+    if (s.direction === 'STREET_TO_DEPT') {
+      if (s.cooperation !== null) {
+        a.cooperation[0] += 1;
+        a.cooperation[1] += s.cooperation;
+      }
+      if (s.professionalism !== null) {
+        a.professionalism[0] += 1;
+        a.professionalism[1] += s.professionalism;
+      }
+    } else if (s.accurate !== null) {
+      tally(a.accurate, s.accurate);
+    }
+  }
+
+  const info = new Map(input.units.map((u) => [u.id, u]));
+  const units = [...accs.entries()]
+    .map(([unitId, a]) => unitFigures(unitId, a, info.get(unitId)))
+    .sort((x, y) => (x.unitId < y.unitId ? -1 : x.unitId > y.unitId ? 1 : 0));
+
+  return {
+    formulaVersion: FORMULA_VERSION,
+    period: period.text,
+    periodKind: period.kind,
+    startAt: new Date(period.startMs).toISOString(),
+    endAt: new Date(period.endMs).toISOString(),
+    asOf: new Date(asOf).toISOString(),
+    totals,
+    units,
+  };
+}
+
+interface CallTrack {
+  departmentId: string;
+  reportBy: number | null;
+  reported: boolean;
+  late: boolean;
+}
+
+/** Fold one case's events (in seq order, up to asOf) into the units' counters. */
+function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, acc: (unitId: string) => Acc, totals: AssessmentFigures['totals']): void {
+  const { units } = c;
+  const handledBy = (unitId: string | null) => {
+    if (unitId) acc(unitId).handled.add(c.code);
+  };
+  /** The handler of the latest closing: surveys and reopens are about that unit's work. */
+  let closedBy: string | null = null;
+  /** A completion submitted for review; withdrawn if the reviewer returns it. */
+  let submitted: { unitId: string; onTime: boolean } | null = null;
+  const requesters = new Map<string, string>();
+  const calls = new Map<string, CallTrack>();
+
+  /** The unit whose survey was just recorded: the next event says whether it reopened the case. */
+  let surveyed: string | null = null;
+
+  const commitCompletion = () => {
+    if (submitted) tally(acc(submitted.unitId).completion, submitted.onTime);
+    submitted = null;
+  };
+  const settleSurvey = (reopened: boolean) => {
+    if (surveyed) tally(acc(surveyed).reopened, reopened);
+    surveyed = null;
+  };
+
+  for (const e of events) {
+    const d = e.data ?? {};
+    // REOPENED follows its survey at once (same update); anything else means it did not reopen.
+    if (e.type !== 'REOPENED') settleSurvey(false);
+    switch (e.type) {
+      case 'REPORTED':
+      case 'ESCALATED':
+        handledBy(e.unitId);
+        break;
+      case 'ACCEPTED': {
+        handledBy(e.unitId);
+        const onTime = bool(d.onTime);
+        // onTime null: no accept window was open (it lapsed at the top); the breach counted already.
+        if (onTime !== null && e.unitId) tally(acc(e.unitId).accept, onTime);
+        break;
+      }
+      case 'RESPONDED':
+      case 'GUIDANCE_GIVEN': {
+        handledBy(e.unitId);
+        const onTime = bool(d.onTime);
+        if (onTime !== null && e.unitId) tally(acc(e.unitId).response, onTime);
+        if (d.decision === 'COMMUNITY') handledBy(units.communityId);
+        break;
+      }
+      case 'BREACHED': {
+        if (!e.unitId) break;
+        const a = acc(e.unitId);
+        a.breaches += 1;
+        if (d.kind === 'ACCEPT') tally(a.accept, false);
+        else if (d.kind === 'RESPONSE') tally(a.response, false);
+        else if (d.kind === 'COMPLETION') tally(a.completion, false);
+        break;
+      }
+      case 'REVIEW_REQUESTED': {
+        const unitId = str(d.handlerUnitId);
+        const onTime = bool(d.onTime);
+        // onTime null: no completion window was running (it lapsed at the top); its breach counted.
+        submitted = unitId && onTime !== null ? { unitId, onTime } : null;
+        break;
+      }
+      case 'REVIEW_RETURNED':
+        submitted = null;
+        break;
+      case 'REVIEWED_CLOSED':
+        commitCompletion();
+        break;
+      case 'CLOSED':
+        commitCompletion();
+        totals.closed += 1;
+        closedBy = str(d.handlerUnitId) ?? e.unitId;
+        handledBy(closedBy);
+        break;
+      case 'SURVEY_RECORDED': {
+        const a = acc(closedBy ?? units.districtId);
+        a.answered += 1;
+        totals.surveysAnswered += 1;
+        tally(a.satisfied, d.satisfaction === 'SATISFIED' || d.satisfaction === 'BASICALLY_SATISFIED');
+        tally(a.solved, d.solved === true);
+        surveyed = closedBy ?? units.districtId;
+        break;
+      }
+      case 'SURVEY_UNREACHABLE': {
+        const a = acc(closedBy ?? units.districtId);
+        a.unreachable += 1;
+        totals.surveysUnreachable += 1;
+        // The case's frozen policy says how silence counts: SATISFIED in both terms,
+        // NEUTRAL in the denominator only, EXCLUDED in neither.
+        if (d.policy === 'SATISFIED') tally(a.satisfied, true);
+        else if (d.policy === 'NEUTRAL') tally(a.satisfied, false);
+        tally(a.reopened, false);
+        break;
+      }
+      case 'REOPENED':
+        settleSurvey(true);
+        break;
+      case 'EXTENSION_REQUESTED': {
+        if (!e.unitId) break;
+        acc(e.unitId).extAsked += 1;
+        const id = str(d.requestId);
+        if (id) requesters.set(id, e.unitId);
+        break;
+      }
+      case 'EXTENSION_APPROVED': {
+        // The approval is recorded under the approver's unit; the grant belongs to the requester.
+        const requester = requesters.get(str(d.requestId) ?? '');
+        if (requester) acc(requester).extGranted += 1;
+        break;
+      }
+      case 'DEPARTMENT_CALLED': {
+        const callId = str(d.callId);
+        const dept = e.unitId ?? str(d.departmentId);
+        if (!callId || !dept) break;
+        totals.calls += 1;
+        calls.set(callId, { departmentId: dept, reportBy: num(d.reportBy), reported: false, late: false });
+        acc(dept).callsReceived += 1;
+        handledBy(dept);
+        acc(callerUnitOf(e.level, units)).callsMade += 1;
+        break;
+      }
+      case 'DEPARTMENT_REPORTED': {
+        const call = calls.get(str(d.callId) ?? '');
+        if (call) {
+          call.reported = true;
+          call.late = d.late === true;
+        }
+        break;
+      }
+    }
+  }
+  settleSurvey(false);
+  // A submission still under review at asOf counts as submitted.
+  commitCompletion();
+
+  // A call counts once it is due: reported, or its report-by time has passed.
+  for (const call of calls.values()) {
+    if (!call.reported && (call.reportBy === null || call.reportBy > asOf)) continue;
+    const a = acc(call.departmentId);
+    tally(a.reported, call.reported);
+    tally(a.onTimeReports, call.reported && !call.late);
+  }
+}
+
+/** The figures of a unit that had nothing in the period: counts 0, rates and means null. */
+export function emptyUnitFigures(unitId: string, info?: Pick<UnitInfo, 'kind' | 'name' | 'parentId'>): UnitFigures {
+  return unitFigures(unitId, newAcc(), info);
+}
+
+function unitFigures(unitId: string, a: Acc, info: Pick<UnitInfo, 'kind' | 'name' | 'parentId'> | undefined): UnitFigures {
+  const f: UnitFigures = {
+    unitId,
+    kind: info?.kind ?? null,
+    name: info?.name ?? null,
+    parentId: info?.parentId ?? null,
+    casesHandled: a.handled.size,
+    acceptanceOnTime: ratio(...a.accept),
+    firstResponseOnTime: ratio(...a.response),
+    completionOnTime: ratio(...a.completion),
+    escalationsCaused: a.breaches,
+    extensionsAsked: a.extAsked,
+    extensionsGranted: a.extGranted,
+    satisfaction: ratio(...a.satisfied),
+    resolution: ratio(...a.solved),
+    reopen: ratio(...a.reopened),
+    surveysAnswered: a.answered,
+    surveysUnreachable: a.unreachable,
+    callsReceived: a.callsReceived,
+    reportRate: ratio(...a.reported),
+    reportTimeliness: ratio(...a.onTimeReports),
+    cooperation: mean(...a.cooperation),
+    professionalism: mean(...a.professionalism),
+    callsMade: a.callsMade,
+    callAccuracy: ratio(...a.accurate),
+    score: null,
+  };
+  f.score = compositeScore(f);
+  return f;
+}
+
+/** A 1–5 mean as a 0–1 rate (1 → 0, 5 → 1). */
+const fromFivePoint = (m: Mean): number | null => (m.mean === null ? null : (m.mean - 1) / 4);
+
+/**
+ * The ranking score, 0–100 with two decimals: the mean of the unit's measured components.
+ * Departments: report rate, report timeliness, cooperation, professionalism (1–5 mapped to 0–1).
+ * Every other unit: acceptance, first response and completion on time, satisfaction,
+ * resolution, 1 − reopen rate, and call accuracy. Null when no component was measured.
+ */
+export function compositeScore(f: Omit<UnitFigures, 'score'>): number | null {
+  const parts =
+    f.kind === 'DEPARTMENT'
+      ? [f.reportRate.rate, f.reportTimeliness.rate, fromFivePoint(f.cooperation), fromFivePoint(f.professionalism)]
+      : [
+          f.acceptanceOnTime.rate,
+          f.firstResponseOnTime.rate,
+          f.completionOnTime.rate,
+          f.satisfaction.rate,
+          f.resolution.rate,
+          f.reopen.rate === null ? null : 1 - f.reopen.rate,
+          f.callAccuracy.rate,
+        ];
+  const measured = parts.filter((p): p is number => p !== null);
+  if (measured.length === 0) return null;
+  return Math.round((measured.reduce((s, p) => s + p, 0) / measured.length) * 10_000) / 100;
+}

@@ -1,0 +1,23 @@
+// Bundled into the workflow code only for replays that compare activity inputs (see
+// lib/replay.ts): reports every activity the replayed code schedules, with its arguments,
+// through a sink that runs during replay. Imports nothing but the workflow SDK.
+import { proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+
+export interface ReplayProbeSinks extends Sinks {
+  replayProbe: {
+    activity(activityType: string, args: unknown[]): void;
+  };
+}
+
+const { replayProbe } = proxySinks<ReplayProbeSinks>();
+
+export const interceptors: WorkflowInterceptorsFactory = () => ({
+  outbound: [
+    {
+      async scheduleActivity(input, next) {
+        replayProbe.activity(input.activityType, input.args);
+        return next(input);
+      },
+    },
+  ],
+});

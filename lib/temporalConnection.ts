@@ -1,0 +1,96 @@
+// Connections to Temporal, built from the validated config in one place:
+//  - connectTemporal(cfg)        → Connection + Client, for the API and scripts;
+//  - connectTemporalNative(cfg)  → NativeConnection, for the worker.
+// TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS and TEMPORAL_API_KEY are
+// honoured; an API key implies TLS (as Temporal Cloud requires).
+import { Client, Connection, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { AppConfig } from '../config/env';
+
+export type TemporalConfig = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS' | 'TEMPORAL_API_KEY'>;
+
+export interface ConnectOptions {
+  /**
+   * Keep retrying an unreachable server for this long before giving up (e.g. the
+   * worker starting while the server boots). 0 = one attempt. Other errors never retry.
+   */
+  retryForMs?: number;
+  /** Per-attempt connect timeout of the client connection. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Extra client options (interceptors, data converter…); the namespace comes from cfg. */
+  client?: Omit<ClientOptions, 'connection' | 'namespace'>;
+  /** Called before each retry, e.g. to log. */
+  onRetry?: (err: unknown, attempt: number) => void;
+}
+
+export interface TemporalClientBundle {
+  connection: Connection;
+  client: Client;
+  namespace: string;
+  /** Close the connection (the client holds no other resources). */
+  close(): Promise<void>;
+}
+
+/** The TLS/API-key part of a connection, shared by both kinds. */
+export function temporalConnectionOptions(cfg: TemporalConfig): { address: string; tls: boolean; apiKey?: string } {
+  return {
+    address: cfg.TEMPORAL_ADDRESS,
+    tls: cfg.TEMPORAL_TLS || Boolean(cfg.TEMPORAL_API_KEY),
+    ...(cfg.TEMPORAL_API_KEY ? { apiKey: cfg.TEMPORAL_API_KEY } : {}),
+  };
+}
+
+/** Client connection + Client on the configured namespace. */
+export async function connectTemporal(cfg: TemporalConfig, opts: ConnectOptions = {}): Promise<TemporalClientBundle> {
+  const base = temporalConnectionOptions(cfg);
+  const connectionOptions: ConnectionOptions = { ...base, connectTimeout: opts.connectTimeoutMs ?? 10_000 };
+  const connection = await withRetry(() => Connection.connect(connectionOptions), opts);
+  const client = new Client({ ...opts.client, connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  return { connection, client, namespace: cfg.TEMPORAL_NAMESPACE, close: () => connection.close() };
+}
+
+/** NativeConnection for a Worker (pass `namespace: cfg.TEMPORAL_NAMESPACE` to Worker.create). */
+export async function connectTemporalNative(
+  cfg: TemporalConfig,
+  opts: Pick<ConnectOptions, 'retryForMs' | 'onRetry'> & { native?: Omit<NativeConnectionOptions, 'address' | 'tls' | 'apiKey'> } = {},
+): Promise<NativeConnection> {
+  const options: NativeConnectionOptions = { ...opts.native, ...temporalConnectionOptions(cfg) };
+  return withRetry(() => NativeConnection.connect(options), opts);
+}
+
+const UNREACHABLE_PATTERNS = [
+  /Failed to connect before the deadline/i, // @temporalio/client Connection.connect
+  /tcp connect error|dns error|Connection refused|ConnectError/i, // NativeConnection (TransportError from core)
+  /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/,
+  /No connection established/i,
+];
+
+/**
+ * True when `err` means "the Temporal server cannot be reached" (refused, DNS,
+ * connect timeout, gRPC UNAVAILABLE) as opposed to a real answer from the server.
+ * Looks through `cause` chains (the client wraps gRPC errors in ServiceError).
+ */
+export function isTemporalUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (typeof e !== 'object') break;
+    const { name, code, message } = e as { name?: string; code?: unknown; message?: string };
+    if (name === 'TransportError') return true;
+    if (code === 14 /* UNAVAILABLE */) return true;
+    if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH)$/.test(code)) return true;
+    if (typeof message === 'string' && UNREACHABLE_PATTERNS.some((re) => re.test(message))) return true;
+  }
+  return false;
+}
+
+async function withRetry<T>(fn: () => Promise<T>, opts: Pick<ConnectOptions, 'retryForMs' | 'onRetry'>): Promise<T> {
+  const deadline = Date.now() + (opts.retryForMs ?? 0);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isTemporalUnreachable(err) || Date.now() >= deadline) throw err;
+      opts.onRetry?.(err, attempt);
+      await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 2000)));
+    }
+  }
+}

@@ -1,0 +1,1050 @@
+// A case's human-readable timeline, derived from its Temporal history alone (pure: no
+// server, no database). Every fact the workflow persisted travels in the input of a
+// `recordCase` activity (ActivityTaskScheduled), so the timeline is read from the very
+// payloads the record was written from: the two cannot disagree. Updates (who acted,
+// with what, and the state they returned), signals, timers and run boundaries come from
+// their own history events and explain each fact.
+//
+// Input: the runs of one workflow (a continue-as-new chain), oldest first, as decoded
+// History objects or Temporal's JSON export. Output: ordered entries, each with its actor,
+// role, unit, level, time, the window it answered to and that window's due time, the
+// deadlines in force afterwards, its cause, and one line of text.
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { RecordCaseInput } from '../activities/types';
+import { addSpan } from '../domain/calendar';
+import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span } from '../domain/types';
+import type { CaseState, CaseWorkflowInput } from '../workflows/messages';
+import { timestampMs, toHistory, type History } from './historyJson';
+
+/** One run to read: its history (decoded or JSON) and, when known, its id. */
+export interface TimelineRunInput {
+  runId?: string;
+  /** Position in the chain (default: position in the input; differs when older runs are gone). */
+  runIndex?: number;
+  history: History | unknown;
+}
+
+export interface TimelineActor {
+  personId: string;
+  role: string | null;
+  unitId: string | null;
+}
+
+/** How a step relates to the window it names. */
+export type WindowRelation = 'IN_FORCE' | 'OPENED' | 'REMINDED' | 'LAPSED';
+
+/** A window (deadline) with its due time; dueAt is null only when the history does not show it. */
+export interface TimelineWindow {
+  id: string | null;
+  kind: string;
+  dueAt: string | null;
+  level: string | null;
+  unitId: string | null;
+  /** Only on an entry's `window`: whether the step answered to it, opened it, was reminded of it, or saw it lapse. */
+  relation?: WindowRelation;
+  /**
+   * True when no event of the history states this due time and it was computed from the
+   * run's recorded policy and calendar (a window restarted by the clock, before any later
+   * reminder, breach or action result names it).
+   */
+  computed?: true;
+}
+
+/** Why a fact happened. */
+export type TimelineCause =
+  | { kind: 'INTAKE' }
+  /** A person's action: a workflow update, accepted and applied at the fact's time. */
+  | { kind: 'ACTION'; update: string; updateId: string; eventId: number }
+  /** The workflow's timer woke it (a reminder or a lapse); timerId null when no timer event matches. */
+  | { kind: 'CLOCK'; timerId: string | null; firedEventId: number | null }
+  /** Follows from the fact before it, in the same workflow task (e.g. an escalation after a breach). */
+  | { kind: 'CONSEQUENCE'; ofSeq: number; root: TimelineCause | null };
+
+export type TimelineEntryKind = 'RUN' | 'FACT' | 'SIGNAL' | 'ACTION_FAILED' | 'ACTION_WITHOUT_FACT';
+
+/** The case as the recorder stored it after the batch of facts holding this one. */
+export interface RecordedProjection {
+  status: string;
+  level: string;
+  assigneeId: string | null;
+  assigneeUnitId: string | null;
+  /** The earliest deadline in force. */
+  dueAt: string | null;
+  overdue: boolean;
+  breachCount: number;
+  reopenCount: number;
+  resolution: string | null;
+}
+
+export interface TimelineEntry {
+  /** Position in the timeline, from 1. */
+  n: number;
+  /** ISO instant (UTC). */
+  at: string;
+  /** The same instant in the case's time zone, for people. */
+  local: string;
+  kind: TimelineEntryKind;
+  /** Fact type (ACCEPTED, BREACHED…), signal or update name, or the run event (RUN_STARTED, CONTINUED_AS_NEW, COMPLETED…). */
+  type: string;
+  /** The fact's sequence number in the case (FACT entries). */
+  seq: number | null;
+  runIndex: number;
+  runId: string;
+  /** The history event the entry was read from (for a fact: the recordCase ActivityTaskScheduled). */
+  eventId: number;
+  actor: TimelineActor | null;
+  unitId: string | null;
+  level: string | null;
+  /** The window this step answered to, opened, was reminded of or saw lapse, with its due time. */
+  window: TimelineWindow | null;
+  /** Whether the step came before the due time of `window` (null when not applicable). */
+  onTime: boolean | null;
+  /** Deadlines in force right after this step (null in the middle of a multi-fact action). */
+  deadlines: TimelineWindow[] | null;
+  cause: TimelineCause | null;
+  after: RecordedProjection | null;
+  /** The recordCase activity carrying this fact completed (the fact is in the database). */
+  persisted: boolean | null;
+  text: string;
+  data: Record<string, unknown>;
+}
+
+export interface TimelineRun {
+  runIndex: number;
+  runId: string;
+  workflowType: string;
+  startedAt: string;
+  closedAt: string | null;
+  /** How the run ended: COMPLETED, CONTINUED_AS_NEW, TERMINATED, FAILED, TIMED_OUT, CANCELED, or RUNNING. */
+  status: string;
+  eventCount: number;
+  /** First and last fact seq recorded in this run (null when none). */
+  seqs: [number, number] | null;
+}
+
+export interface TimelineIntake {
+  code: string;
+  channel: string;
+  categoryCode: string;
+  categoryName: string;
+  triage: string;
+  urgent: boolean;
+  startLevel: string;
+  units: Record<string, string>;
+  address: string | null;
+  description: string;
+  reportedAt: string;
+}
+
+export interface Timeline {
+  workflowId: string | null;
+  workflowType: string;
+  /** Case code (case workflows only). */
+  code: string | null;
+  /** UTC offset of the case calendar, used for `local` (minutes). */
+  utcOffsetMinutes: number;
+  intake: TimelineIntake | null;
+  runs: TimelineRun[];
+  entries: TimelineEntry[];
+  /** How many distinct facts the history's recordCase inputs hold. */
+  facts: number;
+  /** The last run's result when it completed (the workflow's return value). */
+  outcome: unknown;
+  /** Anything odd found while reading (a seq gap, a fact recorded twice with different content…). */
+  warnings: string[];
+}
+
+// ---- reading the history --------------------------------------------------------
+
+type HistoryEvent = NonNullable<History['events']>[number];
+type Payloads = { payloads?: Array<unknown> | null } | null | undefined;
+
+interface TrackedWindow {
+  id: string | null;
+  kind: string;
+  dueAt: number | null;
+  level: string | null;
+  unitId: string | null;
+  refId: string | null;
+  computed: boolean;
+}
+
+/** What a run's input says about spans and the calendar (to compute a restarted window's due time). */
+interface RunRules {
+  policy: CasePolicy | null;
+  calendar: CalendarSnapshot | null;
+}
+
+interface UpdateRecord {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  actor: TimelineActor | null;
+  appliedAt: number;
+  eventId: number;
+  runIndex: number;
+  runId: string;
+  state: CaseState | null;
+  failure: string | null;
+  linked: number;
+}
+
+interface FactRecord {
+  event: CaseEventRecord;
+  runIndex: number;
+  runId: string;
+  eventId: number;
+  scheduledEventId: number;
+  projection: RecordCaseInput['projection'] | null;
+}
+
+interface FiredTimer {
+  timerId: string;
+  eventId: number;
+  /** Time of the workflow task that received it (= the workflow clock of the facts it caused). */
+  taskAt: number | null;
+  runIndex: number;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : v == null ? 0 : Number(String(v)));
+
+function decode<T>(payloads: Payloads, index = 0): T | undefined {
+  const p = payloads?.payloads?.[index];
+  if (!p) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload<T>(p as Parameters<typeof defaultPayloadConverter.fromPayload>[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+function actorOf(v: unknown): TimelineActor | null {
+  const a = v as { personId?: unknown; role?: unknown; unitId?: unknown } | undefined;
+  if (!a || typeof a.personId !== 'string') return null;
+  return { personId: a.personId, role: typeof a.role === 'string' ? a.role : null, unitId: typeof a.unitId === 'string' ? a.unitId : null };
+}
+
+const CLOSE_TYPES: Array<[keyof HistoryEvent, string]> = [
+  ['workflowExecutionCompletedEventAttributes', 'COMPLETED'],
+  ['workflowExecutionContinuedAsNewEventAttributes', 'CONTINUED_AS_NEW'],
+  ['workflowExecutionTerminatedEventAttributes', 'TERMINATED'],
+  ['workflowExecutionFailedEventAttributes', 'FAILED'],
+  ['workflowExecutionTimedOutEventAttributes', 'TIMED_OUT'],
+  ['workflowExecutionCanceledEventAttributes', 'CANCELED'],
+];
+
+/** Window kinds the case holder answers to (they move up the ladder with the case). */
+const CASE_WINDOW_KINDS = ['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REVIEW'];
+
+const dataOf = (e: CaseEventRecord | null | undefined): Record<string, unknown> => (e?.data ?? {}) as Record<string, unknown>;
+
+/** Facts the clock causes directly (a timer woke the workflow). */
+const CLOCK_FACTS = new Set(['REMINDED', 'BREACHED', 'PLAN_REVIEW_DUE', 'SURVEY_UNREACHABLE']);
+
+/** Derive the timeline of one workflow from its runs, oldest first. */
+export function deriveTimeline(input: TimelineRunInput[] | History | unknown, opts: { workflowId?: string } = {}): Timeline {
+  const runInputs: TimelineRunInput[] = Array.isArray(input) ? input : [{ history: input }];
+  const warnings: string[] = [];
+  const runs: TimelineRun[] = [];
+  const runEntries: Array<Omit<TimelineEntry, 'n' | 'local'> & { atMs: number; order: number }> = [];
+  const updates: UpdateRecord[] = [];
+  const facts = new Map<number, FactRecord>();
+  const completedActivities = new Set<string>();
+  const fired: FiredTimer[] = [];
+  let workflowType = '';
+  let caseInput: CaseWorkflowInput | null = null;
+  let outcome: unknown = null;
+  const carriedWindows = new Map<number, OpenWindow[]>();
+  const rules = new Map<number, RunRules>();
+
+  runInputs.forEach((run, position) => {
+    const runIndex = run.runIndex ?? position;
+    const history = toHistory(run.history);
+    const events = history.events ?? [];
+    const started = events[0]?.workflowExecutionStartedEventAttributes;
+    if (!started) throw new TypeError(`run ${runIndex}: a history must begin with WorkflowExecutionStarted`);
+    const runId = run.runId ?? started.originalExecutionRunId ?? `run-${runIndex}`;
+    const type = started.workflowType?.name ?? '';
+    if (position === 0) workflowType = type;
+    const wftTime = new Map<number, number>();
+    let lastTaskAt: number | null = null;
+    let pendingFired: FiredTimer[] = [];
+    let minSeq: number | null = null;
+    let maxSeq: number | null = null;
+    let status = 'RUNNING';
+    let closedAt: number | null = null;
+
+    const startInput = decode<CaseWorkflowInput>(started.input);
+    if (type === 'caseWorkflow' && startInput?.intake) {
+      if (!caseInput) caseInput = startInput;
+      if (startInput.carried?.state?.windows) carriedWindows.set(runIndex, startInput.carried.state.windows);
+      rules.set(runIndex, { policy: startInput.policy ?? null, calendar: startInput.calendar ?? null });
+    }
+    const at0 = timestampMs(events[0].eventTime);
+    runEntries.push({
+      ...emptyEntry(),
+      atMs: at0,
+      order: 0,
+      at: iso(at0),
+      kind: 'RUN',
+      type: 'RUN_STARTED',
+      runIndex,
+      runId,
+      eventId: num(events[0].eventId),
+      data: {
+        workflowType: type,
+        continuedFromRunId: started.continuedExecutionRunId || null,
+        ...(startInput?.carried ? { carriedRuns: startInput.carried.runs, carriedSeq: startInput.carried.seq } : {}),
+      },
+      text: started.continuedExecutionRunId
+        ? `run ${runIndex} starts (continued as new from run ${runIndex - 1}, carrying the case state)`
+        : `run ${runIndex} starts (${type})`,
+    });
+
+    for (const e of events) {
+      const eventId = num(e.eventId);
+      const at = timestampMs(e.eventTime);
+      if (e.workflowTaskStartedEventAttributes) {
+        wftTime.set(eventId, at);
+        lastTaskAt = at;
+        for (const t of pendingFired) t.taskAt = at;
+        pendingFired = [];
+      } else if (e.workflowTaskCompletedEventAttributes) {
+        const startedId = num(e.workflowTaskCompletedEventAttributes.startedEventId);
+        lastTaskAt = wftTime.get(startedId) ?? lastTaskAt;
+      } else if (e.timerFiredEventAttributes) {
+        const t: FiredTimer = { timerId: e.timerFiredEventAttributes.timerId ?? '', eventId, taskAt: null, runIndex };
+        fired.push(t);
+        pendingFired.push(t);
+      } else if (e.workflowExecutionSignaledEventAttributes) {
+        const s = e.workflowExecutionSignaledEventAttributes;
+        const arg = decode<Record<string, unknown>>(s.input) ?? {};
+        runEntries.push({
+          ...emptyEntry(),
+          atMs: at,
+          order: 1,
+          at: iso(at),
+          kind: 'SIGNAL',
+          type: s.signalName ?? 'signal',
+          runIndex,
+          runId,
+          eventId,
+          data: { ...arg, identity: s.identity ?? null },
+          text: signalText(s.signalName ?? 'signal', arg),
+        });
+      } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
+        const u = e.workflowExecutionUpdateAcceptedEventAttributes;
+        const req = u.acceptedRequest;
+        const arg = decode<Record<string, unknown>>(req?.input?.args) ?? {};
+        updates.push({
+          id: req?.meta?.updateId ?? u.protocolInstanceId ?? '',
+          name: req?.input?.name ?? '',
+          input: arg,
+          actor: actorOf(arg.actor),
+          // The update ran in the workflow task whose completion precedes this event.
+          appliedAt: lastTaskAt ?? at,
+          eventId,
+          runIndex,
+          runId,
+          state: null,
+          failure: null,
+          linked: 0,
+        });
+      } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
+        const c = e.workflowExecutionUpdateCompletedEventAttributes;
+        const u = updates.find((x) => x.id === c.meta?.updateId);
+        if (u) {
+          if (c.outcome?.success) u.state = decode<CaseState>(c.outcome.success) ?? null;
+          else u.failure = c.outcome?.failure?.message ?? 'failed';
+        }
+      } else if (e.activityTaskScheduledEventAttributes) {
+        const a = e.activityTaskScheduledEventAttributes;
+        if (a.activityType?.name !== 'recordCase') continue;
+        const rec = decode<RecordCaseInput>(a.input);
+        for (const f of rec?.facts ?? []) {
+          const seq = f.event.seq;
+          minSeq = minSeq === null ? seq : Math.min(minSeq, seq);
+          maxSeq = maxSeq === null ? seq : Math.max(maxSeq, seq);
+          const prev = facts.get(seq);
+          if (prev) {
+            if (JSON.stringify(prev.event) !== JSON.stringify(f.event)) warnings.push(`fact ${seq} was recorded twice with different content (events ${prev.eventId} and ${eventId})`);
+            continue;
+          }
+          facts.set(seq, { event: f.event, runIndex, runId, eventId, scheduledEventId: eventId, projection: rec?.projection ?? null });
+        }
+      } else if (e.activityTaskCompletedEventAttributes) {
+        completedActivities.add(`${runIndex}:${num(e.activityTaskCompletedEventAttributes.scheduledEventId)}`);
+      } else {
+        for (const [key, name] of CLOSE_TYPES) {
+          const attrs = e[key] as Record<string, unknown> | null | undefined;
+          if (!attrs) continue;
+          status = name;
+          closedAt = at;
+          const result = name === 'COMPLETED' ? decode<unknown>((attrs as { result?: Payloads }).result) : undefined;
+          if (name === 'COMPLETED') outcome = result ?? null;
+          runEntries.push({
+            ...emptyEntry(),
+            atMs: at,
+            order: 3,
+            at: iso(at),
+            kind: 'RUN',
+            type: name,
+            runIndex,
+            runId,
+            eventId,
+            data: closeData(name, attrs, result),
+            text: closeText(runIndex, name, attrs, result),
+          });
+        }
+      }
+    }
+    runs.push({
+      runIndex,
+      runId,
+      workflowType: type,
+      startedAt: iso(at0),
+      closedAt: closedAt === null ? null : iso(closedAt),
+      status,
+      eventCount: events.length,
+      seqs: minSeq === null || maxSeq === null ? null : [minSeq, maxSeq],
+    });
+  });
+
+  // ---- facts, in seq order: cause, window, deadlines ------------------------------
+  const ordered = [...facts.values()].sort((a, b) => a.event.seq - b.event.seq);
+  ordered.forEach((f, i) => {
+    if (i > 0 && f.event.seq !== ordered[i - 1].event.seq + 1) warnings.push(`facts ${ordered[i - 1].event.seq + 1}…${f.event.seq - 1} are missing`);
+  });
+  if (ordered.length && ordered[0].event.seq !== 1 && !runs[0]?.seqs) warnings.push(`the first fact is ${ordered[0].event.seq}`);
+
+  // Which update produced each actor's fact: same actor, applied at the fact's time,
+  // and (when its result is known) a result that already includes the fact.
+  const updateOf = (f: FactRecord): UpdateRecord | null => {
+    const e = f.event;
+    const candidates = updates.filter(
+      (u) => u.actor?.personId === e.actorId && u.appliedAt === e.at && (u.state === null || u.state.lastEventSeq >= e.seq),
+    );
+    candidates.sort((a, b) => (a.state?.lastEventSeq ?? Infinity) - (b.state?.lastEventSeq ?? Infinity));
+    return candidates[0] ?? null;
+  };
+  const timerOf = (f: FactRecord): FiredTimer | null => fired.find((t) => t.runIndex === f.runIndex && t.taskAt === f.event.at) ?? null;
+
+  let windows: TrackedWindow[] = [];
+  let windowsKnown = false;
+  let currentRun = -1;
+  type FactEntry = Omit<TimelineEntry, 'n' | 'local' | 'window' | 'deadlines'> & {
+    atMs: number;
+    order: number;
+    win: TrackedWindow | null;
+    relation: WindowRelation;
+    deadlineRefs: TrackedWindow[] | null;
+  };
+  const factEntries: FactEntry[] = [];
+  let prev: { fact: FactRecord; cause: TimelineCause | null } | null = null;
+
+  for (const f of ordered) {
+    const e = f.event;
+    const data = (e.data ?? {}) as Record<string, unknown>;
+    if (f.runIndex !== currentRun) {
+      currentRun = f.runIndex;
+      const carried = carriedWindows.get(f.runIndex);
+      if (carried) {
+        windows = carried.map(tracked);
+        windowsKnown = true;
+      }
+    }
+    const runRules = rules.get(f.runIndex) ?? { policy: null, calendar: null };
+
+    // Cause.
+    let cause: TimelineCause | null = null;
+    let update: UpdateRecord | null = null;
+    if (e.type === 'REPORTED') {
+      cause = { kind: 'INTAKE' };
+    } else if (e.actorId) {
+      update = updateOf(f);
+      if (update) {
+        update.linked += 1;
+        cause = { kind: 'ACTION', update: update.name, updateId: update.id, eventId: update.eventId };
+      }
+    } else if (!CLOCK_FACTS.has(e.type) && prev && prev.fact.event.at === e.at) {
+      cause = { kind: 'CONSEQUENCE', ofSeq: prev.fact.event.seq, root: prev.cause?.kind === 'CONSEQUENCE' ? prev.cause.root : prev.cause };
+    } else {
+      const t = timerOf(f);
+      if (t || CLOCK_FACTS.has(e.type)) cause = { kind: 'CLOCK', timerId: t?.timerId ?? null, firedEventId: t?.eventId ?? null };
+    }
+
+    // Evidence of due times first (a reminder or breach names its window), then the window
+    // the step names as it stood before the step, then the windows after it.
+    if ((e.type === 'REMINDED' || e.type === 'BREACHED') && typeof data.windowId === 'string' && typeof data.dueAt === 'number') {
+      fill(windows, data.windowId, String(data.kind), data.dueAt, warnings);
+    }
+    // The action this fact belongs to: its own update, or the update whose fact it follows from.
+    const root = cause?.kind === 'CONSEQUENCE' ? cause.root : cause;
+    const owner = update ?? (root?.kind === 'ACTION' ? updates.find((u) => u.id === root.updateId) ?? null : null);
+    let { window: win, relation } = windowOfFact(e, data, windows, prev?.fact.event ?? null);
+
+    let deadlineRefs: TrackedWindow[] | null;
+    if (e.type === 'REPORTED') {
+      windows = ((data.windows as Array<{ kind: string; dueAt: number }> | undefined) ?? []).map((w) => ({
+        id: null,
+        kind: w.kind,
+        dueAt: w.dueAt,
+        level: e.level ?? null,
+        unitId: e.unitId ?? null,
+        refId: null,
+        computed: false,
+      }));
+      windowsKnown = true;
+    } else {
+      windows = applyFact(windows, e, data, prev?.fact.event ?? null, runRules);
+    }
+    const endsUpdate = owner?.state != null && owner.state.lastEventSeq === e.seq;
+    if (endsUpdate) {
+      // An update's result is the exact state after its last fact.
+      const exact = owner!.state!.windows;
+      for (const w of windows) fillFromExact(w, exact, warnings);
+      windows = exact.map(tracked);
+      windowsKnown = true;
+      deadlineRefs = [...windows];
+    } else if (owner?.state) {
+      deadlineRefs = null; // in the middle of one action
+    } else {
+      deadlineRefs = windowsKnown ? [...windows] : null;
+    }
+
+    // An escalation is shown with the window it leaves running at the new level.
+    if (e.type === 'ESCALATED') {
+      const lapsedKind = dataOf(prev?.fact.event).kind;
+      const w =
+        data.cause === 'BREACH'
+          ? [...windows].reverse().find((x) => x.kind === lapsedKind && x.level === data.to) ?? null
+          : windows.find((x) => CASE_WINDOW_KINDS.includes(x.kind)) ?? null;
+      if (w) [win, relation] = [w, data.cause === 'BREACH' ? 'OPENED' : 'IN_FORCE'];
+    } else if (e.type === 'EXTENSION_ESCALATED') {
+      win = windows.find((x) => x.kind === 'EXTENSION_DECISION' && x.refId === data.requestId) ?? null;
+    }
+    const onTime = e.type === 'ESCALATED' ? null : onTimeOf(e, data, win, relation);
+
+    const p = f.projection;
+    factEntries.push({
+      ...emptyEntry(),
+      atMs: e.at,
+      order: 2,
+      at: iso(e.at),
+      kind: 'FACT',
+      type: e.type,
+      seq: e.seq,
+      runIndex: f.runIndex,
+      runId: f.runId,
+      eventId: f.eventId,
+      actor: e.actorId ? { personId: e.actorId, role: e.actorRole ?? null, unitId: update?.actor?.unitId ?? e.unitId ?? null } : null,
+      unitId: e.unitId ?? null,
+      level: e.level ?? null,
+      onTime,
+      cause,
+      after: p
+        ? {
+            status: p.status,
+            level: p.level,
+            assigneeId: p.assigneeId,
+            assigneeUnitId: p.assigneeUnitId,
+            dueAt: p.dueAt === null ? null : iso(p.dueAt),
+            overdue: p.overdue,
+            breachCount: p.breachCount,
+            reopenCount: p.reopenCount,
+            resolution: p.resolution,
+          }
+        : null,
+      persisted: completedActivities.has(`${f.runIndex}:${f.scheduledEventId}`),
+      data,
+      text: '',
+      win,
+      relation,
+      deadlineRefs,
+    });
+    prev = { fact: f, cause };
+  }
+
+  // Updates accepted but not reflected in any fact (none expected), and failed ones.
+  for (const u of updates) {
+    if (u.failure !== null || u.linked === 0) {
+      runEntries.push({
+        ...emptyEntry(),
+        atMs: u.appliedAt,
+        order: 2.5,
+        at: iso(u.appliedAt),
+        kind: u.failure !== null ? 'ACTION_FAILED' : 'ACTION_WITHOUT_FACT',
+        type: u.name,
+        runIndex: u.runIndex,
+        runId: u.runId,
+        eventId: u.eventId,
+        actor: u.actor,
+        unitId: u.actor?.unitId ?? null,
+        cause: { kind: 'ACTION', update: u.name, updateId: u.id, eventId: u.eventId },
+        data: u.input,
+        text: u.failure !== null ? `${u.name} failed: ${u.failure}` : `${u.name} accepted; it recorded no fact`,
+      });
+    }
+  }
+
+  // ---- assemble ------------------------------------------------------------------
+  const offset = (caseInput as CaseWorkflowInput | null)?.calendar?.utcOffsetMinutes ?? 0;
+  type Sortable = { atMs: number; runIndex: number; order: number; seq: number | null; eventId: number };
+  const all: Array<Sortable & { build: (n: number) => TimelineEntry }> = [
+    ...runEntries.map((x) => {
+      const { atMs, order, ...rest } = x;
+      return { atMs, runIndex: x.runIndex, order, seq: x.seq, eventId: x.eventId, build: (n: number): TimelineEntry => ({ ...rest, n, local: localTime(atMs, offset) }) };
+    }),
+    ...factEntries.map((x) => {
+      const { atMs, order, win, relation, deadlineRefs, ...rest } = x;
+      return {
+        atMs,
+        runIndex: x.runIndex,
+        order,
+        seq: x.seq,
+        eventId: x.eventId,
+        build: (n: number): TimelineEntry => {
+          // Views are taken now, after every later fill of an unknown due time.
+          const entry: TimelineEntry = {
+            ...rest,
+            n,
+            local: localTime(atMs, offset),
+            window: win ? { ...windowView(win), relation } : null,
+            deadlines: deadlineRefs ? deadlineRefs.map(windowView) : null,
+          };
+          entry.text = factText(entry, offset);
+          return entry;
+        },
+      };
+    }),
+  ];
+  // Runs follow each other (a chain never overlaps), then time within a run; at one instant
+  // the run's start, signals, facts by seq, then its close.
+  all.sort((a, b) => a.runIndex - b.runIndex || a.atMs - b.atMs || a.order - b.order || (a.seq ?? 0) - (b.seq ?? 0) || a.eventId - b.eventId);
+  const entries = all.map((x, i) => x.build(i + 1));
+
+  const intake = (caseInput as CaseWorkflowInput | null)?.intake;
+  return {
+    workflowId: opts.workflowId ?? intake?.code ?? null,
+    workflowType,
+    code: intake?.code ?? null,
+    utcOffsetMinutes: offset,
+    intake: intake
+      ? {
+          code: intake.code,
+          channel: intake.channel,
+          categoryCode: intake.categoryCode,
+          categoryName: intake.categoryName,
+          triage: intake.triage,
+          urgent: intake.urgent,
+          startLevel: intake.startLevel,
+          units: { ...intake.units },
+          address: intake.address ?? null,
+          description: intake.description,
+          reportedAt: iso(intake.reportedAt),
+        }
+      : null,
+    runs,
+    entries,
+    facts: facts.size,
+    outcome,
+    warnings,
+  };
+}
+
+function emptyEntry(): Omit<TimelineEntry, 'n' | 'local' | 'at' | 'kind' | 'type' | 'runIndex' | 'runId' | 'eventId' | 'text' | 'data'> {
+  return { seq: null, actor: null, unitId: null, level: null, window: null, onTime: null, deadlines: null, cause: null, after: null, persisted: null };
+}
+
+// ---- windows ---------------------------------------------------------------------
+
+function tracked(w: OpenWindow): TrackedWindow {
+  return { id: w.id, kind: w.kind, dueAt: w.dueAt, level: w.level, unitId: w.unitId, refId: w.refId ?? null, computed: false };
+}
+
+function windowView(w: TrackedWindow): TimelineWindow {
+  return {
+    id: w.id,
+    kind: w.kind,
+    dueAt: w.dueAt === null ? null : iso(w.dueAt),
+    level: w.level,
+    unitId: w.unitId,
+    ...(w.computed ? { computed: true as const } : {}),
+  };
+}
+
+/**
+ * Later evidence (a reminder or breach fact) names a window's id and due time: complete the
+ * tracked window it belongs to. This mutates the shared object on purpose, so earlier
+ * entries that showed the window with an unknown or computed due time show the recorded one.
+ */
+function fill(windows: TrackedWindow[], id: string, kind: string, dueAt: number, warnings: string[]): void {
+  const w =
+    windows.find((x) => x.id === id) ??
+    windows.find((x) => (x.id === null || x.computed) && x.kind === kind && (x.dueAt === null || x.computed || x.dueAt === dueAt));
+  if (!w) return;
+  if (w.computed && w.dueAt !== null && w.dueAt !== dueAt) warnings.push(`window ${id}: computed due ${iso(w.dueAt)}, recorded ${iso(dueAt)}`);
+  w.id = id;
+  if (w.dueAt === null || w.computed) w.dueAt = dueAt;
+  w.computed = false;
+}
+
+/** Complete a tracked window from an update's exact result (same id, or same kind and reference). */
+function fillFromExact(w: TrackedWindow, exact: OpenWindow[], warnings: string[]): void {
+  if (w.dueAt !== null && w.id !== null && !w.computed) return;
+  const match = exact.find((x) => (w.id !== null ? x.id === w.id : x.kind === w.kind && x.level === w.level && (w.refId === null || x.refId === w.refId)));
+  if (match) fill([w], match.id, match.kind, match.dueAt, warnings);
+}
+
+const byKind = (windows: TrackedWindow[], kind: string, refId?: unknown) =>
+  windows.find((w) => w.kind === kind && (refId === undefined || w.refId === refId)) ?? null;
+
+function fixed(kind: string, dueAt: unknown, e: CaseEventRecord, o: { id?: unknown; unitId?: unknown; level?: unknown } = {}): TrackedWindow | null {
+  if (typeof dueAt !== 'number') return null;
+  return {
+    id: typeof o.id === 'string' ? o.id : null,
+    kind,
+    dueAt,
+    level: typeof o.level === 'string' ? o.level : e.level ?? null,
+    unitId: typeof o.unitId === 'string' ? o.unitId : e.unitId ?? null,
+    refId: null,
+    computed: false,
+  };
+}
+
+/** The span a window kind runs for under a policy (as the case machine opens it). */
+function spanOf(kind: string, policy: CasePolicy): Span | null {
+  const p = policy.windows;
+  switch (kind) {
+    case 'ACCEPT': return p.accept;
+    case 'RESPONSE': return p.response;
+    case 'ON_SITE': return p.onSite ?? p.accept;
+    case 'COMPLETION': return p.completion;
+    case 'REVIEW': return p.review;
+    case 'REPORT': return p.report;
+    case 'EXTENSION_DECISION': return p.extensionDecision;
+    case 'SURVEY': return p.survey;
+    case 'PLAN_REVIEW': return p.planReview;
+    default: return null;
+  }
+}
+
+function computeDue(kind: string, from: number, rules: RunRules): number | null {
+  const span = rules.policy ? spanOf(kind, rules.policy) : null;
+  if (!span || !rules.calendar) return null;
+  try {
+    return addSpan(from, span, rules.calendar);
+  } catch {
+    return null;
+  }
+}
+
+/** The window a fact names, from its own data first, else from the windows in force before it. */
+function windowOfFact(
+  e: CaseEventRecord,
+  d: Record<string, unknown>,
+  before: TrackedWindow[],
+  prev: CaseEventRecord | null,
+): { window: TrackedWindow | null; relation: WindowRelation } {
+  const inForce = (w: TrackedWindow | null) => ({ window: w, relation: 'IN_FORCE' as const });
+  const opened = (w: TrackedWindow | null) => ({ window: w, relation: 'OPENED' as const });
+  switch (e.type) {
+    case 'REPORTED': {
+      const first = (d.windows as Array<{ kind: string; dueAt: number }> | undefined)?.[0];
+      return opened(first ? fixed(first.kind, first.dueAt, e) : null);
+    }
+    case 'ACCEPTED':
+      return inForce(fixed('ACCEPT', d.windowDueAt, e) ?? byKind(before, 'ACCEPT'));
+    case 'RESPONDED':
+    case 'GUIDANCE_GIVEN':
+      return inForce(fixed('RESPONSE', d.windowDueAt, e) ?? byKind(before, 'RESPONSE'));
+    case 'REMINDED':
+      return { window: fixed(String(d.kind), d.dueAt, e, { id: d.windowId }), relation: 'REMINDED' };
+    case 'BREACHED':
+      return { window: fixed(String(d.kind), d.dueAt, e, { id: d.windowId }), relation: 'LAPSED' };
+    case 'ESCALATED':
+      if (d.cause === 'BREACH' && prev?.type === 'BREACHED') {
+        const pd = (prev.data ?? {}) as Record<string, unknown>;
+        return { window: fixed(String(pd.kind), pd.dueAt, prev, { id: pd.windowId }), relation: 'LAPSED' };
+      }
+      return inForce(before.find((w) => ['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION'].includes(w.kind)) ?? null);
+    case 'DEPARTMENT_CALLED':
+      return opened(fixed('REPORT', d.reportBy, e, { unitId: d.departmentId }));
+    case 'DEPARTMENT_REPORTED': {
+      // Lateness is judged against the time the caller named (the call's reportBy), whichever
+      // level presses the department now.
+      const w = fixed('REPORT', d.reportBy, e, { unitId: e.unitId });
+      if (w) w.level = byKind(before, 'REPORT', d.callId)?.level ?? null;
+      return inForce(w);
+    }
+    case 'EVIDENCE_UPLOADED':
+    case 'RESULT_SUBMITTED':
+    case 'DEPARTMENT_RESULT':
+    case 'EXTENSION_REQUESTED':
+      return inForce(byKind(before, 'COMPLETION'));
+    case 'REVIEW_REQUESTED':
+      return inForce(fixed('COMPLETION', d.windowDueAt, e, { level: d.handlerLevel, unitId: d.handlerUnitId }) ?? byKind(before, 'COMPLETION'));
+    case 'REVIEWED_CLOSED':
+    case 'REVIEW_RETURNED':
+      return inForce(byKind(before, 'REVIEW'));
+    case 'CLOSED':
+      return d.surveyDueAt != null
+        ? opened(fixed('SURVEY', d.surveyDueAt, e, { level: 'COMMAND_CENTER' }))
+        : inForce(fixed('COMPLETION', d.completionDueAt, e, { level: d.handlerLevel, unitId: d.handlerUnitId }));
+    case 'LONG_TERM_PLANNED':
+      return opened(fixed('PLAN_REVIEW', d.nextReviewAt, e));
+    case 'PLAN_REVIEW_DUE':
+      return { window: byKind(before, 'PLAN_REVIEW'), relation: 'LAPSED' };
+    case 'PLAN_RESUMED':
+    case 'REOPENED':
+      return opened(fixed('COMPLETION', d.completionDueAt, e));
+    case 'EXTENSION_APPROVED':
+    case 'EXTENSION_REJECTED':
+      return inForce(byKind(before, 'EXTENSION_DECISION', d.requestId));
+    case 'EXTENSION_ESCALATED':
+      // Opened by the clock just before this fact (applyFact adds it); shown from the windows after.
+      return { window: null, relation: 'OPENED' };
+    case 'SURVEY_RECORDED':
+      return inForce(byKind(before, 'SURVEY'));
+    case 'SURVEY_UNREACHABLE':
+      return { window: byKind(before, 'SURVEY'), relation: 'LAPSED' };
+    default:
+      return { window: null, relation: 'IN_FORCE' };
+  }
+}
+
+function onTimeOf(e: CaseEventRecord, d: Record<string, unknown>, w: TrackedWindow | null, relation: WindowRelation): boolean | null {
+  if (typeof d.onTime === 'boolean') return d.onTime;
+  if (e.type === 'DEPARTMENT_REPORTED' && typeof d.late === 'boolean') return !d.late;
+  if (relation === 'LAPSED') return false;
+  if (relation !== 'IN_FORCE' || !w || w.dueAt === null) return null;
+  return e.at <= w.dueAt;
+}
+
+/**
+ * The windows in force after a clock-driven fact, as far as its data says (update results
+ * give exact states). Returns a new list; windows that change are replaced, not mutated,
+ * so earlier entries keep what they showed.
+ */
+function applyFact(windows: TrackedWindow[], e: CaseEventRecord, d: Record<string, unknown>, prev: CaseEventRecord | null, rules: RunRules): TrackedWindow[] {
+  switch (e.type) {
+    case 'BREACHED':
+      return windows.filter((w) => w.id !== d.windowId);
+    case 'ESCALATED': {
+      const to = String(d.to);
+      // The case's own windows move to the new level with the case.
+      const next = windows.map((w) => (['REPORT', 'EXTENSION_DECISION', 'SURVEY'].includes(w.kind) ? w : { ...w, level: to, unitId: e.unitId ?? w.unitId }));
+      // A lapsed window restarts in full at the new level, from its old due time.
+      if (d.cause === 'BREACH' && prev?.type === 'BREACHED') {
+        const pd = (prev.data ?? {}) as Record<string, unknown>;
+        const kind = String(pd.kind);
+        const dueAt = typeof pd.dueAt === 'number' ? computeDue(kind, pd.dueAt, rules) : null;
+        next.push({ id: null, kind, dueAt, level: to, unitId: kind === 'REPORT' ? prev.unitId ?? null : e.unitId ?? null, refId: null, computed: dueAt !== null });
+      }
+      return next;
+    }
+    case 'EXTENSION_ESCALATED': {
+      const dueAt = computeDue('EXTENSION_DECISION', e.at, rules);
+      return [
+        ...windows.filter((w) => !(w.kind === 'EXTENSION_DECISION' && w.refId === d.requestId)),
+        { id: null, kind: 'EXTENSION_DECISION', dueAt, level: String(d.approverLevel), unitId: e.unitId ?? null, refId: String(d.requestId), computed: dueAt !== null },
+      ];
+    }
+    case 'PLAN_REVIEW_DUE':
+      return windows.map((w) => (w.kind === 'PLAN_REVIEW' && typeof d.nextReviewAt === 'number' ? { ...w, id: null, dueAt: d.nextReviewAt, computed: false } : w));
+    case 'SURVEY_UNREACHABLE':
+      return windows.filter((w) => w.kind !== 'SURVEY');
+    default:
+      return windows;
+  }
+}
+
+// ---- text -------------------------------------------------------------------------
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** "2026-11-23 09:34:17 +08:00" in the given UTC offset. */
+export function localTime(ms: number, offsetMinutes: number): string {
+  const d = new Date(ms + offsetMinutes * 60_000).toISOString();
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${d.slice(0, 10)} ${d.slice(11, 19)} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+function signalText(name: string, arg: Record<string, unknown>): string {
+  if (name === 'directoryChanged') {
+    const dir = (arg.directory ?? {}) as Record<string, { personId?: string | null; unitId?: string }>;
+    const changes = Object.entries(dir).map(([level, a]) => `${level} → ${a?.personId ?? 'nobody'} (${a?.unitId ?? '?'})`);
+    return `directory changed: ${changes.join(', ') || 'no levels'}`;
+  }
+  return `signal ${name}`;
+}
+
+function closeData(name: string, attrs: Record<string, unknown>, result: unknown): Record<string, unknown> {
+  switch (name) {
+    case 'COMPLETED':
+      return { result: result ?? null };
+    case 'CONTINUED_AS_NEW':
+      return { newRunId: (attrs as { newExecutionRunId?: string }).newExecutionRunId ?? null };
+    case 'TERMINATED':
+      return { reason: (attrs as { reason?: string }).reason ?? null, identity: (attrs as { identity?: string }).identity ?? null };
+    case 'FAILED':
+      return { failure: (attrs as { failure?: { message?: string } }).failure?.message ?? null };
+    default:
+      return {};
+  }
+}
+
+function closeText(runIndex: number, name: string, attrs: Record<string, unknown>, result: unknown): string {
+  switch (name) {
+    case 'COMPLETED': {
+      const r = result as { status?: string; resolution?: string | null; breaches?: number; reopenCount?: number } | undefined;
+      return r?.status
+        ? `workflow completed: ${r.status}${r.resolution ? ` (${r.resolution.toLowerCase()})` : ''}, ${r.breaches ?? 0} breach(es), reopened ${r.reopenCount ?? 0} time(s)`
+        : 'workflow completed';
+    }
+    case 'CONTINUED_AS_NEW':
+      return `run ${runIndex} continues as new (keeps the history bounded)`;
+    case 'TERMINATED':
+      return `workflow terminated${(attrs as { reason?: string }).reason ? `: ${(attrs as { reason?: string }).reason}` : ''}`;
+    case 'FAILED':
+      return `workflow failed: ${(attrs as { failure?: { message?: string } }).failure?.message ?? ''}`;
+    default:
+      return `workflow ${name.toLowerCase().replace(/_/g, ' ')}`;
+  }
+}
+
+const WINDOW_NAMES: Record<string, string> = {
+  ACCEPT: 'accept',
+  RESPONSE: 'first-response',
+  ON_SITE: 'on-site',
+  COMPLETION: 'completion',
+  REPORT: 'report',
+  REVIEW: 'review',
+  EXTENSION_DECISION: 'extension-decision',
+  SURVEY: 'revisit-survey',
+  PLAN_REVIEW: 'plan-review',
+};
+
+const windowName = (kind: string) => WINDOW_NAMES[kind] ?? kind.toLowerCase();
+
+const DECISIONS: Record<string, string> = {
+  SELF: 'handles it itself',
+  COMMUNITY: 'sends it to the community (small matter)',
+  DEPARTMENTS: 'calls departments',
+};
+
+function factText(x: TimelineEntry, offset: number): string {
+  const d = x.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const t = (ms: unknown) => (typeof ms === 'number' ? localTime(ms, offset) : typeof ms === 'string' ? localTime(Date.parse(ms), offset) : '?');
+  const root = x.cause?.kind === 'CONSEQUENCE' ? x.cause.root : x.cause;
+  const who = x.actor
+    ? `${x.actor.personId} (${x.actor.role ?? '?'}, ${x.actor.unitId ?? '?'})`
+    : root?.kind === 'CLOCK' ? 'the clock' : root?.kind === 'INTAKE' ? 'intake' : 'the workflow';
+  const w = x.window;
+  const due = w
+    ? `${windowName(w.kind)} window${w.unitId ? ` of ${w.unitId}` : ''} due ${w.dueAt ? t(w.dueAt) : 'unknown'}${w.computed ? ' (computed)' : ''}`
+    : '';
+  const timing = x.onTime === null ? '' : x.onTime ? ', in time' : ', LATE';
+  const dueClause = due ? `; ${due}${timing}` : '';
+  const dueOnly = due ? `; ${due}` : '';
+  let what: string;
+  switch (x.type) {
+    case 'REPORTED':
+      what = `reported via ${d.channel}: ${d.categoryCode}, ${d.triage} matter${d.urgent ? ', urgent' : ''}; held by ${x.level} ${x.unitId} (${d.assigneeId ?? 'nobody'})${dueOnly}`;
+      break;
+    case 'ACCEPTED':
+      what = `accepted (受理)${d.note ? `: ${d.note}` : ''}${dueClause}`;
+      break;
+    case 'RESPONDED':
+      what = `first response: ${DECISIONS[d.decision] ?? d.decision}${dueClause}; completion due ${t(d.completionDueAt)}`;
+      break;
+    case 'GUIDANCE_GIVEN':
+      what = `private matter answered with guidance: ${d.guidance}${dueClause}`;
+      break;
+    case 'REMINDED':
+      what = `reminder: ${due}`;
+      break;
+    case 'BREACHED':
+      what = `BREACH: ${due} lapsed at ${x.level} (${Math.round(Number(d.lateMs ?? 0) / 1000)} s late)${d.escalatedTo ? `; goes to ${d.escalatedTo}` : '; top of the ladder'}`;
+      break;
+    case 'ESCALATED':
+      what = `escalated ${d.from} → ${d.to} (${String(d.cause).toLowerCase()}): ${d.reason}; now held by ${d.assigneeId ?? 'nobody'} (${x.unitId})${dueOnly}`;
+      break;
+    case 'LEADER_LISTED':
+      what = `on the district leaders' case list (包案): ${d.reason}`;
+      break;
+    case 'DEPARTMENT_CALLED':
+      what = `called department ${d.departmentId} (${d.callId}) to report at ${d.place} by ${t(d.reportBy)}${d.instructions ? `: ${d.instructions}` : ''}`;
+      break;
+    case 'DEPARTMENT_REPORTED':
+      what = `department ${x.unitId} reported on site (报到) for ${d.callId}; report due ${t(d.reportBy)}${timing}`;
+      break;
+    case 'EVIDENCE_UPLOADED':
+      what = `evidence ${d.kind}${d.callId ? ` for ${d.callId}` : ''}: ${d.url} (sha256 ${String(d.sha256).slice(0, 12)}…)`;
+      break;
+    case 'DEPARTMENT_RESULT':
+      what = `department ${x.unitId} result for ${d.callId}: ${d.summary}`;
+      break;
+    case 'RESULT_SUBMITTED':
+      what = `result submitted: ${d.summary}${dueClause}`;
+      break;
+    case 'REVIEW_REQUESTED':
+      what = `sent to ${x.level} ${x.unitId} for review and closing (审核结案)${dueClause}`;
+      break;
+    case 'REVIEWED_CLOSED':
+      what = `review: closed — ${d.reason}${dueClause}`;
+      break;
+    case 'REVIEW_RETURNED':
+      what = `review: sent back — ${d.reason}${dueClause}`;
+      break;
+    case 'CLOSED':
+      what = `case closed (${String(d.resolution).toLowerCase()}), handled by ${d.handlerLevel} ${d.handlerUnitId}${d.surveyDueAt ? `; revisit survey due ${t(d.surveyDueAt)}` : ''}`;
+      break;
+    case 'LONG_TERM_PLANNED':
+      what = `put on the medium/long-term plan: ${d.explanation}; next review ${t(d.nextReviewAt)}`;
+      break;
+    case 'PLAN_REVIEW_DUE':
+      what = `long-term plan review due${dueOnly.replace('; ', ' (') }${due ? ')' : ''}; next review ${t(d.nextReviewAt)}`;
+      break;
+    case 'PLAN_RESUMED':
+      what = `plan resumed: ${d.note}; completion due ${t(d.completionDueAt)}`;
+      break;
+    case 'EXTENSION_REQUESTED':
+      what = `asks ${d.days} more working days (${d.requestId}): ${d.reason}; decided by ${d.approverLevel}${dueOnly}`;
+      break;
+    case 'EXTENSION_APPROVED':
+      what = `extension ${d.requestId} (${d.days} days) APPROVED: ${d.reason}; completion due ${t(d.previousDueAt)} → ${t(d.newDueAt)}${dueClause}`;
+      break;
+    case 'EXTENSION_REJECTED':
+      what = `extension ${d.requestId} (${d.days} days) REJECTED: ${d.reason}${dueClause}`;
+      break;
+    case 'EXTENSION_ESCALATED':
+      what = `extension ${d.requestId} now waits for ${d.approverLevel} (the approver let the decision window lapse)${dueOnly}`;
+      break;
+    case 'SURVEY_RECORDED':
+      what = `revisit survey (${d.channel}): ${d.satisfaction}, solved: ${d.solved ? 'yes' : 'no'}${d.comment ? ` — "${d.comment}"` : ''}${dueClause}`;
+      break;
+    case 'SURVEY_UNREACHABLE':
+      what = `revisit survey: the reporter could not be reached; counted as ${d.policy}`;
+      break;
+    case 'REOPENED':
+      what = `reopened (${d.reopenCount}) after the revisit survey (问题回流); completion due ${t(d.completionDueAt)}`;
+      break;
+    default:
+      what = `${JSON.stringify(d)}`;
+  }
+  return `#${x.seq} ${x.type} by ${who}: ${what}`;
+}
+
+/** The timeline as plain text, one line per entry, for people and `npm run replay -- --timeline`. */
+export function formatTimeline(t: Timeline): string {
+  const head = [
+    `${t.workflowType}${t.code ? ` ${t.code}` : t.workflowId ? ` ${t.workflowId}` : ''}: ${t.runs.length} run(s), ${t.facts} fact(s)`,
+    ...(t.intake ? [`  ${t.intake.categoryName} (${t.intake.categoryCode}) via ${t.intake.channel}, reported ${localTime(Date.parse(t.intake.reportedAt), t.utcOffsetMinutes)}: ${t.intake.description}`] : []),
+    ...t.warnings.map((w) => `  warning: ${w}`),
+  ];
+  return [...head, ...t.entries.map((e) => `${e.local}  ${e.text}`)].join('\n');
+}

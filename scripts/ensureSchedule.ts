@@ -1,0 +1,85 @@
+// Make the monthly assessment schedule exist: at 01:00 Asia/Shanghai on the 1st of every
+// month it starts monthlyAssessmentWorkflow, which publishes the month that just ended.
+// Idempotent: creates the schedule, or brings an existing one to this definition (its
+// paused state and notes are kept). Run at every start, like ensureNamespace.
+//
+// CLI: tsx scripts/ensureSchedule.ts   (reads TEMPORAL_* from the environment)
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
+
+/** The schedule's id in the namespace. */
+export const ASSESSMENT_SCHEDULE_ID = 'assessment-monthly';
+
+/** 01:00 on day 1 of every month (minute hour day-of-month month day-of-week). */
+export const ASSESSMENT_CRON = '0 1 1 * *';
+
+export interface EnsureScheduleOptions {
+  /** The task queue of the worker that runs monthlyAssessmentWorkflow (the case worker's). */
+  taskQueue: string;
+  /** Default Asia/Shanghai: periods are Shanghai local months. */
+  timezone?: string;
+  scheduleId?: string;
+  log?: (msg: string) => void;
+}
+
+/** The schedule's spec, action and policies (exported for tests). */
+export function assessmentScheduleDefinition(opts: EnsureScheduleOptions): {
+  spec: ScheduleSpec;
+  action: ScheduleOptionsAction;
+  policies: NonNullable<ScheduleOptions['policies']>;
+} {
+  return {
+    spec: { cronExpressions: [ASSESSMENT_CRON], timezone: opts.timezone ?? 'Asia/Shanghai' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'monthlyAssessmentWorkflow',
+      taskQueue: opts.taskQueue,
+      // No period: the workflow assesses the month before the one it starts in.
+      args: [{}],
+      workflowId: `${opts.scheduleId ?? ASSESSMENT_SCHEDULE_ID}-run`,
+    },
+    // A server outage of up to a day still publishes the month (late, on the 1st or 2nd).
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+  };
+}
+
+/** Create the schedule, or update it to the current definition. */
+export async function ensureAssessmentSchedule(client: Client, opts: EnsureScheduleOptions): Promise<'created' | 'updated'> {
+  const log = opts.log ?? (() => undefined);
+  const scheduleId = opts.scheduleId ?? ASSESSMENT_SCHEDULE_ID;
+  const def = assessmentScheduleDefinition(opts);
+  try {
+    await client.schedule.create({ scheduleId, ...def, memo: { purpose: 'monthly assessment snapshot (考核)' } });
+    log(`schedule ${scheduleId} created (${ASSESSMENT_CRON} ${def.spec.timezone})`);
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec: def.spec, action: def.action, policies: { ...prev.policies, ...def.policies } }));
+  log(`schedule ${scheduleId} updated (${ASSESSMENT_CRON} ${def.spec.timezone})`);
+  return 'updated';
+}
+
+if (require.main === module) {
+  void (async () => {
+    const { loadConfig } = await import('../config/env');
+    const { connectTemporal } = await import('../lib/temporalConnection');
+    const cfg = loadConfig();
+    const { client, close } = await connectTemporal(cfg);
+    try {
+      const res = await ensureAssessmentSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: (m) => process.stderr.write(`${m}\n`) });
+      process.stdout.write(`${JSON.stringify({ scheduleId: ASSESSMENT_SCHEDULE_ID, result: res })}\n`);
+    } finally {
+      await close();
+    }
+  })().catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,510 @@
+// Records the replay corpus: one real Temporal history for every path a case can take,
+// written to test/histories/ as Temporal's JSON export (lib/historyJson: the format of the
+// SDK's historyToJSON, which round-trips with historyFromJSON). Each path runs on its own
+// time-skipping test server (the real binary) with in-memory activities, starting at 09:30
+// on the next working day so the working-time windows read naturally.
+//
+//   npm run histories:record                 → every path
+//   npm run histories:record -- whistle …    → only the named paths
+//
+// The time-skipping server rejects a workflow task that answers an update together with a
+// fired timer, so every action is sent when the case is quiet (no workflow task or activity
+// in flight) and never at a timer instant: waits end at odd offsets from every deadline.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { historyToJson, type History } from '../lib/historyJson';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { isWorkingDay, localDate } from '../domain/calendar';
+import type { Actor } from '../domain/types';
+import { makeStartArchiver } from '../activities/startArchiver';
+import { fetchRunChain, runStatusOf } from '../lib/caseHistory';
+import { workflowBundle } from '../lib/replay';
+import { ACTORS, DIRECTORY, MemoryRecorder, caseInput } from '../test/workflow/caseFixture';
+import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
+import {
+  acceptCaseUpdate,
+  callDepartmentsUpdate,
+  decideExtensionUpdate,
+  directoryChangedSignal,
+  getCaseStateQuery,
+  planLongTermUpdate,
+  recordSurveyUpdate,
+  reportArrivalUpdate,
+  requestExtensionUpdate,
+  respondCaseUpdate,
+  resumePlanUpdate,
+  reviewCaseUpdate,
+  submitResultUpdate,
+  uploadEvidenceUpdate,
+  whistleUpdate,
+  type CaseState,
+  type CaseWorkflowInput,
+} from '../workflows/messages';
+import { resolveTestServer } from './tools';
+
+export const HISTORIES_DIR = path.resolve(__dirname, '..', 'test', 'histories');
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+/** One recorded path: what it shows, and how to drive a case through it. */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Also start the case's archiver once it ends, and record the archiver's history under this name. */
+  archiveAs?: string;
+  run(c: CaseDriver): Promise<void>;
+  options?: Parameters<typeof caseInput>[1];
+}
+
+/** Drives one case on the test server and waits for it to be quiet after each step. */
+export class CaseDriver {
+  constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly input: CaseWorkflowInput,
+  ) {}
+
+  get code(): string {
+    return this.input.intake.code;
+  }
+
+  get client(): Client {
+    return this.env.client;
+  }
+
+  /** Handle on the newest run (follows continue-as-new). */
+  get handle() {
+    return this.client.workflow.getHandle(this.code);
+  }
+
+  async state(): Promise<CaseState> {
+    return this.handle.query(getCaseStateQuery);
+  }
+
+  /** Apply an update as `actor` and wait until its facts are persisted. */
+  async act<I extends { actor: Actor }>(def: UpdateDefinition<CaseState, [I]>, input: I): Promise<CaseState> {
+    const s = await this.handle.executeUpdate(def, { args: [input] });
+    await this.quiet();
+    return s;
+  }
+
+  /** Let `ms` of (skipped) time pass, then wait for the case to be quiet. */
+  async wait(ms: number): Promise<void> {
+    await this.env.sleep(ms);
+    await this.quiet();
+  }
+
+  /** Let time pass until `at` (epoch ms). */
+  async waitUntil(at: number): Promise<void> {
+    const now = await this.env.currentTimeMs();
+    if (at > now) await this.wait(at - now);
+  }
+
+  /**
+   * Wait until the newest run has no workflow task or activity in flight: its history ends
+   * with a completed workflow task (or the run's close) and every activity has finished.
+   */
+  async quiet(): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      const history = await this.handle.fetchHistory();
+      if (isQuiet(history)) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const tail = ((await this.handle.fetchHistory()).events ?? []).slice(-8);
+    const failure = tail.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message;
+    throw new Error(`${this.code} did not become quiet; last events: ${tail.map((e) => e.eventType).join(', ')}${failure ? `; workflow task failed: ${failure}` : ''}`);
+  }
+
+  now(): Promise<number> {
+    return this.env.currentTimeMs();
+  }
+
+  /** Due time of the open window of `kind` (throws when none is open). */
+  async dueOf(kind: string): Promise<number> {
+    const w = (await this.state()).windows.find((x) => x.kind === kind);
+    if (!w) throw new Error(`${this.code}: no open ${kind} window`);
+    return w.dueAt;
+  }
+
+  /** Result by the holder, review and close by the reviewer, a satisfied revisit survey. */
+  async finish(handler: Actor, reviewer: Actor, summary = '已处理完毕'): Promise<void> {
+    await this.act(submitResultUpdate, { actor: handler, summary });
+    await this.wait(2 * HOUR + 7 * MIN + 3 * SEC);
+    await this.act(reviewCaseUpdate, { actor: reviewer, decision: 'CLOSE', reason: '核实已办结' });
+    await this.wait(HOUR + 11 * MIN + 5 * SEC);
+    await this.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+  }
+
+  /** Accept and take the case on as the holder. */
+  async acceptAndHandle(holder: Actor): Promise<void> {
+    await this.wait(4 * MIN + 17 * SEC);
+    await this.act(acceptCaseUpdate, { actor: holder, note: '已受理' });
+    await this.wait(21 * MIN + 9 * SEC);
+    await this.act(respondCaseUpdate, { actor: holder, decision: 'SELF', note: '自行处置' });
+    await this.wait(3 * HOUR + 13 * MIN + 7 * SEC);
+  }
+}
+
+type HistoryEvent = NonNullable<History['events']>[number];
+
+function isQuiet(history: History): boolean {
+  const events = history.events ?? [];
+  const last = events.at(-1);
+  if (!last) return false;
+  if (runStatusOf(history) !== 'RUNNING') return true;
+  // The commands a workflow task produced (timers, activities) follow its completion event.
+  const lastTask = [...events].reverse().find(
+    (e) =>
+      e.workflowTaskScheduledEventAttributes ?? e.workflowTaskStartedEventAttributes ?? e.workflowTaskCompletedEventAttributes ??
+      e.workflowTaskFailedEventAttributes ?? e.workflowTaskTimedOutEventAttributes,
+  );
+  if (!lastTask?.workflowTaskCompletedEventAttributes) return false;
+  const open = new Set<string>();
+  const id = (e: HistoryEvent) => String(e.eventId);
+  for (const e of events) {
+    if (e.activityTaskScheduledEventAttributes) open.add(id(e));
+    const done =
+      e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    if (done) open.delete(String(done.scheduledEventId));
+    if (e.startChildWorkflowExecutionInitiatedEventAttributes) open.add(id(e));
+    const child = e.childWorkflowExecutionStartedEventAttributes ?? e.startChildWorkflowExecutionFailedEventAttributes;
+    if (child) open.delete(String(child.initiatedEventId));
+  }
+  return open.size === 0;
+}
+
+/** 09:30 (case calendar time) on the first working day after `now`. */
+export function nextWorkingMorning(now: number, cal: CaseWorkflowInput['calendar']): number {
+  const offset = cal.utcOffsetMinutes * MIN;
+  const localMidnight = Math.floor((now + offset) / DAY) * DAY - offset;
+  for (let d = 1; d < 30; d++) {
+    const at = localMidnight + d * DAY + 9 * HOUR + 30 * MIN;
+    if (isWorkingDay(localDate(at, cal), cal)) return at;
+  }
+  throw new Error('no working day within 30 days');
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'accepted-in-time',
+    description: 'Accepted within the 10-minute window, handled by the grid, reviewed and closed by the street, surveyed satisfied; then its archiver (archiveCaseWorkflow) runs.',
+    archiveAs: 'archive-case-workflow',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      await c.finish(ACTORS.grid, ACTORS.street, '已劝离占道摊贩');
+    },
+  },
+  {
+    name: 'ladder-never-touched',
+    description: 'Nobody accepts: the accept window lapses at every level, grid → street → command center → deputy → principal leader, and the case lands on the leaders\' list; the principal leader then handles and closes it.',
+    async run(c) {
+      await c.wait(60 * MIN + 13 * SEC);
+      await c.act(acceptCaseUpdate, { actor: ACTORS.principal, note: '顶格调度' });
+      await c.wait(17 * MIN + 3 * SEC);
+      await c.act(respondCaseUpdate, { actor: ACTORS.principal, decision: 'SELF' });
+      await c.wait(5 * HOUR + 1 * MIN + 9 * SEC);
+      await c.finish(ACTORS.principal, ACTORS.principal, '区领导协调解决');
+    },
+  },
+  {
+    name: 'reminder',
+    description: 'The grid worker is reminded at 80% of the accept window and accepts just before it lapses.',
+    async run(c) {
+      await c.wait(8 * MIN + 31 * SEC);
+      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.wait(23 * MIN + 7 * SEC);
+      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'SELF' });
+      await c.wait(2 * HOUR + 3 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street);
+    },
+  },
+  {
+    name: 'department-called-late',
+    description: 'The street calls two departments (一线呼叫); one reports in time, the other misses its report time, is blamed, and the case escalates to the command center, which closes it after both report results with evidence.',
+    options: { startLevel: 'STREET' },
+    async run(c) {
+      await c.wait(3 * MIN + 7 * SEC);
+      await c.act(acceptCaseUpdate, { actor: ACTORS.street });
+      await c.wait(5 * MIN + 11 * SEC);
+      const now = await c.now();
+      const s = await c.act(callDepartmentsUpdate, {
+        actor: ACTORS.street,
+        calls: [
+          { departmentId: 'GL-D-CG', reportBy: now + HOUR, place: '鼓东路口', instructions: '带执法记录仪' },
+          { departmentId: 'GL-D-SJ', reportBy: now + HOUR, place: '鼓东路口' },
+        ],
+      });
+      const [cg, sj] = s.calls;
+      await c.wait(30 * MIN + 11 * SEC);
+      await c.act(reportArrivalUpdate, { actor: ACTORS.sj, callId: sj.id });
+      await c.wait(45 * MIN + 13 * SEC);
+      await c.act(reportArrivalUpdate, { actor: ACTORS.cg, callId: cg.id });
+      await c.wait(41 * MIN + 5 * SEC);
+      await c.act(uploadEvidenceUpdate, { actor: ACTORS.cg, callId: cg.id, kind: 'VIDEO', url: 'https://files.example/cg-1.mp4', sha256: 'ab'.repeat(32) });
+      await c.act(submitResultUpdate, { actor: ACTORS.cg, callId: cg.id, summary: '已清理占道' });
+      await c.wait(19 * MIN + 3 * SEC);
+      await c.act(uploadEvidenceUpdate, { actor: ACTORS.sj, callId: sj.id, kind: 'DOCUMENT', url: 'https://files.example/sj-1.pdf', sha256: 'cd'.repeat(32) });
+      await c.act(submitResultUpdate, { actor: ACTORS.sj, callId: sj.id, summary: '已立案处罚' });
+      await c.wait(HOUR + 2 * MIN + 7 * SEC);
+      await c.act(reviewCaseUpdate, { actor: ACTORS.cc, decision: 'CLOSE', reason: '两部门均已报到处置' });
+      await c.wait(HOUR + 9 * MIN + 1 * SEC);
+      await c.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    },
+  },
+  {
+    name: 'review-returned-then-closed',
+    description: 'The street sends the result back for missing photos, the grid resubmits, the street closes it.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      await c.act(submitResultUpdate, { actor: ACTORS.grid, summary: '已劝离' });
+      await c.wait(HOUR + 5 * MIN + 3 * SEC);
+      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'RETURN', reason: '未提供现场照片' });
+      await c.wait(2 * HOUR + 7 * MIN + 9 * SEC);
+      await c.act(uploadEvidenceUpdate, { actor: ACTORS.grid, kind: 'PHOTO', url: 'https://files.example/after.jpg', sha256: 'ef'.repeat(32) });
+      await c.finish(ACTORS.grid, ACTORS.street, '已劝离，附照片');
+    },
+  },
+  {
+    name: 'triage-community',
+    description: 'A small matter (三事分流): the grid sends it to the community, which handles it; the street closes it; the reporter is basically satisfied.',
+    options: { triage: 'SMALL' },
+    async run(c) {
+      await c.wait(6 * MIN + 7 * SEC);
+      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.wait(13 * MIN + 3 * SEC);
+      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'COMMUNITY', note: '邻里纠纷，由社区调解' });
+      await c.wait(5 * HOUR + 7 * MIN + 1 * SEC);
+      await c.act(submitResultUpdate, { actor: ACTORS.community, summary: '已调解' });
+      await c.wait(HOUR + 3 * MIN + 5 * SEC);
+      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'CLOSE', reason: '调解成功' });
+      await c.wait(2 * HOUR + 1 * MIN + 7 * SEC);
+      await c.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'BASICALLY_SATISFIED', solved: true, channel: 'SMS' });
+    },
+  },
+  {
+    name: 'private-guidance',
+    description: 'A private matter: the grid worker answers with guidance and the case ends without a survey.',
+    options: { triage: 'PRIVATE' },
+    async run(c) {
+      await c.wait(2 * MIN + 9 * SEC);
+      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.wait(9 * MIN + 13 * SEC);
+      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'GUIDANCE', guidance: '请携带身份证到社区服务中心办理' });
+    },
+  },
+  {
+    name: 'whistle',
+    description: 'The grid worker whistles the case up to the street (吹哨) with a reason; the street handles and closes it.',
+    async run(c) {
+      await c.wait(3 * MIN + 3 * SEC);
+      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.wait(7 * MIN + 11 * SEC);
+      await c.act(whistleUpdate, { actor: ACTORS.grid, reason: '需要城管执法' });
+      await c.wait(17 * MIN + 5 * SEC);
+      await c.act(respondCaseUpdate, { actor: ACTORS.street, decision: 'SELF' });
+      await c.wait(4 * HOUR + 3 * MIN + 1 * SEC);
+      await c.finish(ACTORS.street, ACTORS.street, '街道执法队已处置');
+    },
+  },
+  {
+    name: 'long-term-plan',
+    description: 'The case goes on the medium/long-term plan with a weekly review; each review continues the workflow as new (three runs), then the plan is resumed and the case closed.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      await c.act(planLongTermUpdate, { actor: ACTORS.grid, explanation: '需纳入老旧小区改造计划', reviewEveryDays: 7 });
+      await c.wait(7 * DAY + HOUR + 3 * SEC);
+      await c.wait(7 * DAY + 2 * MIN + 1 * SEC);
+      await c.act(resumePlanUpdate, { actor: ACTORS.grid, note: '改造资金到位' });
+      await c.wait(2 * HOUR + 5 * MIN + 7 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street, '改造完成');
+    },
+  },
+  {
+    name: 'extension-approved',
+    description: 'The grid asks 2 more working days; the command center (approver for ≤3 days) approves and the completion deadline moves.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      const s = await c.act(requestExtensionUpdate, { actor: ACTORS.grid, days: 2, reason: '等待配件' });
+      await c.wait(HOUR + 7 * MIN + 3 * SEC);
+      await c.act(decideExtensionUpdate, { actor: ACTORS.cc, requestId: s.extensions[0].id, approve: true, reason: '情况属实' });
+      await c.wait(3 * HOUR + 1 * MIN + 1 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street);
+    },
+  },
+  {
+    name: 'extension-rejected',
+    description: 'The grid asks 5 more working days; the deputy district leader (approver for ≤10 days) rejects it.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      const s = await c.act(requestExtensionUpdate, { actor: ACTORS.grid, days: 5, reason: '需协调产权单位' });
+      await c.wait(HOUR + 13 * MIN + 7 * SEC);
+      await c.act(decideExtensionUpdate, { actor: ACTORS.deputy, requestId: s.extensions[0].id, approve: false, reason: '应在期限内完成' });
+      await c.wait(HOUR + 1 * MIN + 3 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street);
+    },
+  },
+  {
+    name: 'extension-approver-lapse',
+    description: 'The command center lets the extension decision window lapse: the breach is recorded and the request climbs to the deputy leader, who approves it.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      const s = await c.act(requestExtensionUpdate, { actor: ACTORS.grid, days: 2, reason: '等待配件' });
+      await c.waitUntil((await c.dueOf('EXTENSION_DECISION')) + 7 * MIN + 3 * SEC);
+      await c.act(decideExtensionUpdate, { actor: ACTORS.deputy, requestId: s.extensions[0].id, approve: true, reason: '同意延期' });
+      await c.wait(HOUR + 3 * MIN + 1 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street);
+    },
+  },
+  {
+    name: 'survey-unsatisfied-reopen',
+    description: 'The revisit survey finds the reporter unsatisfied: the case reopens (问题回流), is handled again, closed, and surveyed satisfied.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      await c.act(submitResultUpdate, { actor: ACTORS.grid, summary: '已劝离' });
+      await c.wait(HOUR + 1 * MIN + 1 * SEC);
+      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'CLOSE', reason: '已办结' });
+      await c.wait(3 * HOUR + 7 * MIN + 3 * SEC);
+      await c.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'UNSATISFIED', solved: false, comment: '摊贩又回来了', channel: 'PHONE' });
+      await c.wait(HOUR + 5 * MIN + 9 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street, '已取缔');
+    },
+  },
+  {
+    name: 'survey-unreachable',
+    description: 'Nobody answers the revisit survey: its window lapses and the configured unreachable policy is recorded.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      await c.act(submitResultUpdate, { actor: ACTORS.grid, summary: '已劝离' });
+      await c.wait(HOUR + 3 * MIN + 7 * SEC);
+      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'CLOSE', reason: '已办结' });
+      await c.waitUntil((await c.dueOf('SURVEY')) + 13 * MIN + 1 * SEC);
+    },
+  },
+  {
+    name: 'urgent-on-site-breach',
+    description: 'An urgent safety hazard: the 2-hour on-site window lapses at the grid and the case escalates to the street, which handles and closes it.',
+    options: { urgent: true },
+    async run(c) {
+      await c.wait(3 * MIN + 1 * SEC);
+      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.wait(11 * MIN + 7 * SEC);
+      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'SELF' });
+      await c.wait(2 * HOUR + 3 * MIN + 5 * SEC);
+      await c.finish(ACTORS.street, ACTORS.street, '已排除险情');
+    },
+  },
+  {
+    name: 'directory-changed',
+    description: 'The grid\'s worker changes while the case waits (directoryChanged signal); a grid worker of the same grid accepts it and answers with guidance.',
+    options: { triage: 'PRIVATE' },
+    async run(c) {
+      await c.wait(1 * MIN + 7 * SEC);
+      await c.handle.signal(directoryChangedSignal, {
+        directory: { GRID: { ...DIRECTORY.GRID!, personId: 'p-grid-3', personName: '新网格员' } },
+      });
+      await c.quiet();
+      await c.wait(2 * MIN + 3 * SEC);
+      await c.act(acceptCaseUpdate, { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId } });
+      await c.wait(5 * MIN + 1 * SEC);
+      await c.act(respondCaseUpdate, { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId }, decision: 'GUIDANCE', guidance: '请联系物业处理' });
+    },
+  },
+];
+
+/** Run one scenario on a fresh time-skipping server; returns the files written. */
+async function record(scenario: Scenario, index: number, serverPath: string | undefined): Promise<string[]> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping(serverPath ? { server: { executable: { type: 'existing-path', path: serverPath } } } : {});
+  const recorder = new MemoryRecorder();
+  const taskQueue = `record-${scenario.name}`;
+  const activities = recorder.activities();
+  // Like the real activity: fails (and Temporal retries) until the case's last run has closed.
+  activities.archiveCaseHistory = async ({ workflowId }) => {
+    const runs = await fetchRunChain(env.client, workflowId);
+    if (!runs || runs.at(-1)!.status === 'RUNNING') throw ApplicationFailure.retryable(`case ${workflowId} is still running`, 'CaseStillRunning');
+    return { events: runs.reduce((n, r) => n + (r.history.events?.length ?? 0), 0), runs: runs.length };
+  };
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const files: string[] = [];
+  try {
+    await worker.runUntil(async () => {
+      const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
+      await env.sleep(morning - (await env.currentTimeMs()));
+      const input = caseInput(await env.currentTimeMs(), scenario.options ?? {});
+      input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
+      await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
+      const driver = new CaseDriver(env, input);
+      await driver.quiet();
+      await scenario.run(driver);
+      await driver.handle.result();
+      const runs = (await fetchRunChain(env.client, input.intake.code)) ?? [];
+      const multi = runs.length > 1;
+      for (const run of runs) {
+        const file = multi ? `${scenario.name}.run-${run.runIndex}.json` : `${scenario.name}.json`;
+        writeFileSync(path.join(HISTORIES_DIR, file), `${JSON.stringify(historyToJson(run.history), null, 2)}\n`);
+        files.push(file);
+      }
+      if (scenario.archiveAs) {
+        // As in production: the last recordCase of an ended case starts the archiver.
+        await makeStartArchiver(env.client, taskQueue)(input.intake.code);
+        const archiver = env.client.workflow.getHandle(archiveWorkflowId(input.intake.code));
+        await archiver.result();
+        const file = `${scenario.archiveAs}.json`;
+        writeFileSync(path.join(HISTORIES_DIR, file), `${JSON.stringify(historyToJson(await archiver.fetchHistory()), null, 2)}\n`);
+        files.push(file);
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+  return files;
+}
+
+function writeReadme(recorded: Array<{ scenario: Scenario; files: string[] }>): void {
+  const lines = [
+    '# Replay corpus',
+    '',
+    'One real Temporal history per path a case can take, recorded by `npm run histories:record`',
+    '(scripts/recordHistories.ts) on the time-skipping test server with in-memory activities.',
+    'Each file is one run exactly as Temporal exports it (protobuf JSON, like `temporal workflow show -o json`); a continued-as-new case has one file per run',
+    '(`<path>.run-<n>.json`). `test/replay/corpus.test.ts` replays every file against the current workflow code:',
+    'a change that would break a running case fails there first. Re-record only on purpose (see docs/VERSIONING.md).',
+    '',
+    '| path | files | what happens |',
+    '|---|---|---|',
+    ...recorded.map(({ scenario, files }) => `| ${scenario.name} | ${files.map((f) => `\`${f}\``).join(', ')} | ${scenario.description} |`),
+    '',
+  ];
+  writeFileSync(path.join(HISTORIES_DIR, 'README.md'), lines.join('\n'));
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = only.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown path(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const serverPath = await resolveTestServer();
+  const recorded: Array<{ scenario: Scenario; files: string[] }> = [];
+  for (const [i, scenario] of SCENARIOS.entries()) {
+    if (only.length && !only.includes(scenario.name)) continue;
+    // Stale run files of this path (a chain may get shorter) go before recording it again.
+    for (const f of readdirSync(HISTORIES_DIR)) if (f.startsWith(`${scenario.name}.run-`)) rmSync(path.join(HISTORIES_DIR, f));
+    const started = Date.now();
+    const files = await record(scenario, i, serverPath);
+    recorded.push({ scenario, files });
+    process.stdout.write(`${scenario.name}: ${files.join(', ')} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
+  }
+  if (!only.length) writeReadme(recorded);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,108 @@
+// Replays a case's recorded history against the current workflow code and says plainly
+// whether it replays cleanly or where it first diverges.
+//
+//   npm run replay -- GL-20261123-000123              every run of the case: from Temporal,
+//                                                     or from the archive table once Temporal
+//                                                     no longer has it
+//   npm run replay -- history.json [more.json …]      history files (Temporal's JSON export,
+//                                                     or this project's { runs: [...] } / dossier);
+//                                                     several files are the runs of one chain, in order
+//   options: --timeline          also print the timeline derived from the same history
+//            --json              print { ok, divergence?, source, runs } as JSON
+//            --workflows=<path>  replay against other workflow code (default: workflows/index.ts),
+//                                e.g. a change you are about to ship
+//            --strict            also require every activity to get the recorded arguments
+//                                (the same facts and deadlines), not only the same commands
+//
+// Exit code: 0 replays cleanly, 1 diverges, 2 no such case or unreadable input.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { databaseUrl, loadConfig } from '../config/env';
+import { caseRunsFromJson, fetchRunChain, loadArchivedRuns, type CaseRun, type HistorySource } from '../lib/caseHistory';
+import { createDb } from '../lib/db';
+import { describeVerdict, replayHistories } from '../lib/replay';
+import { connectTemporal, isTemporalUnreachable } from '../lib/temporalConnection';
+import { deriveTimeline, formatTimeline } from '../lib/timeline';
+
+interface Loaded {
+  workflowId: string;
+  source: HistorySource | 'FILE';
+  runs: CaseRun[];
+}
+
+const looksLikeFile = (arg: string) => arg.endsWith('.json') || arg.includes(path.sep) || existsSync(arg);
+
+function fromFiles(files: string[]): Loaded {
+  const loaded = files.map((f) => caseRunsFromJson(JSON.parse(readFileSync(f, 'utf8')), path.basename(f).replace(/\.json$/, '')));
+  const runs = loaded.flatMap((l) => l.runs).map((r, i) => ({ ...r, runIndex: i }));
+  return { workflowId: loaded[0].workflowId.replace(/\.run-\d+$/, ''), source: 'FILE', runs };
+}
+
+/** Temporal first (all runs of the chain); the archive when Temporal no longer has the case or cannot be reached. */
+async function fromCase(code: string, log: (msg: string) => void): Promise<Loaded | null> {
+  const cfg = loadConfig();
+  try {
+    const temporal = await connectTemporal(cfg, { connectTimeoutMs: 5_000 });
+    try {
+      const runs = await fetchRunChain(temporal.client, code);
+      if (runs) return { workflowId: code, source: 'TEMPORAL', runs };
+      log(`Temporal (${cfg.TEMPORAL_ADDRESS}, namespace ${cfg.TEMPORAL_NAMESPACE}) has no workflow ${code}; trying the archive`);
+    } finally {
+      await temporal.close();
+    }
+  } catch (err) {
+    if (!isTemporalUnreachable(err)) throw err;
+    log(`Temporal at ${cfg.TEMPORAL_ADDRESS} is unreachable; trying the archive`);
+  }
+  const db = createDb(databaseUrl(cfg), 2);
+  try {
+    const runs = await loadArchivedRuns(db, code);
+    return runs ? { workflowId: code, source: 'ARCHIVE', runs } : null;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = argv.filter((a) => !a.startsWith('--'));
+  const flags = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.replace(/=.*$/, '')));
+  if (args.length === 0 || flags.has('--help')) {
+    process.stderr.write('usage: npm run replay -- <case code | history.json …> [--timeline] [--json] [--strict] [--workflows=<path>]\n');
+    return 2;
+  }
+  const log = (msg: string) => process.stderr.write(`${msg}\n`);
+  // A divergence is this script's answer, not an error to log: core's warnings stay quiet.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+
+  const loaded = args.every(looksLikeFile) ? fromFiles(args) : await fromCase(args[0], log);
+  if (!loaded) {
+    log(`no case ${args[0]}: neither Temporal nor the archive has its history`);
+    return 2;
+  }
+  const workflowsFlag = argv.find((a) => a.startsWith('--workflows='));
+  const verdict = await replayHistories(
+    loaded.runs.map((r) => ({ workflowId: loaded.workflowId, runId: r.runId, runIndex: r.runIndex, history: r.history })),
+    {
+      ...(workflowsFlag ? { workflowsPath: path.resolve(workflowsFlag.slice('--workflows='.length)) } : {}),
+      compareActivityInputs: flags.has('--strict'),
+    },
+  );
+  if (flags.has('--json')) {
+    process.stdout.write(`${JSON.stringify({ workflowId: loaded.workflowId, source: loaded.source, runs: loaded.runs.length, ...verdict }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${loaded.workflowId} (${loaded.runs.length} run${loaded.runs.length === 1 ? '' : 's'}, from ${loaded.source.toLowerCase()}): ${describeVerdict(verdict)}\n`);
+  }
+  if (flags.has('--timeline')) {
+    process.stdout.write(`\n${formatTimeline(deriveTimeline(loaded.runs, { workflowId: loaded.workflowId }))}\n`);
+  }
+  return verdict.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(2);
+  },
+);

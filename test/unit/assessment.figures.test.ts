@@ -1,0 +1,166 @@
+// Assessment figures as pure functions over the hand-computed fixture (no database).
+import { computeAssessment, emptyUnitFigures, type AssessmentFigures, type AssessmentInput, type UnitFigures } from '../../lib/assessment/figures';
+import { parsePeriod } from '../../lib/assessment/period';
+import { rankUnits } from '../../lib/assessment/rankings';
+import {
+  AS_OF, C1, CG, CODES, D, EXPECTED_OCTOBER, FIXTURE_CASES, FIXTURE_SCORES, FIXTURE_UNITS, G1, G2, G3, HB, S1, S2, SJ, r, sh,
+} from '../fixtures/assessmentCases';
+
+const input = (period: string, asOf = AS_OF, o: Partial<AssessmentInput> = {}): AssessmentInput => ({
+  period: parsePeriod(period),
+  asOf,
+  cases: FIXTURE_CASES,
+  scores: FIXTURE_SCORES,
+  units: FIXTURE_UNITS,
+  ...o,
+});
+const unit = (f: AssessmentFigures, id: string): UnitFigures => {
+  const u = f.units.find((x) => x.unitId === id);
+  if (!u) throw new Error(`no figures for ${id}`);
+  return u;
+};
+
+describe('October 2026 as of 1 December (hand-computed)', () => {
+  const figures = computeAssessment(input('2026-10'));
+
+  it('counts the cohort reported in October', () => {
+    expect(figures.totals).toEqual(EXPECTED_OCTOBER.totals);
+    expect(figures).toMatchObject({ period: '2026-10', periodKind: 'MONTH', startAt: '2026-09-30T16:00:00.000Z', endAt: '2026-10-31T16:00:00.000Z', asOf: '2026-11-30T16:00:00.000Z' });
+  });
+
+  it.each(Object.entries(EXPECTED_OCTOBER.units))('unit %s', (id, expected) => {
+    expect(unit(figures, id)).toMatchObject(expected);
+  });
+
+  it('lists every unit of the directory, sorted by id', () => {
+    expect(figures.units.map((u) => u.unitId)).toEqual(FIXTURE_UNITS.map((u) => u.id).sort());
+    expect(unit(figures, S1)).toMatchObject({ kind: 'STREET', name: '一街道', parentId: D });
+  });
+
+  it('ranks each level: best score first, unscored last and unranked', () => {
+    const rank = (level: 'STREET' | 'GRID' | 'DEPARTMENT') => rankUnits(figures, level).map((x) => [x.figures.unitId, x.rank, x.figures.score]);
+    expect(rank('STREET')).toEqual([[S2, 1, 75], [S1, 2, 69.05]]);
+    expect(rank('GRID')).toEqual([[G3, 1, 100], [G1, 2, 91.67], [G2, 3, 75]]);
+    expect(rank('DEPARTMENT')).toEqual([[SJ, 1, 93.75], [CG, 2, 43.75], [HB, null, null]]);
+  });
+
+  it('is reproducible: the same inputs give the same figures, whatever the order of events and cases', () => {
+    const shuffled = FIXTURE_CASES.map((c) => ({ ...c, events: [...c.events].reverse() })).reverse();
+    expect(computeAssessment(input('2026-10', AS_OF, { cases: shuffled, scores: [...FIXTURE_SCORES].reverse() }))).toEqual(figures);
+  });
+});
+
+describe('attribution to periods', () => {
+  it('a case reported on 31 October and handled in November counts in October only', () => {
+    const nov = computeAssessment(input('2026-11'));
+    expect(nov.totals.cases).toBe(1); // only I
+    expect(unit(nov, G3)).toMatchObject({ casesHandled: 0, acceptanceOnTime: r(0, 0), firstResponseOnTime: r(0, 0), completionOnTime: r(0, 0), satisfaction: r(0, 0), score: null });
+    expect(unit(nov, G1)).toMatchObject({ casesHandled: 1, acceptanceOnTime: r(1, 1) });
+  });
+
+  it('a case reported on 30 September and breached in October counts in September', () => {
+    const sep = computeAssessment(input('2026-09'));
+    expect(sep.totals.cases).toBe(1);
+    expect(unit(sep, G3)).toMatchObject({ casesHandled: 1, acceptanceOnTime: r(0, 1), escalationsCaused: 1 });
+    expect(unit(sep, S2)).toMatchObject({ casesHandled: 1, acceptanceOnTime: r(1, 1) });
+  });
+
+  it('a past period recomputed as of its own end counts only what had happened by then', () => {
+    const endOfOctober = sh('2026-11-01 00:00');
+    const f = computeAssessment(input('2026-10', endOfOctober));
+    // D was reported and accepted in October; its response, closing and survey came later.
+    expect(unit(f, G3)).toMatchObject({ casesHandled: 1, acceptanceOnTime: r(1, 1), firstResponseOnTime: r(0, 0), completionOnTime: r(0, 0), surveysUnreachable: 0 });
+    // H's call to HB and S2's late score are not due / not given by then either.
+    expect(unit(f, HB)).toMatchObject({ callsReceived: 1, reportRate: r(0, 0) });
+    // Recomputing for the same instant gives the same figures.
+    expect(computeAssessment(input('2026-10', endOfOctober))).toEqual(f);
+  });
+
+  it('a score given after asOf counts once asOf passes it', () => {
+    const later = computeAssessment(input('2026-10', sh('2026-12-03 00:00')));
+    expect(unit(later, HB)).toMatchObject({ cooperation: { count: 1, sum: 1, mean: 1 }, professionalism: { count: 1, sum: 1, mean: 1 } });
+    expect(later.totals.scores).toBe(6);
+    // Its report-by time (5 December) has still not passed.
+    expect(unit(later, HB).reportRate).toEqual(r(0, 0));
+    const afterDue = computeAssessment(input('2026-10', sh('2026-12-06 00:00')));
+    expect(unit(afterDue, HB)).toMatchObject({ reportRate: r(0, 1), reportTimeliness: r(0, 1) });
+  });
+
+  it('quarters and years contain their months', () => {
+    const q4 = computeAssessment(input('2026-Q4'));
+    expect(q4.totals.cases).toBe(8); // October's 7 + I
+    expect(unit(q4, G1).acceptanceOnTime).toEqual(r(2, 3)); // A, B (missed), I
+    expect(unit(q4, G3).acceptanceOnTime).toEqual(r(1, 1)); // D; E is Q3
+    const year = computeAssessment(input('2026'));
+    expect(year.totals.cases).toBe(9);
+    expect(unit(year, G3)).toMatchObject({ acceptanceOnTime: r(1, 2), escalationsCaused: 1, casesHandled: 2 });
+  });
+});
+
+describe('a period without cases', () => {
+  it('lists every unit with zero counts and null rates and scores', () => {
+    const aug = computeAssessment(input('2026-08'));
+    expect(aug.totals).toEqual({ cases: 0, closed: 0, surveysAnswered: 0, surveysUnreachable: 0, calls: 0, scores: 0 });
+    expect(aug.units).toHaveLength(FIXTURE_UNITS.length);
+    for (const u of aug.units) {
+      const info = FIXTURE_UNITS.find((x) => x.id === u.unitId)!;
+      expect(u).toEqual(emptyUnitFigures(u.unitId, info));
+    }
+    expect(unit(aug, C1)).toMatchObject({
+      casesHandled: 0, escalationsCaused: 0, extensionsAsked: 0, callsMade: 0,
+      acceptanceOnTime: { numerator: 0, denominator: 0, rate: null },
+      cooperation: { count: 0, sum: 0, mean: null },
+      score: null,
+    });
+    expect(rankUnits(aug, 'STREET').map((x) => x.rank)).toEqual([null, null]);
+  });
+
+  it('with no directory and no cases there are no units', () => {
+    expect(computeAssessment(input('2026-08', AS_OF, { units: [] })).units).toEqual([]);
+  });
+});
+
+describe('unit-level rules in isolation', () => {
+  const one = (events: Array<[string, string | null, Record<string, unknown>?]>, policyUnits = FIXTURE_UNITS) =>
+    computeAssessment({
+      period: parsePeriod('2026-10'),
+      asOf: AS_OF,
+      units: policyUnits,
+      scores: [],
+      cases: [{
+        code: CODES.A,
+        units: { districtId: D, streetId: S1, communityId: C1, gridId: G1 },
+        events: events.map(([type, unitId, data], i) => ({ seq: i + 1, type, at: sh('2026-10-05 09:00') + i * 60_000, actorId: null, actorRole: null, unitId, level: 'GRID', data: data ?? {} })),
+      }],
+    });
+
+  it('an action without timing (a window that had already lapsed at the top) is not measured twice', () => {
+    const f = one([['REPORTED', G1], ['BREACHED', G1, { kind: 'ACCEPT' }], ['ACCEPTED', G1, { onTime: null }]]);
+    expect(unit(f, G1).acceptanceOnTime).toEqual(r(0, 1));
+  });
+
+  it('a completion window that lapses counts as late for the unit blamed; the next holder is measured anew', () => {
+    const f = one([
+      ['REPORTED', G1], ['ACCEPTED', G1, { onTime: true }], ['RESPONDED', G1, { onTime: true, decision: 'SELF' }],
+      ['BREACHED', G1, { kind: 'COMPLETION' }], ['ESCALATED', S1],
+      ['REVIEW_REQUESTED', S1, { handlerUnitId: S1, onTime: true }],
+    ]);
+    expect(unit(f, G1).completionOnTime).toEqual(r(0, 1));
+    expect(unit(f, S1).completionOnTime).toEqual(r(1, 1));
+  });
+
+  it('a small matter sent down to the community counts as handled by the community', () => {
+    const f = one([['REPORTED', G1], ['ACCEPTED', G1, { onTime: true }], ['RESPONDED', G1, { onTime: true, decision: 'COMMUNITY' }]]);
+    expect(unit(f, C1).casesHandled).toBe(1);
+  });
+
+  it('a rejected extension is asked, not granted', () => {
+    const f = one([['REPORTED', G1], ['EXTENSION_REQUESTED', G1, { requestId: 'EXT-2' }], ['EXTENSION_REJECTED', D, { requestId: 'EXT-2' }]]);
+    expect(unit(f, G1)).toMatchObject({ extensionsAsked: 1, extensionsGranted: 0 });
+  });
+
+  it('a unit outside the directory still gets its figures', () => {
+    const f = one([['REPORTED', 'ZZ-GRID'], ['ACCEPTED', 'ZZ-GRID', { onTime: true }]], []);
+    expect(f.units.map((u) => [u.unitId, u.kind, u.acceptanceOnTime.rate])).toEqual([['ZZ-GRID', null, 1]]);
+  });
+});

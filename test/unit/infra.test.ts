@@ -1,0 +1,57 @@
+// Pure checks of the infrastructure helpers (no servers).
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../config/env';
+import { isTemporalUnreachable, temporalConnectionOptions } from '../../lib/temporalConnection';
+import { devServerArgs } from '../../scripts/services';
+import { findOnPath, resolveTemporalCli } from '../../scripts/tools';
+
+describe('tools resolution', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'coe-tools-'));
+  const fake = path.join(dir, 'temporal');
+  writeFileSync(fake, '#!/bin/sh\n');
+  chmodSync(fake, 0o755);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prefers TEMPORAL_CLI_PATH', async () => {
+    await expect(resolveTemporalCli({ env: { TEMPORAL_CLI_PATH: fake, PATH: '' }, install: false })).resolves.toBe(fake);
+  });
+
+  it('rejects a TEMPORAL_CLI_PATH that is not executable', async () => {
+    await expect(resolveTemporalCli({ env: { TEMPORAL_CLI_PATH: path.join(dir, 'nope') }, install: false })).rejects.toThrow(
+      /TEMPORAL_CLI_PATH/,
+    );
+  });
+
+  it('finds executables on PATH', () => {
+    expect(findOnPath('temporal', { PATH: `/nonexistent${path.delimiter}${dir}` })).toBe(fake);
+  });
+});
+
+describe('temporal connection options', () => {
+  it('maps the config; an API key implies TLS', () => {
+    const cfg = loadConfig({ NODE_ENV: 'test' });
+    expect(temporalConnectionOptions(cfg)).toEqual({ address: '127.0.0.1:7233', tls: false });
+    const cloud = loadConfig({ NODE_ENV: 'test', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' });
+    expect(temporalConnectionOptions(cloud)).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: true, apiKey: 'k' });
+  });
+
+  it('tells unreachable errors apart', () => {
+    expect(isTemporalUnreachable(new Error('Failed to connect before the deadline'))).toBe(true);
+    expect(isTemporalUnreachable(Object.assign(new Error('x'), { name: 'TransportError' }))).toBe(true);
+    expect(isTemporalUnreachable(Object.assign(new Error('wrapped'), { cause: { code: 14, message: 'UNAVAILABLE' } }))).toBe(true);
+    expect(isTemporalUnreachable(Object.assign(new Error('5 NOT_FOUND: namespace'), { code: 5 }))).toBe(false);
+    expect(isTemporalUnreachable(undefined)).toBe(false);
+  });
+});
+
+describe('dev server arguments', () => {
+  it('persists to a file with the pragmas, or runs in memory without them', () => {
+    const persistent = devServerArgs({ cli: 't', port: 7233, uiPort: 8233, dbFile: '/d/t.sqlite', sqlitePragmas: ['journal_mode=wal'] });
+    expect(persistent).toEqual(expect.arrayContaining(['--db-filename', '/d/t.sqlite', '--sqlite-pragma', 'journal_mode=wal', '--ui-port', '8233']));
+    const memory = devServerArgs({ cli: 't', port: 1, sqlitePragmas: ['journal_mode=wal'] });
+    expect(memory).toContain('--headless');
+    expect(memory).not.toContain('--sqlite-pragma');
+  });
+});
