@@ -46,7 +46,7 @@ export function harnessConfig(overrides: Record<string, string> = {}): AppConfig
 }
 
 /** Seed the database, make the namespace ready, start a worker (unless told not to), build the app. */
-export async function startHarness(opts: { worker?: boolean; cfg?: AppConfig } = {}): Promise<ApiHarness> {
+export async function startHarness(opts: { worker?: boolean; cfg?: AppConfig; webhooks?: string[] } = {}): Promise<ApiHarness> {
   const cfg = opts.cfg ?? harnessConfig();
   if (!cfg.DATABASE_URL) throw new Error('DATABASE_URL is not set: the API integration tests need the jest globalSetup (or a database)');
   // One connection: the embedded PGlite server (the test database when DATABASE_URL is unset)
@@ -67,7 +67,7 @@ export async function startHarness(opts: { worker?: boolean; cfg?: AppConfig } =
       cfg,
       deps: {
         db,
-        webhooks: { urls: [], timeoutMs: 1000 },
+        webhooks: { urls: opts.webhooks ?? [], timeoutMs: 1000 },
         loadCalendar: () => loadCalendar(db),
         archiveCaseHistory: makeArchiveCaseHistory({ db, client: temporal.client }),
       },
