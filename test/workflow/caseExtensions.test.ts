@@ -1,6 +1,6 @@
 // Extensions on the time-skipping server: the approver level follows the length,
 // an approval moves the running deadline, a lapsed decision climbs the ladder.
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { addWorkingDays } from '../../domain/calendar';
@@ -12,7 +12,7 @@ import {
   respondCaseUpdate,
   type CaseWorkflowInput,
 } from '../../workflows/messages';
-import { ACTORS, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
+import { ACTORS, failureType, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(120_000);
 
@@ -32,15 +32,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function failureType(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string })?.type ?? 'unknown';
-    throw err;
-  }
-  return 'none';
-}
 
 /** A case in progress at the grid, handled by the grid itself. */
 async function inProgress(): Promise<{ h: WorkflowHandle; input: CaseWorkflowInput; dueAt: number }> {

@@ -10,7 +10,7 @@ import type { Actor, Assignment, CaseEventRecord, CaseUnits, Level, LevelDirecto
 import { buildCasePolicy } from '../../lib/policy';
 import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../activities/types';
 import { getCaseStateQuery, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { resolveTemporalCli, resolveTestServer } from '../../scripts/tools';
 
 export const UNITS: CaseUnits = { districtId: 'GL', streetId: 'GL-S01', communityId: 'GL-S01-C01', gridId: 'GL-S01-C01-G01' };
@@ -148,4 +148,15 @@ export async function startCaseEnv(kind: 'timeSkipping' | 'local' = 'timeSkippin
   });
   const run = worker.run();
   return { env, worker, recorder, taskQueue, run };
+}
+
+/** The failure type of a rejected update ('Forbidden', 'InvalidTransition', 'BadInput'), or 'none'. */
+export async function failureType(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string })?.type ?? 'unknown';
+    throw err;
+  }
+  return 'none';
 }

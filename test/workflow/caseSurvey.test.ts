@@ -2,7 +2,7 @@
 // opens a SURVEY window held by the district command center; a satisfied answer ends
 // the case, an unsatisfied or unsolved one reopens it with a fresh completion window,
 // too many reopens send it to the command center, and silence ends it per policy.
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { addWorkingDays } from '../../domain/calendar';
@@ -19,7 +19,7 @@ import {
   type CaseWorkflowInput,
   type RecordSurveyInput,
 } from '../../workflows/messages';
-import { ACTORS, DIRECTORY, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
+import { ACTORS, failureType, DIRECTORY, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(180_000);
 
@@ -49,15 +49,6 @@ async function start(edit: (input: CaseWorkflowInput) => void = () => undefined)
   return { h, input, code: input.intake.code };
 }
 
-async function failureType(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string })?.type ?? 'unknown';
-    throw err;
-  }
-  return 'none';
-}
 
 /** Wait until the recorder has persisted every fact the workflow has emitted so far. */
 async function settled(h: WorkflowHandle, code: string): Promise<CaseState> {

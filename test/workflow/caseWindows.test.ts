@@ -1,6 +1,6 @@
 // Windows, escalation, calls, review, triage and long-term plans on the
 // time-skipping test server (the real binary): timers fire in skipped time.
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { addWorkingDays } from '../../domain/calendar';
@@ -19,7 +19,7 @@ import {
   whistleUpdate,
   type CaseWorkflowInput,
 } from '../../workflows/messages';
-import { ACTORS, DIRECTORY, UNITS, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
+import { ACTORS, failureType, DIRECTORY, UNITS, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(120_000);
 
@@ -49,15 +49,6 @@ async function start(o: Parameters<typeof caseInput>[1] = {}, at?: number): Prom
   return { h, input };
 }
 
-async function failureType(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string })?.type ?? 'unknown';
-    throw err;
-  }
-  return 'none';
-}
 
 const settled = (h: WorkflowHandle, code: string) => recorder.settled(h, code);
 
