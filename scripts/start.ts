@@ -232,6 +232,9 @@ async function main(): Promise<void> {
 
   // The apps read their config from the environment, like in production.
   const appEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl };
+  // The embedded PGlite server mixes up interleaved queries from several connections of one
+  // client ("unnamed prepared statement does not exist"): one connection per process there.
+  if (!cfg.DATABASE_URL && !process.env.DB_POOL_MAX) appEnv.DB_POOL_MAX = '1';
   const apps: [string, string][] = [
     ['worker', 'worker/main.ts'],
     ['api', 'api/main.ts'],
