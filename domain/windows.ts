@@ -61,3 +61,19 @@ export function nextWakeAt(windows: readonly OpenWindow[]): number | null {
   }
   return next;
 }
+
+/** The span a window of `kind` runs for under a case's policy (urgent on-site falls back to accept). */
+export function windowSpan(kind: WindowKind, policy: CasePolicy): Span {
+  const p = policy.windows;
+  switch (kind) {
+    case 'ACCEPT': return p.accept;
+    case 'RESPONSE': return p.response;
+    case 'ON_SITE': return p.onSite ?? p.accept;
+    case 'COMPLETION': return p.completion;
+    case 'REVIEW': return p.review;
+    case 'REPORT': return p.report;
+    case 'EXTENSION_DECISION': return p.extensionDecision;
+    case 'SURVEY': return p.survey;
+    case 'PLAN_REVIEW': return p.planReview;
+  }
+}

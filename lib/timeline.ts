@@ -12,7 +12,8 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { RecordCaseInput } from '../activities/types';
 import { addSpan } from '../domain/calendar';
-import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span } from '../domain/types';
+import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../domain/types';
+import { windowSpan } from '../domain/windows';
 import type { CaseState, CaseWorkflowInput } from '../workflows/messages';
 import { timestampMs, toHistory, type History } from './historyJson';
 
@@ -712,22 +713,12 @@ function fixed(kind: string, dueAt: unknown, e: CaseEventRecord, o: { id?: unkno
   };
 }
 
-/** The span a window kind runs for under a policy (as the case machine opens it). */
+/** The span a window kind runs for under a policy (the case machine's own rule), or null for an unknown kind. */
 function spanOf(kind: string, policy: CasePolicy): Span | null {
-  const p = policy.windows;
-  switch (kind) {
-    case 'ACCEPT': return p.accept;
-    case 'RESPONSE': return p.response;
-    case 'ON_SITE': return p.onSite ?? p.accept;
-    case 'COMPLETION': return p.completion;
-    case 'REVIEW': return p.review;
-    case 'REPORT': return p.report;
-    case 'EXTENSION_DECISION': return p.extensionDecision;
-    case 'SURVEY': return p.survey;
-    case 'PLAN_REVIEW': return p.planReview;
-    default: return null;
-  }
+  return WINDOW_KINDS.has(kind) ? windowSpan(kind as WindowKind, policy) : null;
 }
+
+const WINDOW_KINDS = new Set<string>(['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REVIEW', 'REPORT', 'EXTENSION_DECISION', 'SURVEY', 'PLAN_REVIEW']);
 
 function computeDue(kind: string, from: number, rules: RunRules): number | null {
   const span = rules.policy ? spanOf(kind, rules.policy) : null;

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { addWorkingDays } from '../domain/calendar';
 import { extensionApproverLevel } from '../domain/extensions';
 import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
-import { initialWindows, openWindow } from '../domain/windows';
+import { initialWindows, openWindow, windowSpan } from '../domain/windows';
 import type {
   Actor,
   Assignment,
@@ -583,7 +583,7 @@ export class CaseMachine {
     // The lapsed window restarts in full at the new level; the others keep their due time.
     // It starts at the lapsed due time, so the new level gets the full span however late the timer fired.
     if (lapsed && lapsed.kind !== 'REPORT') {
-      const span = this.spanOf(lapsed.kind);
+      const span = windowSpan(lapsed.kind, this.input.policy);
       const w = this.open(lapsed.kind, span, lapsed.dueAt);
       if (lapsed.kind === 'COMPLETION') this.state.completionDueAt = w.dueAt;
     } else if (lapsed?.kind === 'REPORT') {
@@ -742,21 +742,6 @@ export class CaseMachine {
 
   private closeWindows(kinds: WindowKind[]): void {
     this.state.windows = this.state.windows.filter((w) => !kinds.includes(w.kind));
-  }
-
-  private spanOf(kind: WindowKind): Span {
-    const p = this.input.policy.windows;
-    switch (kind) {
-      case 'ACCEPT': return p.accept;
-      case 'RESPONSE': return p.response;
-      case 'ON_SITE': return p.onSite ?? p.accept;
-      case 'COMPLETION': return p.completion;
-      case 'REVIEW': return p.review;
-      case 'REPORT': return p.report;
-      case 'EXTENSION_DECISION': return p.extensionDecision;
-      case 'SURVEY': return p.survey;
-      case 'PLAN_REVIEW': return p.planReview;
-    }
   }
 
   /** Review and close is done by the street sub-center, or by the level holding the case if higher. */

@@ -9,7 +9,6 @@ import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Role } from '../../domain/types';
-import type { CaseEvent } from '../../generated/prisma/client';
 import { caseHistoryToJson, loadCaseHistory, type CaseHistory } from '../../lib/caseHistory';
 import type { Db } from '../../lib/db';
 import { replayHistories, type ReplayVerdict } from '../../lib/replay';
@@ -17,6 +16,7 @@ import { deriveTimeline, formatTimeline, type Timeline } from '../../lib/timelin
 import { httpErrors } from '../errors';
 import { principalOf, requireRole } from '../middleware/auth';
 import { parseOr400 } from '../middleware/validate';
+import { eventView } from './cases';
 import { authenticated, CaseCodeParams, errorResponses, jsonResponse } from '../schemas/common';
 
 /** Roles that may read audit histories. */
@@ -83,18 +83,6 @@ async function recordOf(db: AuditRouterDeps['db'], code: string) {
   return { case: row, events: events.map(eventView), archive };
 }
 
-function eventView(e: CaseEvent) {
-  return {
-    seq: e.seq,
-    type: e.type,
-    at: e.at.toISOString(),
-    actorId: e.actorId,
-    actorRole: e.actorRole,
-    unitId: e.unitId,
-    level: e.level,
-    data: e.data as Record<string, unknown>,
-  };
-}
 
 /**
  * Facts in the history vs rows in the event log. They are written from the same payloads,

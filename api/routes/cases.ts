@@ -78,7 +78,8 @@ casesRegistry.registerPath({
   responses: { 200: jsonResponse(CaseEventListSchema, 'Events by seq'), 400: errorResponses[400], 401: errorResponses[401], 404: errorResponses[404], 503: errorResponses[503] },
 });
 
-function eventView(e: CaseEvent) {
+/** A CaseEvent row as the API shows it (ISO time, data as an object). */
+export function eventView(e: CaseEvent) {
   return {
     seq: e.seq,
     type: e.type,
