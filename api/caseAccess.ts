@@ -89,10 +89,13 @@ export async function loadCalls(deps: CaseAccessDeps, code: string, log: Logger)
  */
 export async function requireReadable(deps: CaseAccessDeps, caller: Caller, code: string, log: Logger): Promise<void> {
   const ctx = await readContextOf(deps.db, caller);
-  const visible = await deps.db.case.count({ where: { AND: [{ code }, readScope(caller, ctx)] } });
-  if (visible > 0) return;
+  // Existence first: the workflow's first task may insert the row at any moment, and a
+  // row never goes away, so asking "visible?" before "exists?" could see neither.
   const exists = await deps.db.case.count({ where: { code } });
-  if (exists === 0) {
+  if (exists > 0) {
+    const visible = await deps.db.case.count({ where: { AND: [{ code }, readScope(caller, ctx)] } });
+    if (visible > 0) return;
+  } else {
     // No row yet: the case may still be starting; decide from its workflow.
     const scope = await loadCaseScope(deps, code);
     if (scope) {
