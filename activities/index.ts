@@ -3,7 +3,7 @@
 import type { Db } from '../lib/db';
 import type { CalendarSnapshot } from '../domain/types';
 import { makeDeliverNotifications, type WebhookOptions } from './deliverNotifications';
-import { makeRecordCase } from './recordCase';
+import { makeRecordCase, recordingLocally } from './recordCase';
 import type { CaseActivities } from './types';
 
 export interface ActivityDeps {
@@ -16,8 +16,10 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): CaseActivities {
+  const recordCase = makeRecordCase(deps.db, { deliver: deps.webhooks.urls.length > 0, ...(deps.startArchiver ? { onFinal: deps.startArchiver } : {}) });
   return {
-    recordCase: makeRecordCase(deps.db, { deliver: deps.webhooks.urls.length > 0, ...(deps.startArchiver ? { onFinal: deps.startArchiver } : {}) }),
+    recordCase,
+    recordCaseLocally: recordingLocally(recordCase),
     deliverNotifications: makeDeliverNotifications(deps.db, deps.webhooks),
     loadCalendar: deps.loadCalendar,
     archiveCaseHistory: deps.archiveCaseHistory,

@@ -34,8 +34,19 @@ export interface RecordCaseResult {
   deliver: string[];
 }
 
+/**
+ * What the local activity returns: its own input as well. A local activity's input is not
+ * in the history (only its result, in a marker), and the audit timeline and the strict replay
+ * read every recorded fact from the history.
+ */
+export interface RecordedLocally extends RecordCaseResult {
+  recorded: RecordCaseInput;
+}
+
 export interface CaseActivities {
   recordCase(input: RecordCaseInput): Promise<RecordCaseResult>;
+  /** recordCase, run as a local activity (CaseOptions.recordLocally). */
+  recordCaseLocally(input: RecordCaseInput): Promise<RecordedLocally>;
   deliverNotifications(input: { ids: string[] }): Promise<{ delivered: number }>;
   loadCalendar(): Promise<CalendarSnapshot>;
   /** Store the final history of every run of a closed case (fails until the case is closed). */

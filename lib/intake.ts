@@ -15,7 +15,7 @@ import type { AppConfig } from '../config/env';
 import { workflowIdForCase } from '../domain/caseCode';
 import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type Level, type OpenWindow } from '../domain/types';
 import { initialWindows } from '../domain/windows';
-import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages';
+import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../workflows/messages';
 import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../workflows/searchAttributes';
 import { allocateCaseCode } from './caseCodes';
 import type { Db } from './db';
@@ -214,13 +214,19 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
       calendar,
       directory,
       departmentOfficers,
-      options: { searchAttributes: deps.cfg.TEMPORAL_SEARCH_ATTRIBUTES },
+      options: newCaseOptions(deps.cfg.TEMPORAL_SEARCH_ATTRIBUTES),
     };
   };
 }
 
+/** How new cases run (workflows/messages CaseOptions): the current behaviour, all switched on. */
+export function newCaseOptions(searchAttributes: boolean): CaseOptions {
+  // The start request sets the initial search attributes (initialSearchAttributes).
+  return { searchAttributes, recordLocally: true, startAttributesSet: searchAttributes };
+}
+
 /** Initial search attributes, so a new case is findable in the Temporal UI before its first task. */
-function initialSearchAttributes(input: CaseWorkflowInput): SearchAttributePair[] {
+export function initialSearchAttributes(input: CaseWorkflowInput): SearchAttributePair[] {
   const { intake } = input;
   return [
     { key: CaseStatusKey, value: 'REPORTED' },

@@ -7,6 +7,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks, type Wor
 import { DeterminismViolationError } from '@temporalio/workflow';
 import type { History } from './historyJson';
 import type { ReplayProbeSinks } from './replayProbe';
+import { localActivityOf, recordedBatchOf } from './recordedFacts';
 
 /** The case workflows' entry point (workflows/index.ts). */
 export const CASE_WORKFLOWS_PATH = require.resolve('../workflows');
@@ -68,15 +69,25 @@ export interface ReplayOptions {
   compareActivityInputs?: boolean;
 }
 
-type ScheduledActivity = { activityType: string; args: unknown[] };
+/** args null: a local activity whose arguments the history does not hold (only its type is compared). */
+type ScheduledActivity = { activityType: string; args: unknown[] | null };
 
-/** The activities a history scheduled, in order, with their decoded arguments. */
+/**
+ * The activities a history scheduled, in order, with their decoded arguments. A local
+ * activity's arguments are not in the history: only recordCaseLocally's, which it echoes
+ * in its result (lib/recordedFacts), can be compared.
+ */
 function scheduledIn(history: History): ScheduledActivity[] {
-  return (history.events ?? []).flatMap((e) => {
+  return (history.events ?? []).flatMap((e): ScheduledActivity[] => {
     const a = e.activityTaskScheduledEventAttributes;
-    if (!a) return [];
-    const args = (a.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
-    return [{ activityType: a.activityType?.name ?? '', args }];
+    if (a) {
+      const args = (a.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
+      return [{ activityType: a.activityType?.name ?? '', args }];
+    }
+    const la = localActivityOf(e);
+    if (!la) return [];
+    const batch = recordedBatchOf(e);
+    return [{ activityType: la.activityType, args: batch ? [batch.input] : null }];
   });
 }
 
@@ -86,7 +97,7 @@ const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null));
 function firstInputMismatch(recorded: ScheduledActivity[], replayed: ScheduledActivity[]): string | null {
   for (let i = 0; i < Math.min(recorded.length, replayed.length); i++) {
     const [r, p] = [recorded[i], replayed[i]];
-    if (r.activityType !== p.activityType || !isDeepStrictEqual(plain(r.args), plain(p.args))) {
+    if (r.activityType !== p.activityType || (r.args !== null && !isDeepStrictEqual(plain(r.args), plain(p.args)))) {
       const detail = JSON.stringify(diffPath(plain(r.args), plain(p.args)));
       return `activity #${i + 1} (${r.activityType}) was scheduled with other arguments than recorded: ${detail}`;
     }

@@ -1,5 +1,5 @@
 // Bundled into the workflow code only for replays that compare activity inputs (see
-// lib/replay.ts): reports every activity the replayed code schedules, with its arguments,
+// lib/replay.ts): reports every activity and local activity the replayed code schedules, with its arguments,
 // through a sink that runs during replay. Imports nothing but the workflow SDK.
 import { proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 
@@ -16,6 +16,11 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
     {
       async scheduleActivity(input, next) {
         replayProbe.activity(input.activityType, input.args);
+        return next(input);
+      },
+      async scheduleLocalActivity(input, next) {
+        // A retry after a backoff timer comes through here again; the history has one result marker.
+        if (input.attempt <= 1) replayProbe.activity(input.activityType, input.args);
         return next(input);
       },
     },

@@ -1,7 +1,8 @@
 // A case's human-readable timeline, derived from its Temporal history alone (pure: no
 // server, no database). Every fact the workflow persisted travels in the input of a
-// `recordCase` activity (ActivityTaskScheduled), so the timeline is read from the very
-// payloads the record was written from: the two cannot disagree. Updates (who acted,
+// `recordCase` activity (ActivityTaskScheduled) or in the echoed input of a `recordCaseLocally`
+// local activity (its MarkerRecorded; lib/recordedFacts), so the timeline is read from the
+// very payloads the record was written from: the two cannot disagree. Updates (who acted,
 // with what, and the state they returned), signals, timers and run boundaries come from
 // their own history events and explain each fact.
 //
@@ -16,6 +17,7 @@ import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, W
 import { windowSpan } from '../domain/windows';
 import type { CaseState, CaseWorkflowInput } from '../workflows/messages';
 import { timestampMs, toHistory, type History } from './historyJson';
+import { recordedBatchOf } from './recordedFacts';
 
 /** One run to read: its history (decoded or JSON) and, when known, its id. */
 export interface TimelineRunInput {
@@ -91,7 +93,7 @@ export interface TimelineEntry {
   seq: number | null;
   runIndex: number;
   runId: string;
-  /** The history event the entry was read from (for a fact: the recordCase ActivityTaskScheduled). */
+  /** The history event the entry was read from (for a fact: the recordCase ActivityTaskScheduled or recordCaseLocally marker). */
   eventId: number;
   actor: TimelineActor | null;
   unitId: string | null;
@@ -104,7 +106,7 @@ export interface TimelineEntry {
   deadlines: TimelineWindow[] | null;
   cause: TimelineCause | null;
   after: RecordedProjection | null;
-  /** The recordCase activity carrying this fact completed (the fact is in the database). */
+  /** The recording carrying this fact completed (the fact is in the database). */
   persisted: boolean | null;
   text: string;
   data: Record<string, unknown>;
@@ -358,11 +360,13 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
           if (c.outcome?.success) u.state = decode<CaseState>(c.outcome.success) ?? null;
           else u.failure = c.outcome?.failure?.message ?? 'failed';
         }
-      } else if (e.activityTaskScheduledEventAttributes) {
-        const a = e.activityTaskScheduledEventAttributes;
-        if (a.activityType?.name !== 'recordCase') continue;
-        const rec = decode<RecordCaseInput>(a.input);
-        for (const f of rec?.facts ?? []) {
+      } else if (e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes) {
+        const batch = recordedBatchOf(e);
+        if (!batch) continue;
+        const rec = batch.input;
+        // A local activity's marker exists only once the write succeeded.
+        if (batch.stored) completedActivities.add(`${runIndex}:${eventId}`);
+        for (const f of rec.facts ?? []) {
           const seq = f.event.seq;
           minSeq = minSeq === null ? seq : Math.min(minSeq, seq);
           maxSeq = maxSeq === null ? seq : Math.max(maxSeq, seq);
@@ -371,7 +375,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
             if (JSON.stringify(prev.event) !== JSON.stringify(f.event)) warnings.push(`fact ${seq} was recorded twice with different content (events ${prev.eventId} and ${eventId})`);
             continue;
           }
-          facts.set(seq, { event: f.event, runIndex, runId, eventId, scheduledEventId: eventId, projection: rec?.projection ?? null });
+          facts.set(seq, { event: f.event, runIndex, runId, eventId, scheduledEventId: eventId, projection: rec.projection ?? null });
         }
       } else if (e.activityTaskCompletedEventAttributes) {
         completedActivities.add(`${runIndex}:${num(e.activityTaskCompletedEventAttributes.scheduledEventId)}`);

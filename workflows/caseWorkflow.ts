@@ -8,6 +8,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -40,6 +41,15 @@ import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusK
 const { recordCase, loadCalendar } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   // A database outage must not lose a fact: retry until it is back.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// The same write as a local activity: it runs inside the workflow task that produced the
+// facts, so a step costs one workflow task instead of a task, an activity task and a second
+// workflow task. Retries longer than the threshold wait on a durable timer.
+const { recordCaseLocally } = proxyLocalActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -99,13 +109,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   let recording = false;
   let createRow = !input.carried;
   const deliveries: string[] = [];
+  // Cases started before local recording keep the activity (their histories must replay).
+  const record = input.options.recordLocally ? recordCaseLocally : recordCase;
   const recorder = (async () => {
     for (;;) {
       await condition(() => machine.pending.length > 0 || stopping);
       if (machine.pending.length === 0) return;
       recording = true;
       const facts: PendingFact[] = machine.pending.splice(0);
-      const res = await recordCase({
+      const res = await record({
         code: machine.state.code,
         ...(createRow ? { create: input.intake } : {}),
         facts,
@@ -133,12 +145,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   })();
 
   // Operators find cases in the Temporal UI by these; the API's lists read the database.
-  let lastAttrs = input.carried ? 'carried' : '';
+  const attrsKey = (s: CaseState) => {
+    const overdue = s.breaches.some((b) => b.kind !== 'EXTENSION_DECISION') && s.status !== 'CLOSED' && s.status !== 'SURVEYED';
+    return { key: `${s.status}|${s.level}|${overdue}`, overdue };
+  };
+  // '' = nothing set yet; 'carried' = set by an earlier run, value unknown here. A starter
+  // that set the attributes set them to REPORTED at the start level, not overdue (lib/intake).
+  let lastAttrs = input.carried ? 'carried' : input.options.startAttributesSet ? `REPORTED|${input.intake.startLevel}|false` : '';
   const syncSearchAttributes = () => {
     if (!input.options.searchAttributes) return;
     const s = machine.state;
-    const overdue = s.breaches.some((b) => b.kind !== 'EXTENSION_DECISION') && s.status !== 'CLOSED' && s.status !== 'SURVEYED';
-    const key = `${s.status}|${s.level}|${overdue}`;
+    const { key, overdue } = attrsKey(s);
     if (key === lastAttrs) return;
     const pairs: SearchAttributeUpdatePair[] = [
       { key: CaseStatusKey, value: s.status },

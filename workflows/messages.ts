@@ -33,8 +33,27 @@ export interface CaseWorkflowInput {
   /** Department id → the officer who receives its calls (resolved at intake). */
   departmentOfficers: Record<string, Assignment>;
   /** Frozen at intake so replays never depend on today's configuration. */
-  options: { searchAttributes: boolean };
+  options: CaseOptions;
   carried?: CarriedState;
+}
+
+/**
+ * How this case runs, fixed when it starts and carried through continue-as-new. New
+ * behaviour that changes the workflow's commands is switched on here for new cases only,
+ * so the histories of cases started before it still replay (docs/VERSIONING.md): an input
+ * flag costs nothing at run time, where a patch marker costs a visibility write per run.
+ */
+export interface CaseOptions {
+  /** Keep the Temporal search attributes (workflows/searchAttributes) current. */
+  searchAttributes: boolean;
+  /**
+   * Facts are recorded by the local activity `recordCaseLocally` inside the workflow task
+   * that produced them, instead of by the `recordCase` activity (one task round trip less per
+   * step). Absent on cases started before it existed.
+   */
+  recordLocally?: boolean;
+  /** The starter already set all six search attributes to the initial state: skip the first upsert. */
+  startAttributesSet?: boolean;
 }
 
 /** The state that survives continue-as-new. */

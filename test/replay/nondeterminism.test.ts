@@ -14,8 +14,11 @@ const DIR = path.resolve(__dirname, '..', 'histories');
 const CHANGED = require.resolve('./fixtures/changedCaseWorkflow');
 const PATCHED = require.resolve('./fixtures/patchedCaseWorkflow');
 const DEADLINE = require.resolve('./fixtures/changedDeadlineCaseWorkflow');
+const V1 = 'v1-activity-recorder';
 const load = (file: string) => historyFromJson(JSON.parse(readFileSync(path.join(DIR, file), 'utf8')));
-const caseFiles = readdirSync(DIR).filter((f) => f.endsWith('.json') && !f.startsWith('archive-'));
+/** Both corpora (test/replay/corpus.test.ts), as paths relative to test/histories. */
+const allFiles = [...readdirSync(DIR).filter((f) => f.endsWith('.json')), ...readdirSync(path.join(DIR, V1)).filter((f) => f.endsWith('.json')).map((f) => `${V1}/${f}`)];
+const caseFiles = allFiles.filter((f) => !path.basename(f).startsWith('archive-'));
 
 beforeAll(async () => {
   await Promise.all([workflowBundle(CHANGED), workflowBundle(PATCHED)]);
@@ -37,7 +40,7 @@ it('every recorded case history diverges from the changed workflow, at its first
 });
 
 it('the same change behind patched() replays the whole corpus cleanly', async () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+  const files = allFiles;
   const verdict = await replayHistories(
     files.map((f) => ({ workflowId: f, runId: f, history: load(f) })),
     { workflowsPath: PATCHED },
@@ -45,14 +48,18 @@ it('the same change behind patched() replays the whole corpus cleanly', async ()
   expect(verdict).toEqual({ ok: true, replayed: files.length });
 });
 
-it('a change of what a case records (a deadline) passes plain replay but is caught when activity inputs are compared', async () => {
-  const history = load('accepted-in-time.json');
+it.each([
+  ['accepted-in-time.json', 'recordCaseLocally'],
+  [`${V1}/accepted-in-time.json`, 'recordCase'],
+])('a change of what a case records (a deadline) passes plain replay but is caught when activity inputs are compared (%s)', async (file, recorder) => {
+  const history = load(file);
   const input = [{ workflowId: 'accepted-in-time', runId: 'accepted-in-time', runIndex: 0, history }];
   expect(await replayHistories(input, { workflowsPath: DEADLINE })).toEqual({ ok: true, replayed: 1 });
   const verdict = await replayHistories(input, { workflowsPath: DEADLINE, compareActivityInputs: true });
   expect(verdict.ok).toBe(false);
   if (verdict.ok) return;
   expect(verdict.divergence.kind).toBe('ActivityInputMismatch');
-  // The first recordCase carries the REPORTED fact with the accept window's due time.
-  expect(verdict.divergence.message).toMatch(/activity #1 \(recordCase\).*"path":"args\.0\.facts\.0\.event\.data\.windows\.0\.dueAt"/);
+  // The first recording carries the REPORTED fact with the accept window's due time.
+  expect(verdict.divergence.message).toContain(`activity #1 (${recorder})`);
+  expect(verdict.divergence.message).toMatch(/"path":"args\.0\.facts\.0\.event\.data\.windows\.0\.dueAt"/);
 });

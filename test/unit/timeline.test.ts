@@ -1,55 +1,64 @@
 // The timeline derived from each recorded history (test/histories) accounts for every
 // fact the workflow persisted, with the right times, actors and window due times. The
 // facts are read here independently of lib/timeline: straight from the base64 JSON
-// payloads of the recordCase ActivityTaskScheduled events.
+// payloads of the recordCase ActivityTaskScheduled events (v1 corpus) or recordCaseLocally
+// markers (current corpus).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJson } from '../../lib/historyJson';
 import { deriveTimeline, formatTimeline, type Timeline, type TimelineEntry } from '../../lib/timeline';
 
 const DIR = path.resolve(__dirname, '..', 'histories');
+/** Histories recorded before local recording (workflows/messages CaseOptions.recordLocally). */
+const V1_DIR = path.join(DIR, 'v1-activity-recorder');
 const MIN = 60_000;
 
 type JsonEvent = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type JsonHistory = { events: JsonEvent[] };
 
-const readJson = (file: string): JsonHistory => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
 const payload = (p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString('utf8'));
 
-/** Every path: its run files, oldest first. */
-const CHAINS: Record<string, string[]> = {};
-for (const f of readdirSync(DIR).filter((x) => x.endsWith('.json')).sort()) {
-  const m = /^(.*?)(?:\.run-(\d+))?\.json$/.exec(f)!;
-  (CHAINS[m[1]] ??= []).push(f);
-}
-for (const files of Object.values(CHAINS)) files.sort((a, b) => Number(/run-(\d+)/.exec(a)?.[1] ?? 0) - Number(/run-(\d+)/.exec(b)?.[1] ?? 0));
-const CASE_PATHS = Object.keys(CHAINS).filter((n) => n !== 'archive-case-workflow');
-
-const cache = new Map<string, Timeline>();
-function timelineOf(name: string): Timeline {
-  if (!cache.has(name)) cache.set(name, deriveTimeline(CHAINS[name].map((f) => ({ history: readJson(f) }))));
-  return cache.get(name)!;
+/** The recordCase input an event carries, decoded by hand: an activity's input, or the echo in a local activity's marker. */
+function recordInputOf(e: JsonEvent): { facts: Array<{ event: unknown }> } | null {
+  if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordCase') return payload(e.activityTaskScheduledEventAttributes.input.payloads[0]);
+  const m = e.markerRecordedEventAttributes;
+  if (m?.markerName !== 'core_local_activity' || !m.details.result) return null;
+  if (payload(m.details.data.payloads[0]).activity_type !== 'recordCaseLocally') return null;
+  return payload(m.details.result.payloads[0]).recorded;
 }
 
-/** The facts as the recordCase activities received them, decoded by hand. */
-function recordedFacts(name: string): Array<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return CHAINS[name].flatMap((f) =>
-    readJson(f)
-      .events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordCase')
-      .flatMap((e) => payload(e.activityTaskScheduledEventAttributes.input.payloads[0]).facts.map((x: { event: unknown }) => x.event)),
-  );
-}
+/** One corpus folder: its paths (run files oldest first) and readers. */
+function corpus(dir: string) {
+  const readJson = (file: string): JsonHistory => JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+  const CHAINS: Record<string, string[]> = {};
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const m = /^(.*?)(?:\.run-(\d+))?\.json$/.exec(f)!;
+    (CHAINS[m[1]] ??= []).push(f);
+  }
+  for (const files of Object.values(CHAINS)) files.sort((a, b) => Number(/run-(\d+)/.exec(a)?.[1] ?? 0) - Number(/run-(\d+)/.exec(b)?.[1] ?? 0));
+  const CASE_PATHS = Object.keys(CHAINS).filter((n) => n !== 'archive-case-workflow');
 
-/** Every accepted update: name and its input (actor…), decoded by hand. */
-function acceptedUpdates(name: string): Array<{ id: string; name: string; input: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return CHAINS[name].flatMap((f) =>
-    readJson(f)
-      .events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
-      .map((e) => {
-        const req = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
-        return { id: req.meta.updateId, name: req.input.name, input: payload(req.input.args.payloads[0]) };
-      }),
-  );
+  const cache = new Map<string, Timeline>();
+  const timelineOf = (name: string): Timeline => {
+    if (!cache.has(name)) cache.set(name, deriveTimeline(CHAINS[name].map((f) => ({ history: readJson(f) }))));
+    return cache.get(name)!;
+  };
+
+  /** The facts as the recordings received them, decoded by hand. */
+  const recordedFacts = (name: string): Array<Record<string, any>> => // eslint-disable-line @typescript-eslint/no-explicit-any
+    CHAINS[name].flatMap((f) => readJson(f).events.flatMap((e) => recordInputOf(e)?.facts.map((x) => x.event) ?? [])) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  /** Every accepted update: name and its input (actor…), decoded by hand. */
+  const acceptedUpdates = (name: string): Array<{ id: string; name: string; input: any }> => // eslint-disable-line @typescript-eslint/no-explicit-any
+    CHAINS[name].flatMap((f) =>
+      readJson(f)
+        .events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
+        .map((e) => {
+          const req = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
+          return { id: req.meta.updateId, name: req.input.name, input: payload(req.input.args.payloads[0]) };
+        }),
+    );
+  return { readJson, CHAINS, CASE_PATHS, timelineOf, recordedFacts, acceptedUpdates };
 }
 
 const facts = (t: Timeline, type?: string) => t.entries.filter((e) => e.kind === 'FACT' && (type === undefined || e.type === type));
@@ -59,255 +68,263 @@ const reportedAt = (t: Timeline) => ms(t.intake!.reportedAt);
 const secs = (x: number) => Math.round(x / 1000);
 const mins = (x: number) => secs(x) / 60;
 
-it('the corpus has the paths the workflow can take', () => {
-  expect(CASE_PATHS.sort()).toEqual(
-    [
-      'accepted-in-time', 'department-called-late', 'directory-changed', 'extension-approved', 'extension-approver-lapse',
-      'extension-rejected', 'ladder-never-touched', 'long-term-plan', 'private-guidance', 'reminder',
-      'review-returned-then-closed', 'survey-unreachable', 'survey-unsatisfied-reopen', 'triage-community',
-      'urgent-on-site-breach', 'whistle',
-    ].sort(),
-  );
-});
+describe.each([
+  ['current corpus', DIR],
+  ['v1 corpus (recordCase activity)', V1_DIR],
+])('%s', (_label, dir) => {
+  const { readJson, CHAINS, CASE_PATHS, timelineOf, recordedFacts, acceptedUpdates } = corpus(dir);
 
-describe.each(CASE_PATHS)('%s', (name) => {
-  it('accounts for every recorded fact exactly once, with its time, actor, unit, level and data', () => {
-    const t = timelineOf(name);
-    const recorded = recordedFacts(name);
-    const entries = facts(t);
-    expect(t.facts).toBe(recorded.length);
-    expect(entries.map((e) => e.seq)).toEqual(recorded.map((_, i) => i + 1));
-    for (const [i, f] of recorded.entries()) {
-      const e = entries[i];
-      expect({ seq: e.seq, type: e.type, at: ms(e.at), actor: e.actor?.personId ?? null, role: e.actor?.role ?? null, unitId: e.unitId, level: e.level, data: e.data }).toEqual({
-        seq: f.seq, type: f.type, at: f.at, actor: f.actorId, role: f.actorRole, unitId: f.unitId, level: f.level, data: f.data,
-      });
-      expect(e.persisted).toBe(true);
-    }
-    expect(t.warnings).toEqual([]);
+  it('the corpus has the paths the workflow can take', () => {
+    expect(CASE_PATHS.sort()).toEqual(
+      [
+        'accepted-in-time', 'department-called-late', 'directory-changed', 'extension-approved', 'extension-approver-lapse',
+        'extension-rejected', 'ladder-never-touched', 'long-term-plan', 'private-guidance', 'reminder',
+        'review-returned-then-closed', 'survey-unreachable', 'survey-unsatisfied-reopen', 'triage-community',
+        'urgent-on-site-breach', 'whistle',
+      ].sort(),
+    );
   });
 
-  it('ties every action to the update that carried it, with that update\'s actor', () => {
-    const t = timelineOf(name);
-    const updates = acceptedUpdates(name);
-    for (const e of facts(t).filter((x) => x.actor && x.type !== 'REPORTED')) {
-      expect(e.cause?.kind).toBe('ACTION');
-      const u = updates.find((x) => e.cause?.kind === 'ACTION' && x.id === e.cause.updateId)!;
-      expect(u).toBeDefined();
-      expect(u.input.actor).toEqual({ personId: e.actor!.personId, role: e.actor!.role, unitId: e.actor!.unitId });
-    }
-    // Every accepted update shows up in some fact: no action is missing from the timeline.
-    const linked = new Set(facts(t).flatMap((e) => (e.cause?.kind === 'ACTION' ? [e.cause.updateId] : e.cause?.kind === 'CONSEQUENCE' && e.cause.root?.kind === 'ACTION' ? [e.cause.root.updateId] : [])));
-    expect(updates.map((u) => u.id).filter((id) => !linked.has(id))).toEqual([]);
-    expect(t.entries.filter((e) => e.kind === 'ACTION_FAILED' || e.kind === 'ACTION_WITHOUT_FACT')).toEqual([]);
-  });
-
-  it('shows a due time for every window it names and every deadline in force', () => {
-    const t = timelineOf(name);
-    for (const e of facts(t)) {
-      if (e.window) expect({ seq: e.seq, type: e.type, dueAt: ms(e.window.dueAt) > 0 }).toEqual({ seq: e.seq, type: e.type, dueAt: true });
-      for (const w of e.deadlines ?? []) expect({ seq: e.seq, kind: w.kind, dueAt: ms(w.dueAt) > 0 }).toEqual({ seq: e.seq, kind: w.kind, dueAt: true });
-    }
-    // Steps against a window carry it: accept, first response, review request, survey…
-    for (const type of ['ACCEPTED', 'RESPONDED', 'REVIEW_REQUESTED', 'BREACHED', 'REMINDED', 'SURVEY_RECORDED', 'REVIEWED_CLOSED']) {
-      for (const e of facts(t, type)) {
-        if (type === 'ACCEPTED' && name === 'ladder-never-touched') continue; // accepted after the ladder ran out: no window left
-        expect({ type, window: e.window?.kind ?? null }).not.toEqual({ type, window: null });
+  describe.each(CASE_PATHS)('%s', (name) => {
+    it('accounts for every recorded fact exactly once, with its time, actor, unit, level and data', () => {
+      const t = timelineOf(name);
+      const recorded = recordedFacts(name);
+      const entries = facts(t);
+      expect(recorded.length).toBeGreaterThan(0);
+      expect(t.facts).toBe(recorded.length);
+      expect(entries.map((e) => e.seq)).toEqual(recorded.map((_, i) => i + 1));
+      for (const [i, f] of recorded.entries()) {
+        const e = entries[i];
+        expect({ seq: e.seq, type: e.type, at: ms(e.at), actor: e.actor?.personId ?? null, role: e.actor?.role ?? null, unitId: e.unitId, level: e.level, data: e.data }).toEqual({
+          seq: f.seq, type: f.type, at: f.at, actor: f.actorId, role: f.actorRole, unitId: f.unitId, level: f.level, data: f.data,
+        });
+        expect(e.persisted).toBe(true);
       }
-    }
+      expect(t.warnings).toEqual([]);
+    });
+
+    it('ties every action to the update that carried it, with that update\'s actor', () => {
+      const t = timelineOf(name);
+      const updates = acceptedUpdates(name);
+      for (const e of facts(t).filter((x) => x.actor && x.type !== 'REPORTED')) {
+        expect(e.cause?.kind).toBe('ACTION');
+        const u = updates.find((x) => e.cause?.kind === 'ACTION' && x.id === e.cause.updateId)!;
+        expect(u).toBeDefined();
+        expect(u.input.actor).toEqual({ personId: e.actor!.personId, role: e.actor!.role, unitId: e.actor!.unitId });
+      }
+      // Every accepted update shows up in some fact: no action is missing from the timeline.
+      const linked = new Set(facts(t).flatMap((e) => (e.cause?.kind === 'ACTION' ? [e.cause.updateId] : e.cause?.kind === 'CONSEQUENCE' && e.cause.root?.kind === 'ACTION' ? [e.cause.root.updateId] : [])));
+      expect(updates.map((u) => u.id).filter((id) => !linked.has(id))).toEqual([]);
+      expect(t.entries.filter((e) => e.kind === 'ACTION_FAILED' || e.kind === 'ACTION_WITHOUT_FACT')).toEqual([]);
+    });
+
+    it('shows a due time for every window it names and every deadline in force', () => {
+      const t = timelineOf(name);
+      for (const e of facts(t)) {
+        if (e.window) expect({ seq: e.seq, type: e.type, dueAt: ms(e.window.dueAt) > 0 }).toEqual({ seq: e.seq, type: e.type, dueAt: true });
+        for (const w of e.deadlines ?? []) expect({ seq: e.seq, kind: w.kind, dueAt: ms(w.dueAt) > 0 }).toEqual({ seq: e.seq, kind: w.kind, dueAt: true });
+      }
+      // Steps against a window carry it: accept, first response, review request, survey…
+      for (const type of ['ACCEPTED', 'RESPONDED', 'REVIEW_REQUESTED', 'BREACHED', 'REMINDED', 'SURVEY_RECORDED', 'REVIEWED_CLOSED']) {
+        for (const e of facts(t, type)) {
+          if (type === 'ACCEPTED' && name === 'ladder-never-touched') continue; // accepted after the ladder ran out: no window left
+          expect({ type, window: e.window?.kind ?? null }).not.toEqual({ type, window: null });
+        }
+      }
+    });
+
+    it('is ordered in time, runs in order, and reads as text', () => {
+      const t = timelineOf(name);
+      for (let i = 1; i < t.entries.length; i++) {
+        const [a, b] = [t.entries[i - 1], t.entries[i]];
+        expect(b.runIndex > a.runIndex || (b.runIndex === a.runIndex && ms(b.at) >= ms(a.at))).toBe(true);
+      }
+      expect(t.entries[0]).toMatchObject({ kind: 'RUN', type: 'RUN_STARTED', runIndex: 0 });
+      expect(t.entries.at(-1)).toMatchObject({ kind: 'RUN', type: 'COMPLETED' });
+      const text = formatTimeline(t);
+      expect(text.split('\n')).toHaveLength(t.entries.length + 2);
+      expect(text).toContain('+08:00');
+    });
   });
 
-  it('is ordered in time, runs in order, and reads as text', () => {
-    const t = timelineOf(name);
-    for (let i = 1; i < t.entries.length; i++) {
-      const [a, b] = [t.entries[i - 1], t.entries[i]];
-      expect(b.runIndex > a.runIndex || (b.runIndex === a.runIndex && ms(b.at) >= ms(a.at))).toBe(true);
-    }
-    expect(t.entries[0]).toMatchObject({ kind: 'RUN', type: 'RUN_STARTED', runIndex: 0 });
-    expect(t.entries.at(-1)).toMatchObject({ kind: 'RUN', type: 'COMPLETED' });
-    const text = formatTimeline(t);
-    expect(text.split('\n')).toHaveLength(t.entries.length + 2);
-    expect(text).toContain('+08:00');
-  });
-});
-
-it('decoded histories and JSON exports give the same timeline', () => {
-  const json = CHAINS['department-called-late'].map((f) => ({ history: readJson(f) }));
-  const decoded = CHAINS['department-called-late'].map((f) => ({ history: historyFromJson(readJson(f)) }));
-  expect(deriveTimeline(decoded)).toEqual(deriveTimeline(json));
-});
-
-describe('what the timeline says', () => {
-  it('accepted in time: who accepted, when, against which window', () => {
-    const t = timelineOf('accepted-in-time');
-    const [accepted] = facts(t, 'ACCEPTED');
-    expect(accepted.actor).toEqual({ personId: 'p-grid', role: 'GRID_WORKER', unitId: 'GL-S01-C01-G01' });
-    expect(accepted.cause).toMatchObject({ kind: 'ACTION', update: 'acceptCase' });
-    expect(secs(ms(accepted.at) - reportedAt(t))).toBe(4 * 60 + 17);
-    expect(accepted.window).toMatchObject({ kind: 'ACCEPT', relation: 'IN_FORCE' });
-    expect(ms(accepted.window!.dueAt) - reportedAt(t)).toBe(10 * MIN);
-    expect(accepted.onTime).toBe(true);
-    // After accepting, the first-response window is the deadline in force.
-    expect(accepted.deadlines!.map((w) => w.kind)).toEqual(['RESPONSE']);
-    expect(accepted.after).toMatchObject({ status: 'ACCEPTED', level: 'GRID', assigneeId: 'p-grid' });
-    expect(accepted.text).toMatch(/ACCEPTED by p-grid \(GRID_WORKER, GL-S01-C01-G01\).*accept window .* due 2026-\d\d-\d\d 09:40:00 \+08:00, in time/);
-    const [survey] = facts(t, 'SURVEY_RECORDED');
-    expect(survey).toMatchObject({ actor: { personId: 'p-cc', role: 'COMMAND_CENTER' }, data: { satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' } });
-    expect(t.outcome).toMatchObject({ status: 'SURVEYED', resolution: 'RESOLVED', breaches: 0 });
+  it('decoded histories and JSON exports give the same timeline', () => {
+    const json = CHAINS['department-called-late'].map((f) => ({ history: readJson(f) }));
+    const decoded = CHAINS['department-called-late'].map((f) => ({ history: historyFromJson(readJson(f)) }));
+    expect(deriveTimeline(decoded)).toEqual(deriveTimeline(json));
   });
 
-  it('the untouched case: one breach per level, blamed on the unit that held the window, each level due 10 minutes later', () => {
-    const t = timelineOf('ladder-never-touched');
-    const breaches = facts(t, 'BREACHED');
-    expect(breaches.map((b) => [b.level, b.unitId, b.window?.kind, b.window?.relation, (ms(b.window?.dueAt) - reportedAt(t)) / MIN, b.onTime])).toEqual([
-      ['GRID', 'GL-S01-C01-G01', 'ACCEPT', 'LAPSED', 10, false],
-      ['STREET', 'GL-S01', 'ACCEPT', 'LAPSED', 20, false],
-      ['COMMAND_CENTER', 'GL', 'ACCEPT', 'LAPSED', 30, false],
-      ['DEPUTY_LEADER', 'GL', 'ACCEPT', 'LAPSED', 40, false],
-      ['PRINCIPAL_LEADER', 'GL', 'ACCEPT', 'LAPSED', 50, false],
-    ]);
-    for (const b of breaches) expect(b.cause).toMatchObject({ kind: 'CLOCK', timerId: expect.any(String) });
-    const escalations = facts(t, 'ESCALATED');
-    expect(escalations.map((e) => [e.data.from, e.data.to, e.data.cause])).toEqual([
-      ['GRID', 'STREET', 'BREACH'], ['STREET', 'COMMAND_CENTER', 'BREACH'], ['COMMAND_CENTER', 'DEPUTY_LEADER', 'BREACH'], ['DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'BREACH'],
-    ]);
-    // Each escalation shows the window restarted at the new level, due as later recorded (not computed).
-    expect(escalations.map((e) => [e.window?.level, (ms(e.window?.dueAt) - reportedAt(t)) / MIN, e.window?.computed ?? false])).toEqual([
-      ['STREET', 20, false], ['COMMAND_CENTER', 30, false], ['DEPUTY_LEADER', 40, false], ['PRINCIPAL_LEADER', 50, false],
-    ]);
-    for (const e of escalations) expect(e.cause).toMatchObject({ kind: 'CONSEQUENCE', root: { kind: 'CLOCK' } });
-    expect(facts(t, 'LEADER_LISTED')).toHaveLength(1);
-    expect(facts(t, 'REMINDED').map((r) => mins(ms(r.at) - reportedAt(t)))).toEqual([8, 18, 28, 38, 48]);
-  });
+  describe('what the timeline says', () => {
+    it('accepted in time: who accepted, when, against which window', () => {
+      const t = timelineOf('accepted-in-time');
+      const [accepted] = facts(t, 'ACCEPTED');
+      expect(accepted.actor).toEqual({ personId: 'p-grid', role: 'GRID_WORKER', unitId: 'GL-S01-C01-G01' });
+      expect(accepted.cause).toMatchObject({ kind: 'ACTION', update: 'acceptCase' });
+      expect(secs(ms(accepted.at) - reportedAt(t))).toBe(4 * 60 + 17);
+      expect(accepted.window).toMatchObject({ kind: 'ACCEPT', relation: 'IN_FORCE' });
+      expect(ms(accepted.window!.dueAt) - reportedAt(t)).toBe(10 * MIN);
+      expect(accepted.onTime).toBe(true);
+      // After accepting, the first-response window is the deadline in force.
+      expect(accepted.deadlines!.map((w) => w.kind)).toEqual(['RESPONSE']);
+      expect(accepted.after).toMatchObject({ status: 'ACCEPTED', level: 'GRID', assigneeId: 'p-grid' });
+      expect(accepted.text).toMatch(/ACCEPTED by p-grid \(GRID_WORKER, GL-S01-C01-G01\).*accept window .* due 2026-\d\d-\d\d 09:40:00 \+08:00, in time/);
+      const [survey] = facts(t, 'SURVEY_RECORDED');
+      expect(survey).toMatchObject({ actor: { personId: 'p-cc', role: 'COMMAND_CENTER' }, data: { satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' } });
+      expect(t.outcome).toMatchObject({ status: 'SURVEYED', resolution: 'RESOLVED', breaches: 0 });
+    });
 
-  it('a reminder at 80% of the window, then acceptance just before it lapses', () => {
-    const t = timelineOf('reminder');
-    const [reminder] = facts(t, 'REMINDED');
-    expect(mins(ms(reminder.at) - reportedAt(t))).toBe(8);
-    expect(reminder.window).toMatchObject({ kind: 'ACCEPT', relation: 'REMINDED', unitId: 'GL-S01-C01-G01' });
-    expect((ms(reminder.window!.dueAt) - reportedAt(t)) / MIN).toBe(10);
-    expect(facts(t, 'ACCEPTED')[0].onTime).toBe(true);
-    expect(facts(t, 'BREACHED')).toEqual([]);
-  });
+    it('the untouched case: one breach per level, blamed on the unit that held the window, each level due 10 minutes later', () => {
+      const t = timelineOf('ladder-never-touched');
+      const breaches = facts(t, 'BREACHED');
+      expect(breaches.map((b) => [b.level, b.unitId, b.window?.kind, b.window?.relation, (ms(b.window?.dueAt) - reportedAt(t)) / MIN, b.onTime])).toEqual([
+        ['GRID', 'GL-S01-C01-G01', 'ACCEPT', 'LAPSED', 10, false],
+        ['STREET', 'GL-S01', 'ACCEPT', 'LAPSED', 20, false],
+        ['COMMAND_CENTER', 'GL', 'ACCEPT', 'LAPSED', 30, false],
+        ['DEPUTY_LEADER', 'GL', 'ACCEPT', 'LAPSED', 40, false],
+        ['PRINCIPAL_LEADER', 'GL', 'ACCEPT', 'LAPSED', 50, false],
+      ]);
+      for (const b of breaches) expect(b.cause).toMatchObject({ kind: 'CLOCK', timerId: expect.any(String) });
+      const escalations = facts(t, 'ESCALATED');
+      expect(escalations.map((e) => [e.data.from, e.data.to, e.data.cause])).toEqual([
+        ['GRID', 'STREET', 'BREACH'], ['STREET', 'COMMAND_CENTER', 'BREACH'], ['COMMAND_CENTER', 'DEPUTY_LEADER', 'BREACH'], ['DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'BREACH'],
+      ]);
+      // Each escalation shows the window restarted at the new level, due as later recorded (not computed).
+      expect(escalations.map((e) => [e.window?.level, (ms(e.window?.dueAt) - reportedAt(t)) / MIN, e.window?.computed ?? false])).toEqual([
+        ['STREET', 20, false], ['COMMAND_CENTER', 30, false], ['DEPUTY_LEADER', 40, false], ['PRINCIPAL_LEADER', 50, false],
+      ]);
+      for (const e of escalations) expect(e.cause).toMatchObject({ kind: 'CONSEQUENCE', root: { kind: 'CLOCK' } });
+      expect(facts(t, 'LEADER_LISTED')).toHaveLength(1);
+      expect(facts(t, 'REMINDED').map((r) => mins(ms(r.at) - reportedAt(t)))).toEqual([8, 18, 28, 38, 48]);
+    });
 
-  it('departments called: one reports in time, the late one is blamed and the case goes up', () => {
-    const t = timelineOf('department-called-late');
-    const calls = facts(t, 'DEPARTMENT_CALLED');
-    expect(calls.map((c) => [c.unitId, c.window?.kind, c.window?.relation])).toEqual([
-      ['GL-D-CG', 'REPORT', 'OPENED'],
-      ['GL-D-SJ', 'REPORT', 'OPENED'],
-    ]);
-    const reports = facts(t, 'DEPARTMENT_REPORTED');
-    expect(reports.map((r) => [r.actor?.personId, r.unitId, r.onTime])).toEqual([
-      ['p-dept-sj', 'GL-D-SJ', true],
-      ['p-dept-cg', 'GL-D-CG', false],
-    ]);
-    const [breach] = facts(t, 'BREACHED');
-    expect(breach).toMatchObject({ unitId: 'GL-D-CG', window: { kind: 'REPORT', relation: 'LAPSED' } });
-    expect(breach.window!.dueAt).toBe(calls[0].window!.dueAt);
-    expect(facts(t, 'ESCALATED')[0].data).toMatchObject({ from: 'STREET', to: 'COMMAND_CENTER', cause: 'BREACH' });
-    expect(facts(t, 'EVIDENCE_UPLOADED').map((e) => [e.actor?.personId, e.data.kind])).toEqual([['p-dept-cg', 'VIDEO'], ['p-dept-sj', 'DOCUMENT']]);
-    expect(facts(t, 'REVIEWED_CLOSED')[0].actor).toMatchObject({ personId: 'p-cc', role: 'COMMAND_CENTER' });
-  });
+    it('a reminder at 80% of the window, then acceptance just before it lapses', () => {
+      const t = timelineOf('reminder');
+      const [reminder] = facts(t, 'REMINDED');
+      expect(mins(ms(reminder.at) - reportedAt(t))).toBe(8);
+      expect(reminder.window).toMatchObject({ kind: 'ACCEPT', relation: 'REMINDED', unitId: 'GL-S01-C01-G01' });
+      expect((ms(reminder.window!.dueAt) - reportedAt(t)) / MIN).toBe(10);
+      expect(facts(t, 'ACCEPTED')[0].onTime).toBe(true);
+      expect(facts(t, 'BREACHED')).toEqual([]);
+    });
 
-  it('review returned, then closed: both decisions with the reviewer and the review window', () => {
-    const t = timelineOf('review-returned-then-closed');
-    const [returned] = facts(t, 'REVIEW_RETURNED');
-    expect(returned).toMatchObject({ actor: { personId: 'p-street', role: 'STREET_DISPATCHER', unitId: 'GL-S01' }, data: { reason: '未提供现场照片' } });
-    expect(returned.window).toMatchObject({ kind: 'REVIEW', level: 'STREET' });
-    expect(facts(t, 'REVIEWED_CLOSED')).toHaveLength(1);
-    expect(facts(t, 'REVIEW_REQUESTED')).toHaveLength(2);
-  });
+    it('departments called: one reports in time, the late one is blamed and the case goes up', () => {
+      const t = timelineOf('department-called-late');
+      const calls = facts(t, 'DEPARTMENT_CALLED');
+      expect(calls.map((c) => [c.unitId, c.window?.kind, c.window?.relation])).toEqual([
+        ['GL-D-CG', 'REPORT', 'OPENED'],
+        ['GL-D-SJ', 'REPORT', 'OPENED'],
+      ]);
+      const reports = facts(t, 'DEPARTMENT_REPORTED');
+      expect(reports.map((r) => [r.actor?.personId, r.unitId, r.onTime])).toEqual([
+        ['p-dept-sj', 'GL-D-SJ', true],
+        ['p-dept-cg', 'GL-D-CG', false],
+      ]);
+      const [breach] = facts(t, 'BREACHED');
+      expect(breach).toMatchObject({ unitId: 'GL-D-CG', window: { kind: 'REPORT', relation: 'LAPSED' } });
+      expect(breach.window!.dueAt).toBe(calls[0].window!.dueAt);
+      expect(facts(t, 'ESCALATED')[0].data).toMatchObject({ from: 'STREET', to: 'COMMAND_CENTER', cause: 'BREACH' });
+      expect(facts(t, 'EVIDENCE_UPLOADED').map((e) => [e.actor?.personId, e.data.kind])).toEqual([['p-dept-cg', 'VIDEO'], ['p-dept-sj', 'DOCUMENT']]);
+      expect(facts(t, 'REVIEWED_CLOSED')[0].actor).toMatchObject({ personId: 'p-cc', role: 'COMMAND_CENTER' });
+    });
 
-  it('triage to the community and private-matter guidance', () => {
-    const community = timelineOf('triage-community');
-    expect(facts(community, 'RESPONDED')[0].data).toMatchObject({ decision: 'COMMUNITY' });
-    expect(facts(community, 'RESULT_SUBMITTED')[0].actor).toMatchObject({ personId: 'p-community', role: 'COMMUNITY_WORKER' });
-    expect(facts(community, 'RESULT_SUBMITTED')[0].window).toMatchObject({ kind: 'COMPLETION', unitId: 'GL-S01-C01' });
-    const guidance = timelineOf('private-guidance');
-    expect(facts(guidance).map((e) => e.type)).toEqual(['REPORTED', 'ACCEPTED', 'GUIDANCE_GIVEN', 'CLOSED']);
-    expect(guidance.outcome).toMatchObject({ status: 'CLOSED', resolution: 'GUIDANCE' });
-  });
+    it('review returned, then closed: both decisions with the reviewer and the review window', () => {
+      const t = timelineOf('review-returned-then-closed');
+      const [returned] = facts(t, 'REVIEW_RETURNED');
+      expect(returned).toMatchObject({ actor: { personId: 'p-street', role: 'STREET_DISPATCHER', unitId: 'GL-S01' }, data: { reason: '未提供现场照片' } });
+      expect(returned.window).toMatchObject({ kind: 'REVIEW', level: 'STREET' });
+      expect(facts(t, 'REVIEWED_CLOSED')).toHaveLength(1);
+      expect(facts(t, 'REVIEW_REQUESTED')).toHaveLength(2);
+    });
 
-  it('a whistle is an escalation by a person, with the reason', () => {
-    const t = timelineOf('whistle');
-    const [esc] = facts(t, 'ESCALATED');
-    expect(esc).toMatchObject({ actor: { personId: 'p-grid' }, cause: { kind: 'ACTION', update: 'whistle' }, data: { cause: 'WHISTLE', reason: '需要城管执法', to: 'STREET' } });
-    expect(esc.window).toMatchObject({ kind: 'RESPONSE', level: 'STREET', unitId: 'GL-S01' });
-  });
+    it('triage to the community and private-matter guidance', () => {
+      const community = timelineOf('triage-community');
+      expect(facts(community, 'RESPONDED')[0].data).toMatchObject({ decision: 'COMMUNITY' });
+      expect(facts(community, 'RESULT_SUBMITTED')[0].actor).toMatchObject({ personId: 'p-community', role: 'COMMUNITY_WORKER' });
+      expect(facts(community, 'RESULT_SUBMITTED')[0].window).toMatchObject({ kind: 'COMPLETION', unitId: 'GL-S01-C01' });
+      const guidance = timelineOf('private-guidance');
+      expect(facts(guidance).map((e) => e.type)).toEqual(['REPORTED', 'ACCEPTED', 'GUIDANCE_GIVEN', 'CLOSED']);
+      expect(guidance.outcome).toMatchObject({ status: 'CLOSED', resolution: 'GUIDANCE' });
+    });
 
-  it('the long-term plan across three runs: seq continues, each run in order, reviews by the clock', () => {
-    const t = timelineOf('long-term-plan');
-    expect(t.runs.map((r) => [r.runIndex, r.status, r.seqs])).toEqual([
-      [0, 'CONTINUED_AS_NEW', [1, 5]],
-      [1, 'CONTINUED_AS_NEW', [6, 6]],
-      [2, 'COMPLETED', [7, 12]],
-    ]);
-    expect(t.entries.filter((e) => e.kind === 'RUN').map((e) => `${e.runIndex}:${e.type}`)).toEqual([
-      '0:RUN_STARTED', '0:CONTINUED_AS_NEW', '1:RUN_STARTED', '1:CONTINUED_AS_NEW', '2:RUN_STARTED', '2:COMPLETED',
-    ]);
-    const reviews = facts(t, 'PLAN_REVIEW_DUE');
-    expect(reviews.map((r) => [r.runIndex, r.cause?.kind, r.window?.kind])).toEqual([[0, 'CLOCK', 'PLAN_REVIEW'], [1, 'CLOCK', 'PLAN_REVIEW']]);
-    const planned = facts(t, 'LONG_TERM_PLANNED')[0];
-    expect(ms(reviews[0].window!.dueAt) - ms(planned.at)).toBe(7 * 24 * 60 * MIN);
-    expect(facts(t, 'PLAN_RESUMED')[0]).toMatchObject({ runIndex: 2, actor: { personId: 'p-grid' } });
-  });
+    it('a whistle is an escalation by a person, with the reason', () => {
+      const t = timelineOf('whistle');
+      const [esc] = facts(t, 'ESCALATED');
+      expect(esc).toMatchObject({ actor: { personId: 'p-grid' }, cause: { kind: 'ACTION', update: 'whistle' }, data: { cause: 'WHISTLE', reason: '需要城管执法', to: 'STREET' } });
+      expect(esc.window).toMatchObject({ kind: 'RESPONSE', level: 'STREET', unitId: 'GL-S01' });
+    });
 
-  it('extension decisions: approved (deadline moves), rejected, and a lapsed approver', () => {
-    const approved = facts(timelineOf('extension-approved'), 'EXTENSION_APPROVED')[0];
-    expect(approved).toMatchObject({ actor: { personId: 'p-cc', role: 'COMMAND_CENTER' }, window: { kind: 'EXTENSION_DECISION', level: 'COMMAND_CENTER' }, onTime: true });
-    expect(ms(approved.deadlines!.find((w) => w.kind === 'COMPLETION')!.dueAt)).toBe(approved.data.newDueAt);
-    expect(approved.data.newDueAt as number).toBeGreaterThan(approved.data.previousDueAt as number);
+    it('the long-term plan across three runs: seq continues, each run in order, reviews by the clock', () => {
+      const t = timelineOf('long-term-plan');
+      expect(t.runs.map((r) => [r.runIndex, r.status, r.seqs])).toEqual([
+        [0, 'CONTINUED_AS_NEW', [1, 5]],
+        [1, 'CONTINUED_AS_NEW', [6, 6]],
+        [2, 'COMPLETED', [7, 12]],
+      ]);
+      expect(t.entries.filter((e) => e.kind === 'RUN').map((e) => `${e.runIndex}:${e.type}`)).toEqual([
+        '0:RUN_STARTED', '0:CONTINUED_AS_NEW', '1:RUN_STARTED', '1:CONTINUED_AS_NEW', '2:RUN_STARTED', '2:COMPLETED',
+      ]);
+      const reviews = facts(t, 'PLAN_REVIEW_DUE');
+      expect(reviews.map((r) => [r.runIndex, r.cause?.kind, r.window?.kind])).toEqual([[0, 'CLOCK', 'PLAN_REVIEW'], [1, 'CLOCK', 'PLAN_REVIEW']]);
+      const planned = facts(t, 'LONG_TERM_PLANNED')[0];
+      expect(ms(reviews[0].window!.dueAt) - ms(planned.at)).toBe(7 * 24 * 60 * MIN);
+      expect(facts(t, 'PLAN_RESUMED')[0]).toMatchObject({ runIndex: 2, actor: { personId: 'p-grid' } });
+    });
 
-    const rejected = facts(timelineOf('extension-rejected'), 'EXTENSION_REJECTED')[0];
-    expect(rejected).toMatchObject({ actor: { personId: 'p-deputy', role: 'DEPUTY_LEADER' }, window: { kind: 'EXTENSION_DECISION', level: 'DEPUTY_LEADER' } });
-    expect(facts(timelineOf('extension-rejected'), 'EXTENSION_REQUESTED')[0].data).toMatchObject({ days: 5, approverLevel: 'DEPUTY_LEADER' });
+    it('extension decisions: approved (deadline moves), rejected, and a lapsed approver', () => {
+      const approved = facts(timelineOf('extension-approved'), 'EXTENSION_APPROVED')[0];
+      expect(approved).toMatchObject({ actor: { personId: 'p-cc', role: 'COMMAND_CENTER' }, window: { kind: 'EXTENSION_DECISION', level: 'COMMAND_CENTER' }, onTime: true });
+      expect(ms(approved.deadlines!.find((w) => w.kind === 'COMPLETION')!.dueAt)).toBe(approved.data.newDueAt);
+      expect(approved.data.newDueAt as number).toBeGreaterThan(approved.data.previousDueAt as number);
 
-    const lapse = timelineOf('extension-approver-lapse');
-    const [breach] = facts(lapse, 'BREACHED');
-    expect(breach).toMatchObject({ level: 'COMMAND_CENTER', window: { kind: 'EXTENSION_DECISION', relation: 'LAPSED' }, data: { escalatedTo: 'DEPUTY_LEADER' } });
-    const [climbed] = facts(lapse, 'EXTENSION_ESCALATED');
-    expect(climbed.cause).toMatchObject({ kind: 'CONSEQUENCE', ofSeq: breach.seq });
-    // No event records the new decision window's due time: it is computed from the recorded policy and calendar.
-    expect(climbed.window).toMatchObject({ kind: 'EXTENSION_DECISION', level: 'DEPUTY_LEADER', relation: 'OPENED', computed: true });
-    expect(ms(climbed.window!.dueAt)).toBeGreaterThan(ms(climbed.at));
-    const [decided] = facts(lapse, 'EXTENSION_APPROVED');
-    expect(decided).toMatchObject({ actor: { personId: 'p-deputy' }, window: { level: 'DEPUTY_LEADER', dueAt: climbed.window!.dueAt } });
-  });
+      const rejected = facts(timelineOf('extension-rejected'), 'EXTENSION_REJECTED')[0];
+      expect(rejected).toMatchObject({ actor: { personId: 'p-deputy', role: 'DEPUTY_LEADER' }, window: { kind: 'EXTENSION_DECISION', level: 'DEPUTY_LEADER' } });
+      expect(facts(timelineOf('extension-rejected'), 'EXTENSION_REQUESTED')[0].data).toMatchObject({ days: 5, approverLevel: 'DEPUTY_LEADER' });
 
-  it('survey results: unsatisfied reopens the case, unreachable is recorded by the clock', () => {
-    const reopen = timelineOf('survey-unsatisfied-reopen');
-    expect(facts(reopen, 'SURVEY_RECORDED').map((s) => s.data.satisfaction)).toEqual(['UNSATISFIED', 'SATISFIED']);
-    const [reopened] = facts(reopen, 'REOPENED');
-    expect(reopened).toMatchObject({ actor: { personId: 'p-cc' }, window: { kind: 'COMPLETION', relation: 'OPENED' }, data: { reopenCount: 1 } });
-    const unreachable = timelineOf('survey-unreachable');
-    const [u] = facts(unreachable, 'SURVEY_UNREACHABLE');
-    expect(u).toMatchObject({ cause: { kind: 'CLOCK' }, window: { kind: 'SURVEY', relation: 'LAPSED' }, onTime: false });
-    expect(secs(ms(u.at) - ms(u.window!.dueAt))).toBe(0);
-  });
+      const lapse = timelineOf('extension-approver-lapse');
+      const [breach] = facts(lapse, 'BREACHED');
+      expect(breach).toMatchObject({ level: 'COMMAND_CENTER', window: { kind: 'EXTENSION_DECISION', relation: 'LAPSED' }, data: { escalatedTo: 'DEPUTY_LEADER' } });
+      const [climbed] = facts(lapse, 'EXTENSION_ESCALATED');
+      expect(climbed.cause).toMatchObject({ kind: 'CONSEQUENCE', ofSeq: breach.seq });
+      // No event records the new decision window's due time: it is computed from the recorded policy and calendar.
+      expect(climbed.window).toMatchObject({ kind: 'EXTENSION_DECISION', level: 'DEPUTY_LEADER', relation: 'OPENED', computed: true });
+      expect(ms(climbed.window!.dueAt)).toBeGreaterThan(ms(climbed.at));
+      const [decided] = facts(lapse, 'EXTENSION_APPROVED');
+      expect(decided).toMatchObject({ actor: { personId: 'p-deputy' }, window: { level: 'DEPUTY_LEADER', dueAt: climbed.window!.dueAt } });
+    });
 
-  it('an urgent hazard: the on-site window lapses at the grid and restarts at the street', () => {
-    const t = timelineOf('urgent-on-site-breach');
-    const [breach] = facts(t, 'BREACHED');
-    expect(breach.window).toMatchObject({ kind: 'ON_SITE', relation: 'LAPSED' });
-    expect((ms(breach.window!.dueAt) - reportedAt(t)) / MIN).toBe(120);
-    const [esc] = facts(t, 'ESCALATED');
-    expect(esc.window).toMatchObject({ kind: 'ON_SITE', level: 'STREET', relation: 'OPENED', computed: true });
-    expect((ms(esc.window!.dueAt) - reportedAt(t)) / MIN).toBe(240);
-  });
+    it('survey results: unsatisfied reopens the case, unreachable is recorded by the clock', () => {
+      const reopen = timelineOf('survey-unsatisfied-reopen');
+      expect(facts(reopen, 'SURVEY_RECORDED').map((s) => s.data.satisfaction)).toEqual(['UNSATISFIED', 'SATISFIED']);
+      const [reopened] = facts(reopen, 'REOPENED');
+      expect(reopened).toMatchObject({ actor: { personId: 'p-cc' }, window: { kind: 'COMPLETION', relation: 'OPENED' }, data: { reopenCount: 1 } });
+      const unreachable = timelineOf('survey-unreachable');
+      const [u] = facts(unreachable, 'SURVEY_UNREACHABLE');
+      expect(u).toMatchObject({ cause: { kind: 'CLOCK' }, window: { kind: 'SURVEY', relation: 'LAPSED' }, onTime: false });
+      expect(secs(ms(u.at) - ms(u.window!.dueAt))).toBe(0);
+    });
 
-  it('a signal that changed the directory appears, and the new grid worker\'s actions are theirs', () => {
-    const t = timelineOf('directory-changed');
-    const signal = t.entries.find((e) => e.kind === 'SIGNAL')!;
-    expect(signal).toMatchObject({ type: 'directoryChanged', text: expect.stringContaining('GRID → p-grid-3') });
-    const accepted = facts(t, 'ACCEPTED')[0];
-    expect(accepted.n).toBeGreaterThan(signal.n);
-    expect(accepted.actor?.personId).toBe('p-grid-3');
-  });
+    it('an urgent hazard: the on-site window lapses at the grid and restarts at the street', () => {
+      const t = timelineOf('urgent-on-site-breach');
+      const [breach] = facts(t, 'BREACHED');
+      expect(breach.window).toMatchObject({ kind: 'ON_SITE', relation: 'LAPSED' });
+      expect((ms(breach.window!.dueAt) - reportedAt(t)) / MIN).toBe(120);
+      const [esc] = facts(t, 'ESCALATED');
+      expect(esc.window).toMatchObject({ kind: 'ON_SITE', level: 'STREET', relation: 'OPENED', computed: true });
+      expect((ms(esc.window!.dueAt) - reportedAt(t)) / MIN).toBe(240);
+    });
 
-  it('a non-case workflow (the archiver) gets its runs and no facts', () => {
-    const t = deriveTimeline(readJson('archive-case-workflow.json'));
-    expect(t).toMatchObject({ workflowType: 'archiveCaseWorkflow', facts: 0, code: null });
-    expect(t.entries.map((e: TimelineEntry) => e.type)).toEqual(['RUN_STARTED', 'COMPLETED']);
+    it('a signal that changed the directory appears, and the new grid worker\'s actions are theirs', () => {
+      const t = timelineOf('directory-changed');
+      const signal = t.entries.find((e) => e.kind === 'SIGNAL')!;
+      expect(signal).toMatchObject({ type: 'directoryChanged', text: expect.stringContaining('GRID → p-grid-3') });
+      const accepted = facts(t, 'ACCEPTED')[0];
+      expect(accepted.n).toBeGreaterThan(signal.n);
+      expect(accepted.actor?.personId).toBe('p-grid-3');
+    });
+
+    it('a non-case workflow (the archiver) gets its runs and no facts', () => {
+      const t = deriveTimeline(readJson('archive-case-workflow.json'));
+      expect(t).toMatchObject({ workflowType: 'archiveCaseWorkflow', facts: 0, code: null });
+      expect(t.entries.map((e: TimelineEntry) => e.type)).toEqual(['RUN_STARTED', 'COMPLETED']);
+    });
   });
 });

@@ -7,7 +7,9 @@ import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config/env';
 import { defaultCalendar } from '../../domain/calendar';
 import type { Actor, Assignment, CaseEventRecord, CaseUnits, Level, LevelDirectory, NotificationRecord } from '../../domain/types';
+import { newCaseOptions } from '../../lib/intake';
 import { buildCasePolicy } from '../../lib/policy';
+import { recordingLocally } from '../../activities/recordCase';
 import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../activities/types';
 import { getCaseStateQuery, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -47,7 +49,7 @@ export const cfg = loadConfig({ NODE_ENV: 'test' });
 let counter = 0;
 
 /** A new case's workflow input, reported at `reportedAt`. */
-export function caseInput(reportedAt: number, o: { startLevel?: Level; urgent?: boolean; completionDays?: number; triage?: 'BIG' | 'SMALL' | 'PRIVATE' } = {}): CaseWorkflowInput {
+export function caseInput(reportedAt: number, o: { startLevel?: Level; urgent?: boolean; completionDays?: number; triage?: 'BIG' | 'SMALL' | 'PRIVATE'; legacy?: boolean } = {}): CaseWorkflowInput {
   counter += 1;
   const code = `GL-20261123-${String(counter).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
   return {
@@ -70,7 +72,7 @@ export function caseInput(reportedAt: number, o: { startLevel?: Level; urgent?: 
     calendar: defaultCalendar(),
     directory: DIRECTORY,
     departmentOfficers: DEPARTMENTS,
-    options: { searchAttributes: false },
+    options: o.legacy ? { searchAttributes: false } : newCaseOptions(false),
   };
 }
 
@@ -83,20 +85,22 @@ export class MemoryRecorder {
   archived: string[] = [];
 
   activities(): CaseActivities {
+    const recordCase = async (input: RecordCaseInput) => {
+      this.calls += 1;
+      const list = this.events.get(input.code) ?? [];
+      for (const f of input.facts) {
+        // Idempotent like the real activity: a seq already stored is skipped.
+        if (!list.some((e) => e.seq === f.event.seq)) list.push(f.event);
+        this.notifications.set(input.code, [...(this.notifications.get(input.code) ?? []), ...f.notifications]);
+      }
+      this.events.set(input.code, list);
+      const prev = this.projections.get(input.code);
+      if (!prev || prev.version < input.projection.version) this.projections.set(input.code, input.projection);
+      return { deliver: [] };
+    };
     return {
-      recordCase: async (input: RecordCaseInput) => {
-        this.calls += 1;
-        const list = this.events.get(input.code) ?? [];
-        for (const f of input.facts) {
-          // Idempotent like the real activity: a seq already stored is skipped.
-          if (!list.some((e) => e.seq === f.event.seq)) list.push(f.event);
-          this.notifications.set(input.code, [...(this.notifications.get(input.code) ?? []), ...f.notifications]);
-        }
-        this.events.set(input.code, list);
-        const prev = this.projections.get(input.code);
-        if (!prev || prev.version < input.projection.version) this.projections.set(input.code, input.projection);
-        return { deliver: [] };
-      },
+      recordCase,
+      recordCaseLocally: recordingLocally(recordCase),
       deliverNotifications: async () => ({ delivered: 0 }),
       loadCalendar: async () => defaultCalendar(),
       archiveCaseHistory: async ({ workflowId }) => {

@@ -2,7 +2,7 @@
 // binary). The time-skipping test server rejects a workflow task that answers an
 // update and a fired timer together ("invalid history builder state for action"),
 // so this race is exercised where production runs it.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { acceptCaseUpdate } from '../../workflows/messages';
@@ -67,4 +67,25 @@ it('an accept racing the lapsing accept window has exactly one outcome, recorded
   }
   // Both outcomes are legal; what matters is that each run had exactly one.
   expect(outcomes).toHaveLength(5);
+});
+
+it('an update that comes with the start (update-with-start) is applied in the first workflow task and recorded once', async () => {
+  const input = caseInput(Date.now());
+  const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
+    workflowId: input.intake.code,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'FAIL',
+  });
+  const s = await env.client.workflow.executeUpdateWithStart(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }], startWorkflowOperation });
+  expect(s.status).toBe('ACCEPTED');
+  expect(s.windows.map((w) => w.kind)).toEqual(['RESPONSE']);
+  const h = await startWorkflowOperation.workflowHandle();
+  const after = await recorder.settled(h, input.intake.code);
+  expect(after.status).toBe('ACCEPTED');
+  expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'ACCEPTED']);
+  // Both facts were recorded by the first workflow task: one task, one local activity.
+  const events = (await h.fetchHistory()).events!;
+  expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+  expect(events.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(1);
 });

@@ -277,3 +277,36 @@ describe('long-term plan', () => {
     expect(recorder.of(code).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 });
+
+describe('how facts are recorded (CaseOptions.recordLocally)', () => {
+  const eventTypes = async (h: WorkflowHandle) => (await h.fetchHistory()).events!.map((e) => ({
+    activity: e.activityTaskScheduledEventAttributes?.activityType?.name ?? null,
+    marker: e.markerRecordedEventAttributes?.markerName ?? null,
+  }));
+
+  it('a new case records its facts with the local activity, inside the workflow task: no activity task at all', async () => {
+    const { h, input } = await start();
+    await env.sleep(25 * MIN); // grid → street → command center
+    const s = await settled(h, input.intake.code);
+    expect(s.level).toBe('COMMAND_CENTER');
+    expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'REMINDED', 'BREACHED', 'ESCALATED', 'REMINDED', 'BREACHED', 'ESCALATED']);
+    const events = await eventTypes(h);
+    expect(events.filter((e) => e.activity !== null)).toEqual([]);
+    // One recording per workflow task that produced facts: intake, 2 reminders, 2 escalations.
+    expect(events.filter((e) => e.marker === 'core_local_activity').length).toBe(5);
+  });
+
+  it('a case started before local recording (no flag in its input) keeps the recordCase activity and still climbs the ladder', async () => {
+    const { h, input } = await start({ legacy: true });
+    expect(input.options).toEqual({ searchAttributes: false });
+    await env.sleep(25 * MIN);
+    const s = await settled(h, input.intake.code);
+    expect(s.level).toBe('COMMAND_CENTER');
+    expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'REMINDED', 'BREACHED', 'ESCALATED', 'REMINDED', 'BREACHED', 'ESCALATED']);
+    const events = await eventTypes(h);
+    expect(events.filter((e) => e.marker !== null)).toEqual([]);
+    expect(events.filter((e) => e.activity === 'recordCase').length).toBe(5);
+    const after = await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.cc }] });
+    expect(after.status).toBe('ACCEPTED');
+  });
+});
