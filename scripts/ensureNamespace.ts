@@ -160,8 +160,47 @@ export async function ensureSearchAttributes(
       throw err;
     }
   }
-  if (added.length) log(`namespace ${namespace}: search attributes added: ${added.join(', ')}`);
+  if (added.length) {
+    log(`namespace ${namespace}: search attributes added: ${added.join(', ')}`);
+    await waitUntilQueryable(connection, namespace, wanted.filter((k) => added.includes(k.name)));
+  }
   return added;
+}
+
+// google.rpc INVALID_ARGUMENT: what a query naming an attribute the server does not know yet gets.
+const INVALID_ARGUMENT = 3;
+
+/** A value of each type for a probe query (the query only has to parse and validate). */
+const PROBE_VALUE: Record<SearchAttributeType, string> = {
+  TEXT: '"probe"',
+  KEYWORD: '"probe"',
+  INT: '0',
+  DOUBLE: '0',
+  BOOL: 'false',
+  DATETIME: '"2000-01-01T00:00:00Z"',
+  KEYWORD_LIST: '"probe"',
+};
+
+/**
+ * A server that caches search attributes (DEV_SERVER_DYNAMIC_CONFIG, or any production
+ * cluster) may refuse attributes added a moment ago until its cache refreshes: wait until a
+ * query naming them all validates, so the first case started afterwards is not refused.
+ */
+async function waitUntilQueryable(connection: Services, namespace: string, keys: readonly SearchAttributeKey<SearchAttributeType>[], forMs = 90_000): Promise<void> {
+  if (!keys.length) return;
+  const query = keys.map((k) => `${k.name} = ${PROBE_VALUE[k.type]}`).join(' AND ');
+  const deadline = Date.now() + forMs;
+  for (;;) {
+    try {
+      await connection.workflowService.countWorkflowExecutions({ namespace, query });
+      return;
+    } catch (err) {
+      const code = codeOf(err);
+      if (code === UNIMPLEMENTED || code === PERMISSION_DENIED) return; // cannot check here; the attributes were accepted
+      if ((code !== INVALID_ARGUMENT && code !== NOT_FOUND) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 async function retryNotFound<T>(fn: () => Promise<T>, forMs = 30_000): Promise<T> {

@@ -25,6 +25,7 @@ import { ensureNamespace } from './ensureNamespace';
 import { ensureAssessmentSchedule } from './ensureSchedule';
 import {
   assertPortFree,
+  DEV_SERVER_DYNAMIC_CONFIG,
   DEV_SERVER_SQLITE_PRAGMAS,
   migrateDeploy,
   portOpen,
@@ -170,6 +171,7 @@ async function main(): Promise<void> {
         uiPort: cfg.TEMPORAL_UI_PORT,
         dbFile: path.join(dataDir, 'temporal.sqlite'),
         sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS,
+        dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
         namespaces: [cfg.TEMPORAL_NAMESPACE],
         logFile: path.join(logsDir, 'temporal.log'),
         logLevel: 'warn',

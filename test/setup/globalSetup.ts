@@ -13,7 +13,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config/env';
 import { connectTemporal } from '../../lib/temporalConnection';
 import { ensureNamespace } from '../../scripts/ensureNamespace';
-import { freePort, migrateDeploy, spawnWatchdog, startPglite, startTemporalDevServer, type RunningService } from '../../scripts/services';
+import { DEV_SERVER_DYNAMIC_CONFIG, freePort, migrateDeploy, spawnWatchdog, startPglite, startTemporalDevServer, type RunningService } from '../../scripts/services';
 import { resolveTools } from '../../scripts/tools';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 import { ENV_FILE_VAR, type TestRunInfo } from './shared';
@@ -92,6 +92,7 @@ async function setup(state: GlobalState): Promise<void> {
           cli: tools.temporalCli,
           port,
           namespaces: [baseCfg.TEMPORAL_NAMESPACE],
+          dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
           logFile: path.join(runDir, 'temporal.log'),
           logLevel: 'error',
           detached: false,
