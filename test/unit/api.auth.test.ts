@@ -22,7 +22,7 @@ function fakeDb(rows: Array<typeof person & { apiKeyHash?: string }>) {
 describe('access tokens', () => {
   it('round-trips the claims', async () => {
     const token = await signAccessToken(cfg, person);
-    expect(await verifyAccessToken(cfg, token)).toEqual({ sub: 'p-1', role: 'GRID_WORKER', unitId: 'G1', name: '张三' });
+    expect(await verifyAccessToken(cfg, token)).toEqual({ sub: 'p-1', role: 'GRID_WORKER', unitId: 'G1', name: '张三', exp: expect.any(Number) });
   });
 
   it('refuses another secret, another issuer, an expired token, garbage', async () => {
@@ -75,6 +75,21 @@ describe('createAuthenticator', () => {
     t = 1500;
     await expect(auth.authenticate({ authorization: bearer })).rejects.toThrow(/deactivated/);
     expect(calls.n).toBe(2);
+  });
+
+  it('remembers a verified token only until it expires', async () => {
+    const { db } = fakeDb([{ ...person }]);
+    const auth = createAuthenticator({ db, cfg });
+    // Expires 0.5 to 1.5 s from now (exp has whole seconds).
+    const soon = await signAccessToken(cfg, person, { now: Date.now() - 58_500, ttlSeconds: 60 });
+    const bearer = `Bearer ${soon}`;
+    expect((await auth.authenticate({ authorization: bearer })).personId).toBe('p-1');
+    expect((await auth.authenticate({ authorization: bearer })).personId).toBe('p-1');
+    await new Promise((r) => setTimeout(r, 2_600));
+    await expect(auth.authenticate({ authorization: bearer })).rejects.toThrow(/expired/);
+    // Another token with another signature is not taken from the cache.
+    const forged = `${soon.slice(0, soon.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+    await expect(auth.authenticate({ authorization: `Bearer ${forged}` })).rejects.toThrow(/not a valid token/);
   });
 
   it('does not remember a failed lookup', async () => {
