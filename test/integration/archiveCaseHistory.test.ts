@@ -98,7 +98,12 @@ async function until<T>(fn: () => Promise<T | null | undefined | false>, what: s
 
 /** Accept, then (in the next run) answer with guidance: the case ends. */
 async function driveToClose(code: string): Promise<void> {
-  const first = await temporal.client.workflow.getHandle(code).describe();
+  // The first workflow task must be done: an accept that rode in it would be decided while the
+  // history is still 3 events long, under the limit, and the case would not continue as new.
+  const first = await until(async () => {
+    const d = await temporal.client.workflow.getHandle(code).describe();
+    return d.historyLength > 3 && d;
+  }, 'the first workflow task');
   await temporal.client.workflow.getHandle(code).executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
   // The history limit makes it continue as new after this action.
   await until(async () => (await temporal.client.workflow.getHandle(code).describe()).runId !== first.runId, 'continue-as-new');
