@@ -1,13 +1,13 @@
 // npm run bench:herd — a thundering herd of deadlines: N cases whose ACCEPT windows all
 // lapse at the same instant T0. Each lapse escalates the case GRID → STREET and the
-// recordCase activity persists it (Case row + ESCALATED event in one transaction). How
+// recordCaseLocally local activity persists it (Case row + ESCALATED event in one statement). How
 // late are they, how fast does the system drain them, is any missed or done twice?
 // Compared with the bare limit: N timer-only workflows due at one instant T1 on the same
 // server and the same worker process.
 //
-// For each N (BENCH_HERD_NS, default 1000,10000), on a fresh dev server + database:
+// For each N (BENCH_HERD_NS, default 1000,3000,10000: 3000 shows memory once the cache is full), on a fresh dev server + database:
 //  1. one worker process (bench/worker.ts): the real case worker + the bench workflows,
-//     WORKER_MAX_CACHED_WORKFLOWS = BENCH_HERD_CACHE (default 500);
+//     WORKER_MAX_CACHED_WORKFLOWS = BENCH_HERD_CACHE (default 2000, the worker's own default);
 //  2. bare: N benchTimerWorkflow(T1); closeTime from visibility → bareTimersPerSec;
 //  3. calibration: K case starts to measure how fast cases can be started and recorded,
 //     then terminated; T0 = now + N / that rate × 1.15 + 12 s;
@@ -18,21 +18,21 @@
 // Writes bench/results/herd.json.
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import { Pool } from 'pg';
 import { loadConfig } from '../config/env';
 import { formatCaseCode } from '../domain/caseCode';
 import type { Actor, CasePolicy, CaseUnits, LevelDirectory, Assignment, CalendarSnapshot } from '../domain/types';
 import { initialWindows } from '../domain/windows';
 import { caseDay } from '../lib/caseCodes';
+import { initialSearchAttributes, newCaseOptions } from '../lib/intake';
 import { createDb } from '../lib/db';
 import { poolConfigFromUrl } from '../lib/dbUrl';
 import { createDirectoryCache } from '../lib/directory';
 import { buildCasePolicy } from '../lib/policy';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { DEV_SERVER_SQLITE_PRAGMAS } from '../scripts/services';
+import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS } from '../scripts/services';
 import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages';
-import { CASE_SEARCH_ATTRIBUTES, CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../workflows/searchAttributes';
+import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
   BENCH_TASK_QUEUE,
   createBenchDatabase,
@@ -57,8 +57,8 @@ import {
   writeResult,
 } from './lib';
 
-const NS = envList('BENCH_HERD_NS', [1000, 10000]);
-const CACHE = envNumber('BENCH_HERD_CACHE', 500);
+const NS = envList('BENCH_HERD_NS', [1000, 3000, 10000]);
+const CACHE = envNumber('BENCH_HERD_CACHE', loadConfig({}).WORKER_MAX_CACHED_WORKFLOWS);
 const CONCURRENCY = envNumber('BENCH_HERD_CONCURRENCY', 32);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const HERD_PREFIX = 'HERD';
@@ -258,24 +258,16 @@ async function runHerd(n: number, deadlineAt: number) {
         calendar: calendar as CalendarSnapshot,
         directory: place.directory,
         departmentOfficers: departmentOfficers as Record<string, Assignment>,
-        options: { searchAttributes: workerCfg.TEMPORAL_SEARCH_ATTRIBUTES },
+        options: newCaseOptions(workerCfg.TEMPORAL_SEARCH_ATTRIBUTES),
       };
     };
-    const attrs = (input: CaseWorkflowInput): SearchAttributePair[] => [
-      { key: CaseStatusKey, value: 'REPORTED' },
-      { key: CaseLevelKey, value: 'GRID' },
-      { key: CaseOverdueKey, value: false },
-      { key: CaseStreetKey, value: input.intake.units.streetId },
-      { key: CaseGridKey, value: input.intake.units.gridId },
-      { key: CaseCategoryKey, value: input.intake.categoryCode },
-    ];
     const startCase = async (input: CaseWorkflowInput): Promise<WorkflowHandle> =>
       client.workflow.start(CASE_WORKFLOW_TYPE, {
         workflowId: input.intake.code,
         taskQueue: workerCfg.TEMPORAL_TASK_QUEUE,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        ...(workerCfg.TEMPORAL_SEARCH_ATTRIBUTES ? { typedSearchAttributes: attrs(input) } : {}),
+        ...(workerCfg.TEMPORAL_SEARCH_ATTRIBUTES ? { typedSearchAttributes: initialSearchAttributes(input) } : {}),
       });
     const rowsLike = async (prefix: string) => Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Case" WHERE code LIKE $1`, [`${prefix}-%`]))[0].n);
 
@@ -411,11 +403,11 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
       return [
         `N=${r.n}: drain ${r.drainPerSec}/s vs bare timers ${r.bareTimersPerSec}/s (ratio ${r.ratio}); lateness p50 ${r.p50LatenessMs} / p99 ${r.p99LatenessMs} / max ${r.maxLatenessMs} ms; missed ${r.missed}, doubled ${r.doubled}; worker RSS ${r.workerRssMb} MB (cache ${r.cacheSize}).`,
         `Bare: ${d.bare.persistence.callsPerTimer} persistence calls per timer workflow at ${d.bare.persistence.requestsPerSec} calls/s (mean ${d.bare.persistence.meanLatencyMs} ms), server ${d.bare.cpu.byProcess.temporal} cores, worker ${d.bare.cpu.byProcess.worker}, machine ${busy(d.bare.cpu)}% busy (${others(d.bare.cpu)}).`,
-        `Herd: ${d.drainPersistence.callsPerCase} calls per escalation (timer fired → workflow task${r.cacheSize < r.n ? ', replayed from history when evicted' : ''} → recordCase activity + search-attribute upsert → task) at ${d.drainPersistence.requestsPerSec} calls/s (mean ${d.drainPersistence.meanLatencyMs} ms) through the dev server's single SQLite connection on 1 shard — predicted ratio ${round(d.bare.persistence.callsPerTimer / Math.max(0.01, d.drainPersistence.callsPerCase), 2)} from calls alone.`,
+        `Herd: ${d.drainPersistence.callsPerCase} calls per escalation (timer fired → workflow task${r.cacheSize < r.n ? ', replayed from history when evicted' : ''} → recordCaseLocally local activity inside that task + search-attribute upsert + next timer) at ${d.drainPersistence.requestsPerSec} calls/s (mean ${d.drainPersistence.meanLatencyMs} ms) through the dev server's single SQLite connection on 1 shard — predicted ratio ${round(d.bare.persistence.callsPerTimer / Math.max(0.01, d.drainPersistence.callsPerCase), 2)} from calls alone.`,
         `CPU per escalation: ${Object.entries(d.drainCpuMsPerCase).map(([k, v]) => `${k} ${v}`).join(', ')} ms; machine ${busy(d.drainCpu)}% busy (${Object.entries(d.drainCpu.byProcess).map(([k, v]) => `${k} ${v}`).join(', ')}, ${others(d.drainCpu)}).`,
         firedShare >= 50
           ? `Most lateness is queueing before the workflow sees the lapse: ESCALATED.at − T0 p50 ${d.timerFiredLatenessMs.p50} ms (${firedShare}% of the persisted p50; timer-queue mean ${d.drainTimerQueue.meanQueueLatencyMs} ms), i.e. the fired timers' workflow tasks wait behind the other cases' tasks and activities for the one writer; lateness grows ≈ linearly with N (last ≈ N / drain rate).`
-          : `Most lateness comes after the workflow saw the lapse (ESCALATED.at − T0 p50 ${d.timerFiredLatenessMs.p50} ms of ${r.p50LatenessMs} ms): the recordCase activity and its database transaction.`,
+          : `Most lateness comes after the workflow saw the lapse (ESCALATED.at − T0 p50 ${d.timerFiredLatenessMs.p50} ms of ${r.p50LatenessMs} ms): the recordCaseLocally local activity and its database statement.`,
       ].join(' ');
     });
     const result = {
@@ -424,7 +416,7 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
       durationS: round((Date.now() - began) / 1000, 0),
       machine: { ...machine, quietAtStart },
       config: {
-        temporal: { sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS, sqliteFile: 'temp dir, fresh per N' },
+        temporal: { sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG, sqliteFile: 'temp dir, fresh per N' },
         database: 'see runs[].detail — throwaway coe_bench_<pid>_<n> on the local PostgreSQL, or DATABASE_URL, or PGlite',
         worker: {
           process: 'bench/worker.ts: createCaseWorker (case task queue) + a Worker for bench/workflows.ts (task queue "bench") on one NativeConnection',
@@ -433,6 +425,7 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
           maxConcurrentActivities: loadConfig({}).WORKER_MAX_CONCURRENT_ACTIVITIES,
           dbPoolMax: loadConfig({}).DB_POOL_MAX,
           logLevel: LOG_LEVEL,
+          nodeArgs: process.env.BENCH_NODE_ARGS ?? '',
         },
         startConcurrency: CONCURRENCY,
         cases: 'non-urgent GRID categories with the default 10-min accept window, reportedAt = T0 − 10 min, policy.windows.remindAt = 0, spread over the seeded grids',

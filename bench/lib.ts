@@ -15,6 +15,7 @@ import {
   migrateDeploy,
   portOpen,
   postgresAnswers,
+  DEV_SERVER_DYNAMIC_CONFIG,
   spawnManaged,
   spawnWatchdog,
   startPglite,
@@ -189,9 +190,14 @@ function manage(p: ManagedProcess, stopGraceMs: number): ManagedProcess & { rele
   return Object.assign(p, { release });
 }
 
-/** `node --import tsx <script>`: one process (no tsx wrapper), so its pid is the one to measure. */
+/**
+ * `node --import tsx <script>`: one process (no tsx wrapper), so its pid is the one to measure.
+ * BENCH_NODE_ARGS adds node flags to these processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
+ * NODE_OPTIONS does not allow); each profile file carries its process id.
+ */
 export function spawnTs(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string) {
-  const p = spawnManaged(name, process.execPath, ['--import', 'tsx', script], { env, logFile, detached: true, cwd: PROJECT_ROOT });
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const p = spawnManaged(name, process.execPath, [...extra, '--import', 'tsx', script], { env, logFile, detached: true, cwd: PROJECT_ROOT });
   return manage(p, 20_000);
 }
 
@@ -235,7 +241,10 @@ export async function startDevServer(dir: string, label: string, pragmas: string
   const dbFile = path.join(dir, `${label}.sqlite`);
   const logFile = path.join(dir, `${label}.temporal.log`);
   const args = [
-    ...devServerArgs({ cli, port, dbFile, sqlitePragmas: pragmas, namespaces: [namespace], logLevel: 'warn' }),
+    ...devServerArgs({
+      cli, port, dbFile, sqlitePragmas: pragmas, namespaces: [namespace], logLevel: 'warn',
+      dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
+    }),
     '--metrics-port',
     String(metricsPort),
   ];
@@ -707,9 +716,10 @@ export async function machineInfo() {
   };
 }
 
+/** Writes bench/results/<file>, or bench/results/<BENCH_OUT> for a run kept beside the main figures. */
 export function writeResult(file: string, data: unknown): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const out = path.join(RESULTS_DIR, file);
+  const out = path.join(RESULTS_DIR, process.env.BENCH_OUT ? path.basename(process.env.BENCH_OUT) : file);
   writeFileSync(out, `${JSON.stringify(data, null, 2)}\n`);
   return out;
 }

@@ -38,7 +38,7 @@ export const envSchema = z.object({
   /** `npm start` runs a local Temporal dev server on TEMPORAL_ADDRESS's port; false = use the server already there. */
   TEMPORAL_DEV_SERVER: bool.default(true),
 
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
 
