@@ -9,8 +9,11 @@ import type { History } from './historyJson';
 import type { ReplayProbeSinks } from './replayProbe';
 import { localActivityOf, recordedBatchOf } from './recordedFacts';
 
-/** The case workflows' entry point (workflows/index.ts). */
-export const CASE_WORKFLOWS_PATH = require.resolve('../workflows');
+import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from './workflowCode';
+
+export { CASE_WORKFLOWS_PATH };
+
+/** The interceptor that reports scheduled activities to the strict replay. */
 const PROBE_PATH = require.resolve('./replayProbe');
 
 /** One history to replay; the workflow id is not in the history, so it travels beside it. */
@@ -49,7 +52,13 @@ export function workflowBundle(workflowsPath: string = CASE_WORKFLOWS_PATH, opts
   const key = `${workflowsPath}${opts.probe ? '#probe' : ''}`;
   let bundle = bundles.get(key);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: quiet, ...(opts.probe ? { workflowInterceptorModules: [PROBE_PATH] } : {}) }).then(({ code }) => ({ code }));
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      logger: quiet,
+      // The case code is replayed as the worker runs it: with its shared modules.
+      ...(workflowsPath === CASE_WORKFLOWS_PATH ? CASE_BUNDLER_OPTIONS : {}),
+      ...(opts.probe ? { workflowInterceptorModules: [PROBE_PATH] } : {}),
+    }).then(({ code }) => ({ code }));
     // A failed build is not remembered: the next call tries again.
     bundle.catch(() => bundles.delete(key));
     bundles.set(key, bundle);

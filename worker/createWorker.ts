@@ -3,6 +3,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAssessmentActivities } from '../activities/assessment';
+import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../lib/workflowCode';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -17,7 +18,9 @@ export async function createCaseWorker({ connection, cfg, deps, overrides }: Cas
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: CASE_WORKFLOWS_PATH,
+    // Pure modules are evaluated once per thread, not once per cached case (lib/workflowCode).
+    bundlerOptions: CASE_BUNDLER_OPTIONS,
     activities: { ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }) },
     // The cache bounds worker memory: evicted cases replay from history when they wake.
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,

@@ -14,6 +14,7 @@ import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../acti
 import { getCaseStateQuery, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { resolveTemporalCli, resolveTestServer } from '../../scripts/tools';
+import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../lib/workflowCode';
 
 export const UNITS: CaseUnits = { districtId: 'GL', streetId: 'GL-S01', communityId: 'GL-S01-C01', gridId: 'GL-S01-C01-G01' };
 
@@ -147,7 +148,8 @@ export async function startCaseEnv(kind: 'timeSkipping' | 'local' = 'timeSkippin
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
+    workflowsPath: CASE_WORKFLOWS_PATH,
+    bundlerOptions: CASE_BUNDLER_OPTIONS,
     activities: recorder.activities(),
   });
   const run = worker.run();
