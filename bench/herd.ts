@@ -30,7 +30,7 @@ import { poolConfigFromUrl } from '../lib/dbUrl';
 import { createDirectoryCache } from '../lib/directory';
 import { buildCasePolicy } from '../lib/policy';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS } from '../scripts/services';
+import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, workerNodeArgs } from '../scripts/services';
 import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
@@ -154,7 +154,8 @@ async function runHerd(n: number, deadlineAt: number) {
       BENCH_WORKER_CASES: '1',
     };
     const workerCfg = loadConfig(env);
-    const worker = spawnTs('bench-worker', 'bench/worker.ts', env, path.join(dir, 'worker.log'));
+    // The worker runs as `npm start` runs it: with its heap cap (WORKER_HEAP_MB).
+    const worker = spawnTs('bench-worker', 'bench/worker.ts', env, path.join(dir, 'worker.log'), workerNodeArgs(workerCfg.WORKER_HEAP_MB));
     cleanups.unshift(() => worker.release());
     await Promise.all([
       waitForPoller(client, BENCH_TASK_QUEUE, { proc: worker }),
@@ -425,7 +426,8 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
           maxConcurrentActivities: loadConfig({}).WORKER_MAX_CONCURRENT_ACTIVITIES,
           dbPoolMax: loadConfig({}).DB_POOL_MAX,
           logLevel: LOG_LEVEL,
-          nodeArgs: process.env.BENCH_NODE_ARGS ?? '',
+          heapMb: loadConfig(process.env).WORKER_HEAP_MB,
+          nodeArgs: [...workerNodeArgs(loadConfig(process.env).WORKER_HEAP_MB), process.env.BENCH_NODE_ARGS ?? ''].join(' ').trim(),
         },
         startConcurrency: CONCURRENCY,
         cases: 'non-urgent GRID categories with the default 10-min accept window, reportedAt = T0 − 10 min, policy.windows.remindAt = 0, spread over the seeded grids',

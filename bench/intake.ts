@@ -21,7 +21,7 @@ import { signAccessToken } from '../lib/auth';
 import { createDb } from '../lib/db';
 import { poolConfigFromUrl } from '../lib/dbUrl';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { DEV_SERVER_SQLITE_PRAGMAS, freePort, waitUntil } from '../scripts/services';
+import { DEV_SERVER_SQLITE_PRAGMAS, freePort, waitUntil, workerNodeArgs } from '../scripts/services';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
   BENCH_TASK_QUEUE,
@@ -219,9 +219,11 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     BENCH_TASK_QUEUE,
   };
   const childCfg = loadConfig(childEnv);
-  const worker = spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'));
+  // Workers run as `npm start` runs them: with their heap cap (WORKER_HEAP_MB).
+  const workerArgs = workerNodeArgs(childCfg.WORKER_HEAP_MB);
+  const worker = spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'), workerArgs);
   const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));
-  const benchWorker = spawnTs('bench-worker', 'bench/worker.ts', childEnv, path.join(dir, 'bench-worker.log'));
+  const benchWorker = spawnTs('bench-worker', 'bench/worker.ts', childEnv, path.join(dir, 'bench-worker.log'), workerArgs);
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   await Promise.all([
     waitForPoller(client, BENCH_TASK_QUEUE, { proc: benchWorker }),
@@ -435,6 +437,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
         maxConcurrentWorkflowTasks: childCfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
         maxConcurrentActivities: childCfg.WORKER_MAX_CONCURRENT_ACTIVITIES,
         dbPoolMax: childCfg.DB_POOL_MAX,
+        nodeArgs: [...workerArgs, process.env.BENCH_NODE_ARGS ?? ''].join(' ').trim(),
       },
       api: { process: 'api/main.ts', logLevel: LOG_LEVEL, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, dbPoolMax: childCfg.DB_POOL_MAX, tokens: tokens.length },
       phaseA: { workflow: 'benchEmptyWorkflow', taskQueue: BENCH_TASK_QUEUE, concurrency: CONCURRENCY, seconds: A_SECONDS, runBy: 'bench/worker.ts (own process)' },

@@ -195,9 +195,9 @@ function manage(p: ManagedProcess, stopGraceMs: number): ManagedProcess & { rele
  * BENCH_NODE_ARGS adds node flags to these processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
  * NODE_OPTIONS does not allow); each profile file carries its process id.
  */
-export function spawnTs(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string) {
+export function spawnTs(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []) {
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const p = spawnManaged(name, process.execPath, [...extra, '--import', 'tsx', script], { env, logFile, detached: true, cwd: PROJECT_ROOT });
+  const p = spawnManaged(name, process.execPath, [...nodeArgs, ...extra, '--import', 'tsx', script], { env, logFile, detached: true, cwd: PROJECT_ROOT });
   return manage(p, 20_000);
 }
 

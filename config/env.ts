@@ -39,6 +39,12 @@ export const envSchema = z.object({
   TEMPORAL_DEV_SERVER: bool.default(true),
 
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
+  /**
+   * V8 old-space cap (MB, per isolate) the launchers give the worker process; 0 = V8's own.
+   * Without it V8 lets the heaps grow to several times what the cache keeps alive before it
+   * collects, so memory follows how long the worker has been busy, not the cache.
+   */
+  WORKER_HEAP_MB: z.coerce.number().int().min(0).default(1024),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
 

@@ -36,6 +36,7 @@ import {
   startTemporalDevServer,
   waitUntil,
   type ManagedProcess,
+  workerNodeArgs,
 } from './services';
 import { PROJECT_ROOT, resolveTemporalCli } from './tools';
 
@@ -237,17 +238,17 @@ async function main(): Promise<void> {
   // The embedded PGlite server mixes up interleaved queries from several connections of one
   // client ("unnamed prepared statement does not exist"): one connection per process there.
   if (!cfg.DATABASE_URL && !process.env.DB_POOL_MAX) appEnv.DB_POOL_MAX = '1';
-  const apps: [string, string][] = [
-    ['worker', 'worker/main.ts'],
-    ['api', 'api/main.ts'],
+  const apps: [string, string, string[]][] = [
+    ['worker', 'worker/main.ts', workerNodeArgs(cfg.WORKER_HEAP_MB)],
+    ['api', 'api/main.ts', []],
   ];
-  for (const [name, entry] of apps) {
+  for (const [name, entry, nodeArgs] of apps) {
     if (!existsSync(path.join(PROJECT_ROOT, entry))) {
       logger.warn(`${entry} not found: not starting the ${name}`);
       continue;
     }
     if (stopping) return;
-    const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', entry], { env: appEnv });
+    const proc = spawnManaged(name, process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: appEnv });
     track(proc, 'app', 30_000);
     void proc.exited.then(({ code, signal }) => {
       if (stopping) return;

@@ -1,4 +1,5 @@
 // The worker process: runs case workflows and their activities until SIGTERM/SIGINT.
+import { getHeapStatistics } from 'node:v8';
 import { loadConfig, databaseUrl } from '../config/env';
 import { createDb } from '../lib/db';
 import { loadCalendar } from '../lib/directory';
@@ -32,7 +33,15 @@ async function main(): Promise<void> {
     },
   });
   // The SDK stops polling on SIGINT/SIGTERM and lets running tasks finish (shutdownSignals default).
-  logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker started');
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, heapLimitMb, cache: cfg.WORKER_MAX_CACHED_WORKFLOWS }, 'worker started');
+  // V8 adds its own margin to the cap; far above it means the launcher did not pass the flag.
+  if (cfg.WORKER_HEAP_MB > 0 && heapLimitMb > cfg.WORKER_HEAP_MB * 1.5) {
+    logger.warn(
+      { heapLimitMb, WORKER_HEAP_MB: cfg.WORKER_HEAP_MB },
+      `started without the heap cap: memory will grow past what the cache needs; run with NODE_OPTIONS=--max-old-space-size=${cfg.WORKER_HEAP_MB}`,
+    );
+  }
   try {
     await worker.run();
   } finally {
