@@ -57,6 +57,9 @@ const CONCURRENCY = envNumber('BENCH_CONCURRENCY', 32);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const RATE_LIMIT_PER_MINUTE = 10_000_000;
 const STEP_FRACTIONS = [0.25, 0.5, 0.75, 1.0];
+/** The issue's floor: at least this many cases/s with p99 under FLOOR_P99_MS, measured on its own. */
+const FLOOR_RATE = 50;
+const FLOOR_P99_MS = 250;
 /** Roles the API lets report a case (api/routes/cases.ts REPORTING_ROLES, minus ADMIN). */
 const REPORTING: Role[] = ['REPORTER', 'GRID_WORKER', 'COMMUNITY_WORKER', 'STREET_DISPATCHER', 'COMMAND_CENTER'];
 
@@ -368,6 +371,12 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     void _ps;
     steps.push({ fractionOfBare: f, ...rest });
   }
+  // The fractions move with the machine's speed; the floor is a fixed rate.
+  log(`floor step: ${FLOOR_RATE}/s for ${STEP_SECONDS}s…`);
+  const floor = await measureLoad(FLOOR_RATE, STEP_SECONDS);
+  log(`  ${floor.casesPerSec}/s, p50 ${floor.p50Ms} ms, p99 ${floor.p99Ms} ms, errors ${floor.errors}, worker lag ${floor.persistLagS}s`);
+  const { perSecond: _fps, ...floorStep } = floor;
+  void _fps;
 
   // ── 4. what limits it ──
   const b = phaseB.cpu;
@@ -398,6 +407,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
       : `So intake is bound by the serialised SQLite writer, with CPU to spare.`,
     contended ? `Caveat: other tenants of this shared machine used up to ${Math.max(a.otherCores, b.otherCores)} cores during the run; numbers on an idle machine are higher.` : '',
     `SQLite pragmas: ${phaseA.bareStartsPerSec} bare starts/s with ${DEV_SERVER_SQLITE_PRAGMAS.join(' + ')} vs ${withoutPragmas.bareStartsPerSec} without (rollback journal: an fsync per commit).`,
+    `At the fixed ${FLOOR_RATE}/s: ${floor.casesPerSec}/s done, p99 ${floor.p99Ms} ms (${floor.p99Ms < FLOOR_P99_MS && floor.errors === 0 ? 'under' : 'NOT under'} ${FLOOR_P99_MS} ms), worker caught up ${floor.persistLagS}s later.`,
     knee
       ? `Step series: intake keeps up to ${Math.round((steps[steps.indexOf(knee) - 1]?.fractionOfBare ?? 0) * 100)}% of bare; at ${Math.round(knee.fractionOfBare * 100)}% (${knee.offeredRate}/s) it completes ${knee.casesPerSec}/s with p99 ${knee.p99Ms} ms.`
       : 'Step series: every step up to 100% of bare kept up (p99 ≤ 1 s).',
@@ -421,6 +431,8 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     recordedPerSec: phaseB.recordedPerSec,
     /** End to end: empty workflows started AND completed, per second. */
     bareCompletedPerSec: phaseA.completedPerSec,
+    /** The fixed-rate step at the issue's floor (FLOOR_RATE/s): does p99 stay under FLOOR_P99_MS there? */
+    floorStep: { p99TargetMs: FLOOR_P99_MS, ...floorStep },
     machine: { ...machine, quietAtStart },
     config: {
       temporal: {
