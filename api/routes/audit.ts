@@ -1,7 +1,7 @@
 // Auditors' reads of a case: its full Temporal history (from Temporal, or from the archive
 // once retention has deleted it), the timeline derived from that same history, a replay
 // of it against the current workflow code, and a dossier bundling all of it with the
-// database record. Read-only, for AUDITOR and ADMIN only, and every read is itself
+// database record. Read-only, for AUDITOR and ADMIN of the case's district only, and every read is itself
 // logged (AuditAccess) before anything is served: no unlogged audit read.
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
@@ -13,6 +13,7 @@ import { caseHistoryToJson, loadCaseHistory, type CaseHistory } from '../../lib/
 import type { Db } from '../../lib/db';
 import { replayHistories, type ReplayVerdict } from '../../lib/replay';
 import { deriveTimeline, formatTimeline, type Timeline } from '../../lib/timeline';
+import { requireReadable } from '../caseAccess';
 import { httpErrors } from '../errors';
 import { principalOf, requireRole } from '../middleware/auth';
 import { parseOr400 } from '../middleware/validate';
@@ -26,7 +27,7 @@ export const AUDIT_ROLES: readonly Role[] = ['AUDITOR', 'ADMIN'];
 export type AuditRead = 'HISTORY' | 'TIMELINE' | 'REPLAY' | 'DOSSIER';
 
 export interface AuditRouterDeps {
-  db: Pick<Db, 'auditAccess' | 'caseHistoryArchive' | 'case' | 'caseEvent'>;
+  db: Pick<Db, 'auditAccess' | 'caseHistoryArchive' | 'case' | 'caseEvent' | 'open311Client'>;
   temporal: Client;
   logger: Logger;
 }
@@ -52,7 +53,7 @@ const path = (suffix: string, summary: string, ok: string, query?: z.ZodObject) 
     path: `/cases/{code}/${suffix}`,
     tags: ['audit'],
     summary,
-    description: 'AUDITOR or ADMIN only. Every call is recorded in the audit access log (who, role, unit, case, what, when).',
+    description: 'AUDITOR or ADMIN of the case\'s district only (another district\'s case answers 404, like no case). Every call is recorded in the audit access log (who, role, unit, case, what, when).',
     security: authenticated,
     request: { params: CaseCodeParams, ...(query ? { query } : {}) },
     responses: {
@@ -118,6 +119,9 @@ export function createAuditRouter(deps: AuditRouterDeps): Router {
     await db.auditAccess.create({
       data: { personId: who.personId, role: who.role, unitId: who.unitId, caseCode: code, what, requestId: req.id === undefined ? null : String(req.id) },
     });
+    // Auditors read their own district's cases; another district's answers like no case at
+    // all (the attempt stays in the access log above).
+    await requireReadable({ db, temporal }, who, code, req.log);
     const history = await temporal.withDeadline(Date.now() + HISTORY_TIMEOUT_MS, () => loadCaseHistory({ db, temporal }, code));
     if (!history) throw httpErrors.notFound(`no case ${code}: neither Temporal nor the archive has its history`);
     return { code, history };

@@ -182,6 +182,7 @@ describe('audit API', () => {
   const people: Record<string, Principal> = {
     auditor: { personId: 'p-audit-1', role: 'AUDITOR', unitId: 'GL', name: '审计员', via: 'jwt' },
     admin: { personId: 'p-admin-1', role: 'ADMIN', unitId: 'GL', name: '管理员', via: 'jwt' },
+    elsewhere: { personId: 'p-audit-xx', role: 'AUDITOR', unitId: 'XX', name: '外区审计员', via: 'jwt' },
     grid: { personId: 'p-grid', role: 'GRID_WORKER', unitId: 'GL-S01-C01-G01', name: '网格员', via: 'jwt' },
   };
   const as = (who: keyof typeof people) => ({ 'x-test-person': who });
@@ -217,6 +218,19 @@ describe('audit API', () => {
       expect(res.body.error.code).toBe('FORBIDDEN');
     }
     expect(await accessOf('p-grid')).toEqual([]);
+  });
+
+  it('answers an auditor of another district as if the case did not exist, and logs the attempt', async () => {
+    for (const code of [openCode, archivedCode]) {
+      for (const p of ['history', 'timeline', 'replay', 'dossier']) {
+        const res = await request(app).get(`/cases/${code}/${p}`).set(as('elsewhere'));
+        expect(res.status).toBe(404);
+        expect(res.body.error.code).toBe('NOT_FOUND');
+      }
+    }
+    expect((await accessOf('p-audit-xx')).map((r) => [r.caseCode, r.what])).toEqual(
+      [openCode, archivedCode].flatMap((c) => ['HISTORY', 'TIMELINE', 'REPLAY', 'DOSSIER'].map((w) => [c, w])),
+    );
   });
 
   it('serves an open case\'s history from Temporal and a closed one\'s from the archive', async () => {
