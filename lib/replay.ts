@@ -8,7 +8,6 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import type { History } from './historyJson';
 import type { ReplayProbeSinks } from './replayProbe';
 import { localActivityOf, recordedBatchOf } from './recordedFacts';
-
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from './workflowCode';
 
 export { CASE_WORKFLOWS_PATH };

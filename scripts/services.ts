@@ -146,7 +146,6 @@ export function spawnWatchdog(parentPid: number, pids: number[] | { file: string
 
 // ───────────────────────── ports & waiting ─────────────────────────
 
-/** A port the OS says is free right now on `host`. */
 /**
  * Node flags for a worker process: its V8 heap cap (config WORKER_HEAP_MB; 0 = none). A flag,
  * not a setting the worker can apply itself: V8 sizes an isolate's heap when it starts.
@@ -155,6 +154,7 @@ export function workerNodeArgs(heapMb: number): string[] {
   return heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
 }
 
+/** A port the OS says is free right now on `host`. */
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
