@@ -399,7 +399,7 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
       const d = r.detail;
       const busy = (u: { machineBusyCores: number; cores: number }) => Math.round((u.machineBusyCores / u.cores) * 100);
       const others = (u: typeof d.drainCpu) =>
-        `other tenants ${u.otherCores}${u.topOthers.length ? ` (${u.topOthers.slice(0, 2).map((o) => `${o.cmd.split(' ').slice(0, 3).join(' ')} ${o.cores}`).join('; ')})` : ''}`;
+        `other tenants ${u.otherCores} (steal ${u.stealCores})${u.topOthers.length ? ` (${u.topOthers.slice(0, 2).map((o) => `${o.cmd.split(' ').slice(0, 3).join(' ')} ${o.cores}`).join('; ')})` : ''}`;
       const firedShare = r.p50LatenessMs > 0 ? Math.round((d.timerFiredLatenessMs.p50 / r.p50LatenessMs) * 100) : 0;
       return [
         `N=${r.n}: drain ${r.drainPerSec}/s vs bare timers ${r.bareTimersPerSec}/s (ratio ${r.ratio}); lateness p50 ${r.p50LatenessMs} / p99 ${r.p99LatenessMs} / max ${r.maxLatenessMs} ms; missed ${r.missed}, doubled ${r.doubled}; worker RSS ${r.workerRssMb} MB (cache ${r.cacheSize}).`,
@@ -427,6 +427,7 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
           dbPoolMax: loadConfig({}).DB_POOL_MAX,
           logLevel: LOG_LEVEL,
           heapMb: loadConfig(process.env).WORKER_HEAP_MB,
+          sandboxTimeoutMs: loadConfig(process.env).WORKER_SANDBOX_TIMEOUT_MS,
           nodeArgs: [...workerNodeArgs(loadConfig(process.env).WORKER_HEAP_MB), process.env.BENCH_NODE_ARGS ?? ''].join(' ').trim(),
         },
         startConcurrency: CONCURRENCY,

@@ -387,7 +387,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     `${Object.entries(u.byProcess)
       .sort((x, y) => y[1] - x[1])
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}, other tenants ${u.otherCores}${u.topOthers.length ? ` (${u.topOthers.slice(0, 2).map((o) => `${o.cmd.split(' ').slice(0, 3).join(' ')} ${o.cores}`).join('; ')})` : ''}`;
+      .join(', ')}, other tenants ${u.otherCores} (steal ${u.stealCores})${u.topOthers.length ? ` (${u.topOthers.slice(0, 2).map((o) => `${o.cmd.split(' ').slice(0, 3).join(' ')} ${o.cores}`).join('; ')})` : ''}`;
   const callsPerStart = phaseA.persistence.callsPerOp;
   const callsPerCase = phaseB.persistence.callsPerOp;
   const systemMsPerCase = ['temporal', 'api', 'worker', 'postgres'].reduce((sum, k) => sum + (phaseB.cpuMsPerCase[k] ?? 0), 0);
@@ -449,6 +449,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
         maxConcurrentWorkflowTasks: childCfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
         maxConcurrentActivities: childCfg.WORKER_MAX_CONCURRENT_ACTIVITIES,
         dbPoolMax: childCfg.DB_POOL_MAX,
+        sandboxTimeoutMs: childCfg.WORKER_SANDBOX_TIMEOUT_MS,
         nodeArgs: [...workerArgs, process.env.BENCH_NODE_ARGS ?? ''].join(' ').trim(),
       },
       api: { process: 'api/main.ts', logLevel: LOG_LEVEL, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, dbPoolMax: childCfg.DB_POOL_MAX, tokens: tokens.length },

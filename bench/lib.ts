@@ -463,12 +463,13 @@ export function procRssMb(pid: number): number | undefined {
   }
 }
 
-/** Machine jiffies: total and busy (not idle/iowait), all CPUs. */
-function machineJiffies(): { total: number; busy: number } {
+/** Machine jiffies: total, busy (not idle/iowait) and steal (time the hypervisor gave the vCPUs to others), all CPUs. */
+function machineJiffies(): { total: number; busy: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  // user nice system idle iowait irq softirq steal
   const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = v.reduce((a, b) => a + b, 0);
-  return { total, busy: total - v[3] - v[4] };
+  return { total, busy: total - v[3] - v[4], steal: v[7] ?? 0 };
 }
 
 export interface ProcGroup {
@@ -478,7 +479,7 @@ export interface ProcGroup {
 
 export interface CpuMark {
   at: number;
-  machine: { total: number; busy: number };
+  machine: { total: number; busy: number; steal: number };
   groups: Record<string, number>;
   /** Every process's ticks (to name the other tenants of the machine). */
   all: Map<number, { comm: string; ticks: number }>;
@@ -518,8 +519,10 @@ export interface CpuUsage {
   cores: number;
   /** Cores used by each group. */
   byProcess: Record<string, number>;
-  /** Machine busy minus every measured group: other tenants of the machine. */
+  /** Machine busy minus every measured group: other tenants of the machine (includes `stealCores`). */
   otherCores: number;
+  /** Of that, time the hypervisor ran something else on our vCPUs (/proc/stat steal): a slower host, not a process. */
+  stealCores: number;
   /** The busiest processes outside the measured groups (other tenants), by cores. */
   topOthers: Array<{ pid: number; cores: number; cmd: string }>;
 }
@@ -592,6 +595,7 @@ export class ProcSampler {
     const cores = os.cpus().length;
     const dTotal = b.machine.total - a.machine.total;
     const machineBusyCores = dTotal > 0 ? ((b.machine.busy - a.machine.busy) / dTotal) * cores : 0;
+    const stealCores = dTotal > 0 ? ((b.machine.steal - a.machine.steal) / dTotal) * cores : 0;
     const byProcess: Record<string, number> = {};
     let ours = 0;
     for (const name of Object.keys(b.groups)) {
@@ -613,6 +617,7 @@ export class ProcSampler {
       cores,
       byProcess,
       otherCores: round(Math.max(0, machineBusyCores - ours), 2),
+      stealCores: round(stealCores, 2),
       topOthers,
     };
   }

@@ -5,7 +5,7 @@
 // Both Workers get the same cache size and workflow-task slots (WORKER_MAX_CACHED_WORKFLOWS,
 // WORKER_MAX_CONCURRENT_WORKFLOW_TASKS). Stops on SIGTERM/SIGINT like worker/main.ts.
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
 import { createDb, type Db } from '../lib/db';
 import { loadCalendar } from '../lib/directory';
@@ -13,6 +13,7 @@ import { createLogger } from '../lib/logger';
 import { connectTemporalNative } from '../lib/temporalConnection';
 import { createCaseWorker } from '../worker/createWorker';
 import { installRuntimeLogger } from '../worker/runtimeLogger';
+import { sandboxTimeout } from '../worker/sandboxTimeout';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
@@ -23,15 +24,18 @@ async function main(): Promise<void> {
   const connection = await connectTemporalNative(cfg, { retryForMs: 60_000 });
   let db: Db | undefined;
   const workers: Worker[] = [];
+  // The bare workflows run under the same sandbox timeout as the cases (WORKER_SANDBOX_TIMEOUT_MS).
+  const { WorkerClass, options: timeoutOptions } = sandboxTimeout(cfg.WORKER_SANDBOX_TIMEOUT_MS);
   try {
     workers.push(
-      await Worker.create({
+      await WorkerClass.create({
         connection,
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: benchQueue,
         workflowsPath: require.resolve('./workflows'),
         maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
         maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        ...timeoutOptions,
       }),
     );
     if (withCases) {

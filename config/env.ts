@@ -45,6 +45,11 @@ export const envSchema = z.object({
    * collects, so memory follows how long the worker has been busy, not the cache.
    */
   WORKER_HEAP_MB: z.coerce.number().int().min(0).default(1024),
+  /**
+   * How long one call into the workflow sandbox may run before the SDK's deadlock detector
+   * fails the workflow task (the SDK's isolateExecutionTimeout); 0 = no detector (worker/sandboxTimeout).
+   */
+  WORKER_SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
 

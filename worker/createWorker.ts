@@ -1,9 +1,10 @@
 // Builds the case worker: the workflow bundle plus activities wired to the database.
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAssessmentActivities } from '../activities/assessment';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../lib/workflowCode';
+import { sandboxTimeout } from './sandboxTimeout';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -14,7 +15,8 @@ export interface CaseWorkerOptions {
 }
 
 export async function createCaseWorker({ connection, cfg, deps, overrides }: CaseWorkerOptions): Promise<Worker> {
-  return Worker.create({
+  const { WorkerClass, options: timeoutOptions } = sandboxTimeout(cfg.WORKER_SANDBOX_TIMEOUT_MS);
+  return WorkerClass.create({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
@@ -26,6 +28,7 @@ export async function createCaseWorker({ connection, cfg, deps, overrides }: Cas
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    ...timeoutOptions,
     ...overrides,
   });
 }

@@ -9,6 +9,7 @@ import { makeStartArchiver } from '../activities/startArchiver';
 import { connectTemporal, connectTemporalNative } from '../lib/temporalConnection';
 import { createCaseWorker } from './createWorker';
 import { installRuntimeLogger } from './runtimeLogger';
+import { COSTLY_SANDBOX_TIMEOUT_US, measureSandboxTimeoutCostUs } from './sandboxTimeout';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
@@ -40,6 +41,14 @@ async function main(): Promise<void> {
     logger.warn(
       { heapLimitMb, WORKER_HEAP_MB: cfg.WORKER_HEAP_MB },
       `started without the heap cap: memory will grow past what the cache needs; run with NODE_OPTIONS=--max-old-space-size=${cfg.WORKER_HEAP_MB}`,
+    );
+  }
+  const timeoutCostUs = measureSandboxTimeoutCostUs();
+  logger.info({ sandboxTimeoutMs: cfg.WORKER_SANDBOX_TIMEOUT_MS, timeoutCostUs }, 'workflow sandbox timeout');
+  if (cfg.WORKER_SANDBOX_TIMEOUT_MS > 0 && timeoutCostUs > COSTLY_SANDBOX_TIMEOUT_US) {
+    logger.warn(
+      { timeoutCostUs },
+      'the sandbox timeout (deadlock detector) is costly on this host: each call into a workflow starts a thread; WORKER_SANDBOX_TIMEOUT_MS=0 trades the detector for throughput (README)',
     );
   }
   try {
