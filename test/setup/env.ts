@@ -143,3 +143,13 @@ export async function isolatedDatabase(): Promise<IsolatedDatabase> {
     },
   };
 }
+
+/** A logger for bundleWorkflowCode that keeps the bundler's info lines out of test output. */
+export const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (msg: string) => console.warn(msg),
+  error: (msg: string) => console.error(msg),
+};

@@ -4,7 +4,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { CaseOverdueKey, CaseStatusKey } from '../../workflows/searchAttributes';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../setup/env';
+import { createTimeSkippingEnv, quietLogger, uniqueTaskQueue } from '../setup/env';
 
 describe('time-skipping test environment', () => {
   let env: TestWorkflowEnvironment;
@@ -45,12 +45,3 @@ describe('time-skipping test environment', () => {
     expect(described.typedSearchAttributes.get(CaseOverdueKey)).toBe(true);
   });
 });
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (msg: string) => console.warn(msg),
-  error: (msg: string) => console.error(msg),
-};

@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { sandboxTimeout } from '../../worker/sandboxTimeout';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../setup/env';
+import { createTimeSkippingEnv, quietLogger, uniqueTaskQueue } from '../setup/env';
 
 // About a second of synchronous work in the sandbox on the CI machine: far above the 50 ms limit
 // below on any host, far below the 10 s workflow-task timeout.
@@ -56,12 +56,3 @@ describe('sandbox timeout (the SDK deadlock detector)', () => {
     expect(events?.some((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)).toBe(false);
   });
 });
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (msg: string) => console.warn(msg),
-  error: (msg: string) => console.error(msg),
-};
