@@ -30,11 +30,12 @@ import { poolConfigFromUrl } from '../lib/dbUrl';
 import { createDirectoryCache } from '../lib/directory';
 import { buildCasePolicy } from '../lib/policy';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, workerNodeArgs } from '../scripts/services';
+import { DEV_SERVER_SQLITE_PRAGMAS, workerNodeArgs } from '../scripts/services';
 import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
   BENCH_TASK_QUEUE,
+  benchDynamicConfig,
   createBenchDatabase,
   envList,
   envNumber,
@@ -417,7 +418,7 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
       durationS: round((Date.now() - began) / 1000, 0),
       machine: { ...machine, quietAtStart },
       config: {
-        temporal: { sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS, dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG, sqliteFile: 'temp dir, fresh per N' },
+        temporal: { sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS, dynamicConfig: benchDynamicConfig(), sqliteFile: 'temp dir, fresh per N' },
         database: 'see runs[].detail — throwaway coe_bench_<pid>_<n> on the local PostgreSQL, or DATABASE_URL, or PGlite',
         worker: {
           process: 'bench/worker.ts: createCaseWorker (case task queue) + a Worker for bench/workflows.ts (task queue "bench") on one NativeConnection',

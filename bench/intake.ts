@@ -25,6 +25,7 @@ import { DEV_SERVER_SQLITE_PRAGMAS, freePort, waitUntil, workerNodeArgs } from '
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
   BENCH_TASK_QUEUE,
+  benchDynamicConfig,
   createBenchDatabase,
   envNumber,
   log,
@@ -441,6 +442,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
       temporal: {
         sqliteFile: 'temp dir (fresh per run)',
         sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS,
+        dynamicConfig: benchDynamicConfig(),
         numHistoryShards: phaseA.persistence.numHistoryShards ?? null,
         namespace,
         searchAttributes: childCfg.TEMPORAL_SEARCH_ATTRIBUTES,

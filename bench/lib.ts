@@ -233,6 +233,18 @@ export function temporalVersion(): string {
   }
 }
 
+/**
+ * The dev server's dynamic config in a bench: the shipped DEV_SERVER_DYNAMIC_CONFIG, plus
+ * BENCH_DYNAMIC_CONFIG='{"key": value}' for an experiment (recorded in the result's config).
+ */
+export function benchDynamicConfig(): Record<string, unknown> {
+  const raw = process.env.BENCH_DYNAMIC_CONFIG;
+  if (!raw) return DEV_SERVER_DYNAMIC_CONFIG;
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('BENCH_DYNAMIC_CONFIG must be a JSON object');
+  return { ...DEV_SERVER_DYNAMIC_CONFIG, ...(parsed as Record<string, unknown>) };
+}
+
 /** A fresh, headless dev server on a SQLite file in `dir`, with its Prometheus endpoint. */
 export async function startDevServer(dir: string, label: string, pragmas: string[], namespace: string): Promise<DevServer> {
   const cli = await temporalCli();
@@ -243,7 +255,7 @@ export async function startDevServer(dir: string, label: string, pragmas: string
   const args = [
     ...devServerArgs({
       cli, port, dbFile, sqlitePragmas: pragmas, namespaces: [namespace], logLevel: 'warn',
-      dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
+      dynamicConfig: benchDynamicConfig(),
     }),
     '--metrics-port',
     String(metricsPort),

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/env';
 import { isTemporalUnreachable, temporalConnectionOptions } from '../../lib/temporalConnection';
-import { devServerArgs } from '../../scripts/services';
+import { benchDynamicConfig } from '../../bench/lib';
+import { DEV_SERVER_DYNAMIC_CONFIG, devServerArgs } from '../../scripts/services';
 import { findOnPath, resolveTemporalCli } from '../../scripts/tools';
 
 describe('tools resolution', () => {
@@ -53,5 +54,27 @@ describe('dev server arguments', () => {
     const memory = devServerArgs({ cli: 't', port: 1, sqlitePragmas: ['journal_mode=wal'] });
     expect(memory).toContain('--headless');
     expect(memory).not.toContain('--sqlite-pragma');
+  });
+});
+
+describe('bench dynamic config', () => {
+  const saved = process.env.BENCH_DYNAMIC_CONFIG;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.BENCH_DYNAMIC_CONFIG;
+    else process.env.BENCH_DYNAMIC_CONFIG = saved;
+  });
+
+  it('is the shipped dev-server config unless an experiment adds keys', () => {
+    delete process.env.BENCH_DYNAMIC_CONFIG;
+    expect(benchDynamicConfig()).toEqual(DEV_SERVER_DYNAMIC_CONFIG);
+    process.env.BENCH_DYNAMIC_CONFIG = '{"history.cacheMaxSize": 8192, "system.forceSearchAttributesCacheRefreshOnRead": true}';
+    expect(benchDynamicConfig()).toEqual({ 'history.cacheMaxSize': 8192, 'system.forceSearchAttributesCacheRefreshOnRead': true });
+  });
+
+  it('refuses anything but a JSON object', () => {
+    process.env.BENCH_DYNAMIC_CONFIG = '[1]';
+    expect(() => benchDynamicConfig()).toThrow('must be a JSON object');
+    process.env.BENCH_DYNAMIC_CONFIG = '{oops';
+    expect(() => benchDynamicConfig()).toThrow(SyntaxError);
   });
 });
