@@ -6,12 +6,15 @@
 //  - Otherwise every run of the continue-as-new chain is fetched (walking back through
 //    WorkflowExecutionStarted.continuedExecutionRunId), replayed once against this
 //    worker's workflow code (one prebuilt bundle per process), and stored.
+//  - With beforeRunId (a continued run has recorded its first facts): only the runs before
+//    that run, which have all closed, while the case goes on. A case parked on the long-term
+//    plan for longer than Temporal's retention so keeps its early runs.
 //  - Idempotent by (caseCode, runId): a second run of the activity finds the archive and
 //    returns, and a race between two attempts inserts each run once (skipDuplicates).
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { caseCodeFromWorkflowId } from '../domain/caseCode';
-import { fetchRunChain, historyAsJson } from '../lib/caseHistory';
+import { fetchRunChain, historyAsJson, type CaseRun } from '../lib/caseHistory';
 import type { Db } from '../lib/db';
 import { CASE_WORKFLOWS_PATH, describeVerdict, replayHistories } from '../lib/replay';
 import type { CaseActivities } from './types';
@@ -39,33 +42,10 @@ export function makeArchiveCaseHistory(deps: ArchiveCaseHistoryDeps): CaseActivi
     return { runIds: new Set(rows.map((r) => r.runId)), events: rows.reduce((n, r) => n + r.eventCount, 0), runs: rows.length };
   };
 
-  return async function archiveCaseHistory({ workflowId }) {
-    const caseCode = caseCodeFromWorkflowId(workflowId);
-    let latestRunId: string;
-    try {
-      const d = await client.workflow.getHandle(workflowId).describe();
-      if (d.status.name === 'RUNNING') {
-        throw ApplicationFailure.retryable(`case ${caseCode} is still running (run ${d.runId}); its history is not final yet`, CASE_STILL_RUNNING);
-      }
-      latestRunId = d.runId;
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      // Temporal no longer has it: fine if it was archived before, hopeless otherwise.
-      const before = await archived(caseCode);
-      if (before.runs > 0) return { events: before.events, runs: before.runs };
-      throw ApplicationFailure.nonRetryable(`Temporal has no workflow ${workflowId} and it was never archived`, CASE_HISTORY_NOT_FOUND);
-    }
-
-    const before = await archived(caseCode);
-    if (before.runIds.has(latestRunId)) return { events: before.events, runs: before.runs };
-
-    const runs = await fetchRunChain(client, workflowId);
-    const last = runs?.at(-1);
-    if (!runs || !last || last.runId !== latestRunId || last.status === 'RUNNING') {
-      // A run started between describe and fetch (not expected for a closed case): try again later.
-      throw ApplicationFailure.retryable(`case ${caseCode} changed while being archived`, CASE_STILL_RUNNING);
-    }
-
+  /** Replay-verify the runs not archived yet and store them; idempotent by (caseCode, runId). */
+  const store = async (caseCode: string, workflowId: string, chain: CaseRun[], archivedRunIds: Set<string>) => {
+    const runs = chain.filter((r) => !archivedRunIds.has(r.runId));
+    if (runs.length === 0) return;
     const verdict = await replayHistories(
       runs.map((r) => ({ workflowId, runId: r.runId, runIndex: r.runIndex, history: r.history })),
       { workflowsPath },
@@ -91,6 +71,57 @@ export function makeArchiveCaseHistory(deps: ArchiveCaseHistoryDeps): CaseActivi
       })),
       skipDuplicates: true,
     });
-    return { events: runs.reduce((n, r) => n + (r.history.events?.length ?? 0), 0), runs: runs.length };
+  };
+
+  /** What the archive holds for the case: the activity's result. */
+  const totals = async (caseCode: string) => {
+    const { events, runs } = await archived(caseCode);
+    return { events, runs };
+  };
+
+  /** The runs before `beforeRunId`: closed (each continued as new), while the case goes on. */
+  const archiveEarlierRuns = async (workflowId: string, caseCode: string, beforeRunId: string) => {
+    const chain = await fetchRunChain(client, workflowId);
+    const at = chain?.findIndex((r) => r.runId === beforeRunId) ?? -1;
+    if (!chain || at < 0) {
+      // Temporal no longer has the run (the case ended and was deleted): its final archiver has the rest.
+      const before = await archived(caseCode);
+      if (before.runs > 0) return { events: before.events, runs: before.runs };
+      throw ApplicationFailure.nonRetryable(`Temporal has no run ${beforeRunId} of ${workflowId} and nothing was archived`, CASE_HISTORY_NOT_FOUND);
+    }
+    await store(caseCode, workflowId, chain.slice(0, at), (await archived(caseCode)).runIds);
+    return totals(caseCode);
+  };
+
+  return async function archiveCaseHistory({ workflowId, beforeRunId }) {
+    const caseCode = caseCodeFromWorkflowId(workflowId);
+    if (beforeRunId) return archiveEarlierRuns(workflowId, caseCode, beforeRunId);
+    let latestRunId: string;
+    try {
+      const d = await client.workflow.getHandle(workflowId).describe();
+      if (d.status.name === 'RUNNING') {
+        throw ApplicationFailure.retryable(`case ${caseCode} is still running (run ${d.runId}); its history is not final yet`, CASE_STILL_RUNNING);
+      }
+      latestRunId = d.runId;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // Temporal no longer has it: fine if it was archived before, hopeless otherwise.
+      const before = await archived(caseCode);
+      if (before.runs > 0) return { events: before.events, runs: before.runs };
+      throw ApplicationFailure.nonRetryable(`Temporal has no workflow ${workflowId} and it was never archived`, CASE_HISTORY_NOT_FOUND);
+    }
+
+    const before = await archived(caseCode);
+    if (before.runIds.has(latestRunId)) return { events: before.events, runs: before.runs };
+
+    const runs = await fetchRunChain(client, workflowId);
+    const last = runs?.at(-1);
+    if (!runs || !last || last.runId !== latestRunId || last.status === 'RUNNING') {
+      // A run started between describe and fetch (not expected for a closed case): try again later.
+      throw ApplicationFailure.retryable(`case ${caseCode} changed while being archived`, CASE_STILL_RUNNING);
+    }
+
+    await store(caseCode, workflowId, runs, before.runIds);
+    return totals(caseCode);
   };
 }

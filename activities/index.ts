@@ -11,12 +11,12 @@ export interface ActivityDeps {
   webhooks: WebhookOptions;
   loadCalendar: () => Promise<CalendarSnapshot>;
   archiveCaseHistory: CaseActivities['archiveCaseHistory'];
-  /** Starts the archiver of an ended case (idempotent). Omitted: histories are not archived. */
-  startArchiver?: (code: string) => Promise<void>;
+  /** Starts a case's history archiver (idempotent; RecordCaseOptions). Omitted: histories are not archived. */
+  startArchiver?: (code: string, beforeRunId?: string) => Promise<void>;
 }
 
 export function createActivities(deps: ActivityDeps): CaseActivities {
-  const recordCase = makeRecordCase(deps.db, { deliver: deps.webhooks.urls.length > 0, ...(deps.startArchiver ? { onFinal: deps.startArchiver } : {}) });
+  const recordCase = makeRecordCase(deps.db, { deliver: deps.webhooks.urls.length > 0, ...(deps.startArchiver ? { startArchiver: deps.startArchiver } : {}) });
   return {
     recordCase,
     recordCaseLocally: recordingLocally(recordCase),

@@ -8,8 +8,11 @@ import type { CaseIntake } from '../domain/types';
 
 export interface RecordCaseOptions {
   deliver: boolean;
-  /** Called once the last facts of an ended case are stored (starts the history archiver). */
-  onFinal?: (code: string) => Promise<void>;
+  /**
+   * Starts a history archiver (idempotent): of every run once the last facts of an ended case
+   * are stored; of the runs before `beforeRunId` once a continued run's first facts are.
+   */
+  startArchiver?: (code: string, beforeRunId?: string) => Promise<void>;
 }
 
 export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
@@ -53,7 +56,10 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
       data: e.data ?? {},
     }));
     await db.$executeRaw(recordStatement(Boolean(input.create), JSON.stringify(row), JSON.stringify(events), JSON.stringify(notifications)));
-    if (input.final && opts.onFinal) await opts.onFinal(code);
+    if (opts.startArchiver) {
+      if (input.archiveRunsBefore) await opts.startArchiver(code, input.archiveRunsBefore);
+      if (input.final) await opts.startArchiver(code);
+    }
     return { deliver: opts.deliver ? notifications.map((n) => n.id) : [] };
   };
 }

@@ -1,14 +1,15 @@
-// Starts a case's history archiver from an activity (not as a child workflow), so
-// the case workflow's own history stays free of it. Idempotent by workflow id.
+// Starts a case's history archiver from an activity (not as a child workflow), so the case
+// workflow's own history stays free of it. Idempotent by workflow id: one archiver for the
+// ended case, and one for the runs before each continued run.
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
 
 export function makeStartArchiver(client: Client, taskQueue: string) {
-  return async function startArchiver(code: string): Promise<void> {
+  return async function startArchiver(code: string, beforeRunId?: string): Promise<void> {
     await client.workflow.start('archiveCaseWorkflow', {
-      workflowId: archiveWorkflowId(code),
+      workflowId: archiveWorkflowId(code, beforeRunId),
       taskQueue,
-      args: [{ code }],
+      args: [beforeRunId ? { code, beforeRunId } : { code }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     }).catch((err: unknown) => {

@@ -27,6 +27,11 @@ export interface RecordCaseInput {
   projection: CaseProjection;
   /** The case has ended: these are its last facts. */
   final?: boolean;
+  /**
+   * The first facts of a continued run, with the run's id: every run before it has closed
+   * (continued as new), so the activity starts their archiver (CaseOptions.archiveEarlierRuns).
+   */
+  archiveRunsBefore?: string;
 }
 
 export interface RecordCaseResult {
@@ -49,6 +54,10 @@ export interface CaseActivities {
   recordCaseLocally(input: RecordCaseInput): Promise<RecordedLocally>;
   deliverNotifications(input: { ids: string[] }): Promise<{ delivered: number }>;
   loadCalendar(): Promise<CalendarSnapshot>;
-  /** Store the final history of every run of a closed case (fails until the case is closed). */
-  archiveCaseHistory(input: { workflowId: string }): Promise<{ events: number; runs: number }>;
+  /**
+   * Store the final history of every run of a closed case (fails until the case is closed);
+   * with beforeRunId, of the runs before that run only (closed already; the case may go on).
+   * Returns what the archive then holds for the case.
+   */
+  archiveCaseHistory(input: { workflowId: string; beforeRunId?: string }): Promise<{ events: number; runs: number }>;
 }

@@ -8,14 +8,13 @@ import type { Logger } from 'pino';
 import { workflowIdForCase } from '../domain/caseCode';
 import { canRead, readScope, type AccessDecision, type CaseScope, type Caller, type ReadContext } from '../lib/access';
 import type { Db } from '../lib/db';
-import { grpcStatusOf } from '../lib/intake';
+import { GRPC_NOT_FOUND, grpcStatusOf } from '../lib/temporalConnection';
 import type { CaseWorkflowInput } from '../workflows/messages';
 import { queryCaseState } from './caseWorkflows';
 import { httpErrors } from './errors';
 
 /** How long loading a case's scope from Temporal may take. */
 const READ_TIMEOUT_MS = 5_000;
-const GRPC_NOT_FOUND = 5;
 
 export interface CaseAccessDeps {
   db: Pick<Db, 'case' | 'caseEvent' | 'open311Client'>;

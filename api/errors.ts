@@ -7,7 +7,8 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type z } from 'zod';
 import { AuthError } from '../lib/auth';
-import { grpcStatusOf, IntakeError } from '../lib/intake';
+import { IntakeError } from '../lib/intake';
+import { grpcStatusOf } from '../lib/temporalConnection';
 import { isTemporalUnreachable } from '../lib/temporalConnection';
 import { BAD_INPUT_ERROR, CONFLICT_ERROR, FORBIDDEN_ERROR } from '../workflows/messages';
 

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
 import { historyFromJson, historyToJson, timestampMs, type History } from './historyJson';
 import type { Db } from './db';
+import { GRPC_NOT_FOUND, grpcStatusOf } from './temporalConnection';
 
 /** One run of a case's workflow and its history. */
 export interface CaseRun {
@@ -22,8 +23,8 @@ export interface CaseRun {
 
 export type RunStatus = 'RUNNING' | 'COMPLETED' | 'CONTINUED_AS_NEW' | 'TERMINATED' | 'FAILED' | 'TIMED_OUT' | 'CANCELED';
 
-/** Where a case's history was read from. */
-export type HistorySource = 'TEMPORAL' | 'ARCHIVE';
+/** Where a case's history was read from (both: early runs archived, Temporal has deleted them). */
+export type HistorySource = 'TEMPORAL' | 'ARCHIVE' | 'ARCHIVE_AND_TEMPORAL';
 
 export interface CaseHistory {
   workflowId: string;
@@ -107,7 +108,9 @@ export async function fetchRunChain(client: Client, workflowId: string): Promise
       history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     } catch (err) {
       // An older run already deleted by retention: the chain Temporal still has starts later.
-      if (err instanceof WorkflowNotFoundError && newestFirst.length > 0) break;
+      // (A run's history call fails with a plain gRPC NOT_FOUND, not WorkflowNotFoundError.)
+      const gone = err instanceof WorkflowNotFoundError || grpcStatusOf(err) === GRPC_NOT_FOUND;
+      if (gone && newestFirst.length > 0) break;
       throw err;
     }
     newestFirst.push({ runId, history });
@@ -157,16 +160,38 @@ export interface LoadCaseHistoryDeps {
   temporal: Client;
 }
 
+/** True when the archive holds the case to its end: its last run closed other than by continuing. */
+export function archivedToTheEnd(archived: CaseRun[]): boolean {
+  const last = archived.at(-1);
+  return last !== undefined && last.status !== 'RUNNING' && last.status !== 'CONTINUED_AS_NEW';
+}
+
 /**
- * A case's history: the archive when the case has been archived (closed, final, verified),
- * otherwise Temporal. Null when neither knows the case. If Temporal is unreachable and
- * the case is not archived, the error propagates (the caller answers 503).
+ * The chain Temporal has, preceded by the archived runs older than its first run (those
+ * retention may have deleted from Temporal). Runs in both come from Temporal.
+ */
+export function withArchivedEarlierRuns(archived: CaseRun[], live: CaseRun[]): { runs: CaseRun[]; fromArchive: number } {
+  const liveIds = new Set(live.map((r) => r.runId));
+  const firstLive = live[0]?.runIndex ?? Number.POSITIVE_INFINITY;
+  const earlier = archived.filter((r) => !liveIds.has(r.runId) && r.runIndex < firstLive);
+  return { runs: [...earlier, ...live], fromArchive: earlier.length };
+}
+
+/**
+ * A case's history: the archive when it holds the case to its end (closed, final, verified);
+ * otherwise Temporal's chain, preceded by archived runs Temporal no longer has (a case on the
+ * long-term plan archives each run once the next one records). Null when neither knows the
+ * case. If Temporal is unreachable and the case is not archived to its end, the error
+ * propagates (the caller answers 503).
  */
 export async function loadCaseHistory(deps: LoadCaseHistoryDeps, workflowId: string): Promise<CaseHistory | null> {
   const archived = await loadArchivedRuns(deps.db, workflowId);
-  if (archived) return { workflowId, source: 'ARCHIVE', runs: archived };
-  const runs = await fetchRunChain(deps.temporal, workflowId);
-  return runs ? { workflowId, source: 'TEMPORAL', runs } : null;
+  if (archived && archivedToTheEnd(archived)) return { workflowId, source: 'ARCHIVE', runs: archived };
+  const live = await fetchRunChain(deps.temporal, workflowId);
+  if (!live) return archived ? { workflowId, source: 'ARCHIVE', runs: archived } : null;
+  if (!archived) return { workflowId, source: 'TEMPORAL', runs: live };
+  const { runs, fromArchive } = withArchivedEarlierRuns(archived, live);
+  return { workflowId, source: fromArchive > 0 ? 'ARCHIVE_AND_TEMPORAL' : 'TEMPORAL', runs };
 }
 
 /** A history as Temporal's JSON export (round-trips with historyFromJson). */

@@ -18,6 +18,7 @@ import { initialWindows } from '../domain/windows';
 import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../workflows/messages';
 import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../workflows/searchAttributes';
 import { allocateCaseCode } from './caseCodes';
+import { grpcStatusOf } from './temporalConnection';
 import type { Db } from './db';
 import type { DirectoryCache } from './directory';
 import { buildCasePolicy } from './policy';
@@ -147,15 +148,6 @@ export function requestHash(request: NewCaseRequest): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
-/** The gRPC status code somewhere in an error's cause chain (Temporal client errors wrap it). */
-export function grpcStatusOf(err: unknown): number | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, details } = e as { code?: unknown; details?: unknown };
-    if (typeof code === 'number' && typeof details === 'string') return code;
-  }
-  return undefined;
-}
-
 // gRPC statuses after which the start may or may not have happened on the server.
 const AMBIGUOUS_GRPC = new Set([1 /* CANCELLED */, 2 /* UNKNOWN */, 4 /* DEADLINE_EXCEEDED */]);
 
@@ -222,7 +214,7 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
 /** How new cases run (workflows/messages CaseOptions): the current behaviour, all switched on. */
 export function newCaseOptions(searchAttributes: boolean): CaseOptions {
   // The start request sets the initial search attributes (initialSearchAttributes).
-  return { searchAttributes, recordLocally: true, startAttributesSet: searchAttributes };
+  return { searchAttributes, recordLocally: true, startAttributesSet: searchAttributes, archiveEarlierRuns: true };
 }
 
 /** Initial search attributes, so a new case is findable in the Temporal UI before its first task. */

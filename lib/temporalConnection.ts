@@ -70,6 +70,18 @@ const UNREACHABLE_PATTERNS = [
  * connect timeout, gRPC UNAVAILABLE) as opposed to a real answer from the server.
  * Looks through `cause` chains (the client wraps gRPC errors in ServiceError).
  */
+/** The gRPC status code somewhere in an error's cause chain (Temporal client errors wrap it). */
+export function grpcStatusOf(err: unknown): number | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, details } = e as { code?: unknown; details?: unknown };
+    if (typeof code === 'number' && typeof details === 'string') return code;
+  }
+  return undefined;
+}
+
+/** gRPC NOT_FOUND: what the raw service calls (e.g. a deleted run's history) fail with. */
+export const GRPC_NOT_FOUND = 5;
+
 export function isTemporalUnreachable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (typeof e !== 'object') break;

@@ -108,6 +108,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   let stopping = false;
   let recording = false;
   let createRow = !input.carried;
+  // A continued run's first recording archives the runs before it (CaseOptions.archiveEarlierRuns).
+  let archiveEarlier = Boolean(input.carried) && input.options.archiveEarlierRuns === true;
   const deliveries: string[] = [];
   // Cases started before local recording keep the activity (their histories must replay).
   const record = input.options.recordLocally ? recordCaseLocally : recordCase;
@@ -124,8 +126,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
         projection: projectionOf(machine.state),
         // Nothing can follow these facts: the recorder starts the history archiver.
         final: machine.finished,
+        ...(archiveEarlier ? { archiveRunsBefore: workflowInfo().runId } : {}),
       });
       createRow = false;
+      archiveEarlier = false;
       deliveries.push(...res.deliver);
       recording = false;
     }

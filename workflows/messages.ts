@@ -54,6 +54,13 @@ export interface CaseOptions {
   recordLocally?: boolean;
   /** The starter already set all six search attributes to the initial state: skip the first upsert. */
   startAttributesSet?: boolean;
+  /**
+   * Each run after a continue-as-new has the runs before it archived as soon as it records
+   * its first facts (RecordCaseInput.archiveRunsBefore), so a case parked for longer than
+   * Temporal's retention keeps its early runs. Absent on cases started before it existed
+   * (their recorded activity arguments must replay unchanged).
+   */
+  archiveEarlierRuns?: boolean;
 }
 
 /** The state that survives continue-as-new. */

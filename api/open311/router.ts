@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import { parseCaseCode } from '../../domain/caseCode';
 import type { Prisma } from '../../generated/prisma/client';
 import { fixedUtcOffsetMinutes } from '../../lib/directory';
-import { caseCreatedFrom, createCase, grpcStatusOf, IntakeError, readCaseInput, type NewCaseRequest } from '../../lib/intake';
+import { caseCreatedFrom, createCase, IntakeError, readCaseInput, type NewCaseRequest } from '../../lib/intake';
+import { GRPC_NOT_FOUND, grpcStatusOf } from '../../lib/temporalConnection';
 import type { ApiDeps } from '../deps';
 import { toApiError } from '../errors';
 import { IdempotencyKeySchema, ReporterSchema } from '../schemas/cases';
@@ -136,7 +137,6 @@ function catalogChangeset(seen: Map<string, number>, fingerprint: string, now: n
   return now;
 }
 
-const NOT_FOUND_GRPC = 5;
 
 /** The Open311 GeoReport v2 router (mount it at /open311/v2, before the bearer-token middleware). */
 export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } = {}): Router {
@@ -425,7 +425,7 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
     try {
       input = await deps.temporal.withDeadline(now() + TEMPORAL_READ_MS, () => readCaseInput(deps.temporal, code));
     } catch (err) {
-      if (grpcStatusOf(err) === NOT_FOUND_GRPC) return null;
+      if (grpcStatusOf(err) === GRPC_NOT_FOUND) return null;
       throw err;
     }
     const created = caseCreatedFrom(input);

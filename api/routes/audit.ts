@@ -65,7 +65,7 @@ const path = (suffix: string, summary: string, ok: string, query?: z.ZodObject) 
       503: errorResponses[503],
     },
   });
-path('history', "The case's full event history as Temporal exports it, every run of its continue-as-new chain", '{ workflowId, source: TEMPORAL | ARCHIVE, runs: [{ runId, runIndex, status, history: { events } }] }');
+path('history', "The case's full event history as Temporal exports it, every run of its continue-as-new chain", '{ workflowId, source: TEMPORAL | ARCHIVE | ARCHIVE_AND_TEMPORAL, runs: [{ runId, runIndex, status, history: { events } }] }');
 path('timeline', 'The human-readable timeline derived from that same history', '{ code, source, timeline } (or text/plain with ?format=text)', TimelineQuery);
 path('replay', 'Replay the history against the current workflow code', '{ ok: true, replayed } or { ok: false, divergence }', ReplayQuery);
 path('dossier', 'One JSON file: history, timeline, replay verdict and the database record, with a consistency check', 'Downloaded as <code>-dossier.json');

@@ -2,7 +2,8 @@
 // (test/setup/globalSetup.ts): a real worker with the real recordCase, startArchiver and
 // archiveCaseHistory activities. A case is archived exactly once even when the activity
 // runs again, the archive replays, its timeline matches the event log, and auditors read
-// it through the API (every read logged) after Temporal has deleted the workflow.
+// it through the API (every read logged) after Temporal has deleted the workflow. A long
+// case archives each run once the next one records, so retention cannot take its early runs.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -20,7 +21,7 @@ import { compareWithRecord, createAuditRouter } from '../../api/routes/audit';
 import { databaseUrl } from '../../config/env';
 import { defaultCalendar, localDate } from '../../domain/calendar';
 import type { Principal } from '../../lib/auth';
-import { fetchRunChain, loadArchivedRuns } from '../../lib/caseHistory';
+import { fetchRunChain, loadArchivedRuns, loadCaseHistory } from '../../lib/caseHistory';
 import { createDb, type Db } from '../../lib/db';
 import { replayHistories, workflowBundle } from '../../lib/replay';
 import { connectTemporal, connectTemporalNative, type TemporalClientBundle } from '../../lib/temporalConnection';
@@ -164,6 +165,45 @@ describe('archiveCaseHistory', () => {
     expect(compareWithRecord(timeline, views)).toEqual({ factsInHistory: 4, eventsInRecord: 4, consistent: true, mismatches: [] });
     expect(timeline.entries.filter((e) => e.kind === 'FACT').map((e) => e.data)).toEqual(views.map((v) => v.data));
   });
+
+  it('archives the runs before a continued run once it records, so retention cannot take them from a long case', async () => {
+    const { intake } = await startCase({ historyEventLimit: 3 });
+    const handle = temporal.client.workflow.getHandle(intake.code);
+    const first = await until(async () => {
+      const d = await handle.describe();
+      return d.historyLength > 3 && d;
+    }, 'the first workflow task');
+    await handle.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const second = await until(async () => {
+      const d = await handle.describe();
+      return d.runId !== first.runId && d;
+    }, 'continue-as-new');
+    // The continued run's first facts (a response that does not end the case) start the archiver of run 0.
+    await handle.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
+    await expect(temporal.client.workflow.getHandle(archiveWorkflowId(intake.code, second.runId)).result()).resolves.toMatchObject({ runs: 1 });
+    const rows = await archivedRows(intake.code);
+    expect(rows.map((r) => [r.runId, r.runIndex, r.closeStatus])).toEqual([[first.runId, 0, 'CONTINUED_AS_NEW']]);
+    expect(rows[0].verifiedAt).toBeInstanceOf(Date);
+    expect(rows[0].replayError).toBeNull();
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+
+    // Retention deletes run 0 from Temporal: the history still starts with it, from the archive.
+    await temporal.client.workflowService.deleteWorkflowExecution({
+      namespace: cfg.TEMPORAL_NAMESPACE,
+      workflowExecution: { workflowId: intake.code, runId: first.runId },
+    });
+    const merged = await until(async () => {
+      const h = await loadCaseHistory({ db, temporal: temporal.client }, intake.code);
+      return h?.source === 'ARCHIVE_AND_TEMPORAL' && h;
+    }, 'Temporal to delete run 0', 100_000);
+    expect(merged.runs[0]).toMatchObject({ runId: first.runId, runIndex: 0, status: 'CONTINUED_AS_NEW' });
+    expect(merged.runs.slice(1).map((r) => r.runIndex)).toEqual(merged.runs.slice(1).map((_, i) => i + 1));
+    expect(merged.runs.at(-1)!.status).toBe('RUNNING');
+    // Every run of the merged history still replays.
+    const verdict = await replayHistories(merged.runs.map((r) => ({ workflowId: intake.code, runId: r.runId, runIndex: r.runIndex, history: r.history })));
+    expect(verdict).toEqual({ ok: true, replayed: merged.runs.length });
+    await handle.terminate('test done');
+  }, 180_000);
 
   it('fails retryably while the case is still running (Temporal\'s backoff waits, no polling loop)', async () => {
     const { intake } = await startCase();

@@ -11,12 +11,12 @@ import { testConfig } from '../setup/env';
 jest.setTimeout(60_000);
 
 let db: Db;
-const finals: string[] = [];
+const archivers: Array<[string, string | undefined]> = [];
 let recordCase: ReturnType<typeof makeRecordCase>;
 
 beforeAll(() => {
   db = createDb(testConfig().DATABASE_URL!, 2);
-  recordCase = makeRecordCase(db, { deliver: true, onFinal: async (code) => void finals.push(code) });
+  recordCase = makeRecordCase(db, { deliver: true, startArchiver: async (code, beforeRunId) => void archivers.push([code, beforeRunId]) });
 });
 
 afterAll(async () => {
@@ -117,8 +117,20 @@ it('a batch that fails writes nothing (one statement: all or none)', async () =>
   expect(r.case).toMatchObject({ level: 'GRID', version: 1 });
 });
 
-it('the final batch of an ended case calls onFinal once it is stored', async () => {
+it('the final batch of an ended case starts its archiver once it is stored', async () => {
   const b = firstBatch();
+  await recordCase(b);
+  expect(archivers.filter(([code]) => code === b.code)).toEqual([]);
   await recordCase({ ...b, final: true });
-  expect(finals).toContain(b.code);
+  expect(archivers.filter(([code]) => code === b.code)).toEqual([[b.code, undefined]]);
+});
+
+it('the first batch of a continued run starts the archiver of the runs before it', async () => {
+  const b = firstBatch();
+  await recordCase({ ...b, archiveRunsBefore: 'run-2' });
+  expect(archivers.filter(([code]) => code === b.code)).toEqual([[b.code, 'run-2']]);
+  // Ended in its first batch: both archivers, the earlier runs' first.
+  const c = firstBatch();
+  await recordCase({ ...c, archiveRunsBefore: 'run-1', final: true });
+  expect(archivers.filter(([code]) => code === c.code)).toEqual([[c.code, 'run-1'], [c.code, undefined]]);
 });

@@ -1,6 +1,7 @@
 // Pure parts of intake: canonical hashing, the answer built from a workflow input, case days.
 import { caseDay } from '../../lib/caseCodes';
-import { canonicalJson, caseCreatedFrom, grpcStatusOf, requestHash, scopedIdempotencyKey } from '../../lib/intake';
+import { canonicalJson, caseCreatedFrom, requestHash, scopedIdempotencyKey } from '../../lib/intake';
+import { grpcStatusOf } from '../../lib/temporalConnection';
 import { buildCasePolicy } from '../../lib/policy';
 import { loadConfig } from '../../config/env';
 import { defaultCalendar } from '../../domain/calendar';

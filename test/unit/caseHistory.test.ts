@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  archivedToTheEnd,
   caseHistoryToJson,
   caseRunsFromJson,
   previousRunId,
@@ -10,7 +11,9 @@ import {
   runIdOf,
   runOf,
   runStatusOf,
+  withArchivedEarlierRuns,
   type CaseHistory,
+  type CaseRun,
 } from '../../lib/caseHistory';
 import { historyFromJson, historyToJson, timestampMs } from '../../lib/historyJson';
 
@@ -61,4 +64,28 @@ it('reads a single export, the history endpoint\'s body and a dossier alike', ()
   expect(fromBody.runs.map((r) => [r.runId, r.runIndex, r.status])).toEqual(h.runs.map((r) => [r.runId, r.runIndex, r.status]));
   expect(caseRunsFromJson({ code: 'x', history: body }).runs).toHaveLength(3);
   expect(() => caseRunsFromJson({ nothing: true })).toThrow(/not a history/);
+});
+
+describe('a long chain read from the archive and Temporal together', () => {
+  const chain: CaseRun[] = chainFiles.map((f, i) => {
+    const history = historyFromJson(read(f));
+    return runOf(runIdOf(history, f), i, history);
+  });
+  const running: CaseRun = { ...chain[2], status: 'RUNNING', closedAt: null };
+
+  it('the archive alone serves a case only once it holds the case to its end', () => {
+    expect(archivedToTheEnd(chain)).toBe(true);
+    expect(archivedToTheEnd(chain.slice(0, 2))).toBe(false);
+    expect(archivedToTheEnd([])).toBe(false);
+  });
+
+  it('prepends the archived runs that Temporal has deleted, and takes runs in both from Temporal', () => {
+    // Retention deleted run 0; run 1 is in both; run 2 still runs.
+    const merged = withArchivedEarlierRuns(chain.slice(0, 2), [chain[1], running]);
+    expect(merged.fromArchive).toBe(1);
+    expect(merged.runs.map((r) => [r.runIndex, r.status])).toEqual([[0, 'CONTINUED_AS_NEW'], [1, 'CONTINUED_AS_NEW'], [2, 'RUNNING']]);
+    expect(merged.runs[1]).toBe(chain[1]);
+    // Nothing deleted yet: Temporal's chain as it is.
+    expect(withArchivedEarlierRuns(chain.slice(0, 1), [chain[0], chain[1], running])).toEqual({ runs: [chain[0], chain[1], running], fromArchive: 0 });
+  });
 });
