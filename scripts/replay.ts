@@ -3,7 +3,7 @@
 //
 //   npm run replay -- GL-20261123-000123              every run of the case: from Temporal,
 //                                                     or from the archive table once Temporal
-//                                                     no longer has it
+//                                                     no longer has it (or its first runs)
 //   npm run replay -- history.json [more.json …]      history files (Temporal's JSON export,
 //                                                     or this project's { runs: [...] } / dossier);
 //                                                     several files are the runs of one chain, in order
@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
-import { caseRunsFromJson, fetchRunChain, loadArchivedRuns, type CaseRun, type HistorySource } from '../lib/caseHistory';
+import { caseRunsFromJson, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../lib/caseHistory';
 import { createDb } from '../lib/db';
 import { describeVerdict, replayHistories } from '../lib/replay';
 import { connectTemporal, isTemporalUnreachable } from '../lib/temporalConnection';
@@ -46,6 +46,7 @@ async function fromCase(code: string, log: (msg: string) => void): Promise<Loade
     const temporal = await connectTemporal(cfg, { connectTimeoutMs: 5_000 });
     try {
       const runs = await fetchRunChain(temporal.client, code);
+      if (runs && runs[0].runIndex > 0) return withEarlierRunsFromArchive(code, runs, log);
       if (runs) return { workflowId: code, source: 'TEMPORAL', runs };
       log(`Temporal (${cfg.TEMPORAL_ADDRESS}, namespace ${cfg.TEMPORAL_NAMESPACE}) has no workflow ${code}; trying the archive`);
     } finally {
@@ -59,6 +60,18 @@ async function fromCase(code: string, log: (msg: string) => void): Promise<Loade
   try {
     const runs = await loadArchivedRuns(db, code);
     return runs ? { workflowId: code, source: 'ARCHIVE', runs } : null;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Temporal has deleted a long case's first runs (retention): take them from the archive. */
+async function withEarlierRunsFromArchive(code: string, live: CaseRun[], log: (msg: string) => void): Promise<Loaded> {
+  const db = createDb(databaseUrl(loadConfig()), 2);
+  try {
+    const { runs, fromArchive } = withArchivedEarlierRuns((await loadArchivedRuns(db, code)) ?? [], live);
+    if (runs[0].runIndex > 0) log(`runs 0–${runs[0].runIndex - 1} of ${code} are neither in Temporal nor archived; replaying the rest`);
+    return { workflowId: code, source: fromArchive > 0 ? 'ARCHIVE_AND_TEMPORAL' : 'TEMPORAL', runs };
   } finally {
     await db.$disconnect();
   }

@@ -202,6 +202,13 @@ describe('archiveCaseHistory', () => {
     // Every run of the merged history still replays.
     const verdict = await replayHistories(merged.runs.map((r) => ({ workflowId: intake.code, runId: r.runId, runIndex: r.runIndex, history: r.history })));
     expect(verdict).toEqual({ ok: true, replayed: merged.runs.length });
+    // `npm run replay -- <code>` takes the same runs.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [require.resolve('tsx/cli'), path.resolve(__dirname, '../../scripts/replay.ts'), intake.code],
+      { env: { ...process.env, TEMPORAL_ADDRESS: cfg.TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE, DATABASE_URL: databaseUrl(cfg) } },
+    );
+    expect(stdout).toContain(`${intake.code} (${merged.runs.length} runs, from archive_and_temporal): replays cleanly`);
     await handle.terminate('test done');
   }, 180_000);
 
