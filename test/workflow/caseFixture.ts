@@ -11,7 +11,7 @@ import { newCaseOptions } from '../../lib/intake';
 import { buildCasePolicy } from '../../lib/policy';
 import { recordingLocally } from '../../activities/recordCase';
 import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../activities/types';
-import { getCaseStateQuery, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
+import { getCaseStateQuery, type CaseOptions, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { resolveTemporalCli, resolveTestServer } from '../../scripts/tools';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../lib/workflowCode';
@@ -50,7 +50,11 @@ export const cfg = loadConfig({ NODE_ENV: 'test' });
 let counter = 0;
 
 /** A new case's workflow input, reported at `reportedAt`. */
-export function caseInput(reportedAt: number, o: { startLevel?: Level; urgent?: boolean; completionDays?: number; triage?: 'BIG' | 'SMALL' | 'PRIVATE'; legacy?: boolean } = {}): CaseWorkflowInput {
+export function caseInput(
+  reportedAt: number,
+  // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns.
+  o: { startLevel?: Level; urgent?: boolean; completionDays?: number; triage?: 'BIG' | 'SMALL' | 'PRIVATE'; legacy?: boolean; noRunArchive?: boolean } = {},
+): CaseWorkflowInput {
   counter += 1;
   const code = `GL-20261123-${String(counter).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
   return {
@@ -73,8 +77,13 @@ export function caseInput(reportedAt: number, o: { startLevel?: Level; urgent?: 
     calendar: defaultCalendar(),
     directory: DIRECTORY,
     departmentOfficers: DEPARTMENTS,
-    options: o.legacy ? { searchAttributes: false } : newCaseOptions(false),
+    options: o.legacy ? { searchAttributes: false } : o.noRunArchive ? withoutRunArchive(newCaseOptions(false)) : newCaseOptions(false),
   };
+}
+
+function withoutRunArchive(options: CaseOptions): CaseOptions {
+  const { archiveEarlierRuns: _omitted, ...rest } = options;
+  return rest;
 }
 
 /** In-memory activities: every recorded fact and projection, per case. */
