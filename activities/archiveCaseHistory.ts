@@ -74,23 +74,20 @@ export function makeArchiveCaseHistory(deps: ArchiveCaseHistoryDeps): CaseActivi
   };
 
   /** What the archive holds for the case: the activity's result. */
-  const totals = async (caseCode: string) => {
-    const { events, runs } = await archived(caseCode);
-    return { events, runs };
-  };
+  const totals = (held: { events: number; runs: number }) => ({ events: held.events, runs: held.runs });
 
   /** The runs before `beforeRunId`: closed (each continued as new), while the case goes on. */
   const archiveEarlierRuns = async (workflowId: string, caseCode: string, beforeRunId: string) => {
-    const chain = await fetchRunChain(client, workflowId);
-    const at = chain?.findIndex((r) => r.runId === beforeRunId) ?? -1;
-    if (!chain || at < 0) {
+    const held = await archived(caseCode);
+    // Back from the new run to the newest run already archived: each archiver fetches only its own.
+    const chain = await fetchRunChain(client, workflowId, { fromRunId: beforeRunId, stopAt: (runId) => held.runIds.has(runId) });
+    if (!chain) {
       // Temporal no longer has the run (the case ended and was deleted): its final archiver has the rest.
-      const before = await archived(caseCode);
-      if (before.runs > 0) return { events: before.events, runs: before.runs };
+      if (held.runs > 0) return totals(held);
       throw ApplicationFailure.nonRetryable(`Temporal has no run ${beforeRunId} of ${workflowId} and nothing was archived`, CASE_HISTORY_NOT_FOUND);
     }
-    await store(caseCode, workflowId, chain.slice(0, at), (await archived(caseCode)).runIds);
-    return totals(caseCode);
+    await store(caseCode, workflowId, chain.slice(0, -1), held.runIds);
+    return totals(await archived(caseCode));
   };
 
   return async function archiveCaseHistory({ workflowId, beforeRunId }) {
@@ -107,14 +104,15 @@ export function makeArchiveCaseHistory(deps: ArchiveCaseHistoryDeps): CaseActivi
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       // Temporal no longer has it: fine if it was archived before, hopeless otherwise.
       const before = await archived(caseCode);
-      if (before.runs > 0) return { events: before.events, runs: before.runs };
+      if (before.runs > 0) return totals(before);
       throw ApplicationFailure.nonRetryable(`Temporal has no workflow ${workflowId} and it was never archived`, CASE_HISTORY_NOT_FOUND);
     }
 
     const before = await archived(caseCode);
-    if (before.runIds.has(latestRunId)) return { events: before.events, runs: before.runs };
+    if (before.runIds.has(latestRunId)) return totals(before);
 
-    const runs = await fetchRunChain(client, workflowId);
+    // Back to the newest run already archived (runs before a continued one are archived as it records).
+    const runs = await fetchRunChain(client, workflowId, { stopAt: (runId) => before.runIds.has(runId) });
     const last = runs?.at(-1);
     if (!runs || !last || last.runId !== latestRunId || last.status === 'RUNNING') {
       // A run started between describe and fetch (not expected for a closed case): try again later.
@@ -122,6 +120,6 @@ export function makeArchiveCaseHistory(deps: ArchiveCaseHistoryDeps): CaseActivi
     }
 
     await store(caseCode, workflowId, runs, before.runIds);
-    return totals(caseCode);
+    return totals(await archived(caseCode));
   };
 }

@@ -85,41 +85,49 @@ export function runOf(runId: string, runIndex: number, history: History): CaseRu
   };
 }
 
+export interface RunChainOptions {
+  /** Walk back from this run instead of the latest. */
+  fromRunId?: string;
+  /** Stop before the first run this is true of (e.g. one already archived). */
+  stopAt?: (runId: string) => boolean;
+}
+
 /**
  * Every run of a workflow's continue-as-new chain, oldest first, from Temporal: the latest
- * run, then back through WorkflowExecutionStarted.continuedExecutionRunId. Null when Temporal
- * has no such workflow (never started, or deleted by retention).
+ * run (or `fromRunId`), then back through WorkflowExecutionStarted.continuedExecutionRunId.
+ * Null when Temporal has no such workflow or run (never started, or deleted by retention).
  */
-export async function fetchRunChain(client: Client, workflowId: string): Promise<CaseRun[] | null> {
+export async function fetchRunChain(client: Client, workflowId: string, opts: RunChainOptions = {}): Promise<CaseRun[] | null> {
   let latestRunId: string;
   try {
-    latestRunId = (await client.workflow.getHandle(workflowId).describe()).runId;
+    latestRunId = opts.fromRunId ?? (await client.workflow.getHandle(workflowId).describe()).runId;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;
   }
   const newestFirst: Array<{ runId: string; history: History }> = [];
   const seen = new Set<string>();
-  for (let runId: string | null = latestRunId; runId !== null; ) {
+  for (let runId: string | null = latestRunId; runId !== null && !opts.stopAt?.(runId); ) {
     if (seen.has(runId)) throw new Error(`run chain of ${workflowId} loops at ${runId}`);
     seen.add(runId);
     let history: History;
     try {
       history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     } catch (err) {
-      // An older run already deleted by retention: the chain Temporal still has starts later.
-      // (A run's history call fails with a plain gRPC NOT_FOUND, not WorkflowNotFoundError.)
-      const gone = err instanceof WorkflowNotFoundError || grpcStatusOf(err) === GRPC_NOT_FOUND;
-      if (gone && newestFirst.length > 0) break;
-      throw err;
+      // A run's history call fails with a plain gRPC NOT_FOUND, not WorkflowNotFoundError.
+      if (!(err instanceof WorkflowNotFoundError || grpcStatusOf(err) === GRPC_NOT_FOUND)) throw err;
+      // The first run asked for is gone: no chain. An older one deleted by retention: the chain Temporal still has starts later.
+      if (newestFirst.length === 0) return null;
+      break;
     }
     newestFirst.push({ runId, history });
     runId = previousRunId(history);
   }
   const oldestFirst = newestFirst.reverse();
-  // Older runs of a long chain may already be gone (retention counts from each run's close):
-  // number the runs Temporal still has from the position the first of them records.
   const first = oldestFirst[0];
+  if (!first) return [];
+  // Older runs of a long chain may be gone (retention counts from each run's close) or left out
+  // (stopAt): number the runs from the position the first of them records.
   const base = previousRunId(first.history) === null ? 0 : recordedRunIndex(first.history) ?? 0;
   return oldestFirst.map((r, i) => runOf(r.runId, base + i, r.history));
 }

@@ -174,9 +174,10 @@ describe('archiveCaseHistory', () => {
       return d.historyLength > 3 && d;
     }, 'the first workflow task');
     await handle.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    // Run 1's first workflow task done too, so the response below is decided past the history limit.
     const second = await until(async () => {
       const d = await handle.describe();
-      return d.runId !== first.runId && d;
+      return d.runId !== first.runId && d.historyLength > 3 && d;
     }, 'continue-as-new');
     // The continued run's first facts (a response that does not end the case) start the archiver of run 0.
     await handle.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
@@ -186,6 +187,16 @@ describe('archiveCaseHistory', () => {
     expect(rows[0].verifiedAt).toBeInstanceOf(Date);
     expect(rows[0].replayError).toBeNull();
     expect((await handle.describe()).status.name).toBe('RUNNING');
+    // The response made run 1 continue too: the archiver of the runs before run 2 walks back only to run 0, already archived.
+    const third = await until(async () => {
+      const d = await handle.describe();
+      return d.runId !== second.runId && d;
+    }, 'the second continue-as-new');
+    expect(await archive({ workflowId: intake.code, beforeRunId: third.runId })).toMatchObject({ runs: 2 });
+    expect((await archivedRows(intake.code)).map((r) => [r.runId, r.runIndex, r.closeStatus])).toEqual([
+      [first.runId, 0, 'CONTINUED_AS_NEW'],
+      [second.runId, 1, 'CONTINUED_AS_NEW'],
+    ]);
 
     // Retention deletes run 0 from Temporal: the history still starts with it, from the archive.
     await temporal.client.workflowService.deleteWorkflowExecution({
