@@ -189,7 +189,7 @@ export function nextWorkingMorning(now: number, cal: CaseWorkflowInput['calendar
   throw new Error('no working day within 30 days');
 }
 
-export /** On the long-term plan with a weekly review (three runs), then resumed and closed. */
+/** On the long-term plan with a weekly review (three runs), then resumed and closed. */
 async function longTermPlan(c: CaseDriver): Promise<void> {
   await c.acceptAndHandle(ACTORS.grid);
   await c.act(planLongTermUpdate, { actor: ACTORS.grid, explanation: '需纳入老旧小区改造计划', reviewEveryDays: 7 });
@@ -200,7 +200,7 @@ async function longTermPlan(c: CaseDriver): Promise<void> {
   await c.finish(ACTORS.grid, ACTORS.street, '改造完成');
 }
 
-const SCENARIOS: Scenario[] = [
+export const SCENARIOS: Scenario[] = [
   {
     name: 'accepted-in-time',
     description: 'Accepted within the 10-minute window, handled by the grid, reviewed and closed by the street, surveyed satisfied; then its archiver (archiveCaseWorkflow) runs.',
