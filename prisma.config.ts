@@ -2,7 +2,7 @@
 // so generate/migrate never download a native engine (see docs/ARCHITECTURE.md).
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { poolConfigFromUrl } from './lib/dbUrl';
+import { poolConfigFromUrl } from './platform/dbUrl';
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',

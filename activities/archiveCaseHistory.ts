@@ -14,10 +14,10 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { caseCodeFromWorkflowId } from '../domain/caseCode';
-import { fetchRunChain, historyAsJson, type CaseRun } from '../lib/caseHistory';
-import type { Db } from '../lib/db';
-import { CASE_WORKFLOWS_PATH, describeVerdict, replayHistories } from '../lib/replay';
-import type { CaseActivities } from './types';
+import { fetchRunChain, historyAsJson, type CaseRun } from '../features/audit/caseHistory';
+import type { Db } from '../platform/db';
+import { CASE_WORKFLOWS_PATH, describeVerdict, replayHistories } from '../features/audit/replay';
+import type { CaseActivities } from '../workflows/activityContract';
 
 /** Failure type while the case's workflow is still running (retried with backoff). */
 export const CASE_STILL_RUNNING = 'CaseStillRunning';

@@ -1,7 +1,7 @@
 // The assessment's activity: compute a period's figures from the database and publish them
 // as a new snapshot version. Kept apart from the case activities: it needs only the database.
-import type { AssessmentDb } from '../lib/assessment/store';
-import { publishSnapshot } from '../lib/assessment/store';
+import type { AssessmentDb } from '../features/assessment/store';
+import { publishSnapshot } from '../features/assessment/store';
 
 export interface ComputeSnapshotInput {
   /** 2026-11, 2026-Q4 or 2026. */

@@ -1,7 +1,7 @@
 // Delivers outbox rows to the configured webhooks. A row is marked delivered only
 // after every webhook answered 2xx; the outbox id travels as Idempotency-Key so a
 // subscriber can drop the duplicate that an at-least-once retry may cause.
-import type { Db } from '../lib/db';
+import type { Db } from '../platform/db';
 
 export interface WebhookOptions {
   urls: string[];

@@ -1,10 +1,10 @@
 // Activities by dependency injection: the worker passes the real database and
 // webhooks; tests may pass their own.
-import type { Db } from '../lib/db';
+import type { Db } from '../platform/db';
 import type { CalendarSnapshot } from '../domain/types';
 import { makeDeliverNotifications, type WebhookOptions } from './deliverNotifications';
 import { makeRecordCase, recordingLocally } from './recordCase';
-import type { CaseActivities } from './types';
+import type { CaseActivities } from '../workflows/activityContract';
 
 export interface ActivityDeps {
   db: Db;
@@ -26,4 +26,4 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
   };
 }
 
-export type { CaseActivities } from './types';
+export type { CaseActivities } from '../workflows/activityContract';

@@ -2,8 +2,8 @@
 // Idempotent: events and notifications are keyed by (case code, seq), and the
 // projection only moves forward (version guard), so a retried activity changes nothing.
 import { Prisma } from '../generated/prisma/client';
-import type { Db } from '../lib/db';
-import type { RecordCaseInput, RecordCaseResult, RecordedLocally } from './types';
+import type { Db } from '../platform/db';
+import type { RecordCaseInput, RecordCaseResult, RecordedLocally } from '../workflows/activityContract';
 import type { CaseIntake } from '../domain/types';
 
 export interface RecordCaseOptions {

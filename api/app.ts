@@ -2,7 +2,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
-import { createAuthenticator } from '../lib/auth';
+import { createAuthenticator } from '../features/auth/auth';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
 import { authenticate, forbidAuditorWrites } from './middleware/auth';

@@ -2,9 +2,9 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/env';
-import type { Authenticator } from '../lib/auth';
-import type { Db } from '../lib/db';
-import type { DirectoryCache } from '../lib/directory';
+import type { Authenticator } from '../features/auth/auth';
+import type { Db } from '../platform/db';
+import type { DirectoryCache } from '../features/directory/directory';
 
 export interface ApiDeps {
   db: Db;

@@ -6,10 +6,10 @@ import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } f
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type z } from 'zod';
-import { AuthError } from '../lib/auth';
-import { IntakeError } from '../lib/intake';
-import { grpcStatusOf } from '../lib/temporalConnection';
-import { isTemporalUnreachable } from '../lib/temporalConnection';
+import { AuthError } from '../features/auth/auth';
+import { IntakeError } from '../features/intake/intake';
+import { grpcStatusOf } from '../platform/temporalConnection';
+import { isTemporalUnreachable } from '../platform/temporalConnection';
 import { BAD_INPUT_ERROR, CONFLICT_ERROR, FORBIDDEN_ERROR } from '../workflows/messages';
 
 /** One bad field of a request: a dotted path (body, query or params) and what is wrong. */

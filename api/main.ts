@@ -3,11 +3,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
-import { createDb } from '../lib/db';
-import { createDirectoryCache } from '../lib/directory';
-import { createLogger, type Logger } from '../lib/logger';
-import { connectTemporal } from '../lib/temporalConnection';
-import { installRuntimeLogger } from '../worker/runtimeLogger';
+import { createDb } from '../platform/db';
+import { createDirectoryCache } from '../features/directory/directory';
+import { createLogger, type Logger } from '../platform/logger';
+import { connectTemporal } from '../platform/temporalConnection';
+import { installRuntimeLogger } from '../platform/runtimeLogger';
 import { createApp } from './app';
 
 /** How long in-flight requests may run after a stop signal before connections are cut. */

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { poolConfigFromUrl } from '../lib/dbUrl';
+import { poolConfigFromUrl } from '../platform/dbUrl';
 import {
   devServerArgs,
   freePort,
@@ -434,7 +434,7 @@ export async function createBenchDatabase(dir: string, suffix = ''): Promise<Ben
   log(`database: ${kind} ${db.name}; prisma migrate deploy…`);
   await migrateDeploy(db.url, { timeoutMs: 240_000 });
   const { seed, formatSeedSummary } = await import('../prisma/seed');
-  const { createDb } = await import('../lib/db');
+  const { createDb } = await import('../platform/db');
   const prisma = createDb(db.url, 2);
   try {
     log(formatSeedSummary(await seed(prisma)));

@@ -7,12 +7,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
-import { createDb, type Db } from '../lib/db';
-import { loadCalendar } from '../lib/directory';
-import { createLogger } from '../lib/logger';
-import { connectTemporalNative } from '../lib/temporalConnection';
+import { createDb, type Db } from '../platform/db';
+import { loadCalendar } from '../features/directory/directory';
+import { createLogger } from '../platform/logger';
+import { connectTemporalNative } from '../platform/temporalConnection';
 import { createCaseWorker } from '../worker/createWorker';
-import { installRuntimeLogger } from '../worker/runtimeLogger';
+import { installRuntimeLogger } from '../platform/runtimeLogger';
 import { sandboxTimeout } from '../worker/sandboxTimeout';
 
 async function main(): Promise<void> {

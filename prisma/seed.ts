@@ -2,11 +2,11 @@
 // running it again rewrites the same values and never fails. Rows the seed does not
 // define (cases, people added later, API key hashes) are never touched or deleted.
 // Run: `npx prisma db seed`, or `npx tsx prisma/seed.ts`.
-import { parseServiceAttributes } from '../api/open311/attributes';
+import { parseServiceAttributes } from '../features/open311/attributes';
 import { databaseUrl, loadConfig } from '../config/env';
-import { hashApiKey } from '../lib/auth';
-import { createDb, type Db } from '../lib/db';
-import { buildCasePolicy } from '../lib/policy';
+import { hashApiKey } from '../features/auth/auth';
+import { createDb, type Db } from '../platform/db';
+import { buildCasePolicy } from '../domain/policy';
 import {
   SEED_CALENDAR_DAYS,
   SEED_CALENDAR_SETTING,

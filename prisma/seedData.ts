@@ -6,7 +6,7 @@
 import { defaultCalendar } from '../domain/calendar';
 import { CN_HOLIDAYS_2025_2026 } from '../domain/holidays';
 import type { Level, Role, TriageKind } from '../domain/types';
-import type { ServiceAttributeInput } from '../api/open311/attributes';
+import type { ServiceAttributeInput } from '../features/open311/attributes';
 
 export type SeedUnitKind = 'DISTRICT' | 'STREET' | 'COMMUNITY' | 'GRID' | 'DEPARTMENT';
 

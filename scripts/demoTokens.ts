@@ -2,8 +2,8 @@
 // `npm start` prints them; run alone with `npx tsx scripts/demoTokens.ts`.
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
 import { ROLES, type Role } from '../domain/types';
-import { signAccessToken } from '../lib/auth';
-import { createDb, type Db } from '../lib/db';
+import { signAccessToken } from '../features/auth/auth';
+import { createDb, type Db } from '../platform/db';
 
 export interface DemoToken {
   role: Role;

@@ -231,7 +231,7 @@ async function describeWhenVisible(connection: Services, namespace: string) {
 if (require.main === module) {
   void (async () => {
     const { loadConfig } = await import('../config/env');
-    const { connectTemporal } = await import('../lib/temporalConnection');
+    const { connectTemporal } = await import('../platform/temporalConnection');
     const { CASE_SEARCH_ATTRIBUTES } = await import('../workflows/searchAttributes');
     const cfg = loadConfig();
     const { connection, close } = await connectTemporal(cfg);

@@ -69,7 +69,7 @@ export async function ensureAssessmentSchedule(client: Client, opts: EnsureSched
 if (require.main === module) {
   void (async () => {
     const { loadConfig } = await import('../config/env');
-    const { connectTemporal } = await import('../lib/temporalConnection');
+    const { connectTemporal } = await import('../platform/temporalConnection');
     const cfg = loadConfig();
     const { client, close } = await connectTemporal(cfg);
     try {

@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { deactivateClient, issueClient, rotateClientKey } from '../api/open311/clients';
 import { databaseUrl, loadConfig } from '../config/env';
-import { createDb } from '../lib/db';
+import { createDb } from '../platform/db';
 
 const USAGE = `usage:
   open311Client issue --name <name> [--id <id>] [--reporter <person id>]

@@ -14,14 +14,14 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { historyToJson, type History } from '../lib/historyJson';
+import { historyToJson, type History } from '../platform/historyJson';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { isWorkingDay, localDate } from '../domain/calendar';
 import type { Actor } from '../domain/types';
 import { makeStartArchiver } from '../activities/startArchiver';
-import { fetchRunChain, runStatusOf } from '../lib/caseHistory';
-import { workflowBundle } from '../lib/replay';
+import { fetchRunChain, runStatusOf } from '../features/audit/caseHistory';
+import { workflowBundle } from '../features/audit/replay';
 import { ACTORS, DIRECTORY, MemoryRecorder, caseInput } from '../test/workflow/caseFixture';
 import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
 import {

@@ -19,11 +19,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
-import { caseRunsFromJson, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../lib/caseHistory';
-import { createDb } from '../lib/db';
-import { describeVerdict, replayHistories } from '../lib/replay';
-import { connectTemporal, isTemporalUnreachable } from '../lib/temporalConnection';
-import { deriveTimeline, formatTimeline } from '../lib/timeline';
+import { caseRunsFromJson, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../features/audit/caseHistory';
+import { createDb } from '../platform/db';
+import { describeVerdict, replayHistories } from '../features/audit/replay';
+import { connectTemporal, isTemporalUnreachable } from '../platform/temporalConnection';
+import { deriveTimeline, formatTimeline } from '../features/audit/timeline';
 
 interface Loaded {
   workflowId: string;

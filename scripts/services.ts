@@ -368,7 +368,7 @@ export function pgliteServerScript(): string {
 /** Answers `SELECT 1`? */
 export async function postgresAnswers(url: string): Promise<boolean> {
   const { Client } = await import('pg');
-  const { poolConfigFromUrl } = await import('../lib/dbUrl');
+  const { poolConfigFromUrl } = await import('../platform/dbUrl');
   const client = new Client({ ...poolConfigFromUrl(url), connectionTimeoutMillis: 2000 });
   client.on('error', () => undefined);
   try {

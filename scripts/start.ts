@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import pino from 'pino';
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
-import { connectTemporal, isTemporalUnreachable } from '../lib/temporalConnection';
+import { connectTemporal, isTemporalUnreachable } from '../platform/temporalConnection';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { ensureNamespace } from './ensureNamespace';
 import { ensureAssessmentSchedule } from './ensureSchedule';
@@ -270,7 +270,7 @@ async function demoTokenLines(cfg: AppConfig, dbUrl: string): Promise<string[]> 
   if (cfg.NODE_ENV === 'production' || !existsSync(path.join(PROJECT_ROOT, 'scripts', 'demoTokens.ts'))) return [];
   try {
     const { demoTokens, formatDemoTokens } = await import('./demoTokens');
-    const { createDb } = await import('../lib/db');
+    const { createDb } = await import('../platform/db');
     const db = createDb(dbUrl, 1);
     try {
       return ['Demo bearer tokens (development only):', ...formatDemoTokens(await demoTokens(db, cfg)).split('\n').map((l) => `  ${l}`)];

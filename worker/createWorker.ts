@@ -3,7 +3,7 @@ import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker
 import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAssessmentActivities } from '../activities/assessment';
-import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../lib/workflowCode';
+import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
 import { sandboxTimeout } from './sandboxTimeout';
 
 export interface CaseWorkerOptions {

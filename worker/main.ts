@@ -1,14 +1,14 @@
 // The worker process: runs case workflows and their activities until SIGTERM/SIGINT.
 import { getHeapStatistics } from 'node:v8';
 import { loadConfig, databaseUrl } from '../config/env';
-import { createDb } from '../lib/db';
-import { loadCalendar } from '../lib/directory';
-import { createLogger } from '../lib/logger';
+import { createDb } from '../platform/db';
+import { loadCalendar } from '../features/directory/directory';
+import { createLogger } from '../platform/logger';
 import { makeArchiveCaseHistory } from '../activities/archiveCaseHistory';
 import { makeStartArchiver } from '../activities/startArchiver';
-import { connectTemporal, connectTemporalNative } from '../lib/temporalConnection';
+import { connectTemporal, connectTemporalNative } from '../platform/temporalConnection';
 import { createCaseWorker } from './createWorker';
-import { installRuntimeLogger } from './runtimeLogger';
+import { installRuntimeLogger } from '../platform/runtimeLogger';
 import { COSTLY_SANDBOX_TIMEOUT_US, measureSandboxTimeoutCostUs } from './sandboxTimeout';
 
 async function main(): Promise<void> {

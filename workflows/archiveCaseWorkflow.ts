@@ -5,7 +5,7 @@
 // facts (the runs before it, closed already: a case parked for longer than the retention
 // keeps its early runs).
 import { proxyActivities } from '@temporalio/workflow';
-import type { CaseActivities } from '../activities/types';
+import type { CaseActivities } from './activityContract';
 
 const { archiveCaseHistory } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',

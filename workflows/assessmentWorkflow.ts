@@ -4,7 +4,7 @@
 // of a published period is its next version).
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AssessmentActivities, ComputeSnapshotResult } from '../activities/assessment';
-import { isPeriod, previousMonth } from '../lib/assessment/period';
+import { isPeriod, previousMonth } from '../domain/assessment/period';
 
 const { computeAssessmentSnapshot } = proxyActivities<AssessmentActivities>({
   startToCloseTimeout: '15 minutes',

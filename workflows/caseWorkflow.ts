@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
-import type { CaseActivities, CaseProjection } from '../activities/types';
+import type { CaseActivities, CaseProjection } from './activityContract';
 import { nextWakeAt } from '../domain/windows';
 import { CaseMachine, type PendingFact } from './caseMachine';
 import {

@@ -2,7 +2,7 @@
 // by the case workflow's validators; here only "which roles may call this at all".
 import type { Request, RequestHandler } from 'express';
 import type { Role } from '../../domain/types';
-import type { Authenticator, Principal } from '../../lib/auth';
+import type { Authenticator, Principal } from '../../features/auth/auth';
 import { httpErrors } from '../errors';
 
 declare module 'express-serve-static-core' {

@@ -2,8 +2,8 @@
 // app-wide `authenticate` (next to public routes) as well as after it.
 import type { RequestHandler } from 'express';
 import type { AppConfig } from '../../config/env';
-import { createAuthenticator, type Authenticator } from '../../lib/auth';
-import type { Db } from '../../lib/db';
+import { createAuthenticator, type Authenticator } from '../../features/auth/auth';
+import type { Db } from '../../platform/db';
 import { authenticate } from './auth';
 
 /** Sets req.principal from the credentials, or keeps the one already set. */

@@ -3,8 +3,8 @@
 // Case.clientAppId records which client filed a case (what decides who sees every field).
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../domain/types';
-import { hashApiKey } from '../../lib/auth';
-import type { Db } from '../../lib/db';
+import { hashApiKey } from '../../features/auth/auth';
+import type { Db } from '../../platform/db';
 
 /** An authenticated Open311 client and the person it acts as. */
 export interface Open311Caller {

@@ -9,13 +9,13 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { parseCaseCode } from '../../domain/caseCode';
 import type { Prisma } from '../../generated/prisma/client';
-import { fixedUtcOffsetMinutes } from '../../lib/directory';
-import { caseCreatedFrom, createCase, IntakeError, readCaseInput, type NewCaseRequest } from '../../lib/intake';
-import { GRPC_NOT_FOUND, grpcStatusOf } from '../../lib/temporalConnection';
+import { fixedUtcOffsetMinutes } from '../../features/directory/directory';
+import { caseCreatedFrom, createCase, IntakeError, readCaseInput, type NewCaseRequest } from '../../features/intake/intake';
+import { GRPC_NOT_FOUND, grpcStatusOf } from '../../platform/temporalConnection';
 import type { ApiDeps } from '../deps';
 import { toApiError } from '../errors';
 import { IdempotencyKeySchema, ReporterSchema } from '../schemas/cases';
-import { AttributeDefinitionError, checkAttributeAnswers, describeAnswers, parseServiceAttributes } from './attributes';
+import { AttributeDefinitionError, checkAttributeAnswers, describeAnswers, parseServiceAttributes } from '../../features/open311/attributes';
 import { authenticateClient, Open311KeyError, type Open311Caller } from './clients';
 import {
   errorsDocument,

@@ -3,8 +3,8 @@
 // already read, so the mapping table in docs/OPEN311.md is testable line by line.
 import type { AppConfig } from '../../config/env';
 import type { CaseStatus, Level, Span } from '../../domain/types';
-import { buildCasePolicy, type PolicyCategory, type PolicyConfig } from '../../lib/policy';
-import type { ServiceAttribute } from './attributes';
+import { buildCasePolicy, type PolicyCategory, type PolicyConfig } from '../../domain/policy';
+import type { ServiceAttribute } from '../../features/open311/attributes';
 
 // ---- dates -------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { workflowIdForCase } from '../../domain/caseCode';
 import type { Actor } from '../../domain/types';
-import { canActOn, mayAttempt, type ActionTarget, type CaseAction } from '../../lib/access';
+import { canActOn, mayAttempt, type ActionTarget, type CaseAction } from '../../domain/access';
 import {
   acceptCaseUpdate,
   callDepartmentsUpdate,

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { atOrAbove, levelOfRole } from '../../domain/ladder';
 import { LEVELS, type Level } from '../../domain/types';
 import { Prisma } from '../../generated/prisma/client';
-import { EXTENSION_APPROVER_ROLES } from '../../lib/access';
+import { EXTENSION_APPROVER_ROLES } from '../../domain/access';
 import type { CaseState } from '../../workflows/messages';
 import { queryCaseState } from '../caseWorkflows';
 import type { ApiDeps } from '../deps';

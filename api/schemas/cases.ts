@@ -1,7 +1,7 @@
 // Request and response shapes of /cases. Input schemas are strict: an unknown field is
 // reported (a typo never silently drops data). Every problem is reported at once.
 import { z } from 'zod';
-import type { NewCaseRequest } from '../../lib/intake';
+import type { NewCaseRequest } from '../../features/intake/intake';
 import { AssignmentSchema, IsoDateTime, LevelSchema, RoleSchema } from './common';
 
 /** Channels a report may arrive by through this endpoint (OPEN311 has its own). */

@@ -1,6 +1,6 @@
 // Authentication and coarse roles against the real Person table (no worker needed).
 import request from 'supertest';
-import { signAccessToken, hashApiKey } from '../../lib/auth';
+import { signAccessToken, hashApiKey } from '../../features/auth/auth';
 import { demoTokens } from '../../scripts/demoTokens';
 import { startHarness, type ApiHarness } from './api.harness';
 

@@ -2,9 +2,9 @@
 import request from 'supertest';
 import { parseCaseCode, workflowIdForCase } from '../../domain/caseCode';
 import { databaseUrl } from '../../config/env';
-import { allocateCaseCode } from '../../lib/caseCodes';
-import { createDb } from '../../lib/db';
-import { scopedIdempotencyKey } from '../../lib/intake';
+import { allocateCaseCode } from '../../features/intake/caseCodes';
+import { createDb } from '../../platform/db';
+import { scopedIdempotencyKey } from '../../features/intake/intake';
 import { SEED_PEOPLE, SEED_UNITS } from '../../prisma/seedData';
 import { maybeTestRunInfo } from '../setup/env';
 import { eventually, startHarness, type ApiHarness } from './api.harness';

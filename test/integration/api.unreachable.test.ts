@@ -5,10 +5,10 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createDb, type Db } from '../../lib/db';
-import { createDirectoryCache } from '../../lib/directory';
-import { signAccessToken } from '../../lib/auth';
-import { scopedIdempotencyKey } from '../../lib/intake';
+import { createDb, type Db } from '../../platform/db';
+import { createDirectoryCache } from '../../features/directory/directory';
+import { signAccessToken } from '../../features/auth/auth';
+import { scopedIdempotencyKey } from '../../features/intake/intake';
 import { seed } from '../../prisma/seed';
 import { harnessConfig } from './api.harness';
 

@@ -1,10 +1,10 @@
 // Assessment figures computed from events stored in a real, migrated database (an
 // isolated one: the figures count every case of a period), against the hand-computed
 // values of the fixture; and published snapshots that never change.
-import { computeAssessment } from '../../lib/assessment/figures';
-import { parsePeriod } from '../../lib/assessment/period';
-import { computeLive, figuresFor, latestSnapshot, loadAssessmentInput, publishSnapshot, snapshotVersion } from '../../lib/assessment/store';
-import { createDb, type Db } from '../../lib/db';
+import { computeAssessment } from '../../domain/assessment/figures';
+import { parsePeriod } from '../../domain/assessment/period';
+import { computeLive, figuresFor, latestSnapshot, loadAssessmentInput, publishSnapshot, snapshotVersion } from '../../features/assessment/store';
+import { createDb, type Db } from '../../platform/db';
 import { AS_OF, CODES, EXPECTED_OCTOBER, FIXTURE_CASES, FIXTURE_SCORES, FIXTURE_UNITS, G1, G3, HB, S2, r, sh } from '../fixtures/assessmentCases';
 import { isolatedDatabase, type IsolatedDatabase } from '../setup/env';
 import { insertAssessmentFixture } from './assessmentFixtureDb';

@@ -4,7 +4,7 @@
 // that just ended.
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import { previousMonth } from '../../lib/assessment/period';
+import { previousMonth } from '../../domain/assessment/period';
 import { ASSESSMENT_CRON, ensureAssessmentSchedule } from '../../scripts/ensureSchedule';
 import { monthlyAssessmentWorkflow } from '../../workflows/assessmentWorkflow';
 import { eventually, startHarness, type ApiHarness } from './api.harness';

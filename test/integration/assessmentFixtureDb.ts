@@ -1,9 +1,9 @@
 // Writes the hand-computed assessment fixture (test/fixtures/assessmentCases.ts) into a
 // real database: units, Case rows, CaseEvent rows exactly as the recorder writes them,
 // and call scores. Used by the assessment integration suites on their own databases.
-import type { Db } from '../../lib/db';
+import type { Db } from '../../platform/db';
 import { FIXTURE_CASES, FIXTURE_SCORES, FIXTURE_UNITS } from '../fixtures/assessmentCases';
-import type { CallScoreRecord } from '../../lib/assessment/figures';
+import type { CallScoreRecord } from '../../domain/assessment/figures';
 
 /** Insert the fixture; `scores` defaults to every fixture score. */
 export async function insertAssessmentFixture(db: Db, scores: readonly CallScoreRecord[] = FIXTURE_SCORES): Promise<void> {

@@ -20,8 +20,8 @@ import pino from 'pino';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import type { Role } from '../../domain/types';
-import { createAuthenticator, type Authenticator, type Principal } from '../../lib/auth';
-import { createDirectoryCache } from '../../lib/directory';
+import { createAuthenticator, type Authenticator, type Principal } from '../../features/auth/auth';
+import { createDirectoryCache } from '../../features/directory/directory';
 import { getCaseStateQuery, type CaseState } from '../../workflows/messages';
 import { eventually, startHarness, type ApiHarness } from './api.harness';
 

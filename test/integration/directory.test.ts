@@ -1,7 +1,7 @@
 // The directory against a real, migrated PostgreSQL (DATABASE_URL; the jest globalSetup
 // provides one). The database is seeded here; the seed is idempotent, so sharing the
 // database with other suites is safe. Rows this suite creates use unique ids and are removed.
-import type { DirectoryDb } from '../../lib/directory';
+import type { DirectoryDb } from '../../features/directory/directory';
 import {
   createDirectoryCache,
   departmentOfficers,
@@ -14,8 +14,8 @@ import {
   parseOfficeHours,
   resolveGrid,
   toCalendarSnapshot,
-} from '../../lib/directory';
-import { createDb, type Db } from '../../lib/db';
+} from '../../features/directory/directory';
+import { createDb, type Db } from '../../platform/db';
 import { formatSeedSummary, seed } from '../../prisma/seed';
 import { SEED_CALENDAR_DAYS, SEED_CATEGORIES, SEED_PEOPLE, SEED_UNITS } from '../../prisma/seedData';
 import { defaultCalendar } from '../../domain/calendar';

@@ -3,8 +3,8 @@
 // a worker runs a workflow there, and the database answers through lib/db.ts.
 import { Worker } from '@temporalio/worker';
 import { databaseUrl } from '../../config/env';
-import { createDb, type Db } from '../../lib/db';
-import { connectTemporal, connectTemporalNative, type TemporalClientBundle } from '../../lib/temporalConnection';
+import { createDb, type Db } from '../../platform/db';
+import { connectTemporal, connectTemporalNative, type TemporalClientBundle } from '../../platform/temporalConnection';
 import { CASE_SEARCH_ATTRIBUTES, CaseStatusKey } from '../../workflows/searchAttributes';
 import { testConfig, testRunInfo, uniqueTaskQueue } from '../setup/env';
 

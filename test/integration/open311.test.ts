@@ -10,7 +10,7 @@ import { createOpen311Router } from '../../api/open311';
 import { issueClient, type IssuedClient } from '../../api/open311/clients';
 import { workflowIdForCase } from '../../domain/caseCode';
 import type { Actor } from '../../domain/types';
-import { createDirectoryCache } from '../../lib/directory';
+import { createDirectoryCache } from '../../features/directory/directory';
 import { acceptCaseUpdate, respondCaseUpdate, whistleUpdate } from '../../workflows/messages';
 import { FMS_UPDATES_XML, SPEC_POST_RESPONSE_XML, SPEC_REQUEST_FIELDS, SPEC_REQUESTS_XML, W3C_WITH_ZONE } from '../unit/fixtures/open311SpecExamples';
 import { elementPaths, parseOpen311Xml } from '../unit/fixtures/open311Xml';

@@ -3,8 +3,8 @@
 // overwrites a newer one; a failing write leaves nothing behind.
 import { randomUUID } from 'node:crypto';
 import { makeRecordCase } from '../../activities/recordCase';
-import type { RecordCaseInput } from '../../activities/types';
-import { createDb, type Db } from '../../lib/db';
+import type { RecordCaseInput } from '../../workflows/activityContract';
+import { createDb, type Db } from '../../platform/db';
 import { caseInput } from '../workflow/caseFixture';
 import { testConfig } from '../setup/env';
 

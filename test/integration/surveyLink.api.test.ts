@@ -7,7 +7,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { errorHandler, notFoundHandler } from '../../api/errors';
 import { createSurveyRouter } from '../../api/routes/survey';
-import { signSurveyToken } from '../../lib/surveyLinks';
+import { signSurveyToken } from '../../features/surveys/surveyLinks';
 import { residentActorId } from '../../workflows/caseMachine';
 import { eventually, startHarness, type ApiHarness } from './api.harness';
 

@@ -3,8 +3,8 @@
 // before it reaches a worker (docs/VERSIONING.md). No server is needed.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyFromJson } from '../../lib/historyJson';
-import { describeVerdict, replayHistories, workflowBundle } from '../../lib/replay';
+import { historyFromJson } from '../../platform/historyJson';
+import { describeVerdict, replayHistories, workflowBundle } from '../../features/audit/replay';
 
 const DIR = path.resolve(__dirname, '..', 'histories');
 // The current corpus, and the one recorded before facts were recorded by a local activity:

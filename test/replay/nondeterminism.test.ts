@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { historyFromJson } from '../../lib/historyJson';
-import { replayHistories, workflowBundle } from '../../lib/replay';
+import { historyFromJson } from '../../platform/historyJson';
+import { replayHistories, workflowBundle } from '../../features/audit/replay';
 
 jest.setTimeout(120_000);
 

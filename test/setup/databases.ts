@@ -6,7 +6,7 @@
 // All are dropped at teardown; leftovers of killed runs on a local server are
 // dropped at the next run.
 import { Client } from 'pg';
-import { poolConfigFromUrl } from '../../lib/dbUrl';
+import { poolConfigFromUrl } from '../../platform/dbUrl';
 import { testDatabasePrefix } from './shared';
 
 type Log = (msg: string) => void;

@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/env';
-import { connectTemporal } from '../../lib/temporalConnection';
+import { connectTemporal } from '../../platform/temporalConnection';
 import { ensureNamespace } from '../../scripts/ensureNamespace';
 import { DEV_SERVER_DYNAMIC_CONFIG, freePort, migrateDeploy, spawnWatchdog, startPglite, startTemporalDevServer, type RunningService } from '../../scripts/services';
 import { resolveTools } from '../../scripts/tools';

@@ -1,5 +1,6 @@
 // The object-level access rules (lib/access), alone: no server, no database.
-import { CASE_ACTIONS, canActOn, canRead, mayAttempt, readScope, type CaseAction, type CaseScope, type Caller } from '../../lib/access';
+import { readScope } from '../../features/cases/readScope';
+import { CASE_ACTIONS, canActOn, canRead, mayAttempt, type CaseAction, type CaseScope, type Caller } from '../../domain/access';
 import type { Role } from '../../domain/types';
 
 const UNITS = { districtId: 'GL', streetId: 'GL-S01', communityId: 'GL-S01-C01', gridId: 'GL-S01-C01-G01' };

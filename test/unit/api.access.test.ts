@@ -6,9 +6,9 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
 import type { Role } from '../../domain/types';
-import { AuthError, type Authenticator, type Principal } from '../../lib/auth';
-import type { Db } from '../../lib/db';
-import type { DirectoryCache } from '../../lib/directory';
+import { AuthError, type Authenticator, type Principal } from '../../features/auth/auth';
+import type { Db } from '../../platform/db';
+import type { DirectoryCache } from '../../features/directory/directory';
 
 const person = (role: Role, unitId: string): Principal => ({ personId: `p-${role}`, role, unitId, name: role, via: 'jwt' });
 const PEOPLE: Record<string, Principal> = {

@@ -6,9 +6,9 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { requestIdFrom } from '../../api/middleware/requestLogger';
 import { loadConfig } from '../../config/env';
-import { AuthError, type Authenticator, type Principal } from '../../lib/auth';
-import type { Db } from '../../lib/db';
-import type { DirectoryCache } from '../../lib/directory';
+import { AuthError, type Authenticator, type Principal } from '../../features/auth/auth';
+import type { Db } from '../../platform/db';
+import type { DirectoryCache } from '../../features/directory/directory';
 
 const PEOPLE: Record<string, Principal> = {
   auditor: { personId: 'p-a', role: 'AUDITOR', unitId: 'GL', name: 'A', via: 'jwt' },

@@ -1,5 +1,5 @@
 // Tokens, API keys and the authenticator over a fake Person table (no database).
-import { AuthError, createAuthenticator, hashApiKey, signAccessToken, verifyAccessToken } from '../../lib/auth';
+import { AuthError, createAuthenticator, hashApiKey, signAccessToken, verifyAccessToken } from '../../features/auth/auth';
 import { loadConfig } from '../../config/env';
 import type { Role } from '../../domain/types';
 

@@ -4,8 +4,8 @@ import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCanc
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { ApiError, errorBody, fieldsFromZod, isDatabaseUnreachable, toApiError } from '../../api/errors';
-import { AuthError } from '../../lib/auth';
-import { IntakeError } from '../../lib/intake';
+import { AuthError } from '../../features/auth/auth';
+import { IntakeError } from '../../features/intake/intake';
 import { BAD_INPUT_ERROR, CONFLICT_ERROR, FORBIDDEN_ERROR } from '../../workflows/messages';
 
 const grpcError = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });

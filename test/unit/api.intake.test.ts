@@ -1,8 +1,8 @@
 // Pure parts of intake: canonical hashing, the answer built from a workflow input, case days.
-import { caseDay } from '../../lib/caseCodes';
-import { canonicalJson, caseCreatedFrom, requestHash, scopedIdempotencyKey } from '../../lib/intake';
-import { grpcStatusOf } from '../../lib/temporalConnection';
-import { buildCasePolicy } from '../../lib/policy';
+import { caseDay } from '../../features/intake/caseCodes';
+import { canonicalJson, caseCreatedFrom, requestHash, scopedIdempotencyKey } from '../../features/intake/intake';
+import { grpcStatusOf } from '../../platform/temporalConnection';
+import { buildCasePolicy } from '../../domain/policy';
 import { loadConfig } from '../../config/env';
 import { defaultCalendar } from '../../domain/calendar';
 import type { CaseWorkflowInput } from '../../workflows/messages';

@@ -1,7 +1,7 @@
 // Assessment figures as pure functions over the hand-computed fixture (no database).
-import { computeAssessment, emptyUnitFigures, type AssessmentFigures, type AssessmentInput, type UnitFigures } from '../../lib/assessment/figures';
-import { parsePeriod } from '../../lib/assessment/period';
-import { rankUnits } from '../../lib/assessment/rankings';
+import { computeAssessment, emptyUnitFigures, type AssessmentFigures, type AssessmentInput, type UnitFigures } from '../../domain/assessment/figures';
+import { parsePeriod } from '../../domain/assessment/period';
+import { rankUnits } from '../../domain/assessment/rankings';
 import {
   AS_OF, C1, CG, CODES, D, EXPECTED_OCTOBER, FIXTURE_CASES, FIXTURE_SCORES, FIXTURE_UNITS, G1, G2, G3, HB, S1, S2, SJ, r, sh,
 } from '../fixtures/assessmentCases';

@@ -1,9 +1,9 @@
 // Periods, rankings, the CSV export, who may read what, and who may score a call.
-import { canSee, visibleUnits } from '../../lib/assessment/access';
-import { scoreInputProblems, scoreSideFor, type CallRef } from '../../lib/assessment/callScores';
-import { callerUnitOf, compositeScore, emptyUnitFigures, type AssessmentFigures, type UnitFigures } from '../../lib/assessment/figures';
-import { isPeriod, parsePeriod, periodContaining, PeriodError, previousMonth, previousPeriods } from '../../lib/assessment/period';
-import { csvCell, rankingCsv, rankUnits } from '../../lib/assessment/rankings';
+import { canSee, visibleUnits } from '../../domain/assessment/access';
+import { scoreInputProblems, scoreSideFor, type CallRef } from '../../features/assessment/callScores';
+import { callerUnitOf, compositeScore, emptyUnitFigures, type AssessmentFigures, type UnitFigures } from '../../domain/assessment/figures';
+import { isPeriod, parsePeriod, periodContaining, PeriodError, previousMonth, previousPeriods } from '../../domain/assessment/period';
+import { csvCell, rankingCsv, rankUnits } from '../../domain/assessment/rankings';
 import { C1, CG, D, FIXTURE_UNITS, G1, G3, S1, S2 } from '../fixtures/assessmentCases';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -14,8 +14,8 @@ import {
   withArchivedEarlierRuns,
   type CaseHistory,
   type CaseRun,
-} from '../../lib/caseHistory';
-import { historyFromJson, historyToJson, timestampMs } from '../../lib/historyJson';
+} from '../../features/audit/caseHistory';
+import { historyFromJson, historyToJson, timestampMs } from '../../platform/historyJson';
 
 const DIR = path.resolve(__dirname, '..', 'histories');
 const read = (f: string) => JSON.parse(readFileSync(path.join(DIR, f), 'utf8'));

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/env';
-import { isTemporalUnreachable, temporalConnectionOptions } from '../../lib/temporalConnection';
+import { isTemporalUnreachable, temporalConnectionOptions } from '../../platform/temporalConnection';
 import { benchDynamicConfig } from '../../bench/lib';
 import { DEV_SERVER_DYNAMIC_CONFIG, devServerArgs } from '../../scripts/services';
 import { findOnPath, resolveTemporalCli } from '../../scripts/tools';

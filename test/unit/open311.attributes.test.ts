@@ -6,7 +6,7 @@ import {
   describeAnswers,
   parseServiceAttributes,
   type ServiceAttributeInput,
-} from '../../api/open311/attributes';
+} from '../../features/open311/attributes';
 import { validateSeedData } from '../../prisma/seed';
 import { SEED_CATEGORIES } from '../../prisma/seedData';
 

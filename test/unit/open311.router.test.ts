@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createOpen311Router } from '../../api/open311';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/env';
-import { hashApiKey } from '../../lib/auth';
+import { hashApiKey } from '../../features/auth/auth';
 import { SEED_CATEGORIES } from '../../prisma/seedData';
 import { SPEC_DISCOVERY_XML, SPEC_SERVICE_DEFINITION_XML, SPEC_SERVICES_XML, W3C_WITH_ZONE } from './fixtures/open311SpecExamples';
 import { elementPaths, parseOpen311Xml } from './fixtures/open311Xml';

@@ -17,7 +17,7 @@ import {
   type EventRow,
 } from '../../api/open311/views';
 import { loadConfig } from '../../config/env';
-import { IntakeError } from '../../lib/intake';
+import { IntakeError } from '../../features/intake/intake';
 import { SPEC_REQUEST_FIELDS, W3C_WITH_ZONE } from './fixtures/open311SpecExamples';
 
 const CST = 480;

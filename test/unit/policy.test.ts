@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/env';
 import { extensionApproverLevel } from '../../domain/extensions';
 import type { ExtensionRule } from '../../domain/types';
-import { buildCasePolicy, parseExtensionThresholds, parseLadder, parseWindowOverrides, PolicyError } from '../../lib/policy';
+import { buildCasePolicy, parseExtensionThresholds, parseLadder, parseWindowOverrides, PolicyError } from '../../domain/policy';
 
 const cfg = loadConfig({});
 const plain = { completionDays: 3, urgent: false, windowOverrides: {} };

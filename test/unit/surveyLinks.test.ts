@@ -1,8 +1,8 @@
 // One-time survey link tokens and the closing summary (no database, no Temporal).
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../config/env';
-import { signAccessToken, verifyAccessToken, AuthError } from '../../lib/auth';
-import { awaitsSurvey, closingSummary, signSurveyToken, SurveyLinkError, verifySurveyToken } from '../../lib/surveyLinks';
+import { signAccessToken, verifyAccessToken, AuthError } from '../../features/auth/auth';
+import { awaitsSurvey, closingSummary, signSurveyToken, SurveyLinkError, verifySurveyToken } from '../../features/surveys/surveyLinks';
 
 const cfg = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 's'.repeat(40) });
 const code = 'GL-20261122-000123';

@@ -5,8 +5,8 @@
 // markers (current corpus).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyFromJson } from '../../lib/historyJson';
-import { deriveTimeline, formatTimeline, type Timeline, type TimelineEntry } from '../../lib/timeline';
+import { historyFromJson } from '../../platform/historyJson';
+import { deriveTimeline, formatTimeline, type Timeline, type TimelineEntry } from '../../features/audit/timeline';
 
 const DIR = path.resolve(__dirname, '..', 'histories');
 /** Histories recorded before local recording (workflows/messages CaseOptions.recordLocally). */

@@ -1,7 +1,7 @@
 // The modules every workflow in a worker thread shares (lib/workflowCode) must be pure:
 // one workflow must never see state another left behind. These checks read their source.
 import { readFileSync } from 'node:fs';
-import { SHARED_WORKFLOW_MODULES } from '../../lib/workflowCode';
+import { SHARED_WORKFLOW_MODULES } from '../../platform/workflowCode';
 
 const source = (file: string) => readFileSync(file, 'utf8');
 const name = (file: string) => file.slice(file.lastIndexOf('/', file.lastIndexOf('/') - 1) + 1);

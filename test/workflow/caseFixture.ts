@@ -7,14 +7,14 @@ import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config/env';
 import { defaultCalendar } from '../../domain/calendar';
 import type { Actor, Assignment, CaseEventRecord, CaseUnits, Level, LevelDirectory, NotificationRecord } from '../../domain/types';
-import { newCaseOptions } from '../../lib/intake';
-import { buildCasePolicy } from '../../lib/policy';
+import { newCaseOptions } from '../../features/intake/intake';
+import { buildCasePolicy } from '../../domain/policy';
 import { recordingLocally } from '../../activities/recordCase';
-import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../activities/types';
+import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../workflows/activityContract';
 import { getCaseStateQuery, type CaseOptions, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { resolveTemporalCli, resolveTestServer } from '../../scripts/tools';
-import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../lib/workflowCode';
+import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
 
 export const UNITS: CaseUnits = { districtId: 'GL', streetId: 'GL-S01', communityId: 'GL-S01-C01', gridId: 'GL-S01-C01-G01' };
 

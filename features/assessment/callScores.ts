@@ -3,8 +3,8 @@
 // its to answer (call accuracy). One score per call and direction, never changed.
 import { LEVEL_ROLE } from '../../domain/ladder';
 import type { Actor, CaseUnits, Level } from '../../domain/types';
-import type { Db } from '../db';
-import { callerUnitOf, type CallScoreDirection } from './figures';
+import type { Db } from '../../platform/db';
+import { callerUnitOf, type CallScoreDirection } from '../../domain/assessment/figures';
 
 /** A department call as its DEPARTMENT_CALLED event recorded it. */
 export interface CallRef {

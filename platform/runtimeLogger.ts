@@ -2,7 +2,7 @@
 // Workflow and activity log entries carry workflowId/runId in their meta, and
 // the case code is the workflow id, so every worker line names its case.
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
-import type { Logger } from '../lib/logger';
+import type { Logger } from './logger';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',

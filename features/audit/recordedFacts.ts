@@ -7,8 +7,8 @@
 //    when the write succeeded.
 // Shared by the audit timeline and the strict replay, which must read both forms alike.
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { RecordCaseInput, RecordedLocally } from '../activities/types';
-import type { History } from './historyJson';
+import type { RecordCaseInput, RecordedLocally } from '../../workflows/activityContract';
+import type { History } from '../../platform/historyJson';
 
 type HistoryEvent = NonNullable<History['events']>[number];
 

@@ -4,9 +4,9 @@
 // the workflows see, whatever an older token claims.
 import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { jwtSecret, type AppConfig } from '../config/env';
-import { ROLES, type Actor, type Role } from '../domain/types';
-import type { Db } from './db';
+import { jwtSecret, type AppConfig } from '../../config/env';
+import { ROLES, type Actor, type Role } from '../../domain/types';
+import type { Db } from '../../platform/db';
 
 /** The verified caller: the actor passed to workflows, plus how it proved itself. */
 export interface Principal extends Actor {

@@ -11,12 +11,12 @@
 // role, unit, level, time, the window it answered to and that window's due time, the
 // deadlines in force afterwards, its cause, and one line of text.
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { RecordCaseInput } from '../activities/types';
-import { addSpan } from '../domain/calendar';
-import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../domain/types';
-import { windowSpan } from '../domain/windows';
-import type { CaseState, CaseWorkflowInput } from '../workflows/messages';
-import { timestampMs, toHistory, type History } from './historyJson';
+import type { RecordCaseInput } from '../../workflows/activityContract';
+import { addSpan } from '../../domain/calendar';
+import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../../domain/types';
+import { windowSpan } from '../../domain/windows';
+import type { CaseState, CaseWorkflowInput } from '../../workflows/messages';
+import { timestampMs, toHistory, type History } from '../../platform/historyJson';
 import { recordedBatchOf } from './recordedFacts';
 
 /** One run to read: its history (decoded or JSON) and, when known, its id. */

@@ -3,9 +3,9 @@
 // the API calls them with a catalog row, the seed calls them to validate the catalog.
 import { z } from 'zod';
 import type { AppConfig } from '../config/env';
-import { extensionApproverLevel } from '../domain/extensions';
-import { LEVELS } from '../domain/types';
-import type { CasePolicy, ExtensionRule, Level } from '../domain/types';
+import { extensionApproverLevel } from './extensions';
+import { LEVELS } from './types';
+import type { CasePolicy, ExtensionRule, Level } from './types';
 
 export { extensionApproverLevel };
 

@@ -4,9 +4,9 @@
 // care where a history came from.
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
-import { historyFromJson, historyToJson, timestampMs, type History } from './historyJson';
-import type { Db } from './db';
-import { GRPC_NOT_FOUND, grpcStatusOf } from './temporalConnection';
+import { historyFromJson, historyToJson, timestampMs, type History } from '../../platform/historyJson';
+import type { Db } from '../../platform/db';
+import { GRPC_NOT_FOUND, grpcStatusOf } from '../../platform/temporalConnection';
 
 /** One run of a case's workflow and its history. */
 export interface CaseRun {

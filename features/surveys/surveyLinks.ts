@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { jwtSecret, type AppConfig } from '../config/env';
-import { workflowIdForCase } from '../domain/caseCode';
-import type { Actor, Satisfaction } from '../domain/types';
-import { residentActorId } from '../workflows/caseMachine';
-import { getCaseStateQuery, recordSurveyUpdate, type CaseState } from '../workflows/messages';
-import type { Db } from './db';
+import { jwtSecret, type AppConfig } from '../../config/env';
+import { workflowIdForCase } from '../../domain/caseCode';
+import type { Actor, Satisfaction } from '../../domain/types';
+import { residentActorId } from '../../workflows/caseMachine';
+import { getCaseStateQuery, recordSurveyUpdate, type CaseState } from '../../workflows/messages';
+import type { Db } from '../../platform/db';
 
 export type SurveyLinkConfig = Pick<AppConfig, 'JWT_SECRET' | 'JWT_ISSUER' | 'SURVEY_LINK_TTL_HOURS'>;
 

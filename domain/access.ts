@@ -5,9 +5,8 @@
 //
 // Acting is refused with 403 and a reason. Reading a case outside your scope answers 404,
 // as if the case did not exist (see docs/AUTHZ.md for why the two differ).
-import type { Prisma } from '../generated/prisma/client';
-import { atOrAbove, levelOfRole, mayCallDepartments } from '../domain/ladder';
-import type { CaseUnits, Role } from '../domain/types';
+import { atOrAbove, levelOfRole, mayCallDepartments } from './ladder';
+import type { CaseUnits, Role } from './types';
 
 /** Every human action on a case, as the API names it (the path after /cases/:code/). */
 export type CaseAction =
@@ -164,41 +163,6 @@ export function canActOn(caller: Caller, target: ActionTarget, scope: CaseScope)
 export interface ReadContext {
   /** REPORTER: the Open311 client applications that file cases as this person. */
   clientAppIds?: readonly string[];
-}
-
-/** A filter that matches no case. */
-const NOTHING: Prisma.CaseWhereInput = { code: { in: [] } };
-
-/**
- * The cases the caller may read, as a Prisma filter on Case: grid, community and street
- * staff their own unit's cases; a department officer the cases its department was called
- * on; a reporter the cases it reported (or its Open311 applications filed); district roles,
- * auditors and admins every case of their district.
- */
-export function readScope(caller: Caller, ctx: ReadContext = {}): Prisma.CaseWhereInput {
-  switch (caller.role) {
-    case 'GRID_WORKER':
-      return { gridId: caller.unitId };
-    case 'COMMUNITY_WORKER':
-      return { communityId: caller.unitId };
-    case 'STREET_DISPATCHER':
-      return { streetId: caller.unitId };
-    case 'DEPARTMENT_OFFICER':
-      return { events: { some: { type: 'DEPARTMENT_CALLED', unitId: caller.unitId } } };
-    case 'REPORTER': {
-      const own: Prisma.CaseWhereInput[] = [{ events: { some: { type: 'REPORTED', actorId: caller.personId } } }];
-      if (ctx.clientAppIds?.length) own.push({ clientAppId: { in: [...ctx.clientAppIds] } });
-      return own.length === 1 ? own[0] : { OR: own };
-    }
-    case 'COMMAND_CENTER':
-    case 'DEPUTY_LEADER':
-    case 'PRINCIPAL_LEADER':
-    case 'AUDITOR':
-    case 'ADMIN':
-      return { districtId: caller.unitId };
-    default:
-      return NOTHING;
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 // Who may read which assessment figures. Pure.
-import type { Role } from '../../domain/types';
+import type { Role } from '../types';
 import type { UnitInfo } from './figures';
 
 /** Roles that may read assessment figures at all. */

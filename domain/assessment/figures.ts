@@ -2,8 +2,8 @@
 // recorded case events and call scores alone — pure, no database, no clock: the same
 // events, scores, period and `asOf` always give the same figures. The definitions are
 // written out in docs/ASSESSMENT.md; the comments here point at the rule each line applies.
-import { unitForLevel } from '../../domain/ladder';
-import type { CaseUnits, Level } from '../../domain/types';
+import { unitForLevel } from '../ladder';
+import type { CaseUnits, Level } from '../types';
 import type { Period } from './period';
 
 /** Version of the definitions below; stored with every figure set so old snapshots stay readable. */

@@ -5,10 +5,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import type { History } from './historyJson';
+import type { History } from '../../platform/historyJson';
 import type { ReplayProbeSinks } from './replayProbe';
 import { localActivityOf, recordedBatchOf } from './recordedFacts';
-import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from './workflowCode';
+import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
 
 export { CASE_WORKFLOWS_PATH };
 

@@ -1,6 +1,6 @@
 // Activity contracts, imported by the workflow as types only (the sandbox never sees Prisma).
 import type { CalendarSnapshot, CaseIntake, CaseStatus, Level, TriageKind } from '../domain/types';
-import type { PendingFact } from '../workflows/caseMachine';
+import type { PendingFact } from './caseMachine';
 
 /** The columns of the Case row that change as the case moves. */
 export interface CaseProjection {

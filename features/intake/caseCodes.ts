@@ -1,8 +1,8 @@
 // Case codes: district prefix + the district's date + a daily sequence, e.g. GL-20261122-000123.
 // The sequence comes from one atomic upsert per code, so concurrent API instances never
 // hand out the same code; a code allocated for a request that later fails leaves a gap.
-import { formatCaseCode } from '../domain/caseCode';
-import type { Db } from './db';
+import { formatCaseCode } from '../../domain/caseCode';
+import type { Db } from '../../platform/db';
 
 /** The part of the Prisma client code allocation needs. */
 export type CaseCodeDb = Pick<Db, '$queryRaw'>;

@@ -3,9 +3,9 @@
 // which officer answers a department's calls, the category, the calendar. The results
 // are frozen into the case workflow's input, so later edits never move running cases.
 import { z } from 'zod';
-import type { CalendarDay, MatterCategory, OrgUnit } from '../generated/prisma/client';
-import type { Assignment, CalendarSnapshot, CaseUnits, Level, LevelDirectory } from '../domain/types';
-import type { Db } from './db';
+import type { CalendarDay, MatterCategory, OrgUnit } from '../../generated/prisma/client';
+import type { Assignment, CalendarSnapshot, CaseUnits, Level, LevelDirectory } from '../../domain/types';
+import type { Db } from '../../platform/db';
 
 /** The part of the Prisma client the directory reads (a transaction client fits too). */
 export type DirectoryDb = Pick<Db, 'orgUnit' | 'person' | 'matterCategory' | 'calendarSetting' | 'calendarDay'>;

@@ -11,17 +11,17 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/env';
-import { workflowIdForCase } from '../domain/caseCode';
-import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type Level, type OpenWindow } from '../domain/types';
-import { initialWindows } from '../domain/windows';
-import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../workflows/messages';
-import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../workflows/searchAttributes';
+import type { AppConfig } from '../../config/env';
+import { workflowIdForCase } from '../../domain/caseCode';
+import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type Level, type OpenWindow } from '../../domain/types';
+import { initialWindows } from '../../domain/windows';
+import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../../workflows/messages';
+import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../../workflows/searchAttributes';
 import { allocateCaseCode } from './caseCodes';
-import { grpcStatusOf } from './temporalConnection';
-import type { Db } from './db';
-import type { DirectoryCache } from './directory';
-import { buildCasePolicy } from './policy';
+import { grpcStatusOf } from '../../platform/temporalConnection';
+import type { Db } from '../../platform/db';
+import type { DirectoryCache } from '../directory/directory';
+import { buildCasePolicy } from '../../domain/policy';
 
 /** A report as the API accepted it (already shape-checked). */
 export interface NewCaseRequest {

@@ -1,7 +1,7 @@
 // Database side of the assessment: load a period's cases, events, call scores and the
 // directory; compute live; publish immutable snapshots (a correction is version + 1).
 import type { Prisma } from '../../generated/prisma/client';
-import type { Db } from '../db';
+import type { Db } from '../../platform/db';
 import {
   computeAssessment,
   type AssessmentCase,
@@ -9,8 +9,8 @@ import {
   type AssessmentInput,
   type CallScoreRecord,
   type UnitInfo,
-} from './figures';
-import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from './period';
+} from '../../domain/assessment/figures';
+import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from '../../domain/assessment/period';
 
 /** The event types the figures read; the others are not loaded. */
 export const ASSESSED_EVENT_TYPES = [
