@@ -186,7 +186,9 @@ describe('review and close', () => {
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
     const s1 = await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
     expect(s1.status).toBe('IN_PROGRESS');
-    expect(s1.completionDueAt).toBe(addWorkingDays(await env.currentTimeMs(), 3, input.calendar));
+    // From the instant the workflow responded (its own clock), not the test server's clock read
+    // afterwards: at the edge of office hours the two differ by the update's round trip.
+    expect(s1.completionDueAt).toBe(addWorkingDays(s1.updatedAt, 3, input.calendar));
     await h.executeUpdate(submitResultUpdate, { args: [{ actor: ACTORS.grid, summary: '已劝离' }] });
     // The street command sub-center reviews; the grid may not.
     expect(await failureType(h.executeUpdate(reviewCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'CLOSE', reason: 'ok' }] }))).toBe('Forbidden');
