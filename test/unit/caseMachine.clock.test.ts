@@ -262,3 +262,16 @@ test('facts: seq rises by one from 1 and the types follow the story', () => {
   expect(m.state.calls[0].late).toBe(false);
   expect(m.state.status).toBe('SURVEYED');
 });
+
+test('a small matter sent down to the community climbs back to its street when the completion window lapses', () => {
+  const m = newMachine({ startLevel: 'STREET' });
+  m.accept({ actor: ACTORS.street }, T0);
+  m.respond({ actor: ACTORS.street, decision: 'COMMUNITY' }, T0);
+  expect(m.state).toMatchObject({ level: 'COMMUNITY', triage: 'SMALL', completionDueAt: bj(11, 27, 10) });
+  m.tick(bj(11, 27, 10));
+  expect(m.state.breaches).toEqual([
+    { windowId: 'COMPLETION-3', kind: 'COMPLETION', level: 'COMMUNITY', unitId: 'GL-S01-C01', dueAt: bj(11, 27, 10), at: bj(11, 27, 10), escalatedTo: 'STREET' },
+  ]);
+  expect(m.state.level).toBe('STREET');
+  expect(m.state.completionDueAt).toBe(bj(12, 2, 10));
+});
