@@ -5,7 +5,7 @@
 // The workflow registers its update handlers by looping over this table; the API builds
 // its routes from it (api/routes/caseActions.ts adds the HTTP-only pieces).
 import type { UpdateDefinition } from '@temporalio/common';
-import type { CaseAction } from '../domain/access';
+import { ACTION_RULES, type ActionRule, type CaseAction } from '../domain/actionRules';
 import type { CaseMachine } from './caseMachine';
 import {
   acceptCaseUpdate,
@@ -56,3 +56,6 @@ export type CaseActionTable = typeof CASE_ACTION_TABLE;
 
 /** The update input of one action. */
 export type ActionInput<A extends CaseAction> = CaseActionTable[A] extends ActionDecl<infer I> ? I : never;
+
+/** The role rule of an action (who may ever attempt it): declared once in domain/actionRules, keyed like this table. */
+export const ruleOf = (action: CaseAction): ActionRule => ACTION_RULES[action];
