@@ -98,7 +98,17 @@ export function isDatabaseUnreachable(err: unknown): boolean {
 
 const GRPC_DEADLINE_EXCEEDED = 4;
 
-/** "field: message" at the start of a validator's message names the field (workflow guards use it). */
+/** The field a workflow guard names in its failure's structured details ({ field, message }). */
+function fieldOfDetails(details: readonly unknown[] | undefined | null): FieldError[] | undefined {
+  const d = details?.[0] as { field?: unknown; message?: unknown } | undefined;
+  if (!d || typeof d.field !== 'string' || typeof d.message !== 'string') return undefined;
+  return [{ path: `body.${d.field}`, message: d.message }];
+}
+
+/**
+ * Fallback: "field: message" at the start of the text names the field. Kept for rejections
+ * by workers still running the code from before guards carried details (a rolling deploy).
+ */
 function fieldOfMessage(message: string): FieldError[] | undefined {
   const m = /^([A-Za-z][\w.]*): (.+)$/s.exec(message);
   return m ? [{ path: `body.${m[1]}`, message: m[2] }] : undefined;
@@ -115,7 +125,7 @@ function fromUpdateFailure(err: WorkflowUpdateFailedError): ApiError {
       case CONFLICT_ERROR:
         return new ApiError(409, 'INVALID_TRANSITION', message);
       case BAD_INPUT_ERROR:
-        return new ApiError(400, 'BAD_INPUT', message, fieldOfMessage(message));
+        return new ApiError(400, 'BAD_INPUT', message, fieldOfDetails(cause.details) ?? fieldOfMessage(message));
     }
   }
   return new ApiError(500, 'UPDATE_FAILED', 'the case could not apply this action');

@@ -5,29 +5,11 @@
 //
 // Acting is refused with 403 and a reason. Reading a case outside your scope answers 404,
 // as if the case did not exist (see docs/AUTHZ.md for why the two differ).
-import { atOrAbove, levelOfRole, mayCallDepartments } from './ladder';
+import { ACTION_RULES, type CaseAction } from './actionRules';
+import { levelOfRole } from './ladder';
 import type { CaseUnits, Role } from './types';
 
-/** Every human action on a case, as the API names it (the path after /cases/:code/). */
-export type CaseAction =
-  | 'accept'
-  | 'respond'
-  | 'whistle'
-  | 'calls'
-  | 'report'
-  | 'evidence'
-  | 'result'
-  | 'review'
-  | 'long-term-plan'
-  | 'resume'
-  | 'extensions'
-  | 'extension-decision'
-  | 'survey';
-
-export const CASE_ACTIONS: readonly CaseAction[] = [
-  'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
-  'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
-];
+export { CASE_ACTIONS, type CaseAction } from './actionRules';
 
 /** The caller, as authentication resolved it (lib/auth Principal fits). */
 export interface Caller {
@@ -63,28 +45,6 @@ const deny = (reason: string): AccessDecision => ({ allowed: false, reason });
 /** Roles that never act on cases: they report (REPORTER), read (AUDITOR) or administer (ADMIN). */
 const NEVER_ACT: ReadonlySet<Role> = new Set(['REPORTER', 'AUDITOR', 'ADMIN']);
 
-/** What the holder of a case does (the workflow checks the caller holds it now). */
-const HOLDER_ACTIONS: ReadonlySet<CaseAction> = new Set(['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions']);
-
-/** What a department officer does, always about one call (报到, evidence, result). */
-const CALL_ACTIONS: ReadonlySet<CaseAction> = new Set(['report', 'evidence', 'result']);
-
-const WHAT: Record<CaseAction, string> = {
-  accept: 'accept cases',
-  respond: 'respond to cases',
-  whistle: 'whistle cases up',
-  calls: 'call departments (a street or a higher level calls; whistle the case up first)',
-  report: 'report on site for a department call (the called department does)',
-  evidence: 'upload evidence',
-  result: 'submit results',
-  review: 'review and close cases (the street sub-center or the level holding the case does)',
-  'long-term-plan': 'put cases on the long-term plan',
-  resume: 'resume cases from the long-term plan',
-  extensions: 'request extensions',
-  'extension-decision': 'decide extension requests (the district command center or a district leader does)',
-  survey: 'record revisit surveys (the district command center does)',
-};
-
 /**
  * Whether the caller's role may ever attempt this action, before any case is looked at.
  * A refusal here does not depend on the case, so it reveals nothing about it.
@@ -93,30 +53,20 @@ export function mayAttempt(caller: Caller, target: ActionTarget): AccessDecision
   const { role } = caller;
   const { action, callId } = target;
   if (NEVER_ACT.has(role)) return deny(`${role} may not act on cases (${role === 'REPORTER' ? 'reporters report and follow their cases' : 'read-only access'})`);
+  const rule = ACTION_RULES[action];
   if (role === 'DEPARTMENT_OFFICER') {
-    if (!CALL_ACTIONS.has(action)) return deny(`${role} may not ${WHAT[action]}: a department acts only on its own calls`);
+    if (!rule.call) return deny(`${role} may not ${rule.what}: a department acts only on its own calls`);
     if (!callId) return deny(`${role} acts only on calls to its own department: name the call (callId)`);
     return ALLOW;
   }
   const level = levelOfRole(role);
   if (!level) return deny(`${role} may not act on cases`);
   // The ladder roles: a call's report, evidence and result belong to the called department.
-  if (action === 'report' || (callId && CALL_ACTIONS.has(action))) {
+  if (rule.departmentOnly || (callId && rule.call)) {
     return deny(`${role} may not act on a department call: only an officer of the called department may`);
   }
-  if (HOLDER_ACTIONS.has(action)) return ALLOW;
-  switch (action) {
-    case 'calls':
-      return mayCallDepartments(level) ? ALLOW : deny(`${role} may not ${WHAT.calls}`);
-    case 'review':
-      return atOrAbove(level, 'STREET') ? ALLOW : deny(`${role} may not ${WHAT.review}`);
-    case 'extension-decision':
-      return atOrAbove(level, 'COMMAND_CENTER') ? ALLOW : deny(`${role} may not ${WHAT['extension-decision']}`);
-    case 'survey':
-      return role === 'COMMAND_CENTER' ? ALLOW : deny(`${role} may not ${WHAT.survey}`);
-    default:
-      return deny(`${role} may not ${WHAT[action]}`);
-  }
+  if (rule.holder) return ALLOW;
+  return rule.ladder?.(level, role) ? ALLOW : deny(`${role} may not ${rule.what}`);
 }
 
 /** The unit of a case a ladder role answers for, and what to call it in a message. */

@@ -49,7 +49,9 @@ export interface PendingFact {
 
 const forbidden = (message: string) => ApplicationFailure.create({ type: FORBIDDEN_ERROR, message, nonRetryable: true });
 const conflict = (message: string) => ApplicationFailure.create({ type: CONFLICT_ERROR, message, nonRetryable: true });
-const badInput = (message: string) => ApplicationFailure.create({ type: BAD_INPUT_ERROR, message, nonRetryable: true });
+/** A payload that makes no sense here: the field travels in structured details (the API's `fields`), not only in the text. */
+const badInput = (field: string, text: string) =>
+  ApplicationFailure.create({ type: BAD_INPUT_ERROR, message: `${field}: ${text}`, details: [{ field, message: text }], nonRetryable: true });
 
 /** Window kinds whose lapse moves the case itself up the ladder. */
 const CASE_WINDOWS: readonly WindowKind[] = ['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REVIEW', 'REPORT'];
@@ -133,7 +135,7 @@ export class CaseMachine {
   guardRespond(a: RespondCaseInput): void {
     this.requireStatus(['ACCEPTED'], 'respond to');
     this.requireHolder(a.actor);
-    if (a.decision === 'GUIDANCE' && !a.guidance?.trim()) throw badInput('guidance: an explanation for the reporter is required');
+    if (a.decision === 'GUIDANCE' && !a.guidance?.trim()) throw badInput('guidance', 'an explanation for the reporter is required');
     if (a.decision === 'COMMUNITY' && this.state.level !== 'GRID' && this.state.level !== 'STREET') {
       throw conflict(`a case at ${this.state.level} level is not sent down to the community`);
     }
@@ -142,7 +144,7 @@ export class CaseMachine {
   guardWhistle(a: WhistleInput): void {
     this.requireStatus(['REPORTED', 'ACCEPTED', 'IN_PROGRESS'], 'whistle');
     this.requireHolder(a.actor);
-    if (!a.reason?.trim()) throw badInput('reason: say why the case needs the next level');
+    if (!a.reason?.trim()) throw badInput('reason', 'say why the case needs the next level');
     if (isTop(this.state.level, this.input.policy.ladder)) throw conflict('the case is already at the top of the ladder');
   }
 
@@ -150,14 +152,14 @@ export class CaseMachine {
     this.requireStatus(['ACCEPTED', 'IN_PROGRESS'], 'call departments on');
     this.requireHolder(a.actor);
     if (!mayCallDepartments(this.state.level)) throw conflict('only a street or a higher level may call departments; whistle the case up first');
-    if (!a.calls?.length) throw badInput('calls: name at least one department');
+    if (!a.calls?.length) throw badInput('calls', 'name at least one department');
     const now = Date.now();
     const seen = new Set<string>();
     for (const c of a.calls) {
-      if (!this.input.departmentOfficers[c.departmentId]) throw badInput(`calls.departmentId: unknown department ${c.departmentId}`);
-      if (seen.has(c.departmentId)) throw badInput(`calls.departmentId: ${c.departmentId} named twice`);
+      if (!this.input.departmentOfficers[c.departmentId]) throw badInput('calls.departmentId', `unknown department ${c.departmentId}`);
+      if (seen.has(c.departmentId)) throw badInput('calls.departmentId', `${c.departmentId} named twice`);
       seen.add(c.departmentId);
-      if (!(c.reportBy > now)) throw badInput('calls.reportBy: the time to report must be in the future');
+      if (!(c.reportBy > now)) throw badInput('calls.reportBy', 'the time to report must be in the future');
       if (this.state.calls.some((x) => x.departmentId === c.departmentId && x.result === null)) {
         throw conflict(`department ${c.departmentId} already has an open call on this case`);
       }
@@ -175,12 +177,12 @@ export class CaseMachine {
       const call = this.requireCallOf(a.actor, a.callId);
       if (call.reportedAt === null) throw conflict('report (报到) before uploading evidence');
     } else this.requireHolder(a.actor);
-    if (!/^[0-9a-f]{64}$/i.test(a.sha256)) throw badInput('sha256: 64 hexadecimal characters');
+    if (!/^[0-9a-f]{64}$/i.test(a.sha256)) throw badInput('sha256', '64 hexadecimal characters');
   }
 
   guardSubmitResult(a: SubmitResultInput): void {
     this.requireStatus(['IN_PROGRESS'], 'submit a result for');
-    if (!a.summary?.trim()) throw badInput('summary: describe the result');
+    if (!a.summary?.trim()) throw badInput('summary', 'describe the result');
     if (a.callId) {
       const call = this.requireCallOf(a.actor, a.callId);
       if (call.reportedAt === null) throw conflict('report (报到) before submitting a result');
@@ -195,14 +197,14 @@ export class CaseMachine {
     this.requireStatus(['PENDING_REVIEW'], 'review');
     const level = this.reviewLevel();
     if (!this.actsAt(a.actor, level)) throw forbidden(`only the ${level} holding this case may review and close it`);
-    if (!a.reason?.trim()) throw badInput('reason: say why');
+    if (!a.reason?.trim()) throw badInput('reason', 'say why');
   }
 
   guardPlanLongTerm(a: PlanLongTermInput): void {
     this.requireStatus(['ACCEPTED', 'IN_PROGRESS'], 'put on the long-term plan');
     this.requireHolder(a.actor);
-    if (!a.explanation?.trim()) throw badInput('explanation: the reporter is told why');
-    if (a.reviewEveryDays !== undefined && !(a.reviewEveryDays >= 1 && a.reviewEveryDays <= 366)) throw badInput('reviewEveryDays: 1 to 366');
+    if (!a.explanation?.trim()) throw badInput('explanation', 'the reporter is told why');
+    if (a.reviewEveryDays !== undefined && !(a.reviewEveryDays >= 1 && a.reviewEveryDays <= 366)) throw badInput('reviewEveryDays', '1 to 366');
   }
 
   guardResumePlan(a: ResumePlanInput): void {
@@ -213,8 +215,8 @@ export class CaseMachine {
   guardRequestExtension(a: RequestExtensionInput): void {
     this.requireStatus(['IN_PROGRESS'], 'extend');
     this.requireHolder(a.actor);
-    if (!Number.isInteger(a.days) || a.days < 1) throw badInput('days: a whole number of working days, at least 1');
-    if (!a.reason?.trim()) throw badInput('reason: say why more time is needed');
+    if (!Number.isInteger(a.days) || a.days < 1) throw badInput('days', 'a whole number of working days, at least 1');
+    if (!a.reason?.trim()) throw badInput('reason', 'say why more time is needed');
     if (!this.state.windows.some((w) => w.kind === 'COMPLETION')) throw conflict('no completion deadline is running');
     if (this.state.extensions.some((x) => x.status === 'PENDING')) throw conflict('an extension request is already waiting for a decision');
     const used = this.state.extensions.filter((x) => x.status !== 'REJECTED').length;
@@ -225,13 +227,13 @@ export class CaseMachine {
 
   guardDecideExtension(a: DecideExtensionInput): void {
     const req = this.state.extensions.find((x) => x.id === a.requestId);
-    if (!req) throw badInput(`requestId: no extension request ${a.requestId} on this case`);
+    if (!req) throw badInput('requestId', `no extension request ${a.requestId} on this case`);
     if (req.status !== 'PENDING') throw conflict(`extension request ${a.requestId} is already ${req.status.toLowerCase()}`);
     const level = levelOfRole(a.actor.role);
     if (!level || !atOrAbove(level, req.approverLevel) || rank(level) < rank('COMMAND_CENTER') || a.actor.unitId !== this.input.intake.units.districtId) {
       throw forbidden(`an extension of ${req.days} working days is decided by ${req.approverLevel} or above`);
     }
-    if (!a.reason?.trim()) throw badInput('reason: say why');
+    if (!a.reason?.trim()) throw badInput('reason', 'say why');
   }
 
   guardRecordSurvey(a: RecordSurveyInput): void {
@@ -773,7 +775,7 @@ export class CaseMachine {
   private requireCallOf(actor: Actor, callId: string) {
     if (!ACTIVE.has(this.state.status)) throw conflict(`the case is ${this.state.status}`);
     const call = this.state.calls.find((c) => c.id === callId);
-    if (!call) throw badInput(`callId: no call ${callId} on this case`);
+    if (!call) throw badInput('callId', `no call ${callId} on this case`);
     if (!(actor.role === 'DEPARTMENT_OFFICER' && actor.unitId === call.departmentId)) {
       throw forbidden(`only an officer of ${call.departmentId} may act on call ${callId}`);
     }

@@ -16,23 +16,11 @@ import {
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities, CaseProjection } from './activityContract';
 import { nextWakeAt } from '../domain/windows';
+import { CASE_ACTION_TABLE, type ActionDecl } from './caseActions';
 import { CaseMachine, type PendingFact } from './caseMachine';
 import {
-  acceptCaseUpdate,
-  callDepartmentsUpdate,
-  decideExtensionUpdate,
   directoryChangedSignal,
   getCaseStateQuery,
-  planLongTermUpdate,
-  recordSurveyUpdate,
-  reportArrivalUpdate,
-  requestExtensionUpdate,
-  respondCaseUpdate,
-  resumePlanUpdate,
-  reviewCaseUpdate,
-  submitResultUpdate,
-  uploadEvidenceUpdate,
-  whistleUpdate,
   type CaseState,
   type CaseWorkflowInput,
 } from './messages';
@@ -83,26 +71,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   // Each update: the validator checks state and actor without changing anything;
   // the handler changes state synchronously, so an update racing a lapsing timer
   // is decided by history order and recorded once.
-  const bind = <I>(def: UpdateDefinition<CaseState, [I]>, guard: (i: I) => void, apply: (i: I, now: number) => CaseState) => {
-    setHandler(def, (i: I) => {
-      const s = apply(i, Date.now());
+  const bind = <I>(a: ActionDecl<I>) => {
+    setHandler(a.update, (i: I) => {
+      const s = a.effect(machine, i, Date.now());
       woken = true;
       return s;
-    }, { validator: guard });
+    }, { validator: (i: I) => a.guard(machine, i) });
   };
-  bind(acceptCaseUpdate, (i) => machine.guardAccept(i), (i, n) => machine.accept(i, n));
-  bind(respondCaseUpdate, (i) => machine.guardRespond(i), (i, n) => machine.respond(i, n));
-  bind(whistleUpdate, (i) => machine.guardWhistle(i), (i, n) => machine.whistle(i, n));
-  bind(callDepartmentsUpdate, (i) => machine.guardCallDepartments(i), (i, n) => machine.callDepartments(i, n));
-  bind(reportArrivalUpdate, (i) => machine.guardReportArrival(i), (i, n) => machine.reportArrival(i, n));
-  bind(uploadEvidenceUpdate, (i) => machine.guardUploadEvidence(i), (i, n) => machine.uploadEvidence(i, n));
-  bind(submitResultUpdate, (i) => machine.guardSubmitResult(i), (i, n) => machine.submitResult(i, n));
-  bind(reviewCaseUpdate, (i) => machine.guardReview(i), (i, n) => machine.review(i, n));
-  bind(planLongTermUpdate, (i) => machine.guardPlanLongTerm(i), (i, n) => machine.planLongTerm(i, n));
-  bind(resumePlanUpdate, (i) => machine.guardResumePlan(i), (i, n) => machine.resumePlan(i, n));
-  bind(requestExtensionUpdate, (i) => machine.guardRequestExtension(i), (i, n) => machine.requestExtension(i, n));
-  bind(decideExtensionUpdate, (i) => machine.guardDecideExtension(i), (i, n) => machine.decideExtension(i, n));
-  bind(recordSurveyUpdate, (i) => machine.guardRecordSurvey(i), (i, n) => machine.recordSurvey(i, n));
+  for (const a of Object.values(CASE_ACTION_TABLE) as ActionDecl<unknown>[]) bind(a);
 
   // The recorder persists facts in order, in batches, one activity at a time.
   let stopping = false;

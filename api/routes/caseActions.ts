@@ -4,52 +4,22 @@
 // case at all (its role, its unit, its department's call); the workflow's validators then
 // decide against the live state (who holds the case now, which level reviews or approves).
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { Router } from 'express';
 import { z } from 'zod';
 import { workflowIdForCase } from '../../domain/caseCode';
 import type { Actor } from '../../domain/types';
-import { canActOn, mayAttempt, type ActionTarget, type CaseAction } from '../../domain/access';
-import {
-  acceptCaseUpdate,
-  callDepartmentsUpdate,
-  decideExtensionUpdate,
-  planLongTermUpdate,
-  recordSurveyUpdate,
-  reportArrivalUpdate,
-  requestExtensionUpdate,
-  respondCaseUpdate,
-  resumePlanUpdate,
-  reviewCaseUpdate,
-  submitResultUpdate,
-  uploadEvidenceUpdate,
-  whistleUpdate,
-  type CaseState,
-} from '../../workflows/messages';
+import { CASE_ACTIONS, canActOn, mayAttempt, type ActionTarget, type CaseAction } from '../../domain/access';
+import type { WorkflowHandle } from '@temporalio/client';
+import { CASE_ACTION_TABLE, type ActionInput } from '../../workflows/caseActions';
+import type { CaseState } from '../../workflows/messages';
 import { loadCalls, loadCaseScope, requireAllowed } from '../caseAccess';
 import { describeCase } from '../caseWorkflows';
 import type { ApiDeps } from '../deps';
 import { fieldsFromZod, httpErrors, type FieldError } from '../errors';
 import { principalOf } from '../middleware/auth';
 import { requireJsonBody } from '../middleware/validate';
-import {
-  AcceptBodySchema,
-  CallDepartmentsBodySchema,
-  CallIdParams,
-  EvidenceBodySchema,
-  ExtensionBodySchema,
-  ExtensionDecisionBodySchema,
-  LongTermPlanBodySchema,
-  ReportArrivalBodySchema,
-  RequestIdParams,
-  RespondBodySchema,
-  ResultBodySchema,
-  ResumeBodySchema,
-  ReviewBodySchema,
-  SurveyBodySchema,
-  WhistleBodySchema,
-} from '../schemas/actions';
+import { ACTION_HTTP } from '../schemas/actions';
 import { CaseStateSchema, IdempotencyKeySchema } from '../schemas/cases';
 import { authenticated, CaseCodeParams, errorResponses, jsonResponse } from '../schemas/common';
 
@@ -68,47 +38,36 @@ interface ActionSpec {
   /** The action as the access rules name it. */
   access: CaseAction;
   summary: string;
-  // The payload type differs per action; the body schema is what keeps them in line.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  update: UpdateDefinition<CaseState, [any]>;
   body: z.ZodType;
   params: z.ZodObject;
-  /** The update payload from the parsed body and params (the actor is added by the caller). */
-  payload?: (body: Record<string, unknown>, params: Record<string, string>) => Record<string, unknown>;
+  /** Sends the update with the payload built from the parsed body and params plus the actor. */
+  send: (handle: WorkflowHandle, body: unknown, params: unknown, actor: Actor, updateId?: string) => Promise<CaseState>;
 }
 
-/** Every action, one line each: path → update → body schema. */
-export const ACTIONS: readonly ActionSpec[] = [
-  { path: 'accept', access: 'accept', summary: 'Accept the case (受理)', update: acceptCaseUpdate, body: AcceptBodySchema, params: CaseCodeParams },
-  { path: 'respond', access: 'respond', summary: 'First response: handle it, send it to the community, or guide the reporter', update: respondCaseUpdate, body: RespondBodySchema, params: CaseCodeParams },
-  { path: 'whistle', access: 'whistle', summary: 'Whistle the case up one level (吹哨)', update: whistleUpdate, body: WhistleBodySchema, params: CaseCodeParams },
-  { path: 'calls', access: 'calls', summary: 'Call departments to report on site (一线呼叫)', update: callDepartmentsUpdate, body: CallDepartmentsBodySchema, params: CaseCodeParams },
-  {
-    path: 'calls/:callId/report',
-    access: 'report',
-    summary: 'A called department reports on site (报到)',
-    update: reportArrivalUpdate,
-    body: ReportArrivalBodySchema,
-    params: CallIdParams,
-    payload: (body, p) => ({ ...body, callId: p.callId }),
-  },
-  { path: 'evidence', access: 'evidence', summary: 'Upload evidence (recording, video, document, photo)', update: uploadEvidenceUpdate, body: EvidenceBodySchema, params: CaseCodeParams },
-  { path: 'result', access: 'result', summary: 'Submit the handling result', update: submitResultUpdate, body: ResultBodySchema, params: CaseCodeParams },
-  { path: 'review', access: 'review', summary: 'Review: close the case or return it (审核结案)', update: reviewCaseUpdate, body: ReviewBodySchema, params: CaseCodeParams },
-  { path: 'long-term-plan', access: 'long-term-plan', summary: 'Put the case on the medium/long-term plan list', update: planLongTermUpdate, body: LongTermPlanBodySchema, params: CaseCodeParams },
-  { path: 'resume', access: 'resume', summary: 'Resume a case from the long-term plan', update: resumePlanUpdate, body: ResumeBodySchema, params: CaseCodeParams },
-  { path: 'extensions', access: 'extensions', summary: 'Request an extension (延期)', update: requestExtensionUpdate, body: ExtensionBodySchema, params: CaseCodeParams },
-  {
-    path: 'extensions/:requestId/decision',
-    access: 'extension-decision',
-    summary: 'Approve or reject an extension request',
-    update: decideExtensionUpdate,
-    body: ExtensionDecisionBodySchema,
-    params: RequestIdParams,
-    payload: (body, p) => ({ ...body, requestId: p.requestId }),
-  },
-  { path: 'survey', access: 'survey', summary: 'Record the revisit survey (回访)', update: recordSurveyUpdate, body: SurveyBodySchema, params: CaseCodeParams },
-];
+/** One route spec per action, from the action table (workflows/caseActions) and its HTTP side (api/schemas/actions). */
+function specOf<A extends CaseAction>(action: A): ActionSpec {
+  const http = ACTION_HTTP[action];
+  const update = CASE_ACTION_TABLE[action].update;
+  return {
+    path: http.path,
+    access: action,
+    summary: http.summary,
+    body: http.body,
+    params: http.params,
+    send: (handle, body, params, actor, updateId) => {
+      // body and params come out of http.body / http.params safeParse, so they are their outputs.
+      const payload = (http.payload as (b: unknown, p: unknown) => object)(body, params);
+      // By the update name: the table entry is a union here; the types were checked in ACTION_HTTP.
+      return handle.executeUpdate<CaseState, [ActionInput<A>]>(update.name, {
+        args: [{ ...payload, actor } as ActionInput<A>],
+        ...(updateId ? { updateId } : {}),
+      });
+    },
+  };
+}
+
+/** Every action, in the order of the table. */
+export const ACTIONS: readonly ActionSpec[] = CASE_ACTIONS.map((a) => specOf(a));
 
 export const caseActionsRegistry = new OpenAPIRegistry();
 for (const a of ACTIONS) {
@@ -140,12 +99,6 @@ for (const a of ACTIONS) {
       503: errorResponses[503],
     },
   });
-}
-
-/** The update payload: the parsed body, ids from the path, and the authenticated actor. */
-function payloadOf(spec: ActionSpec, actor: Actor, body: Record<string, unknown>, params: Record<string, string>) {
-  const fromBody = spec.payload ? spec.payload(body, params) : body;
-  return { ...fromBody, actor };
 }
 
 export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db'>): Router {
@@ -183,11 +136,8 @@ export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db'>): Route
       let state: CaseState;
       try {
         state = await temporal.withDeadline(Date.now() + ACTION_TIMEOUT_MS, () =>
-          handle.executeUpdate(spec.update, {
-            args: [payloadOf(spec, actor, body.data as Record<string, unknown>, p)],
-            // Temporal deduplicates updates by id: a retried request gets the first outcome.
-            ...(key ? { updateId: `${principal.personId}:${req.path}:${key}` } : {}),
-          }),
+          // Temporal deduplicates updates by id: a retried request gets the first outcome.
+          spec.send(handle, body.data, params.data, actor, key ? `${principal.personId}:${req.path}:${key}` : undefined),
         );
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {

@@ -2,22 +2,9 @@
 // payloads in workflows/messages.ts minus the actor, which comes from authentication.
 // Shape is checked here; whether the action is allowed now is the workflow's validators' call.
 import { z } from 'zod';
-import type {
-  AcceptCaseInput,
-  CallDepartmentsInput,
-  DecideExtensionInput,
-  PlanLongTermInput,
-  RecordSurveyInput,
-  ReportArrivalInput,
-  RequestExtensionInput,
-  RespondCaseInput,
-  ResumePlanInput,
-  ReviewCaseInput,
-  SubmitResultInput,
-  UploadEvidenceInput,
-  WhistleInput,
-} from '../../workflows/messages';
-import { CaseCodeSchema, IsoDateTime } from './common';
+import type { CaseAction } from '../../domain/access';
+import type { ActionInput } from '../../workflows/caseActions';
+import { CaseCodeParams, CaseCodeSchema, IsoDateTime } from './common';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const id = z.string().trim().min(1).max(100);
@@ -93,25 +80,41 @@ export const SurveyBodySchema = z
   })
   .meta({ id: 'RecordSurvey' });
 
-// Compile-time checks: each parsed body plus the actor (and path ids) is the update's payload.
-type Without<T> = Omit<T, 'actor'>;
-type Fits<S extends z.ZodType, T> = z.infer<S> extends T ? true : false;
-type AllTrue<T extends true[]> = T;
-export type PayloadsFit = AllTrue<[
-  Fits<typeof AcceptBodySchema, Without<AcceptCaseInput>>,
-  Fits<typeof RespondBodySchema, Without<RespondCaseInput>>,
-  Fits<typeof WhistleBodySchema, Without<WhistleInput>>,
-  Fits<typeof CallDepartmentsBodySchema, Without<CallDepartmentsInput>>,
-  Fits<typeof ReportArrivalBodySchema, Omit<Without<ReportArrivalInput>, 'callId'>>,
-  Fits<typeof EvidenceBodySchema, Without<UploadEvidenceInput>>,
-  Fits<typeof ResultBodySchema, Without<SubmitResultInput>>,
-  Fits<typeof ReviewBodySchema, Without<ReviewCaseInput>>,
-  Fits<typeof LongTermPlanBodySchema, Without<PlanLongTermInput>>,
-  Fits<typeof ResumeBodySchema, Without<ResumePlanInput>>,
-  Fits<typeof ExtensionBodySchema, Without<RequestExtensionInput>>,
-  Fits<typeof ExtensionDecisionBodySchema, Omit<Without<DecideExtensionInput>, 'requestId'>>,
-  Fits<typeof SurveyBodySchema, Without<RecordSurveyInput>>,
-]>;
-
 export const CallIdParams = z.object({ code: CaseCodeSchema, callId: id });
 export const RequestIdParams = z.object({ code: CaseCodeSchema, requestId: id });
+
+/** The HTTP side of one case action (workflows/caseActions declares the rest, once). */
+export interface ActionHttp<A extends CaseAction, B extends z.ZodType, P extends z.ZodObject> {
+  action: A;
+  /** Path after /cases/:code/, in express syntax. */
+  path: string;
+  summary: string;
+  body: B;
+  params: P;
+  /**
+   * The update payload from the parsed body and path params, minus the actor (added from
+   * authentication). Typed against the update's input: a body that does not fit fails compilation.
+   */
+  payload: (body: z.infer<B>, params: z.infer<P>) => Omit<ActionInput<A>, 'actor'>;
+}
+
+const http =
+  <A extends CaseAction>(action: A) =>
+  <B extends z.ZodType, P extends z.ZodObject>(spec: Omit<ActionHttp<A, B, P>, 'action'>): ActionHttp<A, B, P> => ({ action, ...spec });
+
+/** Every action's route, body and payload mapping, keyed by the action's name. */
+export const ACTION_HTTP = {
+  accept: http('accept')({ path: 'accept', summary: 'Accept the case (受理)', body: AcceptBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  respond: http('respond')({ path: 'respond', summary: 'First response: handle it, send it to the community, or guide the reporter', body: RespondBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  whistle: http('whistle')({ path: 'whistle', summary: 'Whistle the case up one level (吹哨)', body: WhistleBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  calls: http('calls')({ path: 'calls', summary: 'Call departments to report on site (一线呼叫)', body: CallDepartmentsBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  report: http('report')({ path: 'calls/:callId/report', summary: 'A called department reports on site (报到)', body: ReportArrivalBodySchema, params: CallIdParams, payload: (b, p) => ({ ...b, callId: p.callId }) }),
+  evidence: http('evidence')({ path: 'evidence', summary: 'Upload evidence (recording, video, document, photo)', body: EvidenceBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  result: http('result')({ path: 'result', summary: 'Submit the handling result', body: ResultBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  review: http('review')({ path: 'review', summary: 'Review: close the case or return it (审核结案)', body: ReviewBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  'long-term-plan': http('long-term-plan')({ path: 'long-term-plan', summary: 'Put the case on the medium/long-term plan list', body: LongTermPlanBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  resume: http('resume')({ path: 'resume', summary: 'Resume a case from the long-term plan', body: ResumeBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  extensions: http('extensions')({ path: 'extensions', summary: 'Request an extension (延期)', body: ExtensionBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  'extension-decision': http('extension-decision')({ path: 'extensions/:requestId/decision', summary: 'Approve or reject an extension request', body: ExtensionDecisionBodySchema, params: RequestIdParams, payload: (b, p) => ({ ...b, requestId: p.requestId }) }),
+  survey: http('survey')({ path: 'survey', summary: 'Record the revisit survey (回访)', body: SurveyBodySchema, params: CaseCodeParams, payload: (b) => b }),
+} satisfies { [A in CaseAction]: { action: A } };

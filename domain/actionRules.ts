@@ -1,0 +1,56 @@
+// The role rule of each case action, declared once and keyed by the action's name (the
+// path segment after /cases/:code/). domain/access.mayAttempt applies them; the action
+// table in workflows/caseActions references them next to each action's update and guard.
+import { atOrAbove, mayCallDepartments } from './ladder';
+import type { Level, Role } from './types';
+
+/** Every human action on a case, as the API names it (the path after /cases/:code/). */
+export type CaseAction =
+  | 'accept'
+  | 'respond'
+  | 'whistle'
+  | 'calls'
+  | 'report'
+  | 'evidence'
+  | 'result'
+  | 'review'
+  | 'long-term-plan'
+  | 'resume'
+  | 'extensions'
+  | 'extension-decision'
+  | 'survey';
+
+export const CASE_ACTIONS: readonly CaseAction[] = [
+  'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
+  'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
+];
+
+/** Which roles may ever attempt one action, before any case is looked at. */
+export interface ActionRule {
+  /** What the action is, as a refusal says it: "<ROLE> may not <what>". */
+  what: string;
+  /** The holder of the case does it (any ladder role; the workflow checks it holds the case now). */
+  holder?: boolean;
+  /** A department officer does it about one of its calls (with a callId). */
+  call?: boolean;
+  /** Only the called department does it: never a ladder role. */
+  departmentOnly?: boolean;
+  /** For non-holder actions: which ladder levels/roles may. */
+  ladder?: (level: Level, role: Role) => boolean;
+}
+
+export const ACTION_RULES: Record<CaseAction, ActionRule> = {
+  accept: { what: 'accept cases', holder: true },
+  respond: { what: 'respond to cases', holder: true },
+  whistle: { what: 'whistle cases up', holder: true },
+  calls: { what: 'call departments (a street or a higher level calls; whistle the case up first)', ladder: (level) => mayCallDepartments(level) },
+  report: { what: 'report on site for a department call (the called department does)', call: true, departmentOnly: true },
+  evidence: { what: 'upload evidence', holder: true, call: true },
+  result: { what: 'submit results', holder: true, call: true },
+  review: { what: 'review and close cases (the street sub-center or the level holding the case does)', ladder: (level) => atOrAbove(level, 'STREET') },
+  'long-term-plan': { what: 'put cases on the long-term plan', holder: true },
+  resume: { what: 'resume cases from the long-term plan', holder: true },
+  extensions: { what: 'request extensions', holder: true },
+  'extension-decision': { what: 'decide extension requests (the district command center or a district leader does)', ladder: (level) => atOrAbove(level, 'COMMAND_CENTER') },
+  survey: { what: 'record revisit surveys (the district command center does)', ladder: (_level, role) => role === 'COMMAND_CENTER' },
+};
