@@ -7,7 +7,7 @@ import { addWorkingDays } from '../domain/calendar';
 import { extensionApproverLevel } from '../domain/extensions';
 import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
 import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
-import { initialWindows, openWindow, windowSpan } from '../domain/windows';
+import { initialWindows, movesWithCase, openWindow, windowSpan } from '../domain/windows';
 import type {
   Actor,
   Assignment,
@@ -631,7 +631,7 @@ export class CaseMachine {
     this.state.level = level;
     this.state.assignee = this.holderAt(level);
     for (const w of this.state.windows) {
-      if (w.kind !== 'REPORT' && w.kind !== 'EXTENSION_DECISION' && w.kind !== 'SURVEY') {
+      if (movesWithCase(w.kind)) {
         w.level = level;
         w.unitId = this.state.assignee.unitId;
       }
