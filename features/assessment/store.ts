@@ -3,6 +3,7 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
 import {
+  ASSESSED_FACT_TYPES,
   computeAssessment,
   type AssessmentCase,
   type AssessmentFigures,
@@ -12,13 +13,8 @@ import {
 } from '../../domain/assessment/figures';
 import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from '../../domain/assessment/period';
 
-/** The event types the figures read; the others are not loaded. */
-export const ASSESSED_EVENT_TYPES = [
-  'REPORTED', 'ESCALATED', 'ACCEPTED', 'RESPONDED', 'GUIDANCE_GIVEN', 'BREACHED',
-  'REVIEW_REQUESTED', 'REVIEW_RETURNED', 'REVIEWED_CLOSED', 'CLOSED',
-  'SURVEY_RECORDED', 'SURVEY_UNREACHABLE', 'REOPENED',
-  'EXTENSION_REQUESTED', 'EXTENSION_APPROVED', 'DEPARTMENT_CALLED', 'DEPARTMENT_REPORTED',
-] as const;
+/** The event types the figures read (domain/assessment/figures); the others are not loaded. */
+export const ASSESSED_EVENT_TYPES = ASSESSED_FACT_TYPES;
 
 export type AssessmentDb = Pick<Db, 'case' | 'caseEvent' | 'callScore' | 'orgUnit' | 'assessmentSnapshot'>;
 
