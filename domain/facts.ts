@@ -155,6 +155,14 @@ export function asFact<R extends { type: string; data?: unknown }>(record: R): T
   return { ...record, data } as unknown as Typed<R>;
 }
 
+/**
+ * The data of a stored row already selected by its type (a `where: { type }` query), for
+ * readers that do not switch: typed by the fact's declaration, every field possibly missing.
+ */
+export function dataOf<T extends FactType>(_type: T, data: unknown): Partial<FactData<T>> {
+  return (data && typeof data === 'object' ? data : {}) as Partial<FactData<T>>;
+}
+
 /** For the `default:` of an exhaustive switch over fact types: fails to compile when a case is missing. */
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);

@@ -1,6 +1,7 @@
 // Two-way scoring of department calls (吹哨报到): the unit that called scores the department's
 // cooperation and professionalism (1–5); the called department says whether the call was
 // its to answer (call accuracy). One score per call and direction, never changed.
+import { dataOf } from '../../domain/facts';
 import { LEVEL_ROLE } from '../../domain/ladder';
 import type { Actor, CaseUnits, Level } from '../../domain/types';
 import type { Db } from '../../platform/db';
@@ -75,7 +76,7 @@ export async function findCall(db: Pick<Db, 'case' | 'caseEvent'>, code: string,
     select: { unitId: true, level: true, at: true, data: true },
   });
   if (!row || !event) return null;
-  const data = (event.data ?? {}) as Record<string, unknown>;
+  const data = dataOf('DEPARTMENT_CALLED', event.data);
   const departmentId = event.unitId ?? (typeof data.departmentId === 'string' ? data.departmentId : null);
   if (!departmentId) return null;
   const units: CaseUnits = row;
