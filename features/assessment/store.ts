@@ -11,6 +11,7 @@ import {
   type CallScoreRecord,
   type UnitInfo,
 } from '../../domain/assessment/figures';
+import type { FactType } from '../../domain/facts';
 import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from '../../domain/assessment/period';
 
 /** The event types the figures read (domain/assessment/figures); the others are not loaded. */
@@ -25,7 +26,7 @@ export type AssessmentDb = Pick<Db, 'case' | 'caseEvent' | 'callScore' | 'orgUni
 export async function loadAssessmentInput(db: AssessmentDb, period: Period, asOf: number): Promise<AssessmentInput> {
   const asOfDate = new Date(asOf);
   const reportedInPeriod: Prisma.CaseEventWhereInput = {
-    type: 'REPORTED',
+    type: 'REPORTED' satisfies FactType,
     at: { gte: new Date(period.startMs), lt: new Date(period.endMs), lte: asOfDate },
   };
   // Relation filters (EXISTS) instead of a list of codes: a busy district's month has tens of thousands.
