@@ -151,8 +151,9 @@ export const CLOCK_FACTS: ReadonlySet<FactType> = new Set<FactType>(['REMINDED',
  */
 export function asFact<R extends { type: string; data?: unknown }>(record: R): Typed<R> | null {
   if (!isFactType(record.type)) return null;
-  const data = record.data && typeof record.data === 'object' ? record.data : {};
-  return { ...record, data } as unknown as Typed<R>;
+  // The record itself, not a copy (the assessment reads every event of a period through here).
+  if (record.data && typeof record.data === 'object') return record as unknown as Typed<R>;
+  return { ...record, data: {} } as unknown as Typed<R>;
 }
 
 /**
