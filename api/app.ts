@@ -26,7 +26,7 @@ export type { ApiDeps } from './deps';
 /** The HTTP API over the given dependencies. */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
-  const signin = createSignInServices({ db: deps.db, cfg: deps.cfg });
+  const signin = createSignInServices({ db: deps.db, cfg: deps.cfg, now: deps.now });
   const authenticator = withSessions(deps.authenticator ?? createAuthenticator({ db: deps.db, cfg: deps.cfg }), signin, deps.logger);
   const signinDeps = { db: deps.db, cfg: deps.cfg, signin, authenticator };
 
