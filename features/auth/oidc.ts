@@ -104,7 +104,7 @@ export function createOidcSignIn(deps: OidcSignInDeps) {
     if (!person) return failed(new AuthError('nobody here is linked to this single sign-on account'), undefined, subject);
     if (!person.active) return failed(new AuthError(`person ${person.id} is deactivated`), person.id, subject);
     const session = await deps.sessions.create(person.id, input.kind, 'oidc');
-    await deps.accessLog.record({ kind: 'OIDC_SIGN_IN', personId: person.id, ip: input.ip, sessionId: session.id, detail: { client: input.kind, subject } });
+    await deps.accessLog.record({ kind: 'OIDC_SIGN_IN', personId: person.id, ip: input.ip, sessionId: session.id, detail: { client: input.kind.toLowerCase(), subject } });
     return { person: { id: person.id, name: person.name, role: person.role, unitId: person.unitId }, session };
   };
 }

@@ -88,7 +88,7 @@ export function createPasswordSignIn(deps: PasswordSignInDeps) {
       },
     });
     const session = await deps.sessions.create(person.id, input.kind, 'password');
-    await deps.accessLog.record({ kind: 'SIGN_IN', personId: person.id, login, ip: input.ip, sessionId: session.id, detail: { client: input.kind } });
+    await deps.accessLog.record({ kind: 'SIGN_IN', personId: person.id, login, ip: input.ip, sessionId: session.id, detail: { client: input.kind.toLowerCase() } });
     return { ok: true, person: { id: person.id, name: person.name, role: person.role, unitId: person.unitId }, session };
   };
 }
