@@ -8,7 +8,9 @@ import { createDirectoryCache } from '../../features/directory/directory';
 import { hashApiKey, signAccessToken } from '../../features/auth/auth';
 import { assertProductionReady, DEMO_PASSWORD, demoLogin, listDemoAccounts } from '../../features/auth/demoAccounts';
 import { hashPassword, scryptParams, verifyPassword } from '../../features/auth/passwords';
+import { createDb } from '../../platform/db';
 import { seed } from '../../prisma/seed';
+import { isolatedDatabase } from '../setup/env';
 import { harnessConfig, startHarness, type ApiHarness } from './api.harness';
 
 jest.setTimeout(120_000);
@@ -98,8 +100,11 @@ describe('POST /auth/login', () => {
     expect(logout.status).toBe(204);
   });
 
-  it('the secure flag is set in production', async () => {
+  it('the secure flag is set in production, not in development', async () => {
     const a = await account('prodcookie');
+    const devApp = createApp({ db: h.db, temporal: h.client, cfg: { ...h.cfg, NODE_ENV: 'development' }, logger: pino({ level: 'silent' }), directory: createDirectoryCache(h.db, 1000) });
+    const dev = await request(devApp).post('/auth/login').send({ login: a.login, password: PASSWORD });
+    expect(([] as string[]).concat(dev.headers['set-cookie'])[0]).not.toMatch(/Secure/);
     const cfg = { ...h.cfg, NODE_ENV: 'production' as const, JWT_SECRET: 'a-production-secret-of-at-least-32-chars!' };
     const app = createApp({ db: h.db, temporal: h.client, cfg, logger: pino({ level: 'silent' }), directory: createDirectoryCache(h.db, 1000) });
     const res = await request(app).post('/auth/login').send({ login: a.login, password: PASSWORD });
@@ -405,18 +410,22 @@ describe('demo accounts', () => {
   });
 
   it('production refuses to start with active demo accounts or the development secret; a production seed removes them', async () => {
-    const prod = { ...h.cfg, NODE_ENV: 'production' as const, JWT_SECRET: 'a-production-secret-of-at-least-32-chars!' };
-    await expect(assertProductionReady(h.db, prod)).rejects.toThrow(/demo account.*demo-admin/s);
-    await expect(assertProductionReady(h.db, { ...prod, JWT_SECRET: 'dev-only-secret-change-me-0123456789abcdef' })).rejects.toThrow(/development secret/);
-    await expect(assertProductionReady(h.db, h.cfg)).resolves.toBeUndefined();
+    // A database of its own: the shared one keeps its demo accounts for the suites running beside this one.
+    const isolated = await isolatedDatabase();
+    const db = createDb(isolated.url, 1);
     try {
-      await seed(h.db, { demoAccounts: false });
-      expect(await listDemoAccounts(h.db)).toEqual([]);
-      expect(await h.db.person.count({ where: { login: demoLogin('ADMIN') } })).toBe(0);
-      await expect(assertProductionReady(h.db, prod)).resolves.toBeUndefined();
+      const prod = { ...h.cfg, NODE_ENV: 'production' as const, JWT_SECRET: 'a-production-secret-of-at-least-32-chars!' };
+      await seed(db, { demoAccounts: true });
+      await expect(assertProductionReady(db, prod)).rejects.toThrow(/demo account.*demo-admin/s);
+      await expect(assertProductionReady(db, { ...prod, JWT_SECRET: 'dev-only-secret-change-me-0123456789abcdef' })).rejects.toThrow(/development secret/);
+      await expect(assertProductionReady(db, h.cfg)).resolves.toBeUndefined(); // not production: nothing to check
+      await seed(db, { demoAccounts: false });
+      expect(await listDemoAccounts(db)).toEqual([]);
+      expect(await db.person.count({ where: { OR: [{ login: demoLogin('ADMIN') }, { passwordHash: { not: null } }] } })).toBe(0);
+      await expect(assertProductionReady(db, prod)).resolves.toBeUndefined();
     } finally {
-      await seed(h.db); // other suites on this database expect them back
+      await db.$disconnect();
+      await isolated.drop();
     }
-    expect((await listDemoAccounts(h.db)).length).toBeGreaterThan(5);
   });
 });
