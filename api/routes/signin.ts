@@ -6,6 +6,7 @@ import { Router, type CookieOptions, type Request, type Response } from 'express
 import type { AppConfig } from '../../config/env';
 import { AccountError } from '../../features/auth/accounts';
 import type { Authenticator } from '../../features/auth/auth';
+import { OidcUnavailableError } from '../../features/auth/oidc';
 import { SESSION_COOKIE, type NewSession } from '../../features/auth/sessions';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
@@ -47,7 +48,7 @@ signinRegistry.registerPath({
   tags: ['sign-in'],
   summary: 'Sign in with an ID token of the city single sign-on (OIDC): same session or token as /auth/login',
   request: body(OidcBodySchema),
-  responses: { 200: jsonResponse(SignedInSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 404: errorResponses[404] },
+  responses: { 200: jsonResponse(SignedInSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 404: errorResponses[404], 503: errorResponses[503] },
 });
 signinRegistry.registerPath({
   method: 'post',
@@ -139,7 +140,12 @@ export function signinPublicRouter(deps: SignInRouteDeps): Router {
   router.post('/auth/oidc', requireJsonBody, async (req, res) => {
     const b = parseOr400(OidcBodySchema, req.body ?? {}, 'body');
     if (!deps.signin.oidcSignIn) throw httpErrors.notFound('single sign-on is not configured here (OIDC_ISSUER)');
-    const r = await deps.signin.oidcSignIn({ idToken: b.idToken, kind: kindOf(b.client), ip: req.ip });
+    const r = await deps.signin.oidcSignIn({ idToken: b.idToken, kind: kindOf(b.client), ip: req.ip }).catch((err: unknown) => {
+      if (err instanceof OidcUnavailableError) {
+        throw new ApiError(503, 'SSO_UNAVAILABLE', err.message, undefined, { 'Retry-After': '5' });
+      }
+      throw err;
+    });
     answerSignedIn(res, deps.cfg, r.person, r.session);
   });
 

@@ -27,6 +27,11 @@ async function discoverJwksUrl(issuer: string): Promise<string> {
   return meta.jwks_uri;
 }
 
+/** The provider (discovery or JWKS) cannot be reached: a 503, not the client's fault. */
+export class OidcUnavailableError extends Error {
+  override name = 'OidcUnavailableError';
+}
+
 export interface OidcVerifier {
   /** The person claim of a valid ID token; AuthError (401) otherwise. */
   verify(idToken: string): Promise<string>;
@@ -46,7 +51,9 @@ export function createOidcVerifier(cfg: OidcConfig, opts: { now?: () => number }
   };
   return {
     async verify(idToken) {
-      const getKey = await keySet();
+      const getKey = await keySet().catch((err: unknown) => {
+        throw new OidcUnavailableError('the single sign-on provider cannot be reached (discovery)', { cause: err });
+      });
       let payload: Record<string, unknown>;
       try {
         ({ payload } = await jwtVerify(idToken, getKey, {
@@ -58,13 +65,15 @@ export function createOidcVerifier(cfg: OidcConfig, opts: { now?: () => number }
           clockTolerance: 30,
         }));
       } catch (err) {
+        // The provider's keys out of reach is not the client's fault: no 401 for it.
+        if (err instanceof joseErrors.JWKSTimeout) throw new OidcUnavailableError('the single sign-on provider did not answer in time', { cause: err });
         if (err instanceof joseErrors.JWTExpired) throw new AuthError('the ID token has expired');
         if (err instanceof joseErrors.JWTClaimValidationFailed) throw new AuthError(`the ID token is not for this service (${err.claim} claim)`);
         if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWSSignatureVerificationFailed) {
           throw new AuthError('the ID token is not signed by the configured provider');
         }
         if (err instanceof joseErrors.JOSEError) throw new AuthError(`the ID token is not valid (${err.code})`);
-        throw err; // the provider's JWKS unreachable: not the client's fault
+        throw new OidcUnavailableError('the single sign-on provider cannot be reached', { cause: err });
       }
       const subject = payload[cfg.OIDC_PERSON_CLAIM];
       if (typeof subject !== 'string' || subject === '') throw new AuthError(`the ID token has no ${cfg.OIDC_PERSON_CLAIM} claim`);

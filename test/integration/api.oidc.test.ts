@@ -167,6 +167,18 @@ describe('POST /auth/oidc', () => {
     expect(missing.body.error.message).toMatch(/employee_id/);
   });
 
+  it('503 when the provider cannot be reached (not a 401: the token may be fine)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    for (const over of [{ OIDC_JWKS_URL: `${deadUrl}/jwks` }, { OIDC_ISSUER: deadUrl }] as Array<Record<string, string>>) {
+      const res = await oidc(makeApp(over), { idToken: await idToken() });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('SSO_UNAVAILABLE');
+    }
+  });
+
   it('400 for a bad body; 404 where single sign-on is not configured', async () => {
     const bad = await oidc(app, { client: 'tv' });
     expect(bad.status).toBe(400);
