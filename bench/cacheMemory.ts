@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
-import { resolveTemporalCli } from '../scripts/tools';
+import { resolveTemporalCli } from '../devstack/tools';
 import { caseInput, MemoryRecorder } from '../test/workflow/caseFixture';
 import { envNumber, log, machineInfo, round, runBench, track, writeResult } from './lib';
 

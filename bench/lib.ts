@@ -23,8 +23,8 @@ import {
   temporalAnswers,
   waitUntil,
   type ManagedProcess,
-} from '../scripts/services';
-import { PROJECT_ROOT, resolveTemporalCli } from '../scripts/tools';
+} from '../devstack/services';
+import { PROJECT_ROOT, resolveTemporalCli } from '../devstack/tools';
 
 export const RESULTS_DIR = path.join(__dirname, 'results');
 export const BENCH_TASK_QUEUE = 'bench';

@@ -43,7 +43,7 @@ import {
   type CaseState,
   type CaseWorkflowInput,
 } from '../workflows/messages';
-import { resolveTestServer } from './tools';
+import { resolveTestServer } from '../devstack/tools';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'test', 'histories');
 

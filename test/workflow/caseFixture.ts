@@ -13,7 +13,7 @@ import { recordingLocally } from '../../activities/recordCase';
 import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../workflows/activityContract';
 import { getCaseStateQuery, type CaseOptions, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { resolveTemporalCli, resolveTestServer } from '../../scripts/tools';
+import { resolveTemporalCli, resolveTestServer } from '../../devstack/tools';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
 
 export const UNITS: CaseUnits = { districtId: 'GL', streetId: 'GL-S01', communityId: 'GL-S01-C01', gridId: 'GL-S01-C01-G01' };

