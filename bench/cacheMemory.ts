@@ -9,10 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
-import { resolveTemporalCli } from '../devstack/tools';
+import { startLocalEnv } from '../devstack/testServers';
 import { caseInput, MemoryRecorder } from '../test/workflow/caseFixture';
 import { envNumber, log, machineInfo, round, runBench, track, writeResult } from './lib';
 
@@ -66,8 +66,7 @@ async function measure(env: TestWorkflowEnvironment, v: Variant, recorder: Memor
 
 runBench('cache-memory', 10, async () => {
   const began = Date.now();
-  const cli = await resolveTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal(cli ? { server: { executable: { type: 'existing-path', path: cli } } } : {});
+  const env = await startLocalEnv();
   track('dev server', () => env.teardown());
   const results = [];
   let bareDone = 0;

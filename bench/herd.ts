@@ -30,7 +30,8 @@ import { poolConfigFromUrl } from '../platform/dbUrl';
 import { createDirectoryCache } from '../features/directory/directory';
 import { buildCasePolicy } from '../domain/policy';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { DEV_SERVER_SQLITE_PRAGMAS, workerNodeArgs } from '../devstack/services';
+import { workerNodeArgs } from '../devstack/processes';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { historyToJson, type History } from '../platform/historyJson';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { isWorkingDay, localDate } from '../domain/calendar';
 import type { Actor } from '../domain/types';
@@ -43,6 +43,7 @@ import {
   type CaseState,
   type CaseWorkflowInput,
 } from '../workflows/messages';
+import { startTimeSkippingEnv } from '../devstack/testServers';
 import { resolveTestServer } from '../devstack/tools';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'test', 'histories');
@@ -427,7 +428,7 @@ export const SCENARIOS: Scenario[] = [
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
 async function record(scenario: Scenario, index: number, serverPath: string | undefined): Promise<string[]> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping(serverPath ? { server: { executable: { type: 'existing-path', path: serverPath } } } : {});
+  const env = await startTimeSkippingEnv(serverPath);
   const recorder = new MemoryRecorder();
   const taskQueue = `record-${scenario.name}`;
   const activities = recorder.activities();

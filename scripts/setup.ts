@@ -3,8 +3,8 @@
 //  - the generated Prisma client (normally made by `postinstall`).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runNode } from '../devstack/services';
-import { PROJECT_ROOT, resolveTools } from '../devstack/tools';
+import { PROJECT_ROOT, runNode } from '../devstack/processes';
+import { resolveTools } from '../devstack/tools';
 
 const log = (msg: string) => process.stderr.write(`[setup] ${msg}\n`);
 

@@ -2,7 +2,7 @@
 // place, a policy from the default configuration, and in-memory activities that
 // keep what the workflow persisted so tests can assert on the recorded facts.
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config/env';
 import { defaultCalendar } from '../../domain/calendar';
@@ -13,7 +13,7 @@ import { recordingLocally } from '../../activities/recordCase';
 import type { CaseActivities, CaseProjection, RecordCaseInput } from '../../workflows/activityContract';
 import { getCaseStateQuery, type CaseOptions, type CaseState, type CaseWorkflowInput } from '../../workflows/messages';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { resolveTemporalCli, resolveTestServer } from '../../devstack/tools';
+import { startLocalEnv, startTimeSkippingEnv } from '../../devstack/testServers';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
 
 export const UNITS: CaseUnits = { districtId: 'GL', streetId: 'GL-S01', communityId: 'GL-S01-C01', gridId: 'GL-S01-C01-G01' };
@@ -144,14 +144,7 @@ export class MemoryRecorder {
  * the time-skipping test server by default, or a local dev server where time is real.
  */
 export async function startCaseEnv(kind: 'timeSkipping' | 'local' = 'timeSkipping'): Promise<{ env: TestWorkflowEnvironment; worker: Worker; recorder: MemoryRecorder; taskQueue: string; run: Promise<void> }> {
-  let env: TestWorkflowEnvironment;
-  if (kind === 'timeSkipping') {
-    const path = await resolveTestServer();
-    env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
-  } else {
-    const path = await resolveTemporalCli();
-    env = await TestWorkflowEnvironment.createLocal(path ? { server: { executable: { type: 'existing-path', path } } } : {});
-  }
+  const env = kind === 'timeSkipping' ? await startTimeSkippingEnv() : await startLocalEnv();
   const recorder = new MemoryRecorder();
   const taskQueue = `cases-${randomUUID()}`;
   const worker = await Worker.create({
