@@ -13,7 +13,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
 import { startLocalEnv } from '../devstack/testServers';
-import { caseInput, MemoryRecorder } from '../test/workflow/caseFixture';
+import { MemoryRecorder } from '../devstack/memoryRecorder';
+import { caseInput } from '../devstack/sampleCaseInput';
 import { envNumber, log, machineInfo, round, runBench, track, writeResult } from './lib';
 
 setFlagsFromString('--expose-gc');

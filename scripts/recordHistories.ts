@@ -22,7 +22,9 @@ import type { Actor } from '../domain/types';
 import { makeStartArchiver } from '../activities/startArchiver';
 import { fetchRunChain, runStatusOf } from '../features/audit/caseHistory';
 import { workflowBundle } from '../features/audit/replay';
-import { ACTORS, DIRECTORY, MemoryRecorder, caseInput } from '../test/workflow/caseFixture';
+import { MemoryRecorder } from '../devstack/memoryRecorder';
+import { ACTORS, DIRECTORY } from '../devstack/sampleCase';
+import { caseInput } from '../devstack/sampleCaseInput';
 import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
 import {
   acceptCaseUpdate,
