@@ -3,7 +3,7 @@
 // heap before. The Worker runs in debugMode so its workflows share this thread's heap
 // and process.memoryUsage() sees them. Variants: a bare timer workflow (the SDK's own
 // cost), the case workflow with every module evaluated per workflow, and the case
-// workflow as the worker runs it (pure modules shared: lib/workflowCode.ts).
+// workflow as the worker runs it (pure modules shared: platform/workflowCode.ts).
 //
 // npm run bench:memory   (BENCH_MEMORY_K, default 500) → bench/results/cache-memory.json
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Records the replay corpus: one real Temporal history for every path a case can take,
-// written to test/histories/ as Temporal's JSON export (lib/historyJson: the format of the
+// written to test/histories/ as Temporal's JSON export (platform/historyJson: the format of the
 // SDK's historyToJSON, which round-trips with historyFromJSON). Each path runs on its own
 // time-skipping test server (the real binary) with in-memory activities, starting at 09:30
 // on the next working day so the working-time windows read naturally.
