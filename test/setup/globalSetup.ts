@@ -26,7 +26,6 @@ export interface GlobalState {
   watchdogPid?: number;
 }
 declare global {
-  // eslint-disable-next-line no-var
   var __COE_TEST__: GlobalState | undefined;
 }
 
