@@ -27,7 +27,7 @@ export default tseslint.config(
       // `import('…').T` annotations stay allowed: lazily loaded modules are typed that way.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       // The app logs through pino (structured, with its level); console is for the command
-      // lines (scripts/, prisma/seed.ts) and tests, exempted below.
+      // lines (scripts/, bench/, prisma/seed.ts) and tests, exempted below.
       'no-console': 'error',
       'no-control-regex': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
@@ -37,7 +37,7 @@ export default tseslint.config(
   },
   {
     name: 'command lines and tests may print',
-    files: ['scripts/**/*.ts', 'prisma/**/*.ts', 'test/**/*.ts'],
+    files: ['scripts/**/*.ts', 'bench/**/*.ts', 'prisma/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   ...layerRules,
