@@ -3,17 +3,18 @@
 // heap before. The Worker runs in debugMode so its workflows share this thread's heap
 // and process.memoryUsage() sees them. Variants: a bare timer workflow (the SDK's own
 // cost), the case workflow with every module evaluated per workflow, and the case
-// workflow as the worker runs it (pure modules shared: lib/workflowCode.ts).
+// workflow as the worker runs it (pure modules shared: platform/workflowCode.ts).
 //
 // npm run bench:memory   (BENCH_MEMORY_K, default 500) → bench/results/cache-memory.json
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
-import { resolveTemporalCli } from '../scripts/tools';
-import { caseInput, MemoryRecorder } from '../test/workflow/caseFixture';
+import { startLocalEnv } from '../devstack/testServers';
+import { MemoryRecorder } from '../devstack/memoryRecorder';
+import { caseInput } from '../devstack/sampleCaseInput';
 import { envNumber, log, machineInfo, round, runBench, track, writeResult } from './lib';
 
 setFlagsFromString('--expose-gc');
@@ -66,8 +67,7 @@ async function measure(env: TestWorkflowEnvironment, v: Variant, recorder: Memor
 
 runBench('cache-memory', 10, async () => {
   const began = Date.now();
-  const cli = await resolveTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal(cli ? { server: { executable: { type: 'existing-path', path: cli } } } : {});
+  const env = await startLocalEnv();
   track('dev server', () => env.teardown());
   const results = [];
   let bareDone = 0;

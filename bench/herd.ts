@@ -11,7 +11,7 @@
 //  2. bare: N benchTimerWorkflow(T1); closeTime from visibility → bareTimersPerSec;
 //  3. calibration: K case starts to measure how fast cases can be started and recorded,
 //     then terminated; T0 = now + N / that rate × 1.15 + 12 s;
-//  4. N case workflows started directly with the client (input built like lib/intake.ts,
+//  4. N case workflows started directly with the client (input built like features/intake/intake.ts,
 //     reportedAt = T0 − 10 min, no reminders), all recorded before T0;
 //  5. from T0: wait until all N rows show level STREET (bounded), then lateness =
 //     Case.updatedAt − T0, missed, doubled (>1 ESCALATED or BREACHED), worker RSS.
@@ -30,7 +30,8 @@ import { poolConfigFromUrl } from '../platform/dbUrl';
 import { createDirectoryCache } from '../features/directory/directory';
 import { buildCasePolicy } from '../domain/policy';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { DEV_SERVER_SQLITE_PRAGMAS, workerNodeArgs } from '../scripts/services';
+import { workerNodeArgs } from '../devstack/processes';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../workflows/messages';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {

@@ -21,7 +21,8 @@ import { signAccessToken } from '../features/auth/auth';
 import { createDb } from '../platform/db';
 import { poolConfigFromUrl } from '../platform/dbUrl';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { DEV_SERVER_SQLITE_PRAGMAS, freePort, waitUntil, workerNodeArgs } from '../scripts/services';
+import { freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
   BENCH_TASK_QUEUE,

@@ -6,25 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { poolConfigFromUrl } from '../platform/dbUrl';
-import {
-  devServerArgs,
-  freePort,
-  migrateDeploy,
-  portOpen,
-  postgresAnswers,
-  DEV_SERVER_DYNAMIC_CONFIG,
-  spawnManaged,
-  spawnWatchdog,
-  startPglite,
-  tail,
-  temporalAnswers,
-  waitUntil,
-  type ManagedProcess,
-} from '../scripts/services';
-import { PROJECT_ROOT, resolveTemporalCli } from '../scripts/tools';
+import { createDatabase, dropDatabase, dropLeftoverDatabases, isLocalServer, withAdmin, withDatabase } from '../devstack/databases';
+import { freePort, portOpen, PROJECT_ROOT, signalGroup, sleep, spawnManaged, spawnWatchdog, tail, waitUntil, type ManagedProcess } from '../devstack/processes';
+import { DEV_SERVER_DYNAMIC_CONFIG, migrateDeploy, postgresAnswers, startPglite, startTemporalDevServer } from '../devstack/services';
+import { resolveTemporalCli } from '../devstack/tools';
 
 export const RESULTS_DIR = path.join(__dirname, 'results');
 export const BENCH_TASK_QUEUE = 'bench';
@@ -36,7 +22,7 @@ export function log(msg: string): void {
   process.stderr.write(`[bench +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${msg}\n`);
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep };
 
 export function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -90,17 +76,7 @@ async function cleanupAll(): Promise<void> {
 }
 
 function killAllNow(): void {
-  for (const p of children) {
-    try {
-      process.kill(-p.pid, 'SIGKILL');
-    } catch {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  for (const p of children) signalGroup(p.pid, 'SIGKILL');
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -252,33 +228,27 @@ export async function startDevServer(dir: string, label: string, pragmas: string
   const metricsPort = await freePort();
   const dbFile = path.join(dir, `${label}.sqlite`);
   const logFile = path.join(dir, `${label}.temporal.log`);
-  const args = [
-    ...devServerArgs({
-      cli, port, dbFile, sqlitePragmas: pragmas, namespaces: [namespace], logLevel: 'warn',
-      dynamicConfig: benchDynamicConfig(),
-    }),
-    '--metrics-port',
-    String(metricsPort),
-  ];
-  log(`Temporal dev server (${label}): ${path.basename(cli)} ${args.join(' ')}`);
-  const proc = manage(spawnManaged(`temporal-${label}`, cli, args, { logFile, detached: true }), 15_000);
-  const address = `127.0.0.1:${port}`;
-  try {
-    await waitUntil('Temporal dev server', () => temporalAnswers(address), { timeoutMs: 90_000, intervalMs: 200, proc });
-  } catch (err) {
-    await proc.release();
-    throw err;
-  }
+  let proc: (ManagedProcess & { release: () => Promise<void> }) | undefined;
+  const server = await startTemporalDevServer(
+    {
+      cli, port, dbFile, sqlitePragmas: pragmas, namespaces: [namespace], logLevel: 'warn', metricsPort,
+      dynamicConfig: benchDynamicConfig(), logFile, detached: true, readyTimeoutMs: 90_000, readyIntervalMs: 200,
+      onSpawn: (p) => (proc = manage(p, 15_000)),
+    },
+    (m) => log(`(${label}) ${m}`),
+  );
+  if (!proc) throw new Error('Temporal dev server: not started as a child process');
+  const managed = proc;
   return {
-    address,
-    pid: proc.pid,
+    address: server.address,
+    pid: managed.pid,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     dbFile,
     pragmas,
     logFile,
-    proc,
+    proc: managed,
     stop: async () => {
-      await proc.release();
+      await managed.release();
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${dbFile}${suffix}`, { force: true });
     },
   };
@@ -321,36 +291,6 @@ export interface BenchDb {
 
 const LOCAL_PG = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function withPg<T>(url: string, fn: (c: PgClient) => Promise<T>): Promise<T> {
-  const c = new PgClient({ ...poolConfigFromUrl(url), connectionTimeoutMillis: 10_000 });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-  } catch (err) {
-    throw new Error(`cannot connect to PostgreSQL at ${url.replace(/:[^:@/]*@/, ':***@')}: ${(err as Error).message}`);
-  }
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Every process whose parent is `ppid` (from /proc). */
 export function childPids(ppid: number): number[] {
   const out: number[] = [];
@@ -386,19 +326,12 @@ export async function createBenchDatabase(dir: string, suffix = ''): Promise<Ben
   let db: BenchDb;
   if (server) {
     const admin = withDatabase(server, 'postgres');
-    const isLocal = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(server).hostname);
-    await withPg(admin, async (c) => {
-      const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'coe\\_bench\\_%'`);
-      for (const { datname } of rows) {
-        const owner = Number(/^coe_bench_(\d+)/.exec(datname)?.[1]);
-        if (datname === name || (isLocal && owner && owner !== process.pid && !pidAlive(owner))) {
-          log(`dropping leftover benchmark database ${datname}`);
-          await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-        }
-      }
-      await c.query(`CREATE DATABASE "${name}"`);
+    const isLocal = isLocalServer(server);
+    await withAdmin(admin, async (c) => {
+      await dropLeftoverDatabases(c, { family: 'coe_bench', serverUrl: server, mine: (n) => n === name, what: 'benchmark database', log });
+      await createDatabase(c, name);
     });
-    const drop = track(`drop database ${name}`, () => withPg(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined));
+    const drop = track(`drop database ${name}`, () => withAdmin(admin, (c) => dropDatabase(c, name)));
     const url = withDatabase(server, name);
     // Writers shared by every database of the server: the WAL writer, checkpointer, background writer.
     let helpers: number[] | undefined;
@@ -408,7 +341,7 @@ export async function createBenchDatabase(dir: string, suffix = ''): Promise<Ben
       name,
       pids: async () => {
         if (!isLocal) return [];
-        const backends = await withPg(admin, async (c) => {
+        const backends = await withAdmin(admin, async (c) => {
           if (!helpers) {
             const r = await c.query<{ pid: number }>(
               `SELECT pid FROM pg_stat_activity WHERE backend_type IN ('walwriter','checkpointer','background writer')`,

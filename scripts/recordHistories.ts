@@ -1,5 +1,5 @@
 // Records the replay corpus: one real Temporal history for every path a case can take,
-// written to test/histories/ as Temporal's JSON export (lib/historyJson: the format of the
+// written to test/histories/ as Temporal's JSON export (platform/historyJson: the format of the
 // SDK's historyToJSON, which round-trips with historyFromJSON). Each path runs on its own
 // time-skipping test server (the real binary) with in-memory activities, starting at 09:30
 // on the next working day so the working-time windows read naturally.
@@ -15,14 +15,16 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { historyToJson, type History } from '../platform/historyJson';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { isWorkingDay, localDate } from '../domain/calendar';
 import type { Actor } from '../domain/types';
 import { makeStartArchiver } from '../activities/startArchiver';
 import { fetchRunChain, runStatusOf } from '../features/audit/caseHistory';
 import { workflowBundle } from '../features/audit/replay';
-import { ACTORS, DIRECTORY, MemoryRecorder, caseInput } from '../test/workflow/caseFixture';
+import { MemoryRecorder } from '../devstack/memoryRecorder';
+import { ACTORS, DIRECTORY } from '../devstack/sampleCase';
+import { caseInput } from '../devstack/sampleCaseInput';
 import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
 import {
   acceptCaseUpdate,
@@ -43,7 +45,8 @@ import {
   type CaseState,
   type CaseWorkflowInput,
 } from '../workflows/messages';
-import { resolveTestServer } from './tools';
+import { startTimeSkippingEnv } from '../devstack/testServers';
+import { resolveTestServer } from '../devstack/tools';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'test', 'histories');
 
@@ -427,7 +430,7 @@ export const SCENARIOS: Scenario[] = [
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
 async function record(scenario: Scenario, index: number, serverPath: string | undefined): Promise<string[]> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping(serverPath ? { server: { executable: { type: 'existing-path', path: serverPath } } } : {});
+  const env = await startTimeSkippingEnv(serverPath);
   const recorder = new MemoryRecorder();
   const taskQueue = `record-${scenario.name}`;
   const activities = recorder.activities();

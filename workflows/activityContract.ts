@@ -61,3 +61,26 @@ export interface CaseActivities {
    */
   archiveCaseHistory(input: { workflowId: string; beforeRunId?: string }): Promise<{ events: number; runs: number }>;
 }
+
+// ───────────────────────── the monthly assessment ─────────────────────────
+
+export interface ComputeSnapshotInput {
+  /** 2026-11, 2026-Q4 or 2026. */
+  period: string;
+  /** Idempotency key: a retried activity returns the snapshot its first attempt published. */
+  requestId?: string;
+}
+
+export interface ComputeSnapshotResult {
+  period: string;
+  version: number;
+  /** False when `requestId` had already published this snapshot. */
+  created: boolean;
+  cases: number;
+  asOf: string;
+}
+
+/** The assessment's activity (activities/assessment.ts), proxied by workflows/assessmentWorkflow.ts. */
+export interface AssessmentActivities {
+  computeAssessmentSnapshot(input: ComputeSnapshotInput): Promise<ComputeSnapshotResult>;
+}

@@ -3,8 +3,8 @@
 // that just ended. Started by hand with a period, it publishes that period (a correction
 // of a published period is its next version).
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { AssessmentActivities, ComputeSnapshotResult } from '../activities/assessment';
 import { isPeriod, previousMonth } from '../domain/assessment/period';
+import type { AssessmentActivities, ComputeSnapshotResult } from './activityContract';
 
 const { computeAssessmentSnapshot } = proxyActivities<AssessmentActivities>({
   startToCloseTimeout: '15 minutes',

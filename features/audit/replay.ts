@@ -83,7 +83,7 @@ type ScheduledActivity = { activityType: string; args: unknown[] | null };
 /**
  * The activities a history scheduled, in order, with their decoded arguments. A local
  * activity's arguments are not in the history: only recordCaseLocally's, which it echoes
- * in its result (lib/recordedFacts), can be compared.
+ * in its result (features/audit/recordedFacts), can be compared.
  */
 function scheduledIn(history: History): ScheduledActivity[] {
   return (history.events ?? []).flatMap((e): ScheduledActivity[] => {

@@ -1,5 +1,5 @@
 // Bundled into the workflow code only for replays that compare activity inputs (see
-// lib/replay.ts): reports every activity and local activity the replayed code schedules, with its arguments,
+// features/audit/replay.ts): reports every activity and local activity the replayed code schedules, with its arguments,
 // through a sink that runs during replay. Imports nothing but the workflow SDK.
 import { proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 

@@ -6,8 +6,8 @@
 // last on the case (a second allowed actor gets a fresh case in the same state).
 //
 // A cell says who refused, read from the message:
-//   OK  2xx (201 for create)           R  403 by the role rule (lib/access mayAttempt, requireRole)
-//   S   403: outside your unit (lib/access canActOn)         W  403 by the case workflow's validator
+//   OK  2xx (201 for create)           R  403 by the role rule (domain/access mayAttempt, requireRole)
+//   S   403: outside your unit (domain/access canActOn)      W  403 by the case workflow's validator
 //   A   403: auditors are read-only    Y  200 and visible     N  404 (or absent from the list)
 //
 // "own" is a person of the case's grid / community / street / district, the called department

@@ -1,6 +1,6 @@
 // Proves the integration-test infrastructure: the run's Temporal dev server has
 // the namespace with the configured retention and the case search attributes,
-// a worker runs a workflow there, and the database answers through lib/db.ts.
+// a worker runs a workflow there, and the database answers through platform/db.ts.
 import { Worker } from '@temporalio/worker';
 import { databaseUrl } from '../../config/env';
 import { createDb, type Db } from '../../platform/db';
@@ -69,7 +69,7 @@ describe('Temporal dev server', () => {
     expect(described.typedSearchAttributes.get(CaseStatusKey)).toBe(status);
   });
 
-  it('answers SELECT 1 through lib/db.ts', async () => {
+  it('answers SELECT 1 through platform/db.ts', async () => {
     const db: Db = createDb(databaseUrl(cfg), 2);
     try {
       const rows = await db.$queryRaw<{ one: number }[]>`SELECT 1::int AS one`;

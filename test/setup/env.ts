@@ -80,12 +80,8 @@ export interface TimeSkippingOptions {
  * ListSearchAttributes nor visibility queries (client.workflow.list).
  */
 export async function createTimeSkippingEnv(opts: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const { resolveTestServer } = await import('../../scripts/tools');
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH || (await resolveTestServer());
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
-  });
+  const { startTimeSkippingEnv } = await import('../../devstack/testServers');
+  const env = await startTimeSkippingEnv(process.env.TEMPORAL_TEST_SERVER_PATH || undefined);
   if (opts.searchAttributes !== false) {
     const { ensureSearchAttributes } = await import('../../scripts/ensureNamespace');
     const { CASE_SEARCH_ATTRIBUTES } = await import('../../workflows/searchAttributes');
@@ -115,12 +111,13 @@ let isolatedSeq = 0;
 export async function isolatedDatabase(): Promise<IsolatedDatabase> {
   const info = testRunInfo();
   if (info.databaseKind === 'postgres') {
-    const { cloneDatabase, dropDatabase, withAdmin } = await import('./databases');
+    const { cloneDatabase, dropDatabase, withAdmin } = await import('../../devstack/databases');
     const name = `${testDatabasePrefix(info.setupPid)}_${process.pid}_${++isolatedSeq}_${randomBytes(2).toString('hex')}`;
     const url = await cloneDatabase(info.adminDatabaseUrl!, info.templateDatabase!, name);
     return { url, drop: () => withAdmin(info.adminDatabaseUrl!, (c) => dropDatabase(c, name)) };
   }
-  const { freePort, migrateDeploy, spawnWatchdog, startPglite } = await import('../../scripts/services');
+  const { freePort, spawnWatchdog } = await import('../../devstack/processes');
+  const { migrateDeploy, startPglite } = await import('../../devstack/services');
   const port = await freePort();
   const logFile = `${info.runDir}/pglite-isolated-${port}.log`;
   const pg = await startPglite({ dataDir: 'memory://', port, maxConnections: 50, detached: false, logFile }, () => undefined);

@@ -13,11 +13,12 @@ import path from 'node:path';
 import { loadConfig } from '../../config/env';
 import { connectTemporal } from '../../platform/temporalConnection';
 import { ensureNamespace } from '../../scripts/ensureNamespace';
-import { DEV_SERVER_DYNAMIC_CONFIG, freePort, migrateDeploy, spawnWatchdog, startPglite, startTemporalDevServer, type RunningService } from '../../scripts/services';
-import { resolveTools } from '../../scripts/tools';
+import { adminUrlOf, createTemplatedDatabases } from '../../devstack/databases';
+import { freePort, spawnWatchdog } from '../../devstack/processes';
+import { DEV_SERVER_DYNAMIC_CONFIG, migrateDeploy, startPglite, startTemporalDevServer, type RunningService } from '../../devstack/services';
+import { resolveTools } from '../../devstack/tools';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
-import { ENV_FILE_VAR, type TestRunInfo } from './shared';
-import { adminUrlOf, createTestDatabases, dropTestDatabases } from './databases';
+import { ENV_FILE_VAR, testDatabasePrefix, type TestRunInfo } from './shared';
 
 export interface GlobalState {
   services: RunningService[];
@@ -25,7 +26,6 @@ export interface GlobalState {
   watchdogPid?: number;
 }
 declare global {
-  // eslint-disable-next-line no-var
   var __COE_TEST__: GlobalState | undefined;
 }
 
@@ -122,7 +122,13 @@ async function setup(state: GlobalState): Promise<void> {
     if (baseCfg.DATABASE_URL) {
       info.adminDatabaseUrl = adminUrlOf(baseCfg.DATABASE_URL); // teardown drops coe_test_<pid>* even if this fails
       const dbs = await step('throwaway PostgreSQL database + migrate deploy', 180_000, () =>
-        createTestDatabases(baseCfg.DATABASE_URL!, process.pid, (url) => migrateDeploy(url), log),
+        createTemplatedDatabases(baseCfg.DATABASE_URL!, {
+          family: 'coe_test',
+          prefix: testDatabasePrefix(process.pid),
+          migrate: (url) => migrateDeploy(url),
+          what: 'test database',
+          log,
+        }),
       );
       Object.assign(info, dbs);
       return;
@@ -171,5 +177,3 @@ async function setup(state: GlobalState): Promise<void> {
 function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
-
-export { dropTestDatabases };

@@ -1,7 +1,8 @@
 // Jest global teardown of the `integration` project: stop the servers started by
 // globalSetup.ts, drop the throwaway databases, remove the run folder.
 import { rmSync } from 'node:fs';
-import { dropTestDatabases } from './databases';
+import { dropDatabasesWithPrefix } from '../../devstack/databases';
+import { testDatabasePrefix } from './shared';
 
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis.__COE_TEST__;
@@ -11,7 +12,7 @@ export default async function globalTeardown(): Promise<void> {
   const info = state.info;
   if (info?.adminDatabaseUrl) {
     try {
-      await dropTestDatabases(info.adminDatabaseUrl, info.setupPid);
+      await dropDatabasesWithPrefix(info.adminDatabaseUrl, testDatabasePrefix(info.setupPid));
     } catch (err) {
       errors.push(err);
     }

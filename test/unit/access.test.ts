@@ -1,4 +1,4 @@
-// The object-level access rules (lib/access), alone: no server, no database.
+// The object-level access rules (domain/access), alone: no server, no database.
 import { readScope } from '../../features/cases/readScope';
 import { CASE_ACTIONS, canActOn, canRead, mayAttempt, type CaseAction, type CaseScope, type Caller } from '../../domain/access';
 import type { Role } from '../../domain/types';

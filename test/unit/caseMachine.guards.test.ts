@@ -1,7 +1,7 @@
 // Every CaseMachine guard, driven in memory with a pinned clock: allowed for the
 // right actor in the right state; refused with the right failure type and message otherwise.
 import { BAD_INPUT_ERROR, CONFLICT_ERROR, FORBIDDEN_ERROR } from '../../workflows/messages';
-import { CaseMachine, residentActorId } from '../../workflows/caseMachine';
+import { type CaseMachine, residentActorId } from '../../workflows/caseMachine';
 import type { Level } from '../../domain/types';
 import { ACTORS, CODE, HOUR, MIN, SHA, T0, newMachine, verdict } from './fixtures/machineFixture';
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { loadConfig } from '../../config/env';
 import { isTemporalUnreachable, temporalConnectionOptions } from '../../platform/temporalConnection';
 import { benchDynamicConfig } from '../../bench/lib';
-import { DEV_SERVER_DYNAMIC_CONFIG, devServerArgs } from '../../scripts/services';
-import { findOnPath, resolveTemporalCli } from '../../scripts/tools';
+import { DEV_SERVER_DYNAMIC_CONFIG, devServerArgs } from '../../devstack/services';
+import { findOnPath, resolveTemporalCli } from '../../devstack/tools';
 
 describe('tools resolution', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'coe-tools-'));

@@ -1,6 +1,6 @@
 // The timeline derived from each recorded history (test/histories) accounts for every
 // fact the workflow persisted, with the right times, actors and window due times. The
-// facts are read here independently of lib/timeline: straight from the base64 JSON
+// facts are read here independently of features/audit/timeline: straight from the base64 JSON
 // payloads of the recordCase ActivityTaskScheduled events (v1 corpus) or recordCaseLocally
 // markers (current corpus).
 import { readdirSync, readFileSync } from 'node:fs';

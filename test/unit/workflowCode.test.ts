@@ -1,4 +1,4 @@
-// The modules every workflow in a worker thread shares (lib/workflowCode) must be pure:
+// The modules every workflow in a worker thread shares (platform/workflowCode) must be pure:
 // one workflow must never see state another left behind. These checks read their source.
 import { readFileSync } from 'node:fs';
 import { SHARED_WORKFLOW_MODULES } from '../../platform/workflowCode';

