@@ -82,6 +82,20 @@ export interface TimeSkippingOptions {
 export async function createTimeSkippingEnv(opts: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
   const { startTimeSkippingEnv } = await import('../../devstack/testServers');
   const env = await startTimeSkippingEnv(process.env.TEMPORAL_TEST_SERVER_PATH || undefined);
+  const pinAt = process.env.TEST_CLOCK_AT;
+  if (pinAt) {
+    // Skip the server's clock to the pinned time of day (test/setup/clock.ts).
+    const { nextWorkingInstantAt } = await import('./clock');
+    const { defaultCalendar } = await import('../../domain/calendar');
+    const now = await env.currentTimeMs();
+    const target = nextWorkingInstantAt(now, pinAt, defaultCalendar());
+    await env.sleep(target - now);
+    const reached = await env.currentTimeMs();
+    if (reached < target || reached > target + 60_000) {
+      await env.teardown();
+      throw new Error(`TEST_CLOCK_AT=${pinAt}: the test server's clock is at ${new Date(reached).toISOString()}, not ${new Date(target).toISOString()}`);
+    }
+  }
   if (opts.searchAttributes !== false) {
     const { ensureSearchAttributes } = await import('../../scripts/ensureNamespace');
     const { CASE_SEARCH_ATTRIBUTES } = await import('../../workflows/searchAttributes');
