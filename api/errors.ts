@@ -114,21 +114,29 @@ function fieldOfMessage(message: string): FieldError[] | undefined {
   return m ? [{ path: `body.${m[1]}`, message: m[2] }] : undefined;
 }
 
+/**
+ * A refusal by the case workflow (a validator's ApplicationFailure type, message and details),
+ * as the API reports it; undefined for a failure type the workflow does not refuse with.
+ * One mapping for a rejected update and for the allowed-actions query's reasons.
+ */
+export function fromWorkflowFailure(type: string | undefined | null, text: string, details?: readonly unknown[] | null): ApiError | undefined {
+  const message = text || 'the case rejected this action';
+  switch (type) {
+    case FORBIDDEN_ERROR:
+      return new ApiError(403, 'FORBIDDEN', message);
+    case CONFLICT_ERROR:
+      return new ApiError(409, 'INVALID_TRANSITION', message);
+    case BAD_INPUT_ERROR:
+      return new ApiError(400, 'BAD_INPUT', message, fieldOfDetails(details) ?? fieldOfMessage(message));
+  }
+  return undefined;
+}
+
 /** Map a workflow update rejected by its validator (or failed in its handler). */
 function fromUpdateFailure(err: WorkflowUpdateFailedError): ApiError {
   const cause = err.cause;
-  if (cause instanceof ApplicationFailure) {
-    const message = cause.message || 'the case rejected this action';
-    switch (cause.type) {
-      case FORBIDDEN_ERROR:
-        return new ApiError(403, 'FORBIDDEN', message);
-      case CONFLICT_ERROR:
-        return new ApiError(409, 'INVALID_TRANSITION', message);
-      case BAD_INPUT_ERROR:
-        return new ApiError(400, 'BAD_INPUT', message, fieldOfDetails(cause.details) ?? fieldOfMessage(message));
-    }
-  }
-  return new ApiError(500, 'UPDATE_FAILED', 'the case could not apply this action');
+  const refused = cause instanceof ApplicationFailure ? fromWorkflowFailure(cause.type, cause.message, cause.details) : undefined;
+  return refused ?? new ApiError(500, 'UPDATE_FAILED', 'the case could not apply this action');
 }
 
 /** Body-parser errors carry a `type` and a 4xx `status`. */
