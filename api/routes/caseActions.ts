@@ -18,7 +18,8 @@ import { getAllowedActionsQuery, type ActionVerdict, type CaseState } from '../.
 import { loadCalls, loadCaseScope, requireAllowed, requireReadable } from '../caseAccess';
 import { describeCase } from '../caseWorkflows';
 import type { ApiDeps } from '../deps';
-import { fieldsFromZod, fromWorkflowFailure, httpErrors, type ApiError, type FieldError } from '../errors';
+import type { DomainError } from '../../domain/errors';
+import { fieldsFromZod, fromWorkflowFailure, httpErrors, toApiError, type FieldError } from '../errors';
 import { principalOf } from '../middleware/auth';
 import { parseOr400, requireJsonBody } from '../middleware/validate';
 import { ACTION_HTTP, AllowedActionsSchema } from '../schemas/actions';
@@ -127,8 +128,11 @@ caseActionsRegistry.registerPath({
   },
 });
 
-/** A refusal as a list entry shows it: the error its POST would answer. */
-const reasonOf = (e: ApiError) => ({ status: e.status, code: e.code, message: e.message, ...(e.fields?.length ? { fields: e.fields } : {}) });
+/** A refusal as a list entry shows it: the error its POST would answer, without the request id. */
+const reasonOf = (d: DomainError) => {
+  const e = toApiError(d);
+  return { status: e.status, code: e.code, message: e.message, ...(e.fields?.length ? { fields: e.fields } : {}) };
+};
 
 /**
  * The case's verdict on every action for this actor (getAllowedActions), 'closed' when its
