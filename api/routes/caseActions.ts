@@ -134,17 +134,26 @@ const reasonOf = (d: DomainError) => {
   return { status: e.status, code: e.code, message: e.message, ...(e.fields?.length ? { fields: e.fields } : {}) };
 };
 
+/** A case whose workflow has ended takes no more actions: what its POSTs answer. */
+const caseClosed = (code: string, status: string) =>
+  httpErrors.conflict('CASE_CLOSED', `case ${code} is no longer running (${status.toLowerCase()}); it takes no more actions`);
+
 /**
- * The case's verdict on every action for this actor (getAllowedActions), 'closed' when its
- * workflow is gone, or null when its worker predates the query — then only the API's rules answer.
+ * The case's verdict on every action for this actor (getAllowedActions); the one refusal every
+ * action gets when its workflow has ended or is gone (as the POSTs answer then); or null when
+ * its worker predates the query — then only the API's rules answer.
  */
-async function verdictsOf(temporal: Client, code: string, actor: Actor, log: Logger): Promise<ActionVerdict[] | 'closed' | null> {
+async function verdictsOf(temporal: Client, code: string, actor: Actor, log: Logger): Promise<ActionVerdict[] | DomainError | null> {
+  // An ended workflow would still answer the query from its last state, but its POSTs answer
+  // CASE_CLOSED (or 404 once Temporal has let it go): ask first, and say what they would.
+  const d = await describeCase(temporal, code);
+  if (!d) return httpErrors.notFound(`no case ${code}`);
+  if (d.status.name !== 'RUNNING') return caseClosed(code, d.status.name);
   try {
     return await temporal.withDeadline(Date.now() + READ_TIMEOUT_MS, () =>
       temporal.workflow.getHandle(workflowIdForCase(code)).query(getAllowedActionsQuery, actor),
     );
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return 'closed';
     // The server reports a query the workflow did not register (an older worker) as INVALID_ARGUMENT.
     if (err instanceof QueryNotRegisteredError) {
       log.info({ code, err: err.message }, 'allowed actions: the case cannot answer; role and place rules only');
@@ -178,7 +187,6 @@ export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db'>): Route
       }),
     );
     const verdicts = [...access.values()].some((d) => d.allowed) ? await verdictsOf(temporal, code, actor, req.log) : [];
-    const closed = httpErrors.conflict('CASE_CLOSED', `case ${code} is no longer running; it takes no more actions`);
 
     const actions = ACTIONS.map((spec) => {
       const entry = {
@@ -190,7 +198,7 @@ export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db'>): Route
       const decision = access.get(spec.access)!;
       if (!decision.allowed) return { ...entry, allowed: false, reason: reasonOf(httpErrors.forbidden(decision.reason)) };
       if (verdicts === null) return { ...entry, allowed: true };
-      if (verdicts === 'closed') return { ...entry, allowed: false, reason: reasonOf(closed) };
+      if (!Array.isArray(verdicts)) return { ...entry, allowed: false, reason: reasonOf(verdicts) };
       const v = verdicts.find((x) => x.action === spec.access);
       if (!v) return { ...entry, allowed: true };
       Object.assign(entry.params, v.target ?? {});
@@ -239,7 +247,7 @@ export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db'>): Route
         if (err instanceof WorkflowNotFoundError) {
           const d = await describeCase(temporal, code).catch(() => null);
           if (d && d.status.name !== 'RUNNING') {
-            throw httpErrors.conflict('CASE_CLOSED', `case ${code} is no longer running (${d.status.name.toLowerCase()}); it takes no more actions`);
+            throw caseClosed(code, d.status.name);
           }
           throw httpErrors.notFound(`no case ${code}`);
         }

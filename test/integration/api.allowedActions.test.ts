@@ -1,7 +1,7 @@
 // GET /cases/:code/actions against a real worker: every refusal it lists is the answer the
 // action's POST gives (the same status, code and message), checked by sending that POST.
 import request from 'supertest';
-import { startHarness, type ApiHarness } from './api.harness';
+import { eventually, startHarness, type ApiHarness } from './api.harness';
 
 jest.setTimeout(120_000);
 
@@ -137,6 +137,24 @@ describe('GET /cases/:code/actions', () => {
     const other = await request(h.app).get(`/cases/${code}/actions`).set('Authorization', otherOfficer);
     expect(other.status).toBe(404);
     expect((await request(h.app).get(`/cases/${code}`).set('Authorization', otherOfficer)).status).toBe(404);
+  });
+
+  it('a case that has ended: what its POSTs answer (CASE_CLOSED)', async () => {
+    const code = await report();
+    const commandCenter = await h.bearer('COMMAND_CENTER');
+    for (const [path, auth, body] of [
+      ['accept', gridWorker, {}],
+      ['respond', gridWorker, { decision: 'SELF' }],
+      ['result', gridWorker, { summary: '已清运' }],
+      ['review', street, { decision: 'CLOSE', reason: '核实' }],
+      ['survey', commandCenter, { satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' }],
+    ] as const) {
+      expect([path, (await act(code, path, auth, body)).status]).toEqual([path, 200]);
+    }
+    await eventually(async () => (await h.client.workflow.getHandle(code).describe()).status.name === 'COMPLETED', 15_000, 'workflow completed');
+    const a = await list(code, commandCenter);
+    expect(a.survey).toMatchObject({ allowed: false, reason: { status: 409, code: 'CASE_CLOSED' } });
+    await expectRefusalsMatchPosts(a, commandCenter);
   });
 
   it('an unknown case is 404; no credentials is 401', async () => {

@@ -39,13 +39,14 @@ const db = {
   open311Client: { findMany: async () => [] },
 } as unknown as Db;
 
-/** A Temporal client whose case answers the query with `answer` (or throws it). */
-function temporalAnswering(answer: () => Promise<ActionVerdict[]>): { client: Client; queried: () => number } {
+/** A Temporal client whose case answers the query with `answer` (or throws it), its workflow in `status`. */
+function temporalAnswering(answer: () => Promise<ActionVerdict[]>, status = 'RUNNING'): { client: Client; queried: () => number } {
   let n = 0;
   const client = {
     withDeadline: <T>(_d: number, fn: () => Promise<T>) => fn(),
     workflow: {
       getHandle: () => ({
+        describe: async () => ({ status: { name: status } }),
         query: () => {
           n += 1;
           return answer();
@@ -108,6 +109,15 @@ describe('GET /cases/:code/actions', () => {
     const res = await get(t.client, 'auditor');
     expect(res.status).toBe(200);
     expect(res.body.actions.every((e: Entry) => !e.allowed && e.reason?.status === 403)).toBe(true);
+    expect(t.queried()).toBe(0);
+  });
+
+  it('a case whose workflow has ended: every action its rules allow answers CASE_CLOSED, as its POST does, without a query', async () => {
+    const t = temporalAnswering(async () => [], 'COMPLETED');
+    const res = await get(t.client, 'grid');
+    const a = byAction(res.body);
+    expect(a.accept.reason).toEqual({ status: 409, code: 'CASE_CLOSED', message: `case ${CODE} is no longer running (completed); it takes no more actions` });
+    expect(a.review.reason?.status).toBe(403);
     expect(t.queried()).toBe(0);
   });
 
