@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
 import { authenticate, forbidAuditorWrites } from './middleware/auth';
 import { authFailureRateLimit, principalRateLimit } from './middleware/rateLimit';
+import { createSignInServices, withSessions } from './middleware/sessionAuth';
 import { requestLogger } from './middleware/requestLogger';
 import { createOpen311Router } from './open311';
 import { openApiDocument } from './openapi';
@@ -18,13 +19,16 @@ import { casesRouter } from './routes/cases';
 import { directoryRouter } from './routes/directory';
 import { healthRouter } from './routes/health';
 import { inboxRouter } from './routes/inbox';
+import { signinPublicRouter, signinRouter } from './routes/signin';
 
 export type { ApiDeps } from './deps';
 
 /** The HTTP API over the given dependencies. */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
-  const authenticator = deps.authenticator ?? createAuthenticator({ db: deps.db, cfg: deps.cfg });
+  const signin = createSignInServices({ db: deps.db, cfg: deps.cfg, now: deps.now });
+  const authenticator = withSessions(deps.authenticator ?? createAuthenticator({ db: deps.db, cfg: deps.cfg }), signin, deps.logger);
+  const signinDeps = { db: deps.db, cfg: deps.cfg, signin, authenticator };
 
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -47,8 +51,10 @@ export function createApp(deps: ApiDeps): Express {
 
   // Everything else needs a known, active person.
   app.use(authFailureRateLimit(deps.cfg.API_RATE_LIMIT_PER_MINUTE));
+  app.use(signinPublicRouter(signinDeps));
   app.use(authenticate(authenticator));
   app.use(principalRateLimit(deps.cfg.API_RATE_LIMIT_PER_MINUTE));
+  app.use(signinRouter(signinDeps));
   app.use(forbidAuditorWrites);
   app.use(casesRouter(deps));
   app.use(caseActionsRouter(deps));

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { dataOf, type FactType } from '../domain/facts';
 import { workflowIdForCase } from '../domain/caseCode';
 import { readScope } from '../features/cases/readScope';
 import { canRead, type AccessDecision, type CaseScope, type Caller, type ReadContext } from '../domain/access';
@@ -76,9 +77,9 @@ export async function loadCaseScope(deps: CaseAccessDeps, code: string): Promise
 export async function loadCalls(deps: CaseAccessDeps, code: string, log: Logger): Promise<Array<{ id: string; departmentId: string }>> {
   const live = await queryCaseState(deps.temporal, code, log);
   if (live) return live.calls.map((c) => ({ id: c.id, departmentId: c.departmentId }));
-  const events = await deps.db.caseEvent.findMany({ where: { caseCode: code, type: 'DEPARTMENT_CALLED' }, select: { unitId: true, data: true } });
+  const events = await deps.db.caseEvent.findMany({ where: { caseCode: code, type: 'DEPARTMENT_CALLED' satisfies FactType }, select: { unitId: true, data: true } });
   return events.flatMap((e) => {
-    const callId = (e.data as { callId?: unknown } | null)?.callId;
+    const callId = dataOf('DEPARTMENT_CALLED', e.data).callId;
     return typeof callId === 'string' && e.unitId ? [{ id: callId, departmentId: e.unitId }] : [];
   });
 }

@@ -15,4 +15,6 @@ export interface ApiDeps {
   directory: DirectoryCache;
   /** Defaults to createAuthenticator over `db` and `cfg`. */
   authenticator?: Authenticator;
+  /** The clock of sessions, lockouts and the access log (tests pin it). Default Date.now. */
+  now?: () => number;
 }

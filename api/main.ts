@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
 import { createDb } from '../platform/db';
 import { createDirectoryCache } from '../features/directory/directory';
+import { assertProductionReady } from '../features/auth/demoAccounts';
 import { createLogger, type Logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporalConnection';
 import { installRuntimeLogger } from '../platform/runtimeLogger';
@@ -26,6 +27,12 @@ export interface RunningApi {
 /** Connect everything and listen on cfg.API_HOST:cfg.API_PORT. */
 export async function startApi(cfg: AppConfig, logger: Logger = createLogger('api', cfg.LOG_LEVEL)): Promise<RunningApi> {
   const db = createDb(databaseUrl(cfg), cfg.DB_POOL_MAX);
+  try {
+    await assertProductionReady(db, cfg);
+  } catch (err) {
+    await db.$disconnect();
+    throw err;
+  }
   let temporal: Awaited<ReturnType<typeof connectTemporal>>;
   try {
     temporal = await connectTemporal(cfg, {

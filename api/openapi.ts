@@ -7,9 +7,10 @@ import { casesRegistry } from './routes/cases';
 import { directoryRegistry } from './routes/directory';
 import { healthRegistry } from './routes/health';
 import { inboxRegistry } from './routes/inbox';
+import { signinRegistry } from './routes/signin';
 import { surveyRegistry } from './routes/survey';
 
-const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry];
+const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry];
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 
@@ -23,7 +24,7 @@ export function openApiDocument(): OpenApiDocument {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'HS256 token; sub = person id. `npm start` prints demo tokens.',
+    description: 'HS256 JWT (sub = person id), or a program session token from POST /auth/login (client: program).',
   });
   security.registerComponent('securitySchemes', 'apiKeyAuth', {
     type: 'apiKey',

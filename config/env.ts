@@ -62,6 +62,23 @@ export const envSchema = z.object({
   JWT_ISSUER: z.string().default('city-escalation-orchestrator'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
 
+  /** Lifetime of a signed-in session (cookie or opaque bearer token), from sign-in. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  /** A browser session unused this long ends (0 = no idle timeout). Program tokens only expire. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(0).default(60),
+  /** false: no local passwords (POST /auth/login answers 403), only the city single sign-on. */
+  PASSWORD_LOGIN: bool.default(true),
+  /** scrypt cost of new password hashes as log2(N) (r=8, p=1); 17 = 128 MB and ~0.3 s per hash. */
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(17),
+  /** City single sign-on (OpenID Connect): the provider's issuer. Unset = no POST /auth/oidc. */
+  OIDC_ISSUER: z.string().url().optional(),
+  /** Our client id at the provider: ID tokens must name it in `aud`. Required with OIDC_ISSUER. */
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** The provider's JWKS; unset = the jwks_uri of OIDC_ISSUER/.well-known/openid-configuration. */
+  OIDC_JWKS_URL: z.string().url().optional(),
+  /** The ID-token claim matched to Person.externalSubject. */
+  OIDC_PERSON_CLAIM: z.string().min(1).default('sub'),
+
   /** Case codes: district prefix, e.g. GL-20261122-000123. */
   CASE_CODE_PREFIX: z.string().regex(/^[A-Z]{2,6}$/).default('GL'),
   DISTRICT_ID: z.string().default('GL'),
@@ -108,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cfg = parsed.data;
   if (cfg.NODE_ENV === 'production' && !cfg.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)');
+  }
+  if (cfg.OIDC_ISSUER && !cfg.OIDC_AUDIENCE) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_AUDIENCE: required with OIDC_ISSUER (the client id ID tokens are issued to)');
   }
   return cfg;
 }

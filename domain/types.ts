@@ -247,7 +247,11 @@ export interface SurveyAnswer {
   unreachable: boolean;
 }
 
-/** A case's event as recorded in the append-only log (and derived into timelines). */
+/**
+ * A case's event as recorded in the append-only log (and derived into timelines), in its wire
+ * form: `type` stays a string because histories and rows may hold types newer code wrote.
+ * Read `type` and `data` through domain/facts (`asFact`), which declares their shapes.
+ */
 export interface CaseEventRecord {
   seq: number;
   type: string;

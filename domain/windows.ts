@@ -16,6 +16,33 @@ export interface OpenWindowArgs {
   dueAt?: number;
 }
 
+// Tables, not lists, so that a new window kind fails to compile until it is placed.
+const MOVES_WITH_CASE: Record<WindowKind, boolean> = {
+  ACCEPT: true,
+  RESPONSE: true,
+  ON_SITE: true,
+  COMPLETION: true,
+  REVIEW: true,
+  PLAN_REVIEW: true,
+  // Held by the called department, the extension approver and the command center.
+  REPORT: false,
+  EXTENSION_DECISION: false,
+  SURVEY: false,
+};
+
+/** Whether `kind` names a window kind this code knows. */
+export function isWindowKind(kind: string): kind is WindowKind {
+  return Object.prototype.hasOwnProperty.call(MOVES_WITH_CASE, kind);
+}
+
+/**
+ * Whether a window of `kind` belongs to the case's holder, so it moves up the ladder with
+ * the case (the machine's escalation and the audit timeline both follow this rule).
+ */
+export function movesWithCase(kind: string): boolean {
+  return isWindowKind(kind) && MOVES_WITH_CASE[kind];
+}
+
 /** A window starting now on the span's clock, with its reminder instant. */
 export function openWindow(a: OpenWindowArgs): OpenWindow {
   const dueAt = a.dueAt ?? addSpan(a.startedAt, a.span, a.calendar);

@@ -5,6 +5,7 @@
 import { parseServiceAttributes } from '../features/open311/attributes';
 import { databaseUrl, loadConfig } from '../config/env';
 import { hashApiKey } from '../features/auth/auth';
+import { seedDemoAccounts } from '../features/auth/demoAccounts';
 import { createDb, type Db } from '../platform/db';
 import { buildCasePolicy } from '../domain/policy';
 import {
@@ -73,12 +74,15 @@ export function validateSeedData(): void {
 export interface SeedOptions {
   /** Seed the demo Open311 client with its public key. Default: outside production only (NODE_ENV). */
   open311DemoClient?: boolean;
+  /** Give one person per role a demo account with the published password. Default: outside production only. */
+  demoAccounts?: boolean;
 }
 
 /** Write the demo district, catalog and calendar. Safe to run any number of times, also concurrently. */
 export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedSummary> {
   validateSeedData();
   const demoClients = opts.open311DemoClient ?? process.env.NODE_ENV !== 'production';
+  const demoAccounts = opts.demoAccounts ?? process.env.NODE_ENV !== 'production';
   await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
@@ -100,6 +104,8 @@ export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedSummary>
         const data = { name: p.name, phone: p.phone, role: p.role, unitId: p.unitId, active: true };
         await tx.person.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
       }
+      // Demo sign-ins (published password): development and test only; a production seed removes them.
+      await seedDemoAccounts(tx, SEED_PEOPLE, demoAccounts);
 
       for (const c of SEED_CATEGORIES) {
         const data = {

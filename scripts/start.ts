@@ -262,23 +262,24 @@ async function main(): Promise<void> {
   if (api) {
     await waitUntil('API', () => portOpen(cfg.API_HOST, cfg.API_PORT), { timeoutMs: 120_000, intervalMs: 200, proc: api });
   }
-  printBanner(cfg, apiUrl, since(), await demoTokenLines(cfg, dbUrl));
+  printBanner(cfg, apiUrl, since(), await signInLines(cfg, dbUrl, apiUrl));
 }
 
-/** Demo bearer tokens (scripts/demoTokens.ts), never in production. */
-async function demoTokenLines(cfg: AppConfig, dbUrl: string): Promise<string[]> {
-  if (cfg.NODE_ENV === 'production' || !existsSync(path.join(PROJECT_ROOT, 'scripts', 'demoTokens.ts'))) return [];
+/** "Sign in with" lines: the demo accounts (scripts/demoAccounts.ts), never in production. */
+async function signInLines(cfg: AppConfig, dbUrl: string, apiUrl: string): Promise<string[]> {
+  if (cfg.NODE_ENV === 'production' || !existsSync(path.join(PROJECT_ROOT, 'scripts', 'demoAccounts.ts'))) return [];
   try {
-    const { demoTokens, formatDemoTokens } = await import('./demoTokens');
+    const { formatSignInLines } = await import('./demoAccounts');
+    const { listDemoAccounts } = await import('../features/auth/demoAccounts');
     const { createDb } = await import('../platform/db');
     const db = createDb(dbUrl, 1);
     try {
-      return ['Demo bearer tokens (development only):', ...formatDemoTokens(await demoTokens(db, cfg)).split('\n').map((l) => `  ${l}`)];
+      return formatSignInLines(await listDemoAccounts(db), apiUrl);
     } finally {
       await db.$disconnect();
     }
   } catch (err) {
-    logger.warn(`could not make demo tokens: ${(err as Error).message}`);
+    logger.warn(`could not list the demo accounts: ${(err as Error).message}`);
     return [];
   }
 }

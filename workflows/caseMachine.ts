@@ -6,7 +6,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { addWorkingDays } from '../domain/calendar';
 import { extensionApproverLevel } from '../domain/extensions';
 import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
-import { initialWindows, openWindow, windowSpan } from '../domain/windows';
+import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
+import { initialWindows, movesWithCase, openWindow, windowSpan } from '../domain/windows';
 import type {
   Actor,
   Assignment,
@@ -266,7 +267,8 @@ export class CaseMachine {
     this.closeWindows(['RESPONSE']);
     if (a.decision === 'GUIDANCE') {
       this.record(now, 'GUIDANCE_GIVEN', a.actor, {
-        data: { guidance: a.guidance, note: a.note ?? null, ...timing },
+        // The guard refuses GUIDANCE without a text, so it is always there.
+        data: { guidance: a.guidance!, note: a.note ?? null, ...timing },
         notify: [this.reporterNotice('CASE_ANSWERED', `Case ${this.state.code}: ${a.guidance}`)],
       });
       this.close('GUIDANCE', now, a.actor, false);
@@ -633,7 +635,7 @@ export class CaseMachine {
     this.state.level = level;
     this.state.assignee = this.holderAt(level);
     for (const w of this.state.windows) {
-      if (w.kind !== 'REPORT' && w.kind !== 'EXTENSION_DECISION' && w.kind !== 'SURVEY') {
+      if (movesWithCase(w.kind)) {
         w.level = level;
         w.unitId = this.state.assignee.unitId;
       }
@@ -703,7 +705,7 @@ export class CaseMachine {
   // ---- helpers ------------------------------------------------------------------
 
   /** Whether an action closing a window of `kind` came in time (for assessment). */
-  private timing(kind: WindowKind, now: number): { windowDueAt: number | null; onTime: boolean | null } {
+  private timing(kind: WindowKind, now: number): Timing {
     const w = this.state.windows.find((x) => x.kind === kind);
     return w ? { windowDueAt: w.dueAt, onTime: now <= w.dueAt } : { windowDueAt: null, onTime: null };
   }
@@ -794,11 +796,12 @@ export class CaseMachine {
     return { recipientId: null, recipientUnitId: null, kind: `REPORTER_${kind}`, message };
   }
 
-  private record(
+  /** Append a fact; its data must have the shape domain/facts declares for its type. */
+  private record<T extends FactType>(
     now: number,
-    type: string,
+    type: T,
     actor: Actor | null,
-    o: { unitId?: string | null; level?: Level | null; data?: Record<string, unknown>; notify?: NotificationRecord[] } = {},
+    o: { unitId?: string | null; level?: Level | null; data: FactData<T>; notify?: NotificationRecord[] },
   ): void {
     this.seq += 1;
     this.state.lastEventSeq = this.seq;
@@ -812,7 +815,7 @@ export class CaseMachine {
         actorRole: actor?.role ?? null,
         unitId: o.unitId !== undefined ? o.unitId : actor?.unitId ?? this.state.assignee.unitId,
         level: o.level !== undefined ? o.level : this.state.level,
-        data: o.data ?? {},
+        data: o.data,
       },
       notifications: o.notify ?? [],
     });
@@ -824,7 +827,7 @@ export function residentActorId(code: string): string {
   return `resident:${code}`;
 }
 
-function breachData(b: Breach): Record<string, unknown> {
+function breachData(b: Breach): BreachData {
   return { windowId: b.windowId, kind: b.kind, dueAt: b.dueAt, escalatedTo: b.escalatedTo, lateMs: b.at - b.dueAt };
 }
 

@@ -16,9 +16,14 @@ declare module 'express-serve-static-core' {
 export function authenticate(authenticator: Authenticator): RequestHandler {
   return async (req, _res, next) => {
     const apiKey = req.headers['x-api-key'];
+    const csrf = req.headers['x-csrf-token'];
     req.principal = await authenticator.authenticate({
       authorization: req.headers.authorization,
       apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey,
+      cookie: req.headers.cookie,
+      method: req.method,
+      csrfToken: Array.isArray(csrf) ? csrf[0] : csrf,
+      ip: req.ip,
     });
     req.log?.setBindings?.({ personId: req.principal.personId });
     next();

@@ -2,6 +2,7 @@
 // service requests, CaseEvent rows as service request updates. Pure functions over rows
 // already read, so the mapping table in docs/OPEN311.md is testable line by line.
 import type { AppConfig } from '../../config/env';
+import { FACT_TYPES, asFact, assertNever, type FactType } from '../../domain/facts';
 import type { CaseStatus, Level, Span } from '../../domain/types';
 import { buildCasePolicy, type PolicyCategory, type PolicyConfig } from '../../domain/policy';
 import type { ServiceAttribute } from '../../features/open311/attributes';
@@ -259,26 +260,43 @@ export interface UpdateContext {
   offsetMinutes: number;
 }
 
-/** Event types published as service request updates (the rest are internal: reminders, evidence, breaches…). */
-export const UPDATE_EVENT_TYPES = [
-  'ACCEPTED',
-  'RESPONDED',
-  'ESCALATED',
-  'LEADER_LISTED',
-  'DEPARTMENT_CALLED',
-  'DEPARTMENT_REPORTED',
-  'EXTENSION_APPROVED',
-  'REVIEW_REQUESTED',
-  'REVIEW_RETURNED',
-  'CLOSED',
-  'GUIDANCE_GIVEN',
-  'LONG_TERM_PLANNED',
-  'PLAN_RESUMED',
-  'REOPENED',
-] as const;
+/**
+ * How each fact is published as a service request update: INTERNAL is not published
+ * (reminders, evidence, breaches…); CLOSING closes the request (a final answer); OPEN leaves
+ * it open. A table, so that a new fact type must be placed here.
+ */
+const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
+  ACCEPTED: 'OPEN',
+  RESPONDED: 'OPEN',
+  ESCALATED: 'OPEN',
+  LEADER_LISTED: 'OPEN',
+  DEPARTMENT_CALLED: 'OPEN',
+  DEPARTMENT_REPORTED: 'OPEN',
+  EXTENSION_APPROVED: 'OPEN',
+  REVIEW_REQUESTED: 'OPEN',
+  REVIEW_RETURNED: 'OPEN',
+  CLOSED: 'CLOSING',
+  GUIDANCE_GIVEN: 'CLOSING',
+  LONG_TERM_PLANNED: 'CLOSING',
+  PLAN_RESUMED: 'OPEN',
+  REOPENED: 'OPEN',
+  REPORTED: 'INTERNAL',
+  REMINDED: 'INTERNAL',
+  BREACHED: 'INTERNAL',
+  EVIDENCE_UPLOADED: 'INTERNAL',
+  DEPARTMENT_RESULT: 'INTERNAL',
+  RESULT_SUBMITTED: 'INTERNAL',
+  REVIEWED_CLOSED: 'INTERNAL',
+  PLAN_REVIEW_DUE: 'INTERNAL',
+  EXTENSION_REQUESTED: 'INTERNAL',
+  EXTENSION_REJECTED: 'INTERNAL',
+  EXTENSION_ESCALATED: 'INTERNAL',
+  SURVEY_RECORDED: 'INTERNAL',
+  SURVEY_UNREACHABLE: 'INTERNAL',
+};
 
-/** Events after which the request is closed (a final answer); every other published event leaves it open. */
-const CLOSING_EVENTS = new Set(['CLOSED', 'GUIDANCE_GIVEN', 'LONG_TERM_PLANNED']);
+/** Event types published as service request updates (the rest are internal). */
+export const UPDATE_EVENT_TYPES: readonly FactType[] = FACT_TYPES.filter((t) => PUBLICATION[t] !== 'INTERNAL');
 
 const CAUSE_WORDS: Record<string, { zh: string; en: string }> = {
   WHISTLE: { zh: '吹哨上报', en: 'Whistled up' },
@@ -293,13 +311,17 @@ export function updateId(caseCode: string, seq: number): string {
 
 /** A service request update (GET /servicerequestupdates), or null for an event that is not published. */
 export function updateView(e: EventRow, ctx: UpdateContext) {
-  const data = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
+  const fact = asFact(e);
+  // A fact type of newer code is not published until this code knows it.
+  if (!fact || PUBLICATION[fact.type] === 'INTERNAL') return null;
+  // Destructured, so that `data` narrows with `type` in each case.
+  const { type, data } = fact;
   const unit = ctx.unitName(e.unitId);
   const when = (v: unknown) => (typeof v === 'number' ? w3cDateTime(v, ctx.offsetMinutes) : '');
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
   const withText = (base: string, extra: string | null) => (ctx.full && extra ? `${base}: ${extra}` : base);
   let description: string;
-  switch (e.type) {
+  switch (type) {
     case 'ACCEPTED':
       description = both(`${unit}已受理`, `Accepted by ${unit}`);
       break;
@@ -361,13 +383,27 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'REOPENED':
       description = both('回访不满意，重新办理', 'Reopened after the revisit survey');
       break;
+    case 'REPORTED':
+    case 'REMINDED':
+    case 'BREACHED':
+    case 'EVIDENCE_UPLOADED':
+    case 'DEPARTMENT_RESULT':
+    case 'RESULT_SUBMITTED':
+    case 'REVIEWED_CLOSED':
+    case 'PLAN_REVIEW_DUE':
+    case 'EXTENSION_REQUESTED':
+    case 'EXTENSION_REJECTED':
+    case 'EXTENSION_ESCALATED':
+    case 'SURVEY_RECORDED':
+    case 'SURVEY_UNREACHABLE':
+      return null; // INTERNAL (PUBLICATION above)
     default:
-      return null;
+      return assertNever(type, 'fact type');
   }
   return {
     update_id: updateId(e.caseCode, e.seq),
     service_request_id: e.caseCode,
-    status: CLOSING_EVENTS.has(e.type) ? ('closed' as const) : ('open' as const),
+    status: PUBLICATION[type] === 'CLOSING' ? ('closed' as const) : ('open' as const),
     updated_datetime: w3cDateTime(e.at, ctx.offsetMinutes),
     description,
     media_url: '',

@@ -12,6 +12,7 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
+import type { FactData, FactType } from '../../domain/facts';
 import { atOrAbove, levelOfRole } from '../../domain/ladder';
 import { LEVELS, type Level } from '../../domain/types';
 import { Prisma } from '../../generated/prisma/client';
@@ -99,6 +100,19 @@ interface PendingRow {
   caseStatus: string;
   caseLevel: string;
 }
+
+/**
+ * The fact types and data keys the SQL below reads by name. SQL is not type-checked, so they
+ * are declared here against domain/facts: renaming one there fails to compile here.
+ */
+export const INBOX_SQL_READS = {
+  EXTENSION_REQUESTED: ['requestId', 'days', 'reason', 'approverLevel'],
+  EXTENSION_ESCALATED: ['requestId', 'approverLevel'],
+  EXTENSION_APPROVED: ['requestId'],
+  EXTENSION_REJECTED: ['requestId'],
+  CLOSED: [],
+  LONG_TERM_PLANNED: [],
+} as const satisfies { [T in FactType]?: ReadonlyArray<keyof FactData<T>> };
 
 /** Pending requests of a district whose current approver level is one of `levels`. */
 function pendingRequests(districtId: string, levels: readonly Level[]): Prisma.Sql {

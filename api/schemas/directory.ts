@@ -50,6 +50,6 @@ export const MeSchema = z
     role: RoleSchema,
     unitId: z.string(),
     unit: z.object({ id: z.string(), kind: z.enum(UNIT_KINDS), name: z.string() }).nullable(),
-    via: z.enum(['jwt', 'apiKey']),
+    via: z.enum(['jwt', 'apiKey', 'session', 'token']).meta({ description: 'jwt: HS256 bearer; apiKey: X-Api-Key; session: browser cookie; token: program session token' }),
   })
   .meta({ id: 'Me' });

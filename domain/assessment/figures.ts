@@ -2,12 +2,47 @@
 // recorded case events and call scores alone — pure, no database, no clock: the same
 // events, scores, period and `asOf` always give the same figures. The definitions are
 // written out in docs/ASSESSMENT.md; the comments here point at the rule each line applies.
+import { FACT_TYPES, asFact, assertNever, type FactType } from '../facts';
 import { unitForLevel } from '../ladder';
-import type { CaseUnits, Level } from '../types';
+import { LEVELS, type CaseUnits, type Level } from '../types';
 import type { Period } from './period';
 
 /** Version of the definitions below; stored with every figure set so old snapshots stay readable. */
 export const FORMULA_VERSION = 1;
+
+// Whether the figures read a fact type. A table, so that a new fact type must be placed here.
+const ASSESSED: Record<FactType, boolean> = {
+  REPORTED: true,
+  ESCALATED: true,
+  ACCEPTED: true,
+  RESPONDED: true,
+  GUIDANCE_GIVEN: true,
+  BREACHED: true,
+  REVIEW_REQUESTED: true,
+  REVIEW_RETURNED: true,
+  REVIEWED_CLOSED: true,
+  CLOSED: true,
+  SURVEY_RECORDED: true,
+  SURVEY_UNREACHABLE: true,
+  REOPENED: true,
+  EXTENSION_REQUESTED: true,
+  EXTENSION_APPROVED: true,
+  DEPARTMENT_CALLED: true,
+  DEPARTMENT_REPORTED: true,
+  REMINDED: false,
+  LEADER_LISTED: false,
+  EVIDENCE_UPLOADED: false,
+  DEPARTMENT_RESULT: false,
+  RESULT_SUBMITTED: false,
+  LONG_TERM_PLANNED: false,
+  PLAN_REVIEW_DUE: false,
+  PLAN_RESUMED: false,
+  EXTENSION_REJECTED: false,
+  EXTENSION_ESCALATED: false,
+};
+
+/** The fact types the figures read; a loader need not fetch the others. */
+export const ASSESSED_FACT_TYPES: readonly FactType[] = FACT_TYPES.filter((t) => ASSESSED[t]);
 
 /** One recorded case event, as the CaseEvent table holds it (`at` in epoch ms). */
 export interface AssessmentEvent {
@@ -186,7 +221,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-const LEVELS_WITH_UNITS = new Set(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+const LEVELS_WITH_UNITS = new Set<string>(LEVELS);
 
 /** The unit that made a department call: the one holding the case at the call's level. */
 export function callerUnitOf(level: string | null, units: CaseUnits): string {
@@ -295,10 +330,13 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
   };
 
   for (const e of events) {
-    const d = e.data ?? {};
     // REOPENED follows its survey at once (same update); anything else means it did not reopen.
     if (e.type !== 'REOPENED') settleSurvey(false);
-    switch (e.type) {
+    const fact = asFact(e);
+    if (!fact) continue; // a fact type of newer code: no figure reads it
+    // Destructured, so that `d` narrows with `type` in each case.
+    const { type, data: d } = fact;
+    switch (type) {
       case 'REPORTED':
       case 'ESCALATED':
         handledBy(e.unitId);
@@ -315,7 +353,7 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
         handledBy(e.unitId);
         const onTime = bool(d.onTime);
         if (onTime !== null && e.unitId) tally(acc(e.unitId).response, onTime);
-        if (d.decision === 'COMMUNITY') handledBy(units.communityId);
+        if (type === 'RESPONDED' && d.decision === 'COMMUNITY') handledBy(units.communityId);
         break;
       }
       case 'BREACHED': {
@@ -401,6 +439,20 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
         }
         break;
       }
+      // Not assessed (ASSESSED above).
+      case 'REMINDED':
+      case 'LEADER_LISTED':
+      case 'EVIDENCE_UPLOADED':
+      case 'DEPARTMENT_RESULT':
+      case 'RESULT_SUBMITTED':
+      case 'LONG_TERM_PLANNED':
+      case 'PLAN_REVIEW_DUE':
+      case 'PLAN_RESUMED':
+      case 'EXTENSION_REJECTED':
+      case 'EXTENSION_ESCALATED':
+        break;
+      default:
+        assertNever(type, 'fact type');
     }
   }
   settleSurvey(false);

@@ -1,6 +1,7 @@
 // Two-way scoring of department calls (吹哨报到): the unit that called scores the department's
 // cooperation and professionalism (1–5); the called department says whether the call was
 // its to answer (call accuracy). One score per call and direction, never changed.
+import { dataOf, type FactData, type FactType } from '../../domain/facts';
 import { LEVEL_ROLE } from '../../domain/ladder';
 import type { Actor, CaseUnits, Level } from '../../domain/types';
 import type { Db } from '../../platform/db';
@@ -71,11 +72,11 @@ export function scoreInputProblems(direction: CallScoreDirection, s: ScoreInput)
 export async function findCall(db: Pick<Db, 'case' | 'caseEvent'>, code: string, callId: string): Promise<{ call: CallRef; units: CaseUnits } | null> {
   const row = await db.case.findUnique({ where: { code }, select: { districtId: true, streetId: true, communityId: true, gridId: true } });
   const event = await db.caseEvent.findFirst({
-    where: { caseCode: code, type: 'DEPARTMENT_CALLED', data: { path: ['callId'], equals: callId } },
+    where: { caseCode: code, type: 'DEPARTMENT_CALLED' satisfies FactType, data: { path: ['callId' satisfies keyof FactData<'DEPARTMENT_CALLED'>], equals: callId } },
     select: { unitId: true, level: true, at: true, data: true },
   });
   if (!row || !event) return null;
-  const data = (event.data ?? {}) as Record<string, unknown>;
+  const data = dataOf('DEPARTMENT_CALLED', event.data);
   const departmentId = event.unitId ?? (typeof data.departmentId === 'string' ? data.departmentId : null);
   if (!departmentId) return null;
   const units: CaseUnits = row;

@@ -3,6 +3,7 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
 import {
+  ASSESSED_FACT_TYPES,
   computeAssessment,
   type AssessmentCase,
   type AssessmentFigures,
@@ -10,15 +11,11 @@ import {
   type CallScoreRecord,
   type UnitInfo,
 } from '../../domain/assessment/figures';
+import type { FactType } from '../../domain/facts';
 import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from '../../domain/assessment/period';
 
-/** The event types the figures read; the others are not loaded. */
-export const ASSESSED_EVENT_TYPES = [
-  'REPORTED', 'ESCALATED', 'ACCEPTED', 'RESPONDED', 'GUIDANCE_GIVEN', 'BREACHED',
-  'REVIEW_REQUESTED', 'REVIEW_RETURNED', 'REVIEWED_CLOSED', 'CLOSED',
-  'SURVEY_RECORDED', 'SURVEY_UNREACHABLE', 'REOPENED',
-  'EXTENSION_REQUESTED', 'EXTENSION_APPROVED', 'DEPARTMENT_CALLED', 'DEPARTMENT_REPORTED',
-] as const;
+/** The event types the figures read (domain/assessment/figures); the others are not loaded. */
+export const ASSESSED_EVENT_TYPES = ASSESSED_FACT_TYPES;
 
 export type AssessmentDb = Pick<Db, 'case' | 'caseEvent' | 'callScore' | 'orgUnit' | 'assessmentSnapshot'>;
 
@@ -29,7 +26,7 @@ export type AssessmentDb = Pick<Db, 'case' | 'caseEvent' | 'callScore' | 'orgUni
 export async function loadAssessmentInput(db: AssessmentDb, period: Period, asOf: number): Promise<AssessmentInput> {
   const asOfDate = new Date(asOf);
   const reportedInPeriod: Prisma.CaseEventWhereInput = {
-    type: 'REPORTED',
+    type: 'REPORTED' satisfies FactType,
     at: { gte: new Date(period.startMs), lt: new Date(period.endMs), lte: asOfDate },
   };
   // Relation filters (EXISTS) instead of a list of codes: a busy district's month has tens of thousands.

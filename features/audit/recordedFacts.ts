@@ -8,6 +8,8 @@
 // Shared by the audit timeline and the strict replay, which must read both forms alike.
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { RecordCaseInput, RecordedLocally } from '../../workflows/activityContract';
+import { asFact, type CaseFact } from '../../domain/facts';
+import type { CaseEventRecord } from '../../domain/types';
 import type { History } from '../../platform/historyJson';
 
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -58,4 +60,16 @@ export function recordedBatchOf(e: HistoryEvent): RecordedBatch | null {
   if (la?.activityType !== RECORD_LOCAL_ACTIVITY) return null;
   const recorded = (la.result as RecordedLocally | undefined)?.recorded;
   return recorded ? { input: recorded, stored: true } : null;
+}
+
+/** One recorded fact as the history holds it (`event`, compared byte for byte) and typed (`fact`). */
+export interface ReadFact {
+  event: CaseEventRecord;
+  /** Null for a fact type this code does not know (recorded by newer code): show it raw. */
+  fact: CaseFact | null;
+}
+
+/** The facts of a batch, each read through the one boundary that types them. */
+export function factsOf(batch: RecordedBatch): ReadFact[] {
+  return (batch.input.facts ?? []).map((f) => ({ event: f.event, fact: asFact(f.event) }));
 }

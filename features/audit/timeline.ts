@@ -14,10 +14,11 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { RecordCaseInput } from '../../workflows/activityContract';
 import { addSpan } from '../../domain/calendar';
 import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../../domain/types';
-import { windowSpan } from '../../domain/windows';
+import { CLOCK_FACTS, assertNever, type CaseFact, type FactData } from '../../domain/facts';
+import { isWindowKind, movesWithCase, windowSpan } from '../../domain/windows';
 import type { CaseState, CaseWorkflowInput } from '../../workflows/messages';
 import { timestampMs, toHistory, type History } from '../../platform/historyJson';
-import { recordedBatchOf } from './recordedFacts';
+import { factsOf, recordedBatchOf } from './recordedFacts';
 
 /** One run to read: its history (decoded or JSON) and, when known, its id. */
 export interface TimelineRunInput {
@@ -194,6 +195,8 @@ interface UpdateRecord {
 
 interface FactRecord {
   event: CaseEventRecord;
+  /** The event read as a typed fact; null for a type this code does not know. */
+  fact: CaseFact | null;
   runIndex: number;
   runId: string;
   eventId: number;
@@ -236,13 +239,7 @@ const CLOSE_TYPES: Array<[keyof HistoryEvent, string]> = [
   ['workflowExecutionCanceledEventAttributes', 'CANCELED'],
 ];
 
-/** Window kinds the case holder answers to (they move up the ladder with the case). */
-const CASE_WINDOW_KINDS = ['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REVIEW'];
-
-const dataOf = (e: CaseEventRecord | null | undefined): Record<string, unknown> => (e?.data ?? {}) as Record<string, unknown>;
-
-/** Facts the clock causes directly (a timer woke the workflow). */
-const CLOCK_FACTS = new Set(['REMINDED', 'BREACHED', 'PLAN_REVIEW_DUE', 'SURVEY_UNREACHABLE']);
+const isClockFact = (f: CaseFact | null): boolean => f !== null && CLOCK_FACTS.has(f.type);
 
 /** Derive the timeline of one workflow from its runs, oldest first. */
 export function deriveTimeline(input: TimelineRunInput[] | History | unknown, opts: { workflowId?: string } = {}): Timeline {
@@ -366,7 +363,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
         const rec = batch.input;
         // A local activity's marker exists only once the write succeeded.
         if (batch.stored) completedActivities.add(`${runIndex}:${eventId}`);
-        for (const f of rec.facts ?? []) {
+        for (const f of factsOf(batch)) {
           const seq = f.event.seq;
           minSeq = minSeq === null ? seq : Math.min(minSeq, seq);
           maxSeq = maxSeq === null ? seq : Math.max(maxSeq, seq);
@@ -375,7 +372,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
             if (JSON.stringify(prev.event) !== JSON.stringify(f.event)) warnings.push(`fact ${seq} was recorded twice with different content (events ${prev.eventId} and ${eventId})`);
             continue;
           }
-          facts.set(seq, { event: f.event, runIndex, runId, eventId, scheduledEventId: eventId, projection: rec.projection ?? null });
+          facts.set(seq, { event: f.event, fact: f.fact, runIndex, runId, eventId, scheduledEventId: eventId, projection: rec.projection ?? null });
         }
       } else if (e.activityTaskCompletedEventAttributes) {
         completedActivities.add(`${runIndex}:${num(e.activityTaskCompletedEventAttributes.scheduledEventId)}`);
@@ -440,6 +437,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
   type FactEntry = Omit<TimelineEntry, 'n' | 'local' | 'window' | 'deadlines'> & {
     atMs: number;
     order: number;
+    fact: CaseFact | null;
     win: TrackedWindow | null;
     relation: WindowRelation;
     deadlineRefs: TrackedWindow[] | null;
@@ -449,6 +447,8 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
 
   for (const f of ordered) {
     const e = f.event;
+    const fact = f.fact;
+    const prevFact = prev?.fact.fact ?? null;
     const data = (e.data ?? {}) as Record<string, unknown>;
     if (f.runIndex !== currentRun) {
       currentRun = f.runIndex;
@@ -463,7 +463,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
     // Cause.
     let cause: TimelineCause | null = null;
     let update: UpdateRecord | null = null;
-    if (e.type === 'REPORTED') {
+    if (fact?.type === 'REPORTED') {
       cause = { kind: 'INTAKE' };
     } else if (e.actorId) {
       update = updateOf(f);
@@ -471,26 +471,26 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
         update.linked += 1;
         cause = { kind: 'ACTION', update: update.name, updateId: update.id, eventId: update.eventId };
       }
-    } else if (!CLOCK_FACTS.has(e.type) && prev && prev.fact.event.at === e.at) {
+    } else if (!isClockFact(fact) && prev && prev.fact.event.at === e.at) {
       cause = { kind: 'CONSEQUENCE', ofSeq: prev.fact.event.seq, root: prev.cause?.kind === 'CONSEQUENCE' ? prev.cause.root : prev.cause };
     } else {
       const t = timerOf(f);
-      if (t || CLOCK_FACTS.has(e.type)) cause = { kind: 'CLOCK', timerId: t?.timerId ?? null, firedEventId: t?.eventId ?? null };
+      if (t || isClockFact(fact)) cause = { kind: 'CLOCK', timerId: t?.timerId ?? null, firedEventId: t?.eventId ?? null };
     }
 
     // Evidence of due times first (a reminder or breach names its window), then the window
     // the step names as it stood before the step, then the windows after it.
-    if ((e.type === 'REMINDED' || e.type === 'BREACHED') && typeof data.windowId === 'string' && typeof data.dueAt === 'number') {
-      fill(windows, data.windowId, String(data.kind), data.dueAt, warnings);
+    if ((fact?.type === 'REMINDED' || fact?.type === 'BREACHED') && typeof fact.data.windowId === 'string' && typeof fact.data.dueAt === 'number') {
+      fill(windows, fact.data.windowId, String(fact.data.kind), fact.data.dueAt, warnings);
     }
     // The action this fact belongs to: its own update, or the update whose fact it follows from.
     const root = cause?.kind === 'CONSEQUENCE' ? cause.root : cause;
     const owner = update ?? (root?.kind === 'ACTION' ? updates.find((u) => u.id === root.updateId) ?? null : null);
-    let { window: win, relation } = windowOfFact(e, data, windows, prev?.fact.event ?? null);
+    let { window: win, relation } = fact ? windowOfFact(fact, windows, prevFact) : { window: null, relation: 'IN_FORCE' as WindowRelation };
 
     let deadlineRefs: TrackedWindow[] | null;
-    if (e.type === 'REPORTED') {
-      windows = ((data.windows as Array<{ kind: string; dueAt: number }> | undefined) ?? []).map((w) => ({
+    if (fact?.type === 'REPORTED') {
+      windows = (fact.data.windows ?? []).map((w) => ({
         id: null,
         kind: w.kind,
         dueAt: w.dueAt,
@@ -500,8 +500,8 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
         computed: false,
       }));
       windowsKnown = true;
-    } else {
-      windows = applyFact(windows, e, data, prev?.fact.event ?? null, runRules);
+    } else if (fact) {
+      windows = applyFact(windows, fact, prevFact, runRules);
     }
     const endsUpdate = owner?.state != null && owner.state.lastEventSeq === e.seq;
     if (endsUpdate) {
@@ -518,17 +518,17 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
     }
 
     // An escalation is shown with the window it leaves running at the new level.
-    if (e.type === 'ESCALATED') {
-      const lapsedKind = dataOf(prev?.fact.event).kind;
+    if (fact?.type === 'ESCALATED') {
+      const lapsedKind = prevFact?.type === 'BREACHED' ? prevFact.data.kind : undefined;
       const w =
-        data.cause === 'BREACH'
-          ? [...windows].reverse().find((x) => x.kind === lapsedKind && x.level === data.to) ?? null
-          : windows.find((x) => CASE_WINDOW_KINDS.includes(x.kind)) ?? null;
-      if (w) [win, relation] = [w, data.cause === 'BREACH' ? 'OPENED' : 'IN_FORCE'];
-    } else if (e.type === 'EXTENSION_ESCALATED') {
-      win = windows.find((x) => x.kind === 'EXTENSION_DECISION' && x.refId === data.requestId) ?? null;
+        fact.data.cause === 'BREACH'
+          ? [...windows].reverse().find((x) => x.kind === lapsedKind && x.level === fact.data.to) ?? null
+          : windows.find((x) => movesWithCase(x.kind)) ?? null;
+      if (w) [win, relation] = [w, fact.data.cause === 'BREACH' ? 'OPENED' : 'IN_FORCE'];
+    } else if (fact?.type === 'EXTENSION_ESCALATED') {
+      win = windows.find((x) => x.kind === 'EXTENSION_DECISION' && x.refId === fact.data.requestId) ?? null;
     }
-    const onTime = e.type === 'ESCALATED' ? null : onTimeOf(e, data, win, relation);
+    const onTime = fact === null || fact.type === 'ESCALATED' ? null : onTimeOf(fact, win, relation);
 
     const p = f.projection;
     factEntries.push({
@@ -563,6 +563,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
       persisted: completedActivities.has(`${f.runIndex}:${f.scheduledEventId}`),
       data,
       text: '',
+      fact,
       win,
       relation,
       deadlineRefs,
@@ -601,7 +602,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
       return { atMs, runIndex: x.runIndex, order, seq: x.seq, eventId: x.eventId, build: (n: number): TimelineEntry => ({ ...rest, n, local: localTime(atMs, offset) }) };
     }),
     ...factEntries.map((x) => {
-      const { atMs, order, win, relation, deadlineRefs, ...rest } = x;
+      const { atMs, order, fact, win, relation, deadlineRefs, ...rest } = x;
       return {
         atMs,
         runIndex: x.runIndex,
@@ -617,7 +618,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
             window: win ? { ...windowView(win), relation } : null,
             deadlines: deadlineRefs ? deadlineRefs.map(windowView) : null,
           };
-          entry.text = factText(entry, offset);
+          entry.text = factText(entry, fact, offset);
           return entry;
         },
       };
@@ -719,10 +720,8 @@ function fixed(kind: string, dueAt: unknown, e: CaseEventRecord, o: { id?: unkno
 
 /** The span a window kind runs for under a policy (the case machine's own rule), or null for an unknown kind. */
 function spanOf(kind: string, policy: CasePolicy): Span | null {
-  return WINDOW_KINDS.has(kind) ? windowSpan(kind as WindowKind, policy) : null;
+  return isWindowKind(kind) ? windowSpan(kind, policy) : null;
 }
-
-const WINDOW_KINDS = new Set<string>(['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REVIEW', 'REPORT', 'EXTENSION_DECISION', 'SURVEY', 'PLAN_REVIEW']);
 
 function computeDue(kind: string, from: number, rules: RunRules): number | null {
   const span = rules.policy ? spanOf(kind, rules.policy) : null;
@@ -735,41 +734,35 @@ function computeDue(kind: string, from: number, rules: RunRules): number | null 
 }
 
 /** The window a fact names, from its own data first, else from the windows in force before it. */
-function windowOfFact(
-  e: CaseEventRecord,
-  d: Record<string, unknown>,
-  before: TrackedWindow[],
-  prev: CaseEventRecord | null,
-): { window: TrackedWindow | null; relation: WindowRelation } {
+function windowOfFact(e: CaseFact, before: TrackedWindow[], prev: CaseFact | null): { window: TrackedWindow | null; relation: WindowRelation } {
   const inForce = (w: TrackedWindow | null) => ({ window: w, relation: 'IN_FORCE' as const });
   const opened = (w: TrackedWindow | null) => ({ window: w, relation: 'OPENED' as const });
   switch (e.type) {
     case 'REPORTED': {
-      const first = (d.windows as Array<{ kind: string; dueAt: number }> | undefined)?.[0];
+      const first = e.data.windows?.[0];
       return opened(first ? fixed(first.kind, first.dueAt, e) : null);
     }
     case 'ACCEPTED':
-      return inForce(fixed('ACCEPT', d.windowDueAt, e) ?? byKind(before, 'ACCEPT'));
+      return inForce(fixed('ACCEPT', e.data.windowDueAt, e) ?? byKind(before, 'ACCEPT'));
     case 'RESPONDED':
     case 'GUIDANCE_GIVEN':
-      return inForce(fixed('RESPONSE', d.windowDueAt, e) ?? byKind(before, 'RESPONSE'));
+      return inForce(fixed('RESPONSE', e.data.windowDueAt, e) ?? byKind(before, 'RESPONSE'));
     case 'REMINDED':
-      return { window: fixed(String(d.kind), d.dueAt, e, { id: d.windowId }), relation: 'REMINDED' };
+      return { window: fixed(String(e.data.kind), e.data.dueAt, e, { id: e.data.windowId }), relation: 'REMINDED' };
     case 'BREACHED':
-      return { window: fixed(String(d.kind), d.dueAt, e, { id: d.windowId }), relation: 'LAPSED' };
+      return { window: fixed(String(e.data.kind), e.data.dueAt, e, { id: e.data.windowId }), relation: 'LAPSED' };
     case 'ESCALATED':
-      if (d.cause === 'BREACH' && prev?.type === 'BREACHED') {
-        const pd = (prev.data ?? {}) as Record<string, unknown>;
-        return { window: fixed(String(pd.kind), pd.dueAt, prev, { id: pd.windowId }), relation: 'LAPSED' };
+      if (e.data.cause === 'BREACH' && prev?.type === 'BREACHED') {
+        return { window: fixed(String(prev.data.kind), prev.data.dueAt, prev, { id: prev.data.windowId }), relation: 'LAPSED' };
       }
-      return inForce(before.find((w) => ['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION'].includes(w.kind)) ?? null);
+      return inForce(before.find((w) => movesWithCase(w.kind)) ?? null);
     case 'DEPARTMENT_CALLED':
-      return opened(fixed('REPORT', d.reportBy, e, { unitId: d.departmentId }));
+      return opened(fixed('REPORT', e.data.reportBy, e, { unitId: e.data.departmentId }));
     case 'DEPARTMENT_REPORTED': {
       // Lateness is judged against the time the caller named (the call's reportBy), whichever
       // level presses the department now.
-      const w = fixed('REPORT', d.reportBy, e, { unitId: e.unitId });
-      if (w) w.level = byKind(before, 'REPORT', d.callId)?.level ?? null;
+      const w = fixed('REPORT', e.data.reportBy, e, { unitId: e.unitId });
+      if (w) w.level = byKind(before, 'REPORT', e.data.callId)?.level ?? null;
       return inForce(w);
     }
     case 'EVIDENCE_UPLOADED':
@@ -778,24 +771,24 @@ function windowOfFact(
     case 'EXTENSION_REQUESTED':
       return inForce(byKind(before, 'COMPLETION'));
     case 'REVIEW_REQUESTED':
-      return inForce(fixed('COMPLETION', d.windowDueAt, e, { level: d.handlerLevel, unitId: d.handlerUnitId }) ?? byKind(before, 'COMPLETION'));
+      return inForce(fixed('COMPLETION', e.data.windowDueAt, e, { level: e.data.handlerLevel, unitId: e.data.handlerUnitId }) ?? byKind(before, 'COMPLETION'));
     case 'REVIEWED_CLOSED':
     case 'REVIEW_RETURNED':
       return inForce(byKind(before, 'REVIEW'));
     case 'CLOSED':
-      return d.surveyDueAt != null
-        ? opened(fixed('SURVEY', d.surveyDueAt, e, { level: 'COMMAND_CENTER' }))
-        : inForce(fixed('COMPLETION', d.completionDueAt, e, { level: d.handlerLevel, unitId: d.handlerUnitId }));
+      return e.data.surveyDueAt != null
+        ? opened(fixed('SURVEY', e.data.surveyDueAt, e, { level: 'COMMAND_CENTER' }))
+        : inForce(fixed('COMPLETION', e.data.completionDueAt, e, { level: e.data.handlerLevel, unitId: e.data.handlerUnitId }));
     case 'LONG_TERM_PLANNED':
-      return opened(fixed('PLAN_REVIEW', d.nextReviewAt, e));
+      return opened(fixed('PLAN_REVIEW', e.data.nextReviewAt, e));
     case 'PLAN_REVIEW_DUE':
       return { window: byKind(before, 'PLAN_REVIEW'), relation: 'LAPSED' };
     case 'PLAN_RESUMED':
     case 'REOPENED':
-      return opened(fixed('COMPLETION', d.completionDueAt, e));
+      return opened(fixed('COMPLETION', e.data.completionDueAt, e));
     case 'EXTENSION_APPROVED':
     case 'EXTENSION_REJECTED':
-      return inForce(byKind(before, 'EXTENSION_DECISION', d.requestId));
+      return inForce(byKind(before, 'EXTENSION_DECISION', e.data.requestId));
     case 'EXTENSION_ESCALATED':
       // Opened by the clock just before this fact (applyFact adds it); shown from the windows after.
       return { window: null, relation: 'OPENED' };
@@ -803,14 +796,18 @@ function windowOfFact(
       return inForce(byKind(before, 'SURVEY'));
     case 'SURVEY_UNREACHABLE':
       return { window: byKind(before, 'SURVEY'), relation: 'LAPSED' };
-    default:
+    case 'LEADER_LISTED':
       return { window: null, relation: 'IN_FORCE' };
+    default:
+      return assertNever(e, 'fact');
   }
 }
 
-function onTimeOf(e: CaseEventRecord, d: Record<string, unknown>, w: TrackedWindow | null, relation: WindowRelation): boolean | null {
-  if (typeof d.onTime === 'boolean') return d.onTime;
-  if (e.type === 'DEPARTMENT_REPORTED' && typeof d.late === 'boolean') return !d.late;
+function onTimeOf(e: CaseFact, w: TrackedWindow | null, relation: WindowRelation): boolean | null {
+  // The machine's own verdict when it recorded one (Timing), else the department's lateness.
+  const recorded = 'onTime' in e.data ? e.data.onTime : undefined;
+  if (typeof recorded === 'boolean') return recorded;
+  if (e.type === 'DEPARTMENT_REPORTED' && typeof e.data.late === 'boolean') return !e.data.late;
   if (relation === 'LAPSED') return false;
   if (relation !== 'IN_FORCE' || !w || w.dueAt === null) return null;
   return e.at <= w.dueAt;
@@ -821,19 +818,18 @@ function onTimeOf(e: CaseEventRecord, d: Record<string, unknown>, w: TrackedWind
  * give exact states). Returns a new list; windows that change are replaced, not mutated,
  * so earlier entries keep what they showed.
  */
-function applyFact(windows: TrackedWindow[], e: CaseEventRecord, d: Record<string, unknown>, prev: CaseEventRecord | null, rules: RunRules): TrackedWindow[] {
+function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null, rules: RunRules): TrackedWindow[] {
   switch (e.type) {
     case 'BREACHED':
-      return windows.filter((w) => w.id !== d.windowId);
+      return windows.filter((w) => w.id !== e.data.windowId);
     case 'ESCALATED': {
-      const to = String(d.to);
+      const to = String(e.data.to);
       // The case's own windows move to the new level with the case.
-      const next = windows.map((w) => (['REPORT', 'EXTENSION_DECISION', 'SURVEY'].includes(w.kind) ? w : { ...w, level: to, unitId: e.unitId ?? w.unitId }));
+      const next = windows.map((w) => (movesWithCase(w.kind) ? { ...w, level: to, unitId: e.unitId ?? w.unitId } : w));
       // A lapsed window restarts in full at the new level, from its old due time.
-      if (d.cause === 'BREACH' && prev?.type === 'BREACHED') {
-        const pd = (prev.data ?? {}) as Record<string, unknown>;
-        const kind = String(pd.kind);
-        const dueAt = typeof pd.dueAt === 'number' ? computeDue(kind, pd.dueAt, rules) : null;
+      if (e.data.cause === 'BREACH' && prev?.type === 'BREACHED') {
+        const kind = String(prev.data.kind);
+        const dueAt = typeof prev.data.dueAt === 'number' ? computeDue(kind, prev.data.dueAt, rules) : null;
         next.push({ id: null, kind, dueAt, level: to, unitId: kind === 'REPORT' ? prev.unitId ?? null : e.unitId ?? null, refId: null, computed: dueAt !== null });
       }
       return next;
@@ -841,16 +837,42 @@ function applyFact(windows: TrackedWindow[], e: CaseEventRecord, d: Record<strin
     case 'EXTENSION_ESCALATED': {
       const dueAt = computeDue('EXTENSION_DECISION', e.at, rules);
       return [
-        ...windows.filter((w) => !(w.kind === 'EXTENSION_DECISION' && w.refId === d.requestId)),
-        { id: null, kind: 'EXTENSION_DECISION', dueAt, level: String(d.approverLevel), unitId: e.unitId ?? null, refId: String(d.requestId), computed: dueAt !== null },
+        ...windows.filter((w) => !(w.kind === 'EXTENSION_DECISION' && w.refId === e.data.requestId)),
+        { id: null, kind: 'EXTENSION_DECISION', dueAt, level: String(e.data.approverLevel), unitId: e.unitId ?? null, refId: String(e.data.requestId), computed: dueAt !== null },
       ];
     }
-    case 'PLAN_REVIEW_DUE':
-      return windows.map((w) => (w.kind === 'PLAN_REVIEW' && typeof d.nextReviewAt === 'number' ? { ...w, id: null, dueAt: d.nextReviewAt, computed: false } : w));
+    case 'PLAN_REVIEW_DUE': {
+      const nextReviewAt = e.data.nextReviewAt;
+      return windows.map((w) => (w.kind === 'PLAN_REVIEW' && typeof nextReviewAt === 'number' ? { ...w, id: null, dueAt: nextReviewAt, computed: false } : w));
+    }
     case 'SURVEY_UNREACHABLE':
       return windows.filter((w) => w.kind !== 'SURVEY');
-    default:
+    // Windows these change are known exactly from the update's result (or from REPORTED's data).
+    case 'REPORTED':
+    case 'ACCEPTED':
+    case 'GUIDANCE_GIVEN':
+    case 'RESPONDED':
+    case 'REMINDED':
+    case 'LEADER_LISTED':
+    case 'DEPARTMENT_CALLED':
+    case 'DEPARTMENT_REPORTED':
+    case 'EVIDENCE_UPLOADED':
+    case 'DEPARTMENT_RESULT':
+    case 'RESULT_SUBMITTED':
+    case 'REVIEW_REQUESTED':
+    case 'REVIEWED_CLOSED':
+    case 'REVIEW_RETURNED':
+    case 'CLOSED':
+    case 'LONG_TERM_PLANNED':
+    case 'PLAN_RESUMED':
+    case 'EXTENSION_REQUESTED':
+    case 'EXTENSION_APPROVED':
+    case 'EXTENSION_REJECTED':
+    case 'SURVEY_RECORDED':
+    case 'REOPENED':
       return windows;
+    default:
+      return assertNever(e, 'fact');
   }
 }
 
@@ -911,7 +933,7 @@ function closeText(runIndex: number, name: string, attrs: Record<string, unknown
   }
 }
 
-const WINDOW_NAMES: Record<string, string> = {
+const WINDOW_NAMES: Record<WindowKind, string> = {
   ACCEPT: 'accept',
   RESPONSE: 'first-response',
   ON_SITE: 'on-site',
@@ -923,16 +945,15 @@ const WINDOW_NAMES: Record<string, string> = {
   PLAN_REVIEW: 'plan-review',
 };
 
-const windowName = (kind: string) => WINDOW_NAMES[kind] ?? kind.toLowerCase();
+const windowName = (kind: string) => (isWindowKind(kind) ? WINDOW_NAMES[kind] : kind.toLowerCase());
 
-const DECISIONS: Record<string, string> = {
+const DECISIONS: Record<FactData<'RESPONDED'>['decision'], string> = {
   SELF: 'handles it itself',
   COMMUNITY: 'sends it to the community (small matter)',
   DEPARTMENTS: 'calls departments',
 };
 
-function factText(x: TimelineEntry, offset: number): string {
-  const d = x.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): string {
   const t = (ms: unknown) => (typeof ms === 'number' ? localTime(ms, offset) : typeof ms === 'string' ? localTime(Date.parse(ms), offset) : '?');
   const root = x.cause?.kind === 'CONSEQUENCE' ? x.cause.root : x.cause;
   const who = x.actor
@@ -945,8 +966,12 @@ function factText(x: TimelineEntry, offset: number): string {
   const timing = x.onTime === null ? '' : x.onTime ? ', in time' : ', LATE';
   const dueClause = due ? `; ${due}${timing}` : '';
   const dueOnly = due ? `; ${due}` : '';
+  // A fact type this code does not know (recorded by newer code) is shown raw.
+  if (!fact) return `#${x.seq} ${x.type} by ${who}: ${JSON.stringify(x.data)}`;
+  // Destructured, so that `d` narrows with `type` in each case.
+  const { type, data: d } = fact;
   let what: string;
-  switch (x.type) {
+  switch (type) {
     case 'REPORTED':
       what = `reported via ${d.channel}: ${d.categoryCode}, ${d.triage} matter${d.urgent ? ', urgent' : ''}; held by ${x.level} ${x.unitId} (${d.assigneeId ?? 'nobody'})${dueOnly}`;
       break;
@@ -1029,7 +1054,7 @@ function factText(x: TimelineEntry, offset: number): string {
       what = `reopened (${d.reopenCount}) after the revisit survey (问题回流); completion due ${t(d.completionDueAt)}`;
       break;
     default:
-      what = `${JSON.stringify(d)}`;
+      return assertNever(type, 'fact type');
   }
   return `#${x.seq} ${x.type} by ${who}: ${what}`;
 }

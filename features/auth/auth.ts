@@ -12,7 +12,10 @@ import { DomainError } from '../../domain/errors';
 /** The verified caller: the actor passed to workflows, plus how it proved itself. */
 export interface Principal extends Actor {
   name: string;
-  via: 'jwt' | 'apiKey';
+  /** jwt / apiKey here; session (browser cookie) and token (program bearer) in features/auth/sessions.ts. */
+  via: 'jwt' | 'apiKey' | 'session' | 'token';
+  /** The Session row behind a cookie or program token (sign-out revokes it). */
+  sessionId?: string;
 }
 
 /** Missing, malformed, expired or unknown credentials (Unauthenticated: HTTP 401). */
@@ -83,6 +86,11 @@ export function hashApiKey(key: string): string {
 export interface Credentials {
   authorization?: string;
   apiKey?: string;
+  /** The Cookie header, the method, X-CSRF-Token and the client's address: for cookie sessions and the access log. */
+  cookie?: string;
+  method?: string;
+  csrfToken?: string;
+  ip?: string;
 }
 
 export interface Authenticator {

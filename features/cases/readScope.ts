@@ -2,6 +2,7 @@
 // domain/access canRead, in the database's terms (the list routes narrow it further).
 import type { Prisma } from '../../generated/prisma/client';
 import type { Caller, ReadContext } from '../../domain/access';
+import type { FactType } from '../../domain/facts';
 
 /** A filter that matches no case. */
 const NOTHING: Prisma.CaseWhereInput = { code: { in: [] } };
@@ -21,9 +22,9 @@ export function readScope(caller: Caller, ctx: ReadContext = {}): Prisma.CaseWhe
     case 'STREET_DISPATCHER':
       return { streetId: caller.unitId };
     case 'DEPARTMENT_OFFICER':
-      return { events: { some: { type: 'DEPARTMENT_CALLED', unitId: caller.unitId } } };
+      return { events: { some: { type: 'DEPARTMENT_CALLED' satisfies FactType, unitId: caller.unitId } } };
     case 'REPORTER': {
-      const own: Prisma.CaseWhereInput[] = [{ events: { some: { type: 'REPORTED', actorId: caller.personId } } }];
+      const own: Prisma.CaseWhereInput[] = [{ events: { some: { type: 'REPORTED' satisfies FactType, actorId: caller.personId } } }];
       if (ctx.clientAppIds?.length) own.push({ clientAppId: { in: [...ctx.clientAppIds] } });
       return own.length === 1 ? own[0] : { OR: own };
     }

@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { jwtSecret, type AppConfig } from '../../config/env';
 import { workflowIdForCase } from '../../domain/caseCode';
+import { asFact, assertNever, type Typed } from '../../domain/facts';
 import type { Actor, Satisfaction } from '../../domain/types';
 import { residentActorId } from '../../workflows/caseMachine';
 import { getCaseStateQuery, recordSurveyUpdate, type CaseState } from '../../workflows/messages';
@@ -160,13 +161,56 @@ export function closingSummary(events: readonly SummaryEvent[]): string {
   if (closed < 0) return '';
   const parts: string[] = [];
   for (let i = closed - 1; i >= 0; i--) {
-    const e = sorted[i];
-    if (e.type === 'REVIEW_RETURNED' || e.type === 'REOPENED' || e.type === 'PLAN_RESUMED' || e.type === 'CLOSED') break;
-    const d = (e.data ?? {}) as Record<string, unknown>;
-    const text = e.type === 'RESULT_SUBMITTED' || e.type === 'DEPARTMENT_RESULT' ? d.summary : e.type === 'GUIDANCE_GIVEN' ? d.guidance : undefined;
-    if (typeof text === 'string' && text.trim()) parts.unshift(text.trim());
+    const fact = asFact(sorted[i]);
+    if (!fact) continue; // a fact type of newer code says nothing here
+    const part = summaryPart(fact);
+    if (part === ROUND_START) break;
+    if (typeof part === 'string' && part.trim()) parts.unshift(part.trim());
   }
   return parts.join('\n');
+}
+
+const ROUND_START = Symbol('round start');
+
+/** What a fact adds to the closing summary: a result text, nothing, or ROUND_START (a handling round began here). */
+function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROUND_START {
+  // Destructured, so that `data` narrows with `type` in each case.
+  const { type, data } = fact;
+  switch (type) {
+    case 'REVIEW_RETURNED':
+    case 'REOPENED':
+    case 'PLAN_RESUMED':
+    case 'CLOSED':
+      return ROUND_START;
+    case 'RESULT_SUBMITTED':
+    case 'DEPARTMENT_RESULT':
+      return data.summary;
+    case 'GUIDANCE_GIVEN':
+      return data.guidance;
+    case 'REPORTED':
+    case 'ACCEPTED':
+    case 'RESPONDED':
+    case 'REMINDED':
+    case 'BREACHED':
+    case 'ESCALATED':
+    case 'LEADER_LISTED':
+    case 'DEPARTMENT_CALLED':
+    case 'DEPARTMENT_REPORTED':
+    case 'EVIDENCE_UPLOADED':
+    case 'REVIEW_REQUESTED':
+    case 'REVIEWED_CLOSED':
+    case 'LONG_TERM_PLANNED':
+    case 'PLAN_REVIEW_DUE':
+    case 'EXTENSION_REQUESTED':
+    case 'EXTENSION_APPROVED':
+    case 'EXTENSION_REJECTED':
+    case 'EXTENSION_ESCALATED':
+    case 'SURVEY_RECORDED':
+    case 'SURVEY_UNREACHABLE':
+      return undefined;
+    default:
+      return assertNever(type, 'fact type');
+  }
 }
 
 /** Read a link: the case, its category and closing summary. Throws SurveyLinkError. */

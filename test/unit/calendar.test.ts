@@ -311,15 +311,11 @@ describe('addWorkingDays', () => {
     expect(() => addWorkingDays(sh('2026-11-23T10:00'), -1, cal)).toThrow(RangeError);
   });
 
-  it('is fast: 20,000 seven-day windows and a 1000-day window', () => {
-    const t0 = Date.now();
+  // Its speed is measured by `npm run bench:calendar`, not asserted here.
+  it('a 1000-day window spans exactly 1000 working days of office minutes', () => {
     const s = sh('2026-01-05T10:00');
-    for (let i = 0; i < 20_000; i++) {
-      addWorkingDays(s + i * 61_000, 7, cal);
-    }
     const far = addWorkingDays(s, 1000, cal);
     expect(workingMinutesBetween(s, far, cal)).toBe(420_000);
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 });
 

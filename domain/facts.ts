@@ -1,0 +1,170 @@
+// Every fact the case machine records, declared once: type → the shape of its data,
+// exactly as workflows/caseMachine writes it (same keys; the key order is the machine's
+// object literals, which this file does not touch). The machine records through these
+// types and every reader switches over `CaseFact`, so renaming a data field or adding a
+// fact type fails to compile where it is read instead of silently skewing a figure.
+// Plain types and constants only: bundled into the workflow sandbox.
+import type {
+  CaseEventRecord,
+  Channel,
+  EvidenceKind,
+  Level,
+  Satisfaction,
+  TriageKind,
+  UnreachablePolicy,
+  WindowKind,
+} from './types';
+
+/** Whether an action that closed a window came in time; both null when no such window was open. */
+export type Timing = { windowDueAt: number | null; onTime: boolean | null };
+
+/** What a lapsed window records (a BREACHED fact). */
+export type BreachData = {
+  windowId: string;
+  kind: WindowKind;
+  dueAt: number;
+  /** Level the lapse moved the case (or the extension approval) to; null at the top. */
+  escalatedTo: Level | null;
+  lateMs: number;
+  /** Only on a lapsed EXTENSION_DECISION window: the request it was for. */
+  requestId?: string;
+};
+
+/** Why a case moved up the ladder. */
+export type EscalationCause = 'BREACH' | 'WHISTLE' | 'REOPEN_LIMIT';
+
+/** The data of each fact type. */
+export type FactDataMap = {
+  REPORTED: {
+    channel: Channel;
+    categoryCode: string;
+    triage: TriageKind;
+    urgent: boolean;
+    assigneeId: string | null;
+    windows: Array<{ kind: WindowKind; dueAt: number }>;
+  };
+  ACCEPTED: { note: string | null } & Timing;
+  /** A private matter answered at the first response (the case closes next). */
+  GUIDANCE_GIVEN: { guidance: string; note: string | null } & Timing;
+  /** The first response: by the holder's decision, or by calling departments (no note, no assignee). */
+  RESPONDED:
+    | ({ decision: 'SELF' | 'COMMUNITY'; note: string | null; assigneeId: string | null; completionDueAt: number | null } & Timing)
+    | ({ decision: 'DEPARTMENTS'; completionDueAt: number | null } & Timing);
+  REMINDED: { windowId: string; kind: WindowKind; remindAt: number; dueAt: number };
+  BREACHED: BreachData;
+  ESCALATED: { from: Level; to: Level; cause: EscalationCause; reason: string; assigneeId: string | null };
+  LEADER_LISTED: { reason: string };
+  DEPARTMENT_CALLED: { callId: string; departmentId: string; reportBy: number; place: string; instructions: string | null };
+  DEPARTMENT_REPORTED: { callId: string; late: boolean; reportBy: number };
+  EVIDENCE_UPLOADED: { callId: string | null; kind: EvidenceKind; url: string; sha256: string };
+  DEPARTMENT_RESULT: { callId: string; summary: string };
+  RESULT_SUBMITTED: { summary: string };
+  REVIEW_REQUESTED: { handlerUnitId: string; handlerLevel: Level } & Timing;
+  REVIEWED_CLOSED: { reason: string };
+  REVIEW_RETURNED: { reason: string };
+  CLOSED: {
+    resolution: 'RESOLVED' | 'GUIDANCE';
+    handlerUnitId: string;
+    handlerLevel: Level;
+    completionDueAt: number | null;
+    surveyDueAt: number | null;
+  };
+  LONG_TERM_PLANNED: { explanation: string; nextReviewAt: number };
+  PLAN_REVIEW_DUE: { nextReviewAt: number };
+  PLAN_RESUMED: { note: string; completionDueAt: number | null };
+  EXTENSION_REQUESTED: { requestId: string; days: number; reason: string; approverLevel: Level };
+  EXTENSION_APPROVED: ExtensionDecisionData;
+  EXTENSION_REJECTED: ExtensionDecisionData;
+  /** The approver let the decision window lapse: the request climbs to the next level. */
+  EXTENSION_ESCALATED: { requestId: string; approverLevel: Level };
+  SURVEY_RECORDED: { satisfaction: Satisfaction; solved: boolean; comment: string | null; channel: 'PHONE' | 'SMS' | 'APP' | 'LINK' };
+  SURVEY_UNREACHABLE: { policy: UnreachablePolicy };
+  REOPENED: { reopenCount: number; completionDueAt: number | null };
+};
+
+type ExtensionDecisionData = { requestId: string; days: number; reason: string; previousDueAt: number | null; newDueAt: number | null };
+
+export type FactType = keyof FactDataMap;
+export type FactData<T extends FactType> = FactDataMap[T];
+
+/** A fact's discriminant and data, for a given type. */
+export type FactOf<T extends FactType> = { type: T; data: FactData<T> };
+
+/** Any fact's type and data, as a discriminated union on `type`. */
+export type FactBody = { [T in FactType]: FactOf<T> }[FactType];
+
+/** A record of type R (a CaseEventRecord, a database row…) whose type and data are typed. */
+export type Typed<R> = Omit<R, 'type' | 'data'> & FactBody;
+
+/** A recorded case event with typed data: switch on `type`. */
+export type CaseFact = Typed<CaseEventRecord>;
+
+// A table, not a list, so that a fact type missing here fails to compile.
+const FACT_TYPE_TABLE: Record<FactType, true> = {
+  REPORTED: true,
+  ACCEPTED: true,
+  GUIDANCE_GIVEN: true,
+  RESPONDED: true,
+  REMINDED: true,
+  BREACHED: true,
+  ESCALATED: true,
+  LEADER_LISTED: true,
+  DEPARTMENT_CALLED: true,
+  DEPARTMENT_REPORTED: true,
+  EVIDENCE_UPLOADED: true,
+  DEPARTMENT_RESULT: true,
+  RESULT_SUBMITTED: true,
+  REVIEW_REQUESTED: true,
+  REVIEWED_CLOSED: true,
+  REVIEW_RETURNED: true,
+  CLOSED: true,
+  LONG_TERM_PLANNED: true,
+  PLAN_REVIEW_DUE: true,
+  PLAN_RESUMED: true,
+  EXTENSION_REQUESTED: true,
+  EXTENSION_APPROVED: true,
+  EXTENSION_REJECTED: true,
+  EXTENSION_ESCALATED: true,
+  SURVEY_RECORDED: true,
+  SURVEY_UNREACHABLE: true,
+  REOPENED: true,
+};
+
+/** Every fact type the machine records. */
+export const FACT_TYPES: readonly FactType[] = Object.keys(FACT_TYPE_TABLE) as FactType[];
+
+export function isFactType(type: string): type is FactType {
+  return Object.prototype.hasOwnProperty.call(FACT_TYPE_TABLE, type);
+}
+
+/**
+ * The facts the clock causes directly: the machine records them when its timer fires
+ * (a reminder, a lapse), not as the consequence of another fact.
+ */
+export const CLOCK_FACTS: ReadonlySet<FactType> = new Set<FactType>(['REMINDED', 'BREACHED', 'PLAN_REVIEW_DUE', 'SURVEY_UNREACHABLE']);
+
+/**
+ * Read a stored event (the wire form: `type` a string, `data` JSON) as a typed fact. Only
+ * the type is checked — the data is trusted to be what the machine wrote for it, so readers
+ * stay tolerant of missing fields. Returns null for a type this code does not know (a newer
+ * machine's fact): readers skip it or show it raw, they never crash.
+ */
+export function asFact<R extends { type: string; data?: unknown }>(record: R): Typed<R> | null {
+  if (!isFactType(record.type)) return null;
+  // The record itself, not a copy (the assessment reads every event of a period through here).
+  if (record.data && typeof record.data === 'object') return record as unknown as Typed<R>;
+  return { ...record, data: {} } as unknown as Typed<R>;
+}
+
+/**
+ * The data of a stored row already selected by its type (a `where: { type }` query), for
+ * readers that do not switch: typed by the fact's declaration, every field possibly missing.
+ */
+export function dataOf<T extends FactType>(_type: T, data: unknown): Partial<FactData<T>> {
+  return (data && typeof data === 'object' ? data : {}) as Partial<FactData<T>>;
+}
+
+/** For the `default:` of an exhaustive switch over fact types: fails to compile when a case is missing. */
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,115 @@
+// domain/facts declares every fact the case machine records. Driven through the machine
+// fixture along the paths the machine tests take, every fact the machine emits has a declared
+// type, every declared type is emitted somewhere, and asFact reads both known and unknown types.
+import { ACTORS, DAY, HOUR, MIN, SHA, T0, newMachine } from './fixtures/machineFixture';
+import { FACT_TYPES, asFact, dataOf, isFactType, type FactData } from '../../domain/facts';
+import type { CaseMachine } from '../../workflows/caseMachine';
+
+/** Machines driven through every kind of step, with the facts they recorded. */
+function drive(): CaseMachine[] {
+  let t = T0;
+  const next = (ms = MIN) => (t += ms);
+
+  // The whole life of a grid case: reminder, accept, respond, evidence, extensions, a return
+  // at review, closing, an unhappy survey, the long-term plan and back, an unanswered survey.
+  const life = newMachine();
+  life.tick(T0 + 5 * MIN);
+  life.accept({ actor: ACTORS.grid, note: '收到' }, next(6 * MIN));
+  life.respond({ actor: ACTORS.grid, decision: 'SELF' }, next());
+  life.uploadEvidence({ actor: ACTORS.grid, kind: 'PHOTO', url: 'https://example.test/p.jpg', sha256: SHA }, next());
+  life.requestExtension({ actor: ACTORS.grid, days: 2, reason: '材料未到' }, next());
+  life.decideExtension({ actor: ACTORS.cc, requestId: life.state.extensions[0].id, approve: true, reason: '同意' }, next());
+  life.requestExtension({ actor: ACTORS.grid, days: 2, reason: '仍未到' }, next());
+  life.decideExtension({ actor: ACTORS.cc, requestId: life.state.extensions[1].id, approve: false, reason: '不同意' }, next());
+  life.submitResult({ actor: ACTORS.grid, summary: '已清理' }, next());
+  life.review({ actor: ACTORS.street, decision: 'RETURN', reason: '未清理干净' }, next());
+  life.submitResult({ actor: ACTORS.grid, summary: '已彻底清理' }, next());
+  life.review({ actor: ACTORS.street, decision: 'CLOSE', reason: '核实' }, next());
+  life.recordSurvey({ actor: ACTORS.cc, satisfaction: 'UNSATISFIED', solved: false, channel: 'PHONE' }, next());
+  life.planLongTerm({ actor: ACTORS.grid, explanation: '需要立项' }, next());
+  life.tick(next(31 * DAY));
+  life.resumePlan({ actor: ACTORS.grid, note: '已立项' }, next());
+  life.submitResult({ actor: ACTORS.grid, summary: '已改造' }, next());
+  life.review({ actor: ACTORS.street, decision: 'CLOSE', reason: '核实' }, next());
+  life.tick(next(4 * DAY));
+
+  // Nobody acts: the accept window lapses up the whole ladder onto the leaders' list.
+  const ladder = newMachine();
+  ladder.tick(T0 + 30 * DAY);
+
+  // A street calls a department, which reports and answers.
+  const called = newMachine({ startLevel: 'STREET' });
+  called.accept({ actor: ACTORS.street }, T0);
+  called.callDepartments({ actor: ACTORS.street, calls: [{ departmentId: 'GL-D-CG', reportBy: T0 + HOUR, place: '路口' }] }, T0);
+  called.reportArrival({ actor: ACTORS.cg, callId: called.state.calls[0].id }, T0 + MIN);
+  called.submitResult({ actor: ACTORS.cg, callId: called.state.calls[0].id, summary: '已处置' }, T0 + 2 * MIN);
+
+  const community = newMachine({ startLevel: 'STREET' });
+  community.accept({ actor: ACTORS.street }, T0);
+  community.respond({ actor: ACTORS.street, decision: 'COMMUNITY' }, T0);
+
+  const guidance = newMachine();
+  guidance.accept({ actor: ACTORS.grid }, T0);
+  guidance.respond({ actor: ACTORS.grid, decision: 'GUIDANCE', guidance: '属私人事务' }, T0);
+
+  const whistled = newMachine();
+  whistled.whistle({ actor: ACTORS.grid, reason: '需要协调' }, T0);
+
+  // The approver lets the decision window lapse: the request climbs.
+  const undecided = newMachine();
+  undecided.accept({ actor: ACTORS.grid }, T0);
+  undecided.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0);
+  undecided.requestExtension({ actor: ACTORS.grid, days: 2, reason: '材料未到' }, T0);
+  undecided.tick(undecided.state.windows.find((w) => w.kind === 'EXTENSION_DECISION')!.dueAt);
+
+  return [life, ladder, called, community, guidance, whistled, undecided];
+}
+
+describe('domain/facts', () => {
+  const events = drive().flatMap((m) => m.pending.map((f) => f.event));
+  const emitted = new Set(events.map((e) => e.type));
+
+  it('declares every fact type the machine emits', () => {
+    expect([...emitted].filter((t) => !FACT_TYPES.includes(t as never))).toEqual([]);
+  });
+
+  it('declares no fact type the machine never emits', () => {
+    expect(FACT_TYPES.filter((t) => !emitted.has(t))).toEqual([]);
+    expect(new Set(FACT_TYPES).size).toBe(FACT_TYPES.length);
+  });
+
+  it('asFact types a recorded event without copying or changing its data', () => {
+    for (const e of events) {
+      const fact = asFact(e);
+      expect(fact).not.toBeNull();
+      expect(fact!.type).toBe(e.type);
+      expect(fact!.data).toBe(e.data);
+      expect({ ...fact, data: fact!.data }).toEqual(e);
+    }
+  });
+
+  it('asFact returns null for a fact type this code does not know, without throwing', () => {
+    expect(asFact({ seq: 9, type: 'FUTURE_FACT', at: T0, data: { anything: 1 } })).toBeNull();
+    expect(asFact({ type: 'toString' })).toBeNull();
+    expect(isFactType('constructor')).toBe(false);
+  });
+
+  it('asFact gives a known type without data an empty object', () => {
+    const fact = asFact({ seq: 1, type: 'LEADER_LISTED', at: T0 });
+    expect(fact).toMatchObject({ type: 'LEADER_LISTED', data: {} });
+    expect(dataOf('DEPARTMENT_CALLED', null)).toEqual({});
+  });
+
+  it('makes a misspelled data field a compile error', () => {
+    const m = newMachine();
+    // Never called: the lines below are checked by tsc (npm run typecheck), not run.
+    const compileOnly = () => {
+      // @ts-expect-error `notes` is not a field of ACCEPTED (it is `note`)
+      m['record'](T0, 'ACCEPTED', null, { data: { notes: null, windowDueAt: null, onTime: null } });
+      // @ts-expect-error BREACHED data needs its `lateMs`
+      const breach: FactData<'BREACHED'> = { windowId: 'ACCEPT-1', kind: 'ACCEPT', dueAt: T0, escalatedTo: null };
+      return breach;
+    };
+    expect(typeof compileOnly).toBe('function');
+  });
+});
