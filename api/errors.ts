@@ -40,8 +40,9 @@ function kindOfStatus(status: number): ErrorKind {
 }
 
 /**
- * A DomainError in its HTTP form: status, code, fields and response headers. toApiError
- * builds it from any error; a route may still throw one for a status no kind names.
+ * A DomainError in its HTTP form: status, code, fields and response headers. ApiError.of
+ * builds it from a DomainError (the status of its kind); a route may still build one with an
+ * explicit status no kind names.
  */
 export class ApiError extends DomainError {
   override name = 'ApiError';
@@ -52,21 +53,37 @@ export class ApiError extends DomainError {
     readonly fields?: FieldError[],
     /** Extra response headers (e.g. Retry-After). */
     readonly headers?: Record<string, string>,
+    /** The DomainError this is the HTTP form of: its kind and details are kept. */
+    from?: DomainError,
   ) {
-    super(kindOfStatus(status), code, message, fields ? { fields } : {});
+    super(from?.kind ?? kindOfStatus(status), code, message, from?.details ?? (fields ? { fields } : {}));
+  }
+
+  /** The HTTP form of a DomainError: the status of its kind, its fields, the headers its kind carries. */
+  static of(e: DomainError): ApiError {
+    if (e instanceof ApiError) return e;
+    return new ApiError(HTTP_STATUS[e.kind], e.code, e.message, e.details.fields, headersOf(e), e);
   }
 }
 
-/** Constructors for the errors routes raise themselves (DomainErrors; toApiError gives their status). */
+/** Response headers a kind of error carries. */
+function headersOf(e: DomainError): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  if (e.kind === 'Unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
+  if (e.details.retryAfterSeconds !== undefined) headers['Retry-After'] = String(e.details.retryAfterSeconds);
+  return Object.keys(headers).length ? headers : undefined;
+}
+
+/** Constructors for the errors routes raise themselves: DomainErrors in their HTTP form. */
 export const httpErrors = {
-  validation: domainErrors.validation,
-  unauthorized: domainErrors.unauthenticated,
-  forbidden: domainErrors.forbidden,
-  notFound: domainErrors.notFound,
-  conflict: domainErrors.conflict,
-  unsupportedMediaType: (message: string) => new DomainError('UnsupportedMediaType', 'UNSUPPORTED_MEDIA_TYPE', message),
-  temporalUnavailable: () => domainErrors.unavailable('TEMPORAL_UNAVAILABLE', 'Temporal is unreachable', 5),
-  databaseUnavailable: () => domainErrors.unavailable('DATABASE_UNAVAILABLE', 'database is unreachable', 5),
+  validation: (fields: FieldError[], message?: string) => ApiError.of(domainErrors.validation(fields, message)),
+  unauthorized: (message: string) => ApiError.of(domainErrors.unauthenticated(message)),
+  forbidden: (message: string) => ApiError.of(domainErrors.forbidden(message)),
+  notFound: (message: string) => ApiError.of(domainErrors.notFound(message)),
+  conflict: (code: string, message: string) => ApiError.of(domainErrors.conflict(code, message)),
+  unsupportedMediaType: (message: string) => ApiError.of(new DomainError('UnsupportedMediaType', 'UNSUPPORTED_MEDIA_TYPE', message)),
+  temporalUnavailable: () => ApiError.of(domainErrors.unavailable('TEMPORAL_UNAVAILABLE', 'Temporal is unreachable', 5)),
+  databaseUnavailable: () => ApiError.of(domainErrors.unavailable('DATABASE_UNAVAILABLE', 'database is unreachable', 5)),
 };
 
 /** Zod issues as field errors, paths prefixed with where they came from ("body", "query"…). */
@@ -209,20 +226,9 @@ export function toDomainError(err: unknown): DomainError {
   return new DomainError('Internal', 'INTERNAL', 'internal error');
 }
 
-/** Response headers a kind of error carries. */
-function headersOf(e: DomainError): Record<string, string> | undefined {
-  const headers: Record<string, string> = {};
-  if (e.kind === 'Unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
-  if (e.details.retryAfterSeconds !== undefined) headers['Retry-After'] = String(e.details.retryAfterSeconds);
-  return Object.keys(headers).length ? headers : undefined;
-}
-
 /** Any thrown value in its HTTP form: the status of its kind, its code, fields and headers. */
 export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  const e = toDomainError(err);
-  if (e instanceof ApiError) return e;
-  return new ApiError(HTTP_STATUS[e.kind], e.code, e.message, e.details.fields, headersOf(e));
+  return ApiError.of(toDomainError(err));
 }
 
 /** The JSON body of an error response. */
