@@ -1,48 +1,89 @@
 // Every failure becomes one JSON shape: { error: { code, message, requestId, fields? } }.
-// toApiError classifies without side effects (unit-tested alone); errorHandler sends and logs.
-// A client's mistake is never a 500; a 500 carries the request id and no stack.
+// toDomainError classifies any thrown value as a DomainError (domain/errors: a kind, a code,
+// details); HTTP_STATUS maps kinds to statuses, the one place that does; toApiError gives the
+// HTTP form both renderers use (this JSON API and Open311). Classification has no side effects
+// (unit-tested alone); errorHandler sends and logs. A client's mistake is never a 500; a 500
+// carries the request id and no stack.
 import { WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type z } from 'zod';
-import { AuthError } from '../features/auth/auth';
-import { IntakeError } from '../features/intake/intake';
+import { DomainError, domainErrors, type ErrorKind, type FieldError } from '../domain/errors';
 import { grpcStatusOf } from '../platform/temporalConnection';
 import { isTemporalUnreachable } from '../platform/temporalConnection';
 import { BAD_INPUT_ERROR, CONFLICT_ERROR, FORBIDDEN_ERROR } from '../workflows/messages';
 
-/** One bad field of a request: a dotted path (body, query or params) and what is wrong. */
-export interface FieldError {
-  path: string;
-  message: string;
+export type { FieldError } from '../domain/errors';
+
+/** The HTTP status of each kind of error: the only place kinds meet HTTP. */
+export const HTTP_STATUS: Record<ErrorKind, number> = {
+  BadInput: 400,
+  Unauthenticated: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  InvalidTransition: 409,
+  Gone: 410,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  RateLimited: 429,
+  Internal: 500,
+  Unavailable: 503,
+  Timeout: 504,
+};
+
+/** The kind a bare status stands for (an ApiError built with an explicit status). */
+function kindOfStatus(status: number): ErrorKind {
+  const kind = (Object.keys(HTTP_STATUS) as ErrorKind[]).find((k) => HTTP_STATUS[k] === status);
+  return kind ?? (status >= 500 ? 'Internal' : 'BadInput');
 }
 
-/** An error with its HTTP status and stable machine-readable code. */
-export class ApiError extends Error {
+/**
+ * A DomainError in its HTTP form: status, code, fields and response headers. ApiError.of
+ * builds it from a DomainError (the status of its kind); a route may still build one with an
+ * explicit status no kind names.
+ */
+export class ApiError extends DomainError {
   override name = 'ApiError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly fields?: FieldError[],
     /** Extra response headers (e.g. Retry-After). */
     readonly headers?: Record<string, string>,
+    /** The DomainError this is the HTTP form of: its kind and details are kept. */
+    from?: DomainError,
   ) {
-    super(message);
+    super(from?.kind ?? kindOfStatus(status), code, message, from?.details ?? (fields ? { fields } : {}));
+  }
+
+  /** The HTTP form of a DomainError: the status of its kind, its fields, the headers its kind carries. */
+  static of(e: DomainError): ApiError {
+    if (e instanceof ApiError) return e;
+    return new ApiError(HTTP_STATUS[e.kind], e.code, e.message, e.details.fields, headersOf(e), e);
   }
 }
 
-/** Constructors for the errors routes raise themselves. */
+/** Response headers a kind of error carries. */
+function headersOf(e: DomainError): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  if (e.kind === 'Unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
+  if (e.details.retryAfterSeconds !== undefined) headers['Retry-After'] = String(e.details.retryAfterSeconds);
+  return Object.keys(headers).length ? headers : undefined;
+}
+
+/** Constructors for the errors routes raise themselves: DomainErrors in their HTTP form. */
 export const httpErrors = {
-  validation: (fields: FieldError[], message = 'the request is invalid') => new ApiError(400, 'VALIDATION_FAILED', message, fields),
-  unauthorized: (message: string) => new ApiError(401, 'UNAUTHENTICATED', message, undefined, { 'WWW-Authenticate': 'Bearer' }),
-  forbidden: (message: string) => new ApiError(403, 'FORBIDDEN', message),
-  notFound: (message: string) => new ApiError(404, 'NOT_FOUND', message),
-  conflict: (code: string, message: string) => new ApiError(409, code, message),
-  unsupportedMediaType: (message: string) => new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', message),
-  temporalUnavailable: () => new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporal is unreachable', undefined, { 'Retry-After': '5' }),
-  databaseUnavailable: () => new ApiError(503, 'DATABASE_UNAVAILABLE', 'database is unreachable', undefined, { 'Retry-After': '5' }),
+  validation: (fields: FieldError[], message?: string) => ApiError.of(domainErrors.validation(fields, message)),
+  unauthorized: (message: string) => ApiError.of(domainErrors.unauthenticated(message)),
+  forbidden: (message: string) => ApiError.of(domainErrors.forbidden(message)),
+  notFound: (message: string) => ApiError.of(domainErrors.notFound(message)),
+  conflict: (code: string, message: string) => ApiError.of(domainErrors.conflict(code, message)),
+  unsupportedMediaType: (message: string) => ApiError.of(new DomainError('UnsupportedMediaType', 'UNSUPPORTED_MEDIA_TYPE', message)),
+  temporalUnavailable: () => ApiError.of(domainErrors.unavailable('TEMPORAL_UNAVAILABLE', 'Temporal is unreachable', 5)),
+  databaseUnavailable: () => ApiError.of(domainErrors.unavailable('DATABASE_UNAVAILABLE', 'database is unreachable', 5)),
 };
 
 /** Zod issues as field errors, paths prefixed with where they came from ("body", "query"…). */
@@ -114,59 +155,66 @@ function fieldOfMessage(message: string): FieldError[] | undefined {
   return m ? [{ path: `body.${m[1]}`, message: m[2] }] : undefined;
 }
 
-/** Map a workflow update rejected by its validator (or failed in its handler). */
-function fromUpdateFailure(err: WorkflowUpdateFailedError): ApiError {
-  const cause = err.cause;
-  if (cause instanceof ApplicationFailure) {
-    const message = cause.message || 'the case rejected this action';
-    switch (cause.type) {
-      case FORBIDDEN_ERROR:
-        return new ApiError(403, 'FORBIDDEN', message);
-      case CONFLICT_ERROR:
-        return new ApiError(409, 'INVALID_TRANSITION', message);
-      case BAD_INPUT_ERROR:
-        return new ApiError(400, 'BAD_INPUT', message, fieldOfDetails(cause.details) ?? fieldOfMessage(message));
+/**
+ * A refusal by the case workflow (a validator's ApplicationFailure type, message and details)
+ * as a DomainError; undefined for a failure type the workflow does not refuse with. The one
+ * conversion, for a rejected update and for the allowed-actions query's reasons alike.
+ */
+export function fromWorkflowFailure(type: string | undefined | null, text: string, details?: readonly unknown[] | null): DomainError | undefined {
+  const message = text || 'the case rejected this action';
+  switch (type) {
+    case FORBIDDEN_ERROR:
+      return new DomainError('Forbidden', 'FORBIDDEN', message);
+    case CONFLICT_ERROR:
+      return new DomainError('InvalidTransition', 'INVALID_TRANSITION', message);
+    case BAD_INPUT_ERROR: {
+      const fields = fieldOfDetails(details) ?? fieldOfMessage(message);
+      return new DomainError('BadInput', 'BAD_INPUT', message, fields ? { fields } : {});
     }
   }
-  return new ApiError(500, 'UPDATE_FAILED', 'the case could not apply this action');
+  return undefined;
+}
+
+/** Map a workflow update rejected by its validator (or failed in its handler). */
+function fromUpdateFailure(err: WorkflowUpdateFailedError): DomainError {
+  const cause = err.cause;
+  const refused = cause instanceof ApplicationFailure ? fromWorkflowFailure(cause.type, cause.message, cause.details) : undefined;
+  return refused ?? new DomainError('Internal', 'UPDATE_FAILED', 'the case could not apply this action');
 }
 
 /** Body-parser errors carry a `type` and a 4xx `status`. */
-function fromBodyParser(err: { type?: unknown; status?: unknown; limit?: unknown; message?: string }): ApiError | undefined {
+function fromBodyParser(err: { type?: unknown; status?: unknown; limit?: unknown; message?: string }): DomainError | undefined {
   switch (err.type) {
     case 'entity.too.large':
-      return new ApiError(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than the limit${err.limit ? ` of ${String(err.limit)} bytes` : ''}`);
+      return new DomainError('PayloadTooLarge', 'PAYLOAD_TOO_LARGE', `the request body is larger than the limit${err.limit ? ` of ${String(err.limit)} bytes` : ''}`);
     case 'entity.parse.failed':
-      return new ApiError(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+      return new DomainError('BadInput', 'MALFORMED_JSON', 'the request body is not valid JSON');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', err.message ?? 'unsupported encoding');
+      return new DomainError('UnsupportedMediaType', 'UNSUPPORTED_MEDIA_TYPE', err.message ?? 'unsupported encoding');
     case 'request.aborted':
-      return new ApiError(400, 'REQUEST_ABORTED', 'the request was aborted by the client');
+      return new DomainError('BadInput', 'REQUEST_ABORTED', 'the request was aborted by the client');
     case 'request.size.invalid':
-      return new ApiError(400, 'BAD_REQUEST', 'the request body size does not match Content-Length');
+      return new DomainError('BadInput', 'BAD_REQUEST', 'the request body size does not match Content-Length');
   }
   const status = typeof err.status === 'number' ? err.status : undefined;
   if (status !== undefined && status >= 400 && status < 500 && typeof err.type === 'string') {
+    // A 4xx no kind names: keep the parser's status.
     return new ApiError(status, 'BAD_REQUEST', err.message ?? 'bad request');
   }
   return undefined;
 }
 
-/** Classify any thrown value as an ApiError (5xx for everything not recognised). */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof ZodError) return httpErrors.validation(fieldsFromZod(err));
-  if (err instanceof AuthError) return httpErrors.unauthorized(err.message);
-  if (err instanceof IntakeError) {
-    if (err.kind === 'INVALID') return httpErrors.validation(err.fields, err.message);
-    return new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', err.message);
-  }
+/** Classify any thrown value as a DomainError (Internal for everything not recognised). */
+export function toDomainError(err: unknown): DomainError {
+  // AuthError, IntakeError and the routes' own errors are DomainErrors already.
+  if (err instanceof DomainError) return err;
+  if (err instanceof ZodError) return domainErrors.validation(fieldsFromZod(err));
   if (err instanceof WorkflowUpdateFailedError) return fromUpdateFailure(err);
-  if (err instanceof WorkflowNotFoundError) return new ApiError(404, 'NOT_FOUND', 'no such case');
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return new ApiError(409, 'CONFLICT', 'the case workflow already exists');
+  if (err instanceof WorkflowNotFoundError) return domainErrors.notFound('no such case');
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return domainErrors.conflict('CONFLICT', 'the case workflow already exists');
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcStatusOf(err) === GRPC_DEADLINE_EXCEEDED) {
-    return new ApiError(504, 'TEMPORAL_TIMEOUT', 'Temporal did not answer in time; the action may still be applied, read the case before retrying');
+    return new DomainError('Timeout', 'TEMPORAL_TIMEOUT', 'Temporal did not answer in time; the action may still be applied, read the case before retrying');
   }
   // The database test only matches Prisma errors, so it goes first: a Prisma message may mention ECONNREFUSED too.
   if (isDatabaseUnreachable(err)) return httpErrors.databaseUnavailable();
@@ -175,7 +223,12 @@ export function toApiError(err: unknown): ApiError {
     const parsed = fromBodyParser(err as Parameters<typeof fromBodyParser>[0]);
     if (parsed) return parsed;
   }
-  return new ApiError(500, 'INTERNAL', 'internal error');
+  return new DomainError('Internal', 'INTERNAL', 'internal error');
+}
+
+/** Any thrown value in its HTTP form: the status of its kind, its code, fields and headers. */
+export function toApiError(err: unknown): ApiError {
+  return ApiError.of(toDomainError(err));
 }
 
 /** The JSON body of an error response. */

@@ -127,6 +127,10 @@ export class CaseMachine {
   }
 
   // ---- guards (validators: must not change anything) ------------------------
+  // Each guard checks the state and the actor first and the form's content (a reason,
+  // a summary, a list of departments) last. The allowed-actions query (workflows/caseActions
+  // `allowedActions`) relies on it: probed without content, a BadInput about the content
+  // means the state let the action through.
 
   guardAccept(a: AcceptCaseInput): void {
     this.requireStatus(['REPORTED'], 'accept');
@@ -145,8 +149,8 @@ export class CaseMachine {
   guardWhistle(a: WhistleInput): void {
     this.requireStatus(['REPORTED', 'ACCEPTED', 'IN_PROGRESS'], 'whistle');
     this.requireHolder(a.actor);
-    if (!a.reason?.trim()) throw badInput('reason', 'say why the case needs the next level');
     if (isTop(this.state.level, this.input.policy.ladder)) throw conflict('the case is already at the top of the ladder');
+    if (!a.reason?.trim()) throw badInput('reason', 'say why the case needs the next level');
   }
 
   guardCallDepartments(a: CallDepartmentsInput): void {
@@ -183,15 +187,15 @@ export class CaseMachine {
 
   guardSubmitResult(a: SubmitResultInput): void {
     this.requireStatus(['IN_PROGRESS'], 'submit a result for');
-    if (!a.summary?.trim()) throw badInput('summary', 'describe the result');
     if (a.callId) {
       const call = this.requireCallOf(a.actor, a.callId);
       if (call.reportedAt === null) throw conflict('report (报到) before submitting a result');
-      return;
+    } else {
+      this.requireHolder(a.actor);
+      const open = this.state.calls.filter((c) => c.result === null);
+      if (open.length) throw conflict(`waiting for called departments: ${open.map((c) => c.departmentId).join(', ')}`);
     }
-    this.requireHolder(a.actor);
-    const open = this.state.calls.filter((c) => c.result === null);
-    if (open.length) throw conflict(`waiting for called departments: ${open.map((c) => c.departmentId).join(', ')}`);
+    if (!a.summary?.trim()) throw badInput('summary', 'describe the result');
   }
 
   guardReview(a: ReviewCaseInput): void {
@@ -216,14 +220,14 @@ export class CaseMachine {
   guardRequestExtension(a: RequestExtensionInput): void {
     this.requireStatus(['IN_PROGRESS'], 'extend');
     this.requireHolder(a.actor);
-    if (!Number.isInteger(a.days) || a.days < 1) throw badInput('days', 'a whole number of working days, at least 1');
-    if (!a.reason?.trim()) throw badInput('reason', 'say why more time is needed');
     if (!this.state.windows.some((w) => w.kind === 'COMPLETION')) throw conflict('no completion deadline is running');
     if (this.state.extensions.some((x) => x.status === 'PENDING')) throw conflict('an extension request is already waiting for a decision');
     const used = this.state.extensions.filter((x) => x.status !== 'REJECTED').length;
     if (used >= this.input.policy.maxExtensions) {
       throw conflict(`this case has used its ${this.input.policy.maxExtensions} extensions; put it on the long-term plan instead`);
     }
+    if (!Number.isInteger(a.days) || a.days < 1) throw badInput('days', 'a whole number of working days, at least 1');
+    if (!a.reason?.trim()) throw badInput('reason', 'say why more time is needed');
   }
 
   guardDecideExtension(a: DecideExtensionInput): void {

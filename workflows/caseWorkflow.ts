@@ -16,10 +16,11 @@ import {
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities, CaseProjection } from './activityContract';
 import { nextWakeAt } from '../domain/windows';
-import { CASE_ACTION_TABLE, type ActionDecl } from './caseActions';
+import { CASE_ACTION_TABLE, allowedActions, type ActionDecl } from './caseActions';
 import { CaseMachine, type PendingFact } from './caseMachine';
 import {
   directoryChangedSignal,
+  getAllowedActionsQuery,
   getCaseStateQuery,
   type CaseState,
   type CaseWorkflowInput,
@@ -63,6 +64,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   let woken = false;
 
   setHandler(getCaseStateQuery, () => machine.state);
+  // Each action's validator on the live state, for "what may I do here?": reads only.
+  setHandler(getAllowedActionsQuery, (actor) => allowedActions(machine, actor));
   setHandler(directoryChangedSignal, ({ directory }) => {
     machine.replaceDirectory(directory);
     input = { ...input, directory: { ...input.directory, ...directory } };

@@ -20,6 +20,7 @@ import type {
   TriageKind,
   Level,
 } from '../domain/types';
+import type { CaseAction } from '../domain/actionRules';
 
 /** Workflow type name; also the prefix-free id helpers live in domain/caseCode. */
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -96,6 +97,31 @@ export interface CaseState {
 
 // ---- queries -------------------------------------------------------------
 export const getCaseStateQuery = defineQuery<CaseState>('getCaseState');
+
+/** Why an action is refused now: the failure its update's validator would throw. */
+export interface ActionRefusal {
+  /** FORBIDDEN_ERROR, CONFLICT_ERROR or BAD_INPUT_ERROR. */
+  type: string;
+  message: string;
+  /** The failure's structured details ({ field, message } for BadInput). */
+  details?: unknown[];
+}
+
+/** May the actor take one action now, on the live state (getAllowedActions). */
+export interface ActionVerdict {
+  action: CaseAction;
+  allowed: boolean;
+  /** The call or extension request the action would name (its path's :callId / :requestId), chosen from the state. */
+  target?: { callId?: string; requestId?: string };
+  refusal?: ActionRefusal;
+}
+
+/**
+ * Every case action, each probed with its update's validator for this actor on the live
+ * state. A query, not an update: it only reads (validators change nothing), and a new query
+ * name is safe for running cases (docs/VERSIONING.md).
+ */
+export const getAllowedActionsQuery = defineQuery<ActionVerdict[], [Actor]>('getAllowedActions');
 
 // ---- updates (a human acts; the validator rejects what is not allowed now) ---
 export interface ActionBase {

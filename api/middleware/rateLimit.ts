@@ -2,10 +2,10 @@
 // authentication (so guessing tokens or API keys is slow). In-memory: per API instance.
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { ApiError } from '../errors';
+import { DomainError } from '../../domain/errors';
 
-function limited(windowMs: number): ApiError {
-  return new ApiError(429, 'RATE_LIMITED', 'too many requests; slow down', undefined, { 'Retry-After': String(Math.ceil(windowMs / 1000)) });
+function limited(windowMs: number): DomainError {
+  return new DomainError('RateLimited', 'RATE_LIMITED', 'too many requests; slow down', { retryAfterSeconds: Math.ceil(windowMs / 1000) });
 }
 
 function clientIp(req: Request): string {

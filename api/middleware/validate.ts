@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { fieldsFromZod, httpErrors } from '../errors';
 
-/** The parsed value, or an ApiError(400) whose fields are prefixed with `where` (body, query, params, headers). */
+/** The parsed value, or a BadInput DomainError (400) whose fields are prefixed with `where` (body, query, params, headers). */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): z.infer<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw httpErrors.validation(fieldsFromZod(r.error, where));

@@ -10,10 +10,10 @@ import type { Logger } from 'pino';
 import { parseCaseCode } from '../../domain/caseCode';
 import type { Prisma } from '../../generated/prisma/client';
 import { fixedUtcOffsetMinutes } from '../../features/directory/directory';
-import { caseCreatedFrom, createCase, IntakeError, readCaseInput, type NewCaseRequest } from '../../features/intake/intake';
+import { caseCreatedFrom, createCase, readCaseInput, type NewCaseRequest } from '../../features/intake/intake';
 import { GRPC_NOT_FOUND, grpcStatusOf } from '../../platform/temporalConnection';
 import type { ApiDeps } from '../deps';
-import { toApiError } from '../errors';
+import { toApiError, toDomainError } from '../errors';
 import { IdempotencyKeySchema, ReporterSchema } from '../schemas/cases';
 import { AttributeDefinitionError, checkAttributeAnswers, describeAnswers, parseServiceAttributes } from '../../features/open311/attributes';
 import { authenticateClient, Open311KeyError, type Open311Caller } from './clients';
@@ -503,23 +503,30 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
   return router;
 }
 
-/** Any failure as an Open311 error: 403 key problems, 404 missing resources, 400 for the rest (as the spec says). */
+/** A request field as GeoReport v2 names it (the intake's categoryCode is its service_code). */
+const open311Field = (path: string) => (path === 'body.categoryCode' ? 'service_code' : path.replace(/^body\./, ''));
+
+/**
+ * Any failure as an Open311 error: 403 key problems, 404 missing resources, 400 for the rest
+ * (as the spec says). Everything else is the DomainError the JSON API would report
+ * (api/errors toDomainError), rendered in the spec's format: one entry per bad field, or
+ * one entry whose code is the status the JSON API would answer.
+ */
 export function toOpen311Error(err: unknown, requestId: string): { error: Open311Error; internal: boolean } {
   if (err instanceof Open311Error) return { error: err, internal: false };
   if (err instanceof Open311KeyError) return { error: Open311Error.forbidden(err.message), internal: false };
-  if (err instanceof IntakeError) {
-    if (err.kind === 'IDEMPOTENCY_CONFLICT') return { error: new Open311Error(400, [{ code: 409, description: err.message }]), internal: false };
-    const field = (path: string) => (path === 'body.categoryCode' ? 'service_code' : path.replace(/^body\./, ''));
-    const items: Open311ErrorItem[] = err.fields.length
-      ? err.fields.map((f) => ({ code: 400, description: `${field(f.path)}: ${f.message}` }))
-      : [{ code: 400, description: err.message }];
-    return { error: new Open311Error(400, items), internal: false };
-  }
   if (err instanceof AttributeDefinitionError) {
     return { error: new Open311Error(400, [{ code: 500, description: `the service definition is misconfigured; please tell us (request id ${requestId})` }]), internal: true };
   }
-  const api = toApiError(err);
-  if (api.status < 500) return { error: new Open311Error(400, [{ code: api.status, description: api.message }], api.headers), internal: false };
+  const e = toDomainError(err);
+  const api = toApiError(e);
+  if (api.status < 500) {
+    const fields = e.kind === 'BadInput' ? (e.details.fields ?? []) : [];
+    const items: Open311ErrorItem[] = fields.length
+      ? fields.map((f) => ({ code: 400, description: `${open311Field(f.path)}: ${f.message}` }))
+      : [{ code: api.status, description: api.message }];
+    return { error: new Open311Error(400, items, api.headers), internal: false };
+  }
   // General service errors are 400 in GeoReport v2; the body code says what happened.
   const description = api.status === 503 ? `${api.message}; try again shortly` : `${api.message} (request id ${requestId})`;
   return { error: new Open311Error(400, [{ code: api.status, description }], api.headers), internal: api.status !== 503 };

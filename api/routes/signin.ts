@@ -10,7 +10,8 @@ import { OidcUnavailableError } from '../../features/auth/oidc';
 import { SESSION_COOKIE, type NewSession } from '../../features/auth/sessions';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
-import { ApiError, httpErrors } from '../errors';
+import { DomainError, domainErrors } from '../../domain/errors';
+import { httpErrors } from '../errors';
 import { principalOf, requireRole } from '../middleware/auth';
 import type { SignInServices } from '../middleware/sessionAuth';
 import { parseOr400, requireJsonBody } from '../middleware/validate';
@@ -130,8 +131,8 @@ export function signinPublicRouter(deps: SignInRouteDeps): Router {
       return;
     }
     if (r.reason === 'locked') {
-      throw new ApiError(429, 'ACCOUNT_LOCKED', `too many failed sign-ins: this account is locked; try again in ${r.retryAfterSeconds} s`, undefined, {
-        'Retry-After': String(r.retryAfterSeconds),
+      throw new DomainError('RateLimited', 'ACCOUNT_LOCKED', `too many failed sign-ins: this account is locked; try again in ${r.retryAfterSeconds} s`, {
+        retryAfterSeconds: r.retryAfterSeconds,
       });
     }
     throw httpErrors.unauthorized('wrong login or password');
@@ -142,7 +143,7 @@ export function signinPublicRouter(deps: SignInRouteDeps): Router {
     if (!deps.signin.oidcSignIn) throw httpErrors.notFound('single sign-on is not configured here (OIDC_ISSUER)');
     const r = await deps.signin.oidcSignIn({ idToken: b.idToken, kind: kindOf(b.client), ip: req.ip }).catch((err: unknown) => {
       if (err instanceof OidcUnavailableError) {
-        throw new ApiError(503, 'SSO_UNAVAILABLE', err.message, undefined, { 'Retry-After': '5' });
+        throw domainErrors.unavailable('SSO_UNAVAILABLE', err.message, 5);
       }
       throw err;
     });

@@ -13,7 +13,8 @@ import type { AppConfig } from '../../config/env';
 import type { Authenticator } from '../../features/auth/auth';
 import type { Db } from '../../platform/db';
 import { issueSurveyLink, redeemSurveyLink, SurveyLinkError, viewSurveyLink, type SurveyLinkDeps } from '../../features/surveys/surveyLinks';
-import { ApiError, httpErrors } from '../errors';
+import { DomainError } from '../../domain/errors';
+import { httpErrors } from '../errors';
 import { principalOf, requireRole } from '../middleware/auth';
 import { ensurePrincipal } from '../middleware/ensurePrincipal';
 import { parseOr400, requireJsonBody } from '../middleware/validate';
@@ -115,16 +116,16 @@ surveyRegistry.registerPath({
   },
 });
 
-/** A SurveyLinkError as the API error it stands for; anything else unchanged. */
+/** A SurveyLinkError as the DomainError it stands for; anything else unchanged. */
 export function surveyLinkApiError(err: unknown): unknown {
   if (!(err instanceof SurveyLinkError)) return err;
   switch (err.kind) {
     case 'INVALID':
-      return new ApiError(404, 'SURVEY_LINK_INVALID', err.message);
+      return new DomainError('NotFound', 'SURVEY_LINK_INVALID', err.message);
     case 'EXPIRED':
-      return new ApiError(410, 'SURVEY_LINK_EXPIRED', err.message);
+      return new DomainError('Gone', 'SURVEY_LINK_EXPIRED', err.message);
     case 'USED':
-      return new ApiError(410, 'SURVEY_LINK_USED', err.message);
+      return new DomainError('Gone', 'SURVEY_LINK_USED', err.message);
     case 'NO_CASE':
       return httpErrors.notFound(err.message);
     case 'FORBIDDEN':
@@ -144,7 +145,7 @@ export function createSurveyRouter(deps: SurveyRouterDeps): Router {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: (req) => `survey:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`,
-    handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', 'too many requests; slow down', undefined, { 'Retry-After': '60' })),
+    handler: (_req, _res, next) => next(new DomainError('RateLimited', 'RATE_LIMITED', 'too many requests; slow down', { retryAfterSeconds: 60 })),
   });
   // The token is a bearer credential in the URL: keep it out of caches and referrers.
   const noStore: RequestHandler = (_req, res, next) => {

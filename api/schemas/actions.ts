@@ -2,9 +2,9 @@
 // payloads in workflows/messages.ts minus the actor, which comes from authentication.
 // Shape is checked here; whether the action is allowed now is the workflow's validators' call.
 import { z } from 'zod';
-import type { CaseAction } from '../../domain/access';
+import { CASE_ACTIONS, type CaseAction } from '../../domain/access';
 import type { ActionInput } from '../../workflows/caseActions';
-import { CaseCodeParams, CaseCodeSchema, IsoDateTime } from './common';
+import { CaseCodeParams, CaseCodeSchema, FieldErrorSchema, IsoDateTime } from './common';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const id = z.string().trim().min(1).max(100);
@@ -118,3 +118,38 @@ export const ACTION_HTTP = {
   'extension-decision': http('extension-decision')({ path: 'extensions/:requestId/decision', summary: 'Approve or reject an extension request', body: ExtensionDecisionBodySchema, params: RequestIdParams, payload: (b, p) => ({ ...b, requestId: p.requestId }) }),
   survey: http('survey')({ path: 'survey', summary: 'Record the revisit survey (回访)', body: SurveyBodySchema, params: CaseCodeParams, payload: (b) => b }),
 } satisfies { [A in CaseAction]: { action: A } };
+
+/** Why an action is refused: the error the POST would answer, without the request id. */
+export const ActionReasonSchema = z
+  .object({
+    status: z.number().int().meta({ description: 'The HTTP status the POST would answer.', example: 409 }),
+    code: z.string().meta({ example: 'INVALID_TRANSITION' }),
+    message: z.string().meta({ example: 'cannot accept a case that is ACCEPTED' }),
+    fields: z.array(FieldErrorSchema).optional(),
+  })
+  .meta({ id: 'ActionReason' });
+
+export const AllowedActionSchema = z
+  .object({
+    action: z.enum(CASE_ACTIONS as [CaseAction, ...CaseAction[]]),
+    method: z.literal('POST'),
+    path: z.string().meta({ description: 'The route as this document names it.', example: '/cases/{code}/calls/{callId}/report' }),
+    params: z
+      .record(z.string(), z.string())
+      .meta({ description: 'Values for the path: the case code, and the call or extension request the action would name when the case has one.' }),
+    allowed: z.boolean(),
+    reason: ActionReasonSchema.optional().meta({ description: 'When not allowed.' }),
+  })
+  .meta({ id: 'AllowedAction' });
+
+export const AllowedActionsSchema = z
+  .object({
+    code: CaseCodeSchema,
+    actions: z.array(AllowedActionSchema),
+    stateChecked: z.boolean().meta({
+      description:
+        'true: each action was also checked against the live case by its validator. false: the case runs on a worker that ' +
+        'predates this check, so `allowed` only means the role and place rules let the caller attempt it.',
+    }),
+  })
+  .meta({ id: 'AllowedActions' });

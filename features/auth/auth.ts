@@ -7,6 +7,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { jwtSecret, type AppConfig } from '../../config/env';
 import { ROLES, type Actor, type Role } from '../../domain/types';
 import type { Db } from '../../platform/db';
+import { DomainError } from '../../domain/errors';
 
 /** The verified caller: the actor passed to workflows, plus how it proved itself. */
 export interface Principal extends Actor {
@@ -17,9 +18,12 @@ export interface Principal extends Actor {
   sessionId?: string;
 }
 
-/** Missing, malformed, expired or unknown credentials (HTTP 401). */
-export class AuthError extends Error {
+/** Missing, malformed, expired or unknown credentials (Unauthenticated: HTTP 401). */
+export class AuthError extends DomainError {
   override name = 'AuthError';
+  constructor(message: string) {
+    super('Unauthenticated', 'UNAUTHENTICATED', message);
+  }
 }
 
 /** Claims of an access token besides the registered ones (sub = person id). */

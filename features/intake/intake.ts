@@ -22,6 +22,7 @@ import { grpcStatusOf } from '../../platform/temporalConnection';
 import type { Db } from '../../platform/db';
 import type { DirectoryCache } from '../directory/directory';
 import { buildCasePolicy } from '../../domain/policy';
+import { DomainError, type FieldError } from '../../domain/errors';
 
 /** A report as the API accepted it (already shape-checked). */
 export interface NewCaseRequest {
@@ -34,20 +35,25 @@ export interface NewCaseRequest {
 }
 
 /** One field the catalog or the directory refused. */
-export interface IntakeFieldError {
-  path: string;
-  message: string;
-}
+export type IntakeFieldError = FieldError;
 
-/** A report that cannot become a case (INVALID → 400) or a reused Idempotency-Key (→ 409). */
-export class IntakeError extends Error {
+/**
+ * A report that cannot become a case (INVALID: BadInput, VALIDATION_FAILED with its fields)
+ * or a reused Idempotency-Key (IDEMPOTENCY_CONFLICT: Conflict, IDEMPOTENCY_KEY_REUSED).
+ */
+export class IntakeError extends DomainError {
   override name = 'IntakeError';
   constructor(
-    readonly kind: 'INVALID' | 'IDEMPOTENCY_CONFLICT',
+    readonly reason: 'INVALID' | 'IDEMPOTENCY_CONFLICT',
     message: string,
     readonly fields: IntakeFieldError[] = [],
   ) {
-    super(message);
+    super(
+      reason === 'INVALID' ? 'BadInput' : 'Conflict',
+      reason === 'INVALID' ? 'VALIDATION_FAILED' : 'IDEMPOTENCY_KEY_REUSED',
+      message,
+      reason === 'INVALID' ? { fields } : {},
+    );
   }
 }
 
