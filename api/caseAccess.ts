@@ -1,4 +1,4 @@
-// Loads what the access rules (lib/access) need about a case and turns their verdicts into
+// Loads what the access rules (domain/access) need about a case and turns their verdicts into
 // HTTP errors. The projection row answers when it exists; a case whose row is not written
 // yet (its first activity has not run) is known from its workflow: the start input holds
 // its units and reporter, the live state (getCaseState) its department calls.

@@ -11,7 +11,7 @@ import type { CaseUnits, Role } from './types';
 
 export { CASE_ACTIONS, type CaseAction } from './actionRules';
 
-/** The caller, as authentication resolved it (lib/auth Principal fits). */
+/** The caller, as authentication resolved it (features/auth Principal fits). */
 export interface Caller {
   personId: string;
   role: Role;

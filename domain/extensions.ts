@@ -5,7 +5,7 @@ import type { ExtensionRule, Level } from './types';
 /**
  * The level that must approve an extension of `days` working days: the first rule
  * whose `maxDays` is at least `days` (a rule with `maxDays: null` takes any length).
- * Rules are expected in ascending order with a final open-ended rule (lib/policy
+ * Rules are expected in ascending order with a final open-ended rule (domain/policy
  * validates that); if none matches, the last (most senior) approver is used, so a
  * malformed list never lets an extension through with a too-junior approver.
  */

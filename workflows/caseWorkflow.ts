@@ -133,7 +133,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     return { key: `${s.status}|${s.level}|${overdue}`, overdue };
   };
   // '' = nothing set yet; 'carried' = set by an earlier run, value unknown here. A starter
-  // that set the attributes set them to REPORTED at the start level, not overdue (lib/intake).
+  // that set the attributes set them to REPORTED at the start level, not overdue (features/intake).
   let lastAttrs = input.carried ? 'carried' : input.options.startAttributesSet ? `REPORTED|${input.intake.startLevel}|false` : '';
   const syncSearchAttributes = () => {
     if (!input.options.searchAttributes) return;

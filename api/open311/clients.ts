@@ -1,5 +1,5 @@
 // Open311 client applications and their API keys. A key is shown once when issued; only its
-// sha256 (lib/auth hashApiKey) is stored. A client files cases as its REPORTER person, and
+// sha256 (features/auth hashApiKey) is stored. A client files cases as its REPORTER person, and
 // Case.clientAppId records which client filed a case (what decides who sees every field).
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../domain/types';

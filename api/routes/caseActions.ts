@@ -1,6 +1,6 @@
 // Human actions on a case: each is a workflow update (not a signal) because the caller
 // needs the verdict — accepted with the new state, or refused with a reason — at once.
-// The body is shape-checked here; lib/access decides whether the caller may act on this
+// The body is shape-checked here; domain/access decides whether the caller may act on this
 // case at all (its role, its unit, its department's call); the workflow's validators then
 // decide against the live state (who holds the case now, which level reviews or approves).
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';

@@ -130,7 +130,7 @@ export function casesRouter(deps: ApiDeps): Router {
         ? { reportedAt: { ...(q.reportedFrom ? { gte: q.reportedFrom } : {}), ...(q.reportedTo ? { lt: q.reportedTo } : {}) } }
         : {}),
     };
-    // Only the cases the caller may read (lib/access); the filters narrow them further.
+    // Only the cases the caller may read (domain/access); the filters narrow them further.
     const where: Prisma.CaseWhereInput = { AND: [readScope(caller, await readContextOf(db, caller)), filters] };
     const [total, rows] = await Promise.all([
       db.case.count({ where }),

@@ -1,7 +1,7 @@
 // A case's human-readable timeline, derived from its Temporal history alone (pure: no
 // server, no database). Every fact the workflow persisted travels in the input of a
 // `recordCase` activity (ActivityTaskScheduled) or in the echoed input of a `recordCaseLocally`
-// local activity (its MarkerRecorded; lib/recordedFacts), so the timeline is read from the
+// local activity (its MarkerRecorded; features/audit/recordedFacts), so the timeline is read from the
 // very payloads the record was written from: the two cannot disagree. Updates (who acted,
 // with what, and the state they returned), signals, timers and run boundaries come from
 // their own history events and explain each fact.
