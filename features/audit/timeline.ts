@@ -9,7 +9,9 @@
 // Input: the runs of one workflow (a continue-as-new chain), oldest first, as decoded
 // History objects or Temporal's JSON export. Output: ordered entries, each with its actor,
 // role, unit, level, time, the window it answered to and that window's due time, the
-// deadlines in force afterwards, its cause, and one line of text.
+// deadlines in force afterwards, its cause, and one line of text. The deadlines are those
+// the machine recorded after each step when the case records them (CaseOptions.recordWindows);
+// for cases started before that, they are derived from the facts and the run's window rules.
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { RecordCaseInput } from '../../workflows/activityContract';
 import type { RecordedWindow } from '../../workflows/caseMachine';
@@ -50,7 +52,8 @@ export interface TimelineWindow {
   /**
    * True when no event of the history states this due time and it was computed from the
    * run's recorded policy and calendar (a window restarted by the clock, before any later
-   * reminder, breach or action result names it).
+   * reminder, breach or action result names it). Never in a run that records its windows
+   * (CaseOptions.recordWindows): there every deadline is the machine's own.
    */
   computed?: true;
 }
