@@ -17,8 +17,17 @@ let counter = 0;
 /** A new sample case's workflow input, reported at `reportedAt`, with the policy of the default configuration. */
 export function caseInput(
   reportedAt: number,
-  // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns.
-  o: { startLevel?: Level; urgent?: boolean; completionDays?: number; triage?: TriageKind; legacy?: boolean; noRunArchive?: boolean } = {},
+  // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns;
+  // noRecordedWindows: of cases started before CaseOptions.recordWindows.
+  o: {
+    startLevel?: Level;
+    urgent?: boolean;
+    completionDays?: number;
+    triage?: TriageKind;
+    legacy?: boolean;
+    noRunArchive?: boolean;
+    noRecordedWindows?: boolean;
+  } = {},
 ): CaseWorkflowInput {
   counter += 1;
   const code = `GL-20261123-${String(counter).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
@@ -28,11 +37,14 @@ export function caseInput(
     calendar: defaultCalendar(),
     directory: DIRECTORY,
     departmentOfficers: DEPARTMENTS,
-    options: o.legacy ? { searchAttributes: false } : o.noRunArchive ? withoutRunArchive(newCaseOptions(false)) : newCaseOptions(false),
+    options: o.legacy ? { searchAttributes: false } : withoutFlags(newCaseOptions(false), { archiveEarlierRuns: o.noRunArchive, recordWindows: o.noRecordedWindows }),
   };
 }
 
-function withoutRunArchive(options: CaseOptions): CaseOptions {
-  const { archiveEarlierRuns: _omitted, ...rest } = options;
+/** The options without the flags marked true in `omit`, as a case started before those flags has them. */
+function withoutFlags(options: CaseOptions, omit: { archiveEarlierRuns?: boolean; recordWindows?: boolean }): CaseOptions {
+  const rest: CaseOptions = { ...options };
+  if (omit.archiveEarlierRuns) delete rest.archiveEarlierRuns;
+  if (omit.recordWindows) delete rest.recordWindows;
   return rest;
 }

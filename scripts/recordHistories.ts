@@ -63,6 +63,11 @@ export interface Scenario {
   archiveAs?: string;
   run(c: CaseDriver): Promise<void>;
   options?: Parameters<typeof caseInput>[1];
+  /**
+   * Started as a case starts now, with CaseOptions.recordWindows. The paths recorded before that
+   * flag existed go without it, so re-recording one still gives the history it gave then.
+   */
+  recordsWindows?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -201,6 +206,16 @@ async function longTermPlan(c: CaseDriver): Promise<void> {
   await c.act(resumePlanUpdate, { actor: ACTORS.grid, note: '改造资金到位' });
   await c.wait(2 * HOUR + 5 * MIN + 7 * SEC);
   await c.finish(ACTORS.grid, ACTORS.street, '改造完成');
+}
+
+/** An urgent hazard whose 2-hour on-site window lapses at the grid; the street then handles and closes it. */
+async function urgentOnSiteBreach(c: CaseDriver): Promise<void> {
+  await c.wait(3 * MIN + 1 * SEC);
+  await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+  await c.wait(11 * MIN + 7 * SEC);
+  await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'SELF' });
+  await c.wait(2 * HOUR + 3 * MIN + 5 * SEC);
+  await c.finish(ACTORS.street, ACTORS.street, '已排除险情');
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -401,14 +416,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'urgent-on-site-breach',
     description: 'An urgent safety hazard: the 2-hour on-site window lapses at the grid and the case escalates to the street, which handles and closes it.',
     options: { urgent: true },
-    async run(c) {
-      await c.wait(3 * MIN + 1 * SEC);
-      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
-      await c.wait(11 * MIN + 7 * SEC);
-      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'SELF' });
-      await c.wait(2 * HOUR + 3 * MIN + 5 * SEC);
-      await c.finish(ACTORS.street, ACTORS.street, '已排除险情');
-    },
+    run: urgentOnSiteBreach,
   },
   {
     name: 'directory-changed',
@@ -425,6 +433,14 @@ export const SCENARIOS: Scenario[] = [
       await c.wait(5 * MIN + 1 * SEC);
       await c.act(respondCaseUpdate, { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId }, decision: 'GUIDANCE', guidance: '请联系物业处理' });
     },
+  },
+  // New paths go last: a path's case code comes from its position, so the others keep theirs.
+  {
+    name: 'urgent-on-site-breach-windows-recorded',
+    description: 'The same urgent hazard as a case starts it now (`recordWindows`): the last fact of each step carries the windows in force after it, the on-site window restarted at the street included.',
+    options: { urgent: true },
+    recordsWindows: true,
+    run: urgentOnSiteBreach,
   },
 ];
 
@@ -446,7 +462,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
     await worker.runUntil(async () => {
       const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
       await env.sleep(morning - (await env.currentTimeMs()));
-      const input = caseInput(await env.currentTimeMs(), scenario.options ?? {});
+      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, ...scenario.options });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
       await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
       const driver = new CaseDriver(env, input);

@@ -46,7 +46,17 @@ import {
 export interface PendingFact {
   event: CaseEventRecord;
   notifications: NotificationRecord[];
+  /**
+   * Only with CaseOptions.recordWindows, and only on the last fact of a step (the intake, one
+   * action, one tick of the clock): the windows in force right after the step. Readers (the
+   * audit timeline) then show the machine's own deadlines instead of re-deriving its window
+   * rules; a batch may hold several steps, hence per fact rather than per recording.
+   */
+  windowsAfter?: RecordedWindow[];
 }
+
+/** An open window as a recording carries it: what a reader needs to show the deadline and who holds it. */
+export type RecordedWindow = Pick<OpenWindow, 'id' | 'kind' | 'level' | 'unitId' | 'dueAt' | 'remindAt' | 'refId'>;
 
 const forbidden = (message: string) => ApplicationFailure.create({ type: FORBIDDEN_ERROR, message, nonRetryable: true });
 const conflict = (message: string) => ApplicationFailure.create({ type: CONFLICT_ERROR, message, nonRetryable: true });
@@ -110,6 +120,7 @@ export class CaseMachine {
       },
       notify: [this.notice(this.state.assignee, 'CASE_ASSIGNED', `New case ${intake.code}: ${intake.categoryName}. Accept by ${iso(this.state.windows[0].dueAt)}.`)],
     });
+    this.endStep();
   }
 
   /** State to carry over continue-as-new. */
@@ -120,6 +131,19 @@ export class CaseMachine {
   /** The case has reached an end state and nothing more can happen to it. */
   get finished(): boolean {
     return this.state.status === 'SURVEYED' || (this.state.status === 'CLOSED' && this.state.windows.length === 0);
+  }
+
+  /**
+   * The workflow calls this after each action and each tick: with CaseOptions.recordWindows,
+   * the step's last fact takes a copy of the windows now in force. A step that recorded no
+   * fact marks nothing (the last pending fact, if any, already ended an earlier step).
+   */
+  endStep(): void {
+    if (!this.input.options.recordWindows) return;
+    const last = this.pending[this.pending.length - 1];
+    if (!last || last.windowsAfter) return;
+    // A copy: the recorder serializes the fact later, when these windows may have moved on.
+    last.windowsAfter = this.state.windows.map(recordedWindow);
   }
 
   replaceDirectory(directory: LevelDirectory): void {
@@ -825,6 +849,10 @@ export class CaseMachine {
 /** The actor id a resident uses when answering a case's survey through its one-time link. */
 export function residentActorId(code: string): string {
   return `resident:${code}`;
+}
+
+function recordedWindow(w: OpenWindow): RecordedWindow {
+  return { id: w.id, kind: w.kind, level: w.level, unitId: w.unitId, dueAt: w.dueAt, remindAt: w.remindAt, ...(w.refId !== undefined ? { refId: w.refId } : {}) };
 }
 
 function breachData(b: Breach): BreachData {

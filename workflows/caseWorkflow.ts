@@ -77,6 +77,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   const bind = <I>(a: ActionDecl<I>) => {
     setHandler(a.update, (i: I) => {
       const s = a.effect(machine, i, Date.now());
+      machine.endStep();
       woken = true;
       return s;
     }, { validator: (i: I) => a.guard(machine, i) });
@@ -165,6 +166,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     else await condition(() => woken, Math.max(1, wake - Date.now()));
     const before = machine.state.lastEventSeq;
     machine.tick(Date.now());
+    machine.endStep();
     syncSearchAttributes();
     if (machine.state.lastEventSeq !== before) log.info('case advanced', { status: machine.state.status, level: machine.state.level });
 

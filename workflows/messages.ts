@@ -62,6 +62,13 @@ export interface CaseOptions {
    * (their recorded activity arguments must replay unchanged).
    */
   archiveEarlierRuns?: boolean;
+  /**
+   * The last fact of each step carries the windows in force after it (PendingFact.windowsAfter),
+   * so the audit timeline reads deadlines from the record instead of re-deriving the machine's
+   * window rules. Absent on cases started before it existed (their recorded activity arguments
+   * must replay unchanged, and the timeline derives their deadlines as before).
+   */
+  recordWindows?: boolean;
 }
 
 /** The state that survives continue-as-new. */

@@ -8,6 +8,7 @@
 // Shared by the audit timeline and the strict replay, which must read both forms alike.
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { RecordCaseInput, RecordedLocally } from '../../workflows/activityContract';
+import type { RecordedWindow } from '../../workflows/caseMachine';
 import { asFact, type CaseFact } from '../../domain/facts';
 import type { CaseEventRecord } from '../../domain/types';
 import type { History } from '../../platform/historyJson';
@@ -67,9 +68,11 @@ export interface ReadFact {
   event: CaseEventRecord;
   /** Null for a fact type this code does not know (recorded by newer code): show it raw. */
   fact: CaseFact | null;
+  /** The windows in force after the step this fact ends (CaseOptions.recordWindows); null otherwise. */
+  windowsAfter: RecordedWindow[] | null;
 }
 
 /** The facts of a batch, each read through the one boundary that types them. */
 export function factsOf(batch: RecordedBatch): ReadFact[] {
-  return (batch.input.facts ?? []).map((f) => ({ event: f.event, fact: asFact(f.event) }));
+  return (batch.input.facts ?? []).map((f) => ({ event: f.event, fact: asFact(f.event), windowsAfter: Array.isArray(f.windowsAfter) ? f.windowsAfter : null }));
 }

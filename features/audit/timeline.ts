@@ -9,9 +9,12 @@
 // Input: the runs of one workflow (a continue-as-new chain), oldest first, as decoded
 // History objects or Temporal's JSON export. Output: ordered entries, each with its actor,
 // role, unit, level, time, the window it answered to and that window's due time, the
-// deadlines in force afterwards, its cause, and one line of text.
+// deadlines in force afterwards, its cause, and one line of text. The deadlines are those
+// the machine recorded after each step when the case records them (CaseOptions.recordWindows);
+// for cases started before that, they are derived from the facts and the run's window rules.
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { RecordCaseInput } from '../../workflows/activityContract';
+import type { RecordedWindow } from '../../workflows/caseMachine';
 import { addSpan } from '../../domain/calendar';
 import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../../domain/types';
 import { CLOCK_FACTS, assertNever, type CaseFact, type FactData } from '../../domain/facts';
@@ -49,7 +52,8 @@ export interface TimelineWindow {
   /**
    * True when no event of the history states this due time and it was computed from the
    * run's recorded policy and calendar (a window restarted by the clock, before any later
-   * reminder, breach or action result names it).
+   * reminder, breach or action result names it). Never in a run that records its windows
+   * (CaseOptions.recordWindows): there every deadline is the machine's own.
    */
   computed?: true;
 }
@@ -177,6 +181,11 @@ interface TrackedWindow {
 interface RunRules {
   policy: CasePolicy | null;
   calendar: CalendarSnapshot | null;
+  /**
+   * The run's recordings carry the windows in force after each step (CaseOptions.recordWindows):
+   * its deadlines are read from them, never derived from the policy and calendar.
+   */
+  windowsRecorded: boolean;
 }
 
 interface UpdateRecord {
@@ -202,6 +211,8 @@ interface FactRecord {
   eventId: number;
   scheduledEventId: number;
   projection: RecordCaseInput['projection'] | null;
+  /** The windows in force after the step this fact ends, as the machine recorded them (CaseOptions.recordWindows). */
+  windowsAfter: RecordedWindow[] | null;
 }
 
 interface FiredTimer {
@@ -278,7 +289,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
     if (type === 'caseWorkflow' && startInput?.intake) {
       if (!caseInput) caseInput = startInput;
       if (startInput.carried?.state?.windows) carriedWindows.set(runIndex, startInput.carried.state.windows);
-      rules.set(runIndex, { policy: startInput.policy ?? null, calendar: startInput.calendar ?? null });
+      rules.set(runIndex, { policy: startInput.policy ?? null, calendar: startInput.calendar ?? null, windowsRecorded: startInput.options?.recordWindows === true });
     }
     const at0 = timestampMs(events[0].eventTime);
     runEntries.push({
@@ -372,7 +383,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
             if (JSON.stringify(prev.event) !== JSON.stringify(f.event)) warnings.push(`fact ${seq} was recorded twice with different content (events ${prev.eventId} and ${eventId})`);
             continue;
           }
-          facts.set(seq, { event: f.event, fact: f.fact, runIndex, runId, eventId, scheduledEventId: eventId, projection: rec.projection ?? null });
+          facts.set(seq, { event: f.event, fact: f.fact, runIndex, runId, eventId, scheduledEventId: eventId, projection: rec.projection ?? null, windowsAfter: f.windowsAfter });
         }
       } else if (e.activityTaskCompletedEventAttributes) {
         completedActivities.add(`${runIndex}:${num(e.activityTaskCompletedEventAttributes.scheduledEventId)}`);
@@ -431,6 +442,18 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
   };
   const timerOf = (f: FactRecord): FiredTimer | null => fired.find((t) => t.runIndex === f.runIndex && t.taskAt === f.event.at) ?? null;
 
+  // Where windows are recorded, the windows after the step each fact belongs to: its own, or
+  // those of the next fact of its run that ends a step (a fact in the middle of a step, e.g.
+  // an escalation followed by the leaders' list, names a window that step opened).
+  const stepEnd = new Map<number, RecordedWindow[]>();
+  let following: { runIndex: number; windows: RecordedWindow[] } | null = null;
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    const f = ordered[i];
+    if (f.windowsAfter) following = { runIndex: f.runIndex, windows: f.windowsAfter };
+    else if (following && following.runIndex !== f.runIndex) following = null;
+    if (following) stepEnd.set(f.event.seq, following.windows);
+  }
+
   let windows: TrackedWindow[] = [];
   let windowsKnown = false;
   let currentRun = -1;
@@ -458,7 +481,7 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
         windowsKnown = true;
       }
     }
-    const runRules = rules.get(f.runIndex) ?? { policy: null, calendar: null };
+    const runRules = rules.get(f.runIndex) ?? { policy: null, calendar: null, windowsRecorded: false };
 
     // Cause.
     let cause: TimelineCause | null = null;
@@ -489,44 +512,55 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
     let { window: win, relation } = fact ? windowOfFact(fact, windows, prevFact) : { window: null, relation: 'IN_FORCE' as WindowRelation };
 
     let deadlineRefs: TrackedWindow[] | null;
-    if (fact?.type === 'REPORTED') {
-      windows = (fact.data.windows ?? []).map((w) => ({
-        id: null,
-        kind: w.kind,
-        dueAt: w.dueAt,
-        level: e.level ?? null,
-        unitId: e.unitId ?? null,
-        refId: null,
-        computed: false,
-      }));
-      windowsKnown = true;
-    } else if (fact) {
-      windows = applyFact(windows, fact, prevFact, runRules);
-    }
-    const endsUpdate = owner?.state != null && owner.state.lastEventSeq === e.seq;
-    if (endsUpdate) {
-      // An update's result is the exact state after its last fact.
-      const exact = owner!.state!.windows;
-      for (const w of windows) fillFromExact(w, exact, warnings);
-      windows = exact.map(tracked);
-      windowsKnown = true;
-      deadlineRefs = [...windows];
-    } else if (owner?.state) {
-      deadlineRefs = null; // in the middle of one action
+    if (runRules.windowsRecorded) {
+      // The machine's own record: exact after the last fact of a step, none in its middle.
+      if (f.windowsAfter) {
+        windows = f.windowsAfter.map(tracked);
+        windowsKnown = true;
+      }
+      deadlineRefs = f.windowsAfter ? [...windows] : null;
     } else {
-      deadlineRefs = windowsKnown ? [...windows] : null;
+      if (fact?.type === 'REPORTED') {
+        windows = (fact.data.windows ?? []).map((w) => ({
+          id: null,
+          kind: w.kind,
+          dueAt: w.dueAt,
+          level: e.level ?? null,
+          unitId: e.unitId ?? null,
+          refId: null,
+          computed: false,
+        }));
+        windowsKnown = true;
+      } else if (fact) {
+        windows = applyFact(windows, fact, prevFact, runRules);
+      }
+      const endsUpdate = owner?.state != null && owner.state.lastEventSeq === e.seq;
+      if (endsUpdate) {
+        // An update's result is the exact state after its last fact.
+        const exact = owner!.state!.windows;
+        for (const w of windows) fillFromExact(w, exact, warnings);
+        windows = exact.map(tracked);
+        windowsKnown = true;
+        deadlineRefs = [...windows];
+      } else if (owner?.state) {
+        deadlineRefs = null; // in the middle of one action
+      } else {
+        deadlineRefs = windowsKnown ? [...windows] : null;
+      }
     }
 
     // An escalation is shown with the window it leaves running at the new level.
+    const recordedAfter = stepEnd.get(e.seq);
+    const afterStep = runRules.windowsRecorded && recordedAfter && !f.windowsAfter ? recordedAfter.map(tracked) : windows;
     if (fact?.type === 'ESCALATED') {
       const lapsedKind = prevFact?.type === 'BREACHED' ? prevFact.data.kind : undefined;
       const w =
         fact.data.cause === 'BREACH'
-          ? [...windows].reverse().find((x) => x.kind === lapsedKind && x.level === fact.data.to) ?? null
-          : windows.find((x) => movesWithCase(x.kind)) ?? null;
+          ? [...afterStep].reverse().find((x) => x.kind === lapsedKind && x.level === fact.data.to) ?? null
+          : afterStep.find((x) => movesWithCase(x.kind)) ?? null;
       if (w) [win, relation] = [w, fact.data.cause === 'BREACH' ? 'OPENED' : 'IN_FORCE'];
     } else if (fact?.type === 'EXTENSION_ESCALATED') {
-      win = windows.find((x) => x.kind === 'EXTENSION_DECISION' && x.refId === fact.data.requestId) ?? null;
+      win = afterStep.find((x) => x.kind === 'EXTENSION_DECISION' && x.refId === fact.data.requestId) ?? null;
     }
     const onTime = fact === null || fact.type === 'ESCALATED' ? null : onTimeOf(fact, win, relation);
 
@@ -664,7 +698,7 @@ function emptyEntry(): Omit<TimelineEntry, 'n' | 'local' | 'at' | 'kind' | 'type
 
 // ---- windows ---------------------------------------------------------------------
 
-function tracked(w: OpenWindow): TrackedWindow {
+function tracked(w: OpenWindow | RecordedWindow): TrackedWindow {
   return { id: w.id, kind: w.kind, dueAt: w.dueAt, level: w.level, unitId: w.unitId, refId: w.refId ?? null, computed: false };
 }
 

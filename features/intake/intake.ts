@@ -220,7 +220,7 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
 /** How new cases run (workflows/messages CaseOptions): the current behaviour, all switched on. */
 export function newCaseOptions(searchAttributes: boolean): CaseOptions {
   // The start request sets the initial search attributes (initialSearchAttributes).
-  return { searchAttributes, recordLocally: true, startAttributesSet: searchAttributes, archiveEarlierRuns: true };
+  return { searchAttributes, recordLocally: true, startAttributesSet: searchAttributes, archiveEarlierRuns: true, recordWindows: true };
 }
 
 /** Initial search attributes, so a new case is findable in the Temporal UI before its first task. */

@@ -81,8 +81,9 @@ describe.each([
         'extension-rejected', 'ladder-never-touched', 'long-term-plan', 'private-guidance', 'reminder',
         'review-returned-then-closed', 'survey-unreachable', 'survey-unsatisfied-reopen', 'triage-community',
         'urgent-on-site-breach', 'whistle',
-        // Recorded since runs are archived one by one (CaseOptions.archiveEarlierRuns).
-        ...(dir === DIR ? ['long-term-plan-runs-archived'] : []),
+        // Recorded since runs are archived one by one (CaseOptions.archiveEarlierRuns), and since
+        // the machine records the windows after each step (CaseOptions.recordWindows).
+        ...(dir === DIR ? ['long-term-plan-runs-archived', 'urgent-on-site-breach-windows-recorded'] : []),
       ].sort(),
     );
   });
@@ -328,5 +329,68 @@ describe.each([
       expect(t).toMatchObject({ workflowType: 'archiveCaseWorkflow', facts: 0, code: null });
       expect(t.entries.map((e: TimelineEntry) => e.type)).toEqual(['RUN_STARTED', 'COMPLETED']);
     });
+  });
+});
+
+describe('deadlines recorded by the machine (CaseOptions.recordWindows)', () => {
+  const NAME = 'urgent-on-site-breach-windows-recorded';
+  const { readJson, CHAINS, timelineOf } = corpus(DIR);
+
+  /** The windows each recorded fact carries (the last fact of each step), decoded by hand. */
+  const windowsAfter = (): Map<number, Array<Record<string, any>>> => // eslint-disable-line @typescript-eslint/no-explicit-any
+    new Map(
+      CHAINS[NAME].flatMap((f) => readJson(f).events.flatMap((e) => (recordInputOf(e)?.facts ?? []) as Array<{ event: { seq: number }; windowsAfter?: Array<Record<string, any>> }>)) // eslint-disable-line @typescript-eslint/no-explicit-any
+        .filter((x) => x.windowsAfter)
+        .map((x) => [x.event.seq, x.windowsAfter!]),
+    );
+
+  /** The same history with the flag taken out of its input: the timeline then derives the deadlines, as for a case started before the flag. */
+  const derived = (): Timeline =>
+    deriveTimeline(
+      CHAINS[NAME].map((f) => {
+        const h = readJson(f);
+        const start = h.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+        const input = payload(start);
+        delete input.options.recordWindows;
+        start.data = Buffer.from(JSON.stringify(input), 'utf8').toString('base64');
+        return { history: h };
+      }),
+    );
+
+  const view = (w: { kind: string; dueAt: string | null; level: string | null; unitId: string | null }) => ({ kind: w.kind, dueAt: w.dueAt, level: w.level, unitId: w.unitId });
+
+  it('shows, after each step, exactly the windows the machine recorded, and nothing computed', () => {
+    const t = timelineOf(NAME);
+    const recorded = windowsAfter();
+    expect(recorded.size).toBeGreaterThan(0);
+    for (const e of facts(t)) {
+      const r = recorded.get(e.seq!);
+      // In the middle of a step (a breach before its escalation, a result before its review request) nothing is shown.
+      expect({ seq: e.seq, deadlines: e.deadlines }).toEqual({
+        seq: e.seq,
+        deadlines: r ? r.map((w) => ({ id: w.id, kind: w.kind, dueAt: new Date(w.dueAt).toISOString(), level: w.level, unitId: w.unitId })) : null,
+      });
+      expect(e.window?.computed).toBeUndefined();
+    }
+    // The on-site window restarted at the street comes from the record, with the machine's id.
+    const [esc] = facts(t, 'ESCALATED');
+    expect(esc.window).toMatchObject({ id: expect.stringMatching(/^ON_SITE-/), kind: 'ON_SITE', level: 'STREET', unitId: 'GL-S01', relation: 'OPENED' });
+    expect((ms(esc.window!.dueAt) - reportedAt(t)) / MIN).toBe(240);
+    expect(esc.text).not.toContain('(computed)');
+    expect(t.warnings).toEqual([]);
+  });
+
+  it('agrees with what the derivation gives for the same history', () => {
+    const t = timelineOf(NAME);
+    const d = derived();
+    // Without the flag the same history is read the old way: the restarted window is computed.
+    expect(facts(d, 'ESCALATED')[0].window).toMatchObject({ kind: 'ON_SITE', level: 'STREET', computed: true });
+    const [recordedFacts, derivedFacts] = [facts(t), facts(d)];
+    expect(derivedFacts.map((e) => e.seq)).toEqual(recordedFacts.map((e) => e.seq));
+    for (const [i, e] of recordedFacts.entries()) {
+      const x = derivedFacts[i];
+      expect({ seq: e.seq, window: e.window && view(e.window) }).toEqual({ seq: x.seq, window: x.window && view(x.window) });
+      if (e.deadlines) expect({ seq: e.seq, deadlines: e.deadlines.map(view) }).toEqual({ seq: x.seq, deadlines: x.deadlines?.map(view) });
+    }
   });
 });
