@@ -26,22 +26,11 @@ import { MemoryRecorder } from '../devstack/memoryRecorder';
 import { ACTORS, DIRECTORY } from '../devstack/sampleCase';
 import { caseInput } from '../devstack/sampleCaseInput';
 import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
+import { CASE_ACTION_TABLE, type ActionInput } from '../workflows/caseActions';
+import type { CaseAction } from '../domain/actionRules';
 import {
-  acceptCaseUpdate,
-  callDepartmentsUpdate,
-  decideExtensionUpdate,
   directoryChangedSignal,
   getCaseStateQuery,
-  planLongTermUpdate,
-  recordSurveyUpdate,
-  reportArrivalUpdate,
-  requestExtensionUpdate,
-  respondCaseUpdate,
-  resumePlanUpdate,
-  reviewCaseUpdate,
-  submitResultUpdate,
-  uploadEvidenceUpdate,
-  whistleUpdate,
   type CaseState,
   type CaseWorkflowInput,
 } from '../workflows/messages';
@@ -95,7 +84,8 @@ export class CaseDriver {
   }
 
   /** Apply an update as `actor` and wait until its facts are persisted. */
-  async act<I extends { actor: Actor }>(def: UpdateDefinition<CaseState, [I]>, input: I): Promise<CaseState> {
+  async act<A extends CaseAction>(action: A, input: ActionInput<A>): Promise<CaseState> {
+    const def = CASE_ACTION_TABLE[action].update as UpdateDefinition<CaseState, [ActionInput<A>]>;
     const s = await this.handle.executeUpdate(def, { args: [input] });
     await this.quiet();
     return s;
@@ -141,19 +131,19 @@ export class CaseDriver {
 
   /** Result by the holder, review and close by the reviewer, a satisfied revisit survey. */
   async finish(handler: Actor, reviewer: Actor, summary = '已处理完毕'): Promise<void> {
-    await this.act(submitResultUpdate, { actor: handler, summary });
+    await this.act('result', { actor: handler, summary });
     await this.wait(2 * HOUR + 7 * MIN + 3 * SEC);
-    await this.act(reviewCaseUpdate, { actor: reviewer, decision: 'CLOSE', reason: '核实已办结' });
+    await this.act('review', { actor: reviewer, decision: 'CLOSE', reason: '核实已办结' });
     await this.wait(HOUR + 11 * MIN + 5 * SEC);
-    await this.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    await this.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
   }
 
   /** Accept and take the case on as the holder. */
   async acceptAndHandle(holder: Actor): Promise<void> {
     await this.wait(4 * MIN + 17 * SEC);
-    await this.act(acceptCaseUpdate, { actor: holder, note: '已受理' });
+    await this.act('accept', { actor: holder, note: '已受理' });
     await this.wait(21 * MIN + 9 * SEC);
-    await this.act(respondCaseUpdate, { actor: holder, decision: 'SELF', note: '自行处置' });
+    await this.act('respond', { actor: holder, decision: 'SELF', note: '自行处置' });
     await this.wait(3 * HOUR + 13 * MIN + 7 * SEC);
   }
 }
@@ -200,10 +190,10 @@ export function nextWorkingMorning(now: number, cal: CaseWorkflowInput['calendar
 /** On the long-term plan with a weekly review (three runs), then resumed and closed. */
 async function longTermPlan(c: CaseDriver): Promise<void> {
   await c.acceptAndHandle(ACTORS.grid);
-  await c.act(planLongTermUpdate, { actor: ACTORS.grid, explanation: '需纳入老旧小区改造计划', reviewEveryDays: 7 });
+  await c.act('long-term-plan', { actor: ACTORS.grid, explanation: '需纳入老旧小区改造计划', reviewEveryDays: 7 });
   await c.wait(7 * DAY + HOUR + 3 * SEC);
   await c.wait(7 * DAY + 2 * MIN + 1 * SEC);
-  await c.act(resumePlanUpdate, { actor: ACTORS.grid, note: '改造资金到位' });
+  await c.act('resume', { actor: ACTORS.grid, note: '改造资金到位' });
   await c.wait(2 * HOUR + 5 * MIN + 7 * SEC);
   await c.finish(ACTORS.grid, ACTORS.street, '改造完成');
 }
@@ -211,9 +201,9 @@ async function longTermPlan(c: CaseDriver): Promise<void> {
 /** An urgent hazard whose 2-hour on-site window lapses at the grid; the street then handles and closes it. */
 async function urgentOnSiteBreach(c: CaseDriver): Promise<void> {
   await c.wait(3 * MIN + 1 * SEC);
-  await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+  await c.act('accept', { actor: ACTORS.grid });
   await c.wait(11 * MIN + 7 * SEC);
-  await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'SELF' });
+  await c.act('respond', { actor: ACTORS.grid, decision: 'SELF' });
   await c.wait(2 * HOUR + 3 * MIN + 5 * SEC);
   await c.finish(ACTORS.street, ACTORS.street, '已排除险情');
 }
@@ -233,9 +223,9 @@ export const SCENARIOS: Scenario[] = [
     description: 'Nobody accepts: the accept window lapses at every level, grid → street → command center → deputy → principal leader, and the case lands on the leaders\' list; the principal leader then handles and closes it.',
     async run(c) {
       await c.wait(60 * MIN + 13 * SEC);
-      await c.act(acceptCaseUpdate, { actor: ACTORS.principal, note: '顶格调度' });
+      await c.act('accept', { actor: ACTORS.principal, note: '顶格调度' });
       await c.wait(17 * MIN + 3 * SEC);
-      await c.act(respondCaseUpdate, { actor: ACTORS.principal, decision: 'SELF' });
+      await c.act('respond', { actor: ACTORS.principal, decision: 'SELF' });
       await c.wait(5 * HOUR + 1 * MIN + 9 * SEC);
       await c.finish(ACTORS.principal, ACTORS.principal, '区领导协调解决');
     },
@@ -245,9 +235,9 @@ export const SCENARIOS: Scenario[] = [
     description: 'The grid worker is reminded at 80% of the accept window and accepts just before it lapses.',
     async run(c) {
       await c.wait(8 * MIN + 31 * SEC);
-      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.act('accept', { actor: ACTORS.grid });
       await c.wait(23 * MIN + 7 * SEC);
-      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'SELF' });
+      await c.act('respond', { actor: ACTORS.grid, decision: 'SELF' });
       await c.wait(2 * HOUR + 3 * SEC);
       await c.finish(ACTORS.grid, ACTORS.street);
     },
@@ -258,10 +248,10 @@ export const SCENARIOS: Scenario[] = [
     options: { startLevel: 'STREET' },
     async run(c) {
       await c.wait(3 * MIN + 7 * SEC);
-      await c.act(acceptCaseUpdate, { actor: ACTORS.street });
+      await c.act('accept', { actor: ACTORS.street });
       await c.wait(5 * MIN + 11 * SEC);
       const now = await c.now();
-      const s = await c.act(callDepartmentsUpdate, {
+      const s = await c.act('calls', {
         actor: ACTORS.street,
         calls: [
           { departmentId: 'GL-D-CG', reportBy: now + HOUR, place: '鼓东路口', instructions: '带执法记录仪' },
@@ -270,19 +260,19 @@ export const SCENARIOS: Scenario[] = [
       });
       const [cg, sj] = s.calls;
       await c.wait(30 * MIN + 11 * SEC);
-      await c.act(reportArrivalUpdate, { actor: ACTORS.sj, callId: sj.id });
+      await c.act('report', { actor: ACTORS.sj, callId: sj.id });
       await c.wait(45 * MIN + 13 * SEC);
-      await c.act(reportArrivalUpdate, { actor: ACTORS.cg, callId: cg.id });
+      await c.act('report', { actor: ACTORS.cg, callId: cg.id });
       await c.wait(41 * MIN + 5 * SEC);
-      await c.act(uploadEvidenceUpdate, { actor: ACTORS.cg, callId: cg.id, kind: 'VIDEO', url: 'https://files.example/cg-1.mp4', sha256: 'ab'.repeat(32) });
-      await c.act(submitResultUpdate, { actor: ACTORS.cg, callId: cg.id, summary: '已清理占道' });
+      await c.act('evidence', { actor: ACTORS.cg, callId: cg.id, kind: 'VIDEO', url: 'https://files.example/cg-1.mp4', sha256: 'ab'.repeat(32) });
+      await c.act('result', { actor: ACTORS.cg, callId: cg.id, summary: '已清理占道' });
       await c.wait(19 * MIN + 3 * SEC);
-      await c.act(uploadEvidenceUpdate, { actor: ACTORS.sj, callId: sj.id, kind: 'DOCUMENT', url: 'https://files.example/sj-1.pdf', sha256: 'cd'.repeat(32) });
-      await c.act(submitResultUpdate, { actor: ACTORS.sj, callId: sj.id, summary: '已立案处罚' });
+      await c.act('evidence', { actor: ACTORS.sj, callId: sj.id, kind: 'DOCUMENT', url: 'https://files.example/sj-1.pdf', sha256: 'cd'.repeat(32) });
+      await c.act('result', { actor: ACTORS.sj, callId: sj.id, summary: '已立案处罚' });
       await c.wait(HOUR + 2 * MIN + 7 * SEC);
-      await c.act(reviewCaseUpdate, { actor: ACTORS.cc, decision: 'CLOSE', reason: '两部门均已报到处置' });
+      await c.act('review', { actor: ACTORS.cc, decision: 'CLOSE', reason: '两部门均已报到处置' });
       await c.wait(HOUR + 9 * MIN + 1 * SEC);
-      await c.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
     },
   },
   {
@@ -290,11 +280,11 @@ export const SCENARIOS: Scenario[] = [
     description: 'The street sends the result back for missing photos, the grid resubmits, the street closes it.',
     async run(c) {
       await c.acceptAndHandle(ACTORS.grid);
-      await c.act(submitResultUpdate, { actor: ACTORS.grid, summary: '已劝离' });
+      await c.act('result', { actor: ACTORS.grid, summary: '已劝离' });
       await c.wait(HOUR + 5 * MIN + 3 * SEC);
-      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'RETURN', reason: '未提供现场照片' });
+      await c.act('review', { actor: ACTORS.street, decision: 'RETURN', reason: '未提供现场照片' });
       await c.wait(2 * HOUR + 7 * MIN + 9 * SEC);
-      await c.act(uploadEvidenceUpdate, { actor: ACTORS.grid, kind: 'PHOTO', url: 'https://files.example/after.jpg', sha256: 'ef'.repeat(32) });
+      await c.act('evidence', { actor: ACTORS.grid, kind: 'PHOTO', url: 'https://files.example/after.jpg', sha256: 'ef'.repeat(32) });
       await c.finish(ACTORS.grid, ACTORS.street, '已劝离，附照片');
     },
   },
@@ -304,15 +294,15 @@ export const SCENARIOS: Scenario[] = [
     options: { triage: 'SMALL' },
     async run(c) {
       await c.wait(6 * MIN + 7 * SEC);
-      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.act('accept', { actor: ACTORS.grid });
       await c.wait(13 * MIN + 3 * SEC);
-      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'COMMUNITY', note: '邻里纠纷，由社区调解' });
+      await c.act('respond', { actor: ACTORS.grid, decision: 'COMMUNITY', note: '邻里纠纷，由社区调解' });
       await c.wait(5 * HOUR + 7 * MIN + 1 * SEC);
-      await c.act(submitResultUpdate, { actor: ACTORS.community, summary: '已调解' });
+      await c.act('result', { actor: ACTORS.community, summary: '已调解' });
       await c.wait(HOUR + 3 * MIN + 5 * SEC);
-      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'CLOSE', reason: '调解成功' });
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '调解成功' });
       await c.wait(2 * HOUR + 1 * MIN + 7 * SEC);
-      await c.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'BASICALLY_SATISFIED', solved: true, channel: 'SMS' });
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'BASICALLY_SATISFIED', solved: true, channel: 'SMS' });
     },
   },
   {
@@ -321,9 +311,9 @@ export const SCENARIOS: Scenario[] = [
     options: { triage: 'PRIVATE' },
     async run(c) {
       await c.wait(2 * MIN + 9 * SEC);
-      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.act('accept', { actor: ACTORS.grid });
       await c.wait(9 * MIN + 13 * SEC);
-      await c.act(respondCaseUpdate, { actor: ACTORS.grid, decision: 'GUIDANCE', guidance: '请携带身份证到社区服务中心办理' });
+      await c.act('respond', { actor: ACTORS.grid, decision: 'GUIDANCE', guidance: '请携带身份证到社区服务中心办理' });
     },
   },
   {
@@ -331,11 +321,11 @@ export const SCENARIOS: Scenario[] = [
     description: 'The grid worker whistles the case up to the street (吹哨) with a reason; the street handles and closes it.',
     async run(c) {
       await c.wait(3 * MIN + 3 * SEC);
-      await c.act(acceptCaseUpdate, { actor: ACTORS.grid });
+      await c.act('accept', { actor: ACTORS.grid });
       await c.wait(7 * MIN + 11 * SEC);
-      await c.act(whistleUpdate, { actor: ACTORS.grid, reason: '需要城管执法' });
+      await c.act('whistle', { actor: ACTORS.grid, reason: '需要城管执法' });
       await c.wait(17 * MIN + 5 * SEC);
-      await c.act(respondCaseUpdate, { actor: ACTORS.street, decision: 'SELF' });
+      await c.act('respond', { actor: ACTORS.street, decision: 'SELF' });
       await c.wait(4 * HOUR + 3 * MIN + 1 * SEC);
       await c.finish(ACTORS.street, ACTORS.street, '街道执法队已处置');
     },
@@ -356,9 +346,9 @@ export const SCENARIOS: Scenario[] = [
     description: 'The grid asks 2 more working days; the command center (approver for ≤3 days) approves and the completion deadline moves.',
     async run(c) {
       await c.acceptAndHandle(ACTORS.grid);
-      const s = await c.act(requestExtensionUpdate, { actor: ACTORS.grid, days: 2, reason: '等待配件' });
+      const s = await c.act('extensions', { actor: ACTORS.grid, days: 2, reason: '等待配件' });
       await c.wait(HOUR + 7 * MIN + 3 * SEC);
-      await c.act(decideExtensionUpdate, { actor: ACTORS.cc, requestId: s.extensions[0].id, approve: true, reason: '情况属实' });
+      await c.act('extension-decision', { actor: ACTORS.cc, requestId: s.extensions[0].id, approve: true, reason: '情况属实' });
       await c.wait(3 * HOUR + 1 * MIN + 1 * SEC);
       await c.finish(ACTORS.grid, ACTORS.street);
     },
@@ -368,9 +358,9 @@ export const SCENARIOS: Scenario[] = [
     description: 'The grid asks 5 more working days; the deputy district leader (approver for ≤10 days) rejects it.',
     async run(c) {
       await c.acceptAndHandle(ACTORS.grid);
-      const s = await c.act(requestExtensionUpdate, { actor: ACTORS.grid, days: 5, reason: '需协调产权单位' });
+      const s = await c.act('extensions', { actor: ACTORS.grid, days: 5, reason: '需协调产权单位' });
       await c.wait(HOUR + 13 * MIN + 7 * SEC);
-      await c.act(decideExtensionUpdate, { actor: ACTORS.deputy, requestId: s.extensions[0].id, approve: false, reason: '应在期限内完成' });
+      await c.act('extension-decision', { actor: ACTORS.deputy, requestId: s.extensions[0].id, approve: false, reason: '应在期限内完成' });
       await c.wait(HOUR + 1 * MIN + 3 * SEC);
       await c.finish(ACTORS.grid, ACTORS.street);
     },
@@ -380,9 +370,9 @@ export const SCENARIOS: Scenario[] = [
     description: 'The command center lets the extension decision window lapse: the breach is recorded and the request climbs to the deputy leader, who approves it.',
     async run(c) {
       await c.acceptAndHandle(ACTORS.grid);
-      const s = await c.act(requestExtensionUpdate, { actor: ACTORS.grid, days: 2, reason: '等待配件' });
+      const s = await c.act('extensions', { actor: ACTORS.grid, days: 2, reason: '等待配件' });
       await c.waitUntil((await c.dueOf('EXTENSION_DECISION')) + 7 * MIN + 3 * SEC);
-      await c.act(decideExtensionUpdate, { actor: ACTORS.deputy, requestId: s.extensions[0].id, approve: true, reason: '同意延期' });
+      await c.act('extension-decision', { actor: ACTORS.deputy, requestId: s.extensions[0].id, approve: true, reason: '同意延期' });
       await c.wait(HOUR + 3 * MIN + 1 * SEC);
       await c.finish(ACTORS.grid, ACTORS.street);
     },
@@ -392,11 +382,11 @@ export const SCENARIOS: Scenario[] = [
     description: 'The revisit survey finds the reporter unsatisfied: the case reopens (问题回流), is handled again, closed, and surveyed satisfied.',
     async run(c) {
       await c.acceptAndHandle(ACTORS.grid);
-      await c.act(submitResultUpdate, { actor: ACTORS.grid, summary: '已劝离' });
+      await c.act('result', { actor: ACTORS.grid, summary: '已劝离' });
       await c.wait(HOUR + 1 * MIN + 1 * SEC);
-      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'CLOSE', reason: '已办结' });
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '已办结' });
       await c.wait(3 * HOUR + 7 * MIN + 3 * SEC);
-      await c.act(recordSurveyUpdate, { actor: ACTORS.cc, satisfaction: 'UNSATISFIED', solved: false, comment: '摊贩又回来了', channel: 'PHONE' });
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'UNSATISFIED', solved: false, comment: '摊贩又回来了', channel: 'PHONE' });
       await c.wait(HOUR + 5 * MIN + 9 * SEC);
       await c.finish(ACTORS.grid, ACTORS.street, '已取缔');
     },
@@ -406,9 +396,9 @@ export const SCENARIOS: Scenario[] = [
     description: 'Nobody answers the revisit survey: its window lapses and the configured unreachable policy is recorded.',
     async run(c) {
       await c.acceptAndHandle(ACTORS.grid);
-      await c.act(submitResultUpdate, { actor: ACTORS.grid, summary: '已劝离' });
+      await c.act('result', { actor: ACTORS.grid, summary: '已劝离' });
       await c.wait(HOUR + 3 * MIN + 7 * SEC);
-      await c.act(reviewCaseUpdate, { actor: ACTORS.street, decision: 'CLOSE', reason: '已办结' });
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '已办结' });
       await c.waitUntil((await c.dueOf('SURVEY')) + 13 * MIN + 1 * SEC);
     },
   },
@@ -429,9 +419,9 @@ export const SCENARIOS: Scenario[] = [
       });
       await c.quiet();
       await c.wait(2 * MIN + 3 * SEC);
-      await c.act(acceptCaseUpdate, { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId } });
+      await c.act('accept', { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId } });
       await c.wait(5 * MIN + 1 * SEC);
-      await c.act(respondCaseUpdate, { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId }, decision: 'GUIDANCE', guidance: '请联系物业处理' });
+      await c.act('respond', { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId }, decision: 'GUIDANCE', guidance: '请联系物业处理' });
     },
   },
   // New paths go last: a path's case code comes from its position, so the others keep theirs.
