@@ -319,7 +319,9 @@ describe('matter catalog', () => {
 
     const read = await as(admin).get(`/cases/${first.body.code}`);
     expect(read.status).toBe(200);
-    expect(acceptOf(read.body.live.windows).dueAt).toBe(a1.dueAt);
+    // The live state holds epoch ms, the intake's answer ISO strings.
+    expect(new Date(acceptOf(read.body.live.windows).dueAt).toISOString()).toBe(a1.dueAt);
+    expect(read.body.live.windows.length).toBeGreaterThan(0);
 
     const second = await as(admin).post('/cases', report);
     const a2 = acceptOf(second.body.windows);
@@ -451,8 +453,8 @@ describe('GET /admin/changes', () => {
     expect(paged.body).toMatchObject({ total: 3, page: 2, pageSize: 1, items: [expect.objectContaining({ version: 2 })] });
     const future = await as(admin).get(`/admin/changes?entityId=${grid()}&from=2999-01-01T00:00:00Z`);
     expect(future.body.total).toBe(0);
-    const badRange = await as(admin).get('/admin/changes?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z&entityKind=NOPE');
-    expect(paths(badRange)).toEqual(expect.arrayContaining(['query.entityKind', 'query.to']));
+    expect(paths(await as(admin).get('/admin/changes?entityKind=NOPE&pageSize=0'))).toEqual(['query.entityKind', 'query.pageSize']);
+    expect(paths(await as(admin).get('/admin/changes?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z'))).toEqual(['query.to']);
     // Another district sees none of ours; everyone sees the calendar's.
     expect((await as(otherAdmin).get(`/admin/changes?entityId=${grid()}`)).body.total).toBe(0);
     expect((await as(auditor).get(`/admin/changes?entityId=${grid()}`)).body.total).toBe(0);
