@@ -375,6 +375,11 @@ export function createOrgAdmin(deps: OrgDeps) {
         if (children.length) throw conflict('ACTIVE_CHILDREN', `unit ${id} still has active units under it (${children.map((c) => c.id).join(', ')}): deactivate or move them first`);
         const people = await tx.person.findMany({ where: { unitId: id, active: true }, select: { id: true }, take: 5 });
         if (people.length) throw conflict('ACTIVE_PEOPLE', `unit ${id} still has active people (${people.map((p) => p.id).join(', ')}): deactivate or move them first`);
+        if (unit.kind === 'DEPARTMENT') {
+          // The catalog suggests this department to streets calling for help: it must stop first.
+          const naming = await tx.matterCategory.findMany({ where: { active: true, departmentIds: { has: id } }, select: { code: true }, take: 5 });
+          if (naming.length) throw conflict('DEPARTMENT_IN_CATALOG', `department ${id} is named by active categories (${naming.map((c) => c.code).join(', ')}): edit them first`);
+        }
         const at = now();
         const updated = await tx.orgUnit.update({ where: { id }, data: { active: false, deactivatedAt: at }, select: UNIT_SELECT });
         const change = await afterDirectoryChange(tx, {

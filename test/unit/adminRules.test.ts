@@ -1,6 +1,6 @@
 // The administrator's pure rules: the organisation tree (parent kinds, cycles, role ↔ unit)
 // and the consistency of an imported calendar year, with the "next year is missing" warning.
-import { calendarExpiryWarning, checkCalendarYear, isoWeekdayOf, type CalendarYearInput } from '../../domain/calendarSchedule';
+import { calendarExpiryWarning, calendarYearSchema, checkCalendarYear, isoWeekdayOf, type CalendarYearInput } from '../../domain/calendarSchedule';
 import { parentKindProblem, roleUnitProblem, wouldCreateCycle } from '../../domain/orgTree';
 
 describe('organisation tree', () => {
@@ -108,5 +108,18 @@ describe('calendar expiry warning', () => {
 
   it('a current year without a schedule is warned about all year', () => {
     expect(calendarExpiryWarning(at('2028-03-01T00:00:00Z'), SH, [2026, 2027])).toMatch(/no schedule for 2028, the current year/);
+  });
+});
+
+describe('docs/calendar/2027.json', () => {
+  it('is a valid, consistent import document (an example, and it says so)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const raw: unknown = require('../../docs/calendar/2027.json');
+    const doc = calendarYearSchema.parse(raw);
+    expect(doc.source).toMatch(/^EXAMPLE, NOT THE OFFICIAL SCHEDULE/);
+    const r = checkCalendarYear(doc, { year: 2027, workWeek: [1, 2, 3, 4, 5], timeZone: 'Asia/Shanghai' });
+    expect(r.problems).toEqual([]);
+    // Chinese New Year's Day 2027 is 6 February; its eve is a holiday too.
+    expect(doc.days.filter((d) => d.kind === 'HOLIDAY').map((d) => d.date)).toEqual(expect.arrayContaining(['2027-02-05', '2027-02-06', '2027-10-01']));
   });
 });
