@@ -5,6 +5,7 @@
 // one transaction, and then the directory cache is dropped so intake never routes by stale data.
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { Authenticator } from '../../features/auth/auth';
 import { districtOf } from '../../features/auth/accounts';
 import { calendarStatus, calendarYearDays, importCalendarYear, setOfficeHours } from '../../features/admin/calendar';
@@ -81,7 +82,7 @@ route('post', '/admin/categories/{code}/deactivate', 'ADMIN: deactivate a catego
 route('get', '/admin/calendar', 'ADMIN: office hours, work week, the years with a schedule, and the warning when next year is missing', {}, CalendarStatusSchema);
 route('get', '/admin/calendar/years/{year}', "ADMIN: one year's holidays and make-up working days", { params: YearParams }, CalendarYearDaysSchema);
 route('put', '/admin/calendar/years/{year}', "ADMIN: replace one year's schedule (checked whole first: 400 lists every problem, nothing written)", { params: YearParams, ...body(CalendarYearBodySchema) }, CalendarImportResultSchema);
-route('put', '/admin/calendar/office-hours', 'ADMIN: office hours (and work week)', body(OfficeHoursBodySchema), CalendarStatusSchema.pick({ timeZone: true, officeHours: true, workWeek: true }));
+route('put', '/admin/calendar/office-hours', 'ADMIN: office hours (and work week)', body(OfficeHoursBodySchema), CalendarStatusSchema.pick({ timeZone: true, officeHours: true, workWeek: true }).extend({ version: z.number().int() }));
 route('get', '/admin/changes', 'ADMIN, AUDITOR: the change log of your district and of the catalog and calendar, newest first', { query: AdminChangeQuerySchema }, AdminChangePageSchema);
 
 // ---- routes --------------------------------------------------------------------------------

@@ -81,7 +81,8 @@ export function createCatalogAdmin(deps: CatalogDeps) {
     } catch (err) {
       if (err instanceof AdminError) throw err;
       if (isUniqueViolation(err)) {
-        const target = String((err as { meta?: { target?: unknown } }).meta?.target ?? '');
+        // Which constraint: `target` with the classic engine, the adapter's error with driver adapters.
+        const target = JSON.stringify((err as { meta?: unknown }).meta ?? {});
         if (/version/.test(target)) throw conflict('CONCURRENT_CHANGE', 'someone else changed this category at the same moment: read it again and retry');
         throw conflict('CODE_TAKEN', 'that category code is taken');
       }

@@ -234,7 +234,8 @@ export function createOrgAdmin(deps: OrgDeps) {
     } catch (err) {
       if (err instanceof AdminError) throw err;
       if (isUniqueViolation(err)) {
-        const target = String((err as { meta?: { target?: unknown } }).meta?.target ?? '');
+        // Which constraint: `target` with the classic engine, the adapter's error with driver adapters.
+        const target = JSON.stringify((err as { meta?: unknown }).meta ?? {});
         if (/login/.test(target)) throw conflict('LOGIN_TAKEN', 'that login is taken');
         if (/externalSubject/.test(target)) throw conflict('SUBJECT_TAKEN', 'that single sign-on subject belongs to another person');
         if (/version/.test(target)) throw conflict('CONCURRENT_CHANGE', 'someone else changed this at the same moment: read it again and retry');

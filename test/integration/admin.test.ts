@@ -333,10 +333,18 @@ describe('matter catalog', () => {
     expect(v2.after).toMatchObject({ windowOverrides: { acceptMinutes: 5 }, completionDays: 1 });
   });
 
-  it('deactivate: no new cases of it, once only', async () => {
+  it('deactivate: no new cases of it, once only; a department it names is kept until then', async () => {
+    const dept = await as(admin).post('/admin/units', { kind: 'DEPARTMENT', name: '测试局', parentId: AD });
+    expect(dept.status).toBe(201);
+    expect(dept.body.id).toMatch(new RegExp(`^${AD}-D-[0-9A-F]{6}$`));
+    expect((await as(admin).patch(`/admin/categories/${CATEGORY}`, { departmentIds: ['GL-D-CG', dept.body.id] })).body.version).toBe(3);
+    const named = await as(admin).post(`/admin/units/${dept.body.id}/deactivate`);
+    expect(named.status).toBe(409);
+    expect(named.body.error).toMatchObject({ code: 'DEPARTMENT_IN_CATALOG', message: expect.stringContaining(CATEGORY) });
     const off = await as(admin).post(`/admin/categories/${CATEGORY}/deactivate`);
     expect(off.status).toBe(200);
-    expect(off.body).toMatchObject({ active: false, version: 3 });
+    expect(off.body).toMatchObject({ active: false, version: 4 });
+    expect((await as(admin).post(`/admin/units/${dept.body.id}/deactivate`)).status).toBe(200);
     expect((await as(admin).post(`/admin/categories/${CATEGORY}/deactivate`)).body.error.code).toBe('ALREADY_INACTIVE');
     const categories = await as(admin).get('/categories');
     expect(categories.body.items.map((c: { code: string }) => c.code)).not.toContain(CATEGORY);
