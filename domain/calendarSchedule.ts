@@ -1,27 +1,16 @@
 // A year's working-calendar schedule as an administrator imports it (public holidays and
 // make-up working days, 调休), checked for consistency before anything is written, and the
-// "next year is missing" warning. Pure: no Prisma, no clock reads (the caller passes now).
-import { z } from 'zod';
-
-/** The import format (docs/calendar/README.md). `kind` mirrors the CalendarDay model. */
-export const calendarYearSchema = z.strictObject({
-  year: z.number().int().min(2000).max(2100),
+// "next year is missing" warning. Pure: no packages, no clock reads (the caller passes now).
+/** One year's schedule as imported (features/admin/calendarDocument.ts parses it from JSON). */
+export interface CalendarYearInput {
+  year: number;
   /** Informational: must equal the calendar's time zone when given. */
-  timeZone: z.string().min(1).optional(),
+  timeZone?: string;
   /** Where the dates come from (e.g. the State Council notice); kept in the change log. */
-  source: z.string().max(500).optional(),
-  days: z
-    .array(
-      z.strictObject({
-        date: z.string(),
-        kind: z.enum(['HOLIDAY', 'WORKDAY']),
-        name: z.string().max(100).default(''),
-      }),
-    )
-    .max(366),
-});
-
-export type CalendarYearInput = z.infer<typeof calendarYearSchema>;
+  source?: string;
+  /** `kind` mirrors the CalendarDay model. */
+  days: Array<{ date: string; kind: 'HOLIDAY' | 'WORKDAY'; name: string }>;
+}
 
 export interface ScheduleProblem {
   /** Dotted path inside the imported document, e.g. "days.3.date". */

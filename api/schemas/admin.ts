@@ -2,7 +2,7 @@
 // working calendar and the change log. Bodies are strict (an unknown field is a 400, so a typo
 // never silently does nothing).
 import { z } from 'zod';
-import { calendarYearSchema } from '../../domain/calendarSchedule';
+import { calendarYearSchema } from '../../features/admin/calendarDocument';
 import { ENTITY_ID_PATTERN } from '../../domain/orgTree';
 import { windowOverridesSchema } from '../../domain/policy';
 import { serviceAttributesSchema } from '../../features/open311/attributes';

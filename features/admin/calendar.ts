@@ -3,7 +3,8 @@
 // document. One write function serves the API (PUT /admin/calendar/years/{year}) and the CLI
 // (scripts/calendarImport.ts), so both check the same things and log the same change.
 import type { Prisma } from '../../generated/prisma/client';
-import { calendarExpiryWarning, calendarYearSchema, checkCalendarYear } from '../../domain/calendarSchedule';
+import { calendarExpiryWarning, checkCalendarYear } from '../../domain/calendarSchedule';
+import { calendarYearSchema } from './calendarDocument';
 import type { Db } from '../../platform/db';
 import { fixedUtcOffsetMinutes, parseOfficeHours } from '../directory/directory';
 import { afterDirectoryChange } from './changes';

@@ -1,6 +1,7 @@
 // The administrator's pure rules: the organisation tree (parent kinds, cycles, role ↔ unit)
 // and the consistency of an imported calendar year, with the "next year is missing" warning.
-import { calendarExpiryWarning, calendarYearSchema, checkCalendarYear, isoWeekdayOf, type CalendarYearInput } from '../../domain/calendarSchedule';
+import { calendarExpiryWarning, checkCalendarYear, isoWeekdayOf, type CalendarYearInput } from '../../domain/calendarSchedule';
+import { calendarYearSchema } from '../../features/admin/calendarDocument';
 import { parentKindProblem, roleUnitProblem, wouldCreateCycle } from '../../domain/orgTree';
 
 describe('organisation tree', () => {
