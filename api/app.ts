@@ -11,6 +11,7 @@ import { createSignInServices, withSessions } from './middleware/sessionAuth';
 import { requestLogger } from './middleware/requestLogger';
 import { createOpen311Router } from './open311';
 import { openApiDocument } from './openapi';
+import { adminRouter } from './routes/admin';
 import { createAssessmentRouter } from './routes/assessment';
 import { createAuditRouter } from './routes/audit';
 import { createSurveyRouter } from './routes/survey';
@@ -28,7 +29,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   const signin = createSignInServices({ db: deps.db, cfg: deps.cfg, now: deps.now });
   const authenticator = withSessions(deps.authenticator ?? createAuthenticator({ db: deps.db, cfg: deps.cfg }), signin, deps.logger);
-  const signinDeps = { db: deps.db, cfg: deps.cfg, signin, authenticator };
+  const signinDeps = { db: deps.db, cfg: deps.cfg, signin, authenticator, directory: deps.directory };
 
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(caseActionsRouter(deps));
   app.use(inboxRouter(deps));
   app.use(directoryRouter(deps));
+  app.use(adminRouter({ ...deps, authenticator }));
   app.use(createAuditRouter(deps));
   app.use(createAssessmentRouter({ ...deps, authenticator }));
 

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
 import { createDb } from '../platform/db';
+import { calendarWarning } from '../features/admin/calendar';
 import { createDirectoryCache } from '../features/directory/directory';
 import { assertProductionReady } from '../features/auth/demoAccounts';
 import { createLogger, type Logger } from '../platform/logger';
@@ -51,6 +52,7 @@ export async function startApi(cfg: AppConfig, logger: Logger = createLogger('ap
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE }, `API listening on ${url} (docs at ${url}/docs)`);
+  await warnAboutCalendar(db, logger);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -69,6 +71,16 @@ export async function startApi(cfg: AppConfig, logger: Logger = createLogger('ap
     })());
 
   return { server, url, close };
+}
+
+/** Say at start-up when the working calendar lacks next year's schedule (from 1 November) or this year's. */
+export async function warnAboutCalendar(db: Parameters<typeof calendarWarning>[0], logger: Logger, nowMs = Date.now()): Promise<string | null> {
+  const warning = await calendarWarning(db, nowMs).catch((err: unknown) => {
+    logger.warn({ err: String(err) }, 'could not check the working calendar');
+    return null;
+  });
+  if (warning) logger.warn({ calendar: 'schedule-missing' }, `working calendar: ${warning}`);
+  return warning;
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 // The OpenAPI document: every router's registry merged, plus the security schemes.
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { adminRegistry } from './routes/admin';
 import { assessmentRegistry } from './routes/assessment';
 import { auditRegistry } from './routes/audit';
 import { caseActionsRegistry } from './routes/caseActions';
@@ -10,7 +11,7 @@ import { inboxRegistry } from './routes/inbox';
 import { signinRegistry } from './routes/signin';
 import { surveyRegistry } from './routes/survey';
 
-const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry];
+const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry];
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 

@@ -58,6 +58,10 @@ export function validateSeedData(): void {
     for (const d of c.departmentIds) {
       if (!departments.has(d)) throw new Error(`seed: category ${c.code} names unknown department ${d}`);
     }
+    // The same rule the admin API enforces on new and edited categories (1–7 working days).
+    if (!Number.isInteger(c.completionDays) || c.completionDays < 1 || c.completionDays > 7) {
+      throw new Error(`seed: category ${c.code}: completionDays must be 1–7 working days, got ${c.completionDays}`);
+    }
     try {
       buildCasePolicy(c, defaults);
     } catch (err) {

@@ -5,6 +5,7 @@
 // rules and a browser's ambient cookie never mixes with other credentials.
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/env';
+import { createOrgAdmin } from '../../features/admin/org';
 import { createAccessLog, type AccessLog } from '../../features/auth/accessLog';
 import { createAccounts, type Accounts } from '../../features/auth/accounts';
 import { hashApiKey, type Authenticator, type Principal } from '../../features/auth/auth';
@@ -35,7 +36,9 @@ export function createSignInServices(deps: { db: Db; cfg: AppConfig; now?: () =>
     accessLog,
     passwordSignIn: createPasswordSignIn({ db, sessions, accessLog, scryptLogN, now }),
     ...(cfg.OIDC_ISSUER ? { oidcSignIn: createOidcSignIn({ db, sessions, accessLog, verifier: createOidcVerifier(cfg, { now }) }) } : {}),
-    accounts: createAccounts({ db, sessions, accessLog, scryptLogN, now }),
+    // A deactivation is also a directory change: refused for the last holder of a post with
+    // open cases, and logged in AdminChange in the same transaction (features/admin).
+    accounts: createAccounts({ db, sessions, accessLog, scryptLogN, now, onDeactivate: createOrgAdmin({ db, now }).onPersonDeactivate }),
   };
 }
 

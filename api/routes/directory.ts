@@ -58,7 +58,8 @@ export function directoryRouter(deps: Pick<ApiDeps, 'db' | 'directory'>): Router
   router.get('/units', async (req, res) => {
     const q = parseOr400(ListUnitsQuerySchema, req.query, 'query');
     const rows = await deps.db.orgUnit.findMany({
-      where: { ...(q.kind ? { kind: q.kind } : {}), ...(q.parentId ? { parentId: q.parentId } : {}) },
+      // Deactivated units are history: administrators list them under /admin/units.
+      where: { active: true, ...(q.kind ? { kind: q.kind } : {}), ...(q.parentId ? { parentId: q.parentId } : {}) },
       select: { id: true, kind: true, name: true, parentId: true, addressKeywords: true, lat: true, lng: true, households: true },
       orderBy: [{ kind: 'asc' }, { id: 'asc' }],
     });

@@ -2,6 +2,7 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
+import { calendarWarning } from '../../features/admin/calendar';
 import type { ApiDeps } from '../deps';
 import { jsonResponse } from '../schemas/common';
 
@@ -10,7 +11,11 @@ const READY_TIMEOUT_MS = 3_000;
 
 const CheckSchema = z.object({ ok: z.boolean(), error: z.string().optional(), latencyMs: z.number() });
 const ReadySchema = z
-  .object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ database: CheckSchema, temporal: CheckSchema }) })
+  .object({
+    status: z.enum(['ready', 'unavailable']),
+    checks: z.object({ database: CheckSchema, temporal: CheckSchema }),
+    warnings: z.array(z.string()).meta({ description: 'Not failures (the status stays 200): e.g. next year has no working-calendar schedule from 1 November' }),
+  })
   .meta({ id: 'Readiness' });
 
 export const healthRegistry = new OpenAPIRegistry();
@@ -49,7 +54,7 @@ async function check(what: string, fn: () => Promise<unknown>): Promise<Check> {
   }
 }
 
-export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>): Router {
+export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal' | 'now'>): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -62,7 +67,13 @@ export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>): Router {
       ),
     ]);
     const ok = database.ok && temporal.ok;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks: { database, temporal } });
+    const warnings: string[] = [];
+    if (database.ok) {
+      // A missing schedule makes deadlines wrong, not the service unavailable: a warning, still 200.
+      const calendar = await withTimeout(calendarWarning(deps.db, (deps.now ?? Date.now)()), READY_TIMEOUT_MS, 'calendar').catch(() => null);
+      if (calendar) warnings.push(calendar);
+    }
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks: { database, temporal }, warnings });
   });
   return router;
 }

@@ -6,12 +6,14 @@ import { Router, type CookieOptions, type Request, type Response } from 'express
 import type { AppConfig } from '../../config/env';
 import { AccountError } from '../../features/auth/accounts';
 import type { Authenticator } from '../../features/auth/auth';
+import type { DirectoryCache } from '../../features/directory/directory';
 import { OidcUnavailableError } from '../../features/auth/oidc';
 import { SESSION_COOKIE, type NewSession } from '../../features/auth/sessions';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
 import { DomainError, domainErrors } from '../../domain/errors';
-import { httpErrors } from '../errors';
+import { ApiError, httpErrors } from '../errors';
+import { adminCall } from './admin';
 import { principalOf, requireRole } from '../middleware/auth';
 import type { SignInServices } from '../middleware/sessionAuth';
 import { parseOr400, requireJsonBody } from '../middleware/validate';
@@ -97,6 +99,8 @@ export interface SignInRouteDeps {
   cfg: AppConfig;
   signin: SignInServices;
   authenticator: Authenticator;
+  /** Dropped after a deactivation: the intake must not assign cases to the person. */
+  directory?: DirectoryCache;
 }
 
 /** Secure outside development and test: those run on plain http://127.0.0.1. */
@@ -169,7 +173,8 @@ function fromAccountError(err: unknown): unknown {
 
 async function adminAction<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    // adminCall maps the refusals of features/admin (a deactivation's 409 for the last holder of a post).
+    return await adminCall(fn);
   } catch (err) {
     throw fromAccountError(err);
   }
@@ -217,6 +222,7 @@ export function signinRouter(deps: SignInRouteDeps): Router {
     const r = await adminAction(() => deps.signin.accounts.deactivate(adminOf(req), id, req.ip));
     // This instance forgets the person at once; others within their 10 s person cache.
     deps.authenticator.clear();
+    deps.directory?.clear();
     res.json(r);
   });
 

@@ -1,6 +1,7 @@
 // What an administrator does to a person's credentials: reset the password, deactivate the
 // person, rotate an integration's API key. Each is limited to the admin's own district (the
 // root of the OrgUnit tree above both), revokes what must stop working at once, and is logged.
+import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
 import type { AccessLog } from './accessLog';
 import { hashApiKey } from './auth';
@@ -37,11 +38,16 @@ export async function districtOf(db: Pick<Db, 'orgUnit'>, unitId: string): Promi
 }
 
 export interface AccountDeps {
-  db: Pick<Db, 'person' | 'orgUnit'>;
+  db: Pick<Db, 'person' | 'orgUnit' | '$transaction'>;
   sessions: SessionStore;
   accessLog: AccessLog;
   scryptLogN: number;
   now?: () => number;
+  /**
+   * Runs in the deactivation's transaction, before the update: may refuse (throw) and records
+   * the change (features/admin: the last holder of a post with open cases, the AdminChange row).
+   */
+  onDeactivate?: (tx: Prisma.TransactionClient, admin: Admin, personId: string, at: Date) => Promise<void>;
 }
 
 export interface Admin {
@@ -93,7 +99,16 @@ export function createAccounts(deps: AccountDeps) {
       if (personId === admin.personId) throw new AccountError('CONFLICT', 'you cannot deactivate yourself', 'SELF_DEACTIVATION');
       const person = await target(admin, personId);
       if (!person.active) throw new AccountError('CONFLICT', `person ${personId} is already deactivated`, 'ALREADY_DEACTIVATED');
-      await deps.db.person.update({ where: { id: person.id }, data: { active: false, deactivatedAt: new Date(now()) } });
+      const at = new Date(now());
+      const onDeactivate = deps.onDeactivate;
+      if (onDeactivate) {
+        await deps.db.$transaction(async (tx) => {
+          await onDeactivate(tx, admin, person.id, at);
+          await tx.person.update({ where: { id: person.id }, data: { active: false, deactivatedAt: at } });
+        });
+      } else {
+        await deps.db.person.update({ where: { id: person.id }, data: { active: false, deactivatedAt: at } });
+      }
       const revokedSessions = await deps.sessions.revokeAllOf(person.id, 'deactivated');
       await deps.accessLog.record({ kind: 'DEACTIVATED', personId: person.id, actorId: admin.personId, ip, detail: { revokedSessions } });
       return { personId: person.id, active: false, revokedSessions };

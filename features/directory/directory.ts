@@ -68,8 +68,9 @@ function normaliseAddress(s: string): string {
 
 /** Load every grid with its units (routing by address and location scans them all). */
 export async function loadGridIndex(db: DirectoryDb): Promise<GridIndex> {
+  // A deactivated grid takes no new reports (it stays in the table for its old cases).
   const rows = await db.orgUnit.findMany({
-    where: { kind: 'GRID' },
+    where: { kind: 'GRID', active: true },
     include: GRID_WITH_ANCESTORS,
     orderBy: { id: 'asc' },
   });
@@ -137,7 +138,7 @@ export function matchGrid(index: GridIndex, where: GridQuery, opts: ResolveGridO
 export async function resolveGrid(db: DirectoryDb, where: GridQuery, opts: ResolveGridOptions = {}): Promise<ResolvedGrid | null> {
   if (where.gridId !== undefined && where.gridId !== '') {
     const row = await db.orgUnit.findFirst({
-      where: { id: where.gridId, kind: 'GRID' },
+      where: { id: where.gridId, kind: 'GRID', active: true },
       include: GRID_WITH_ANCESTORS,
     });
     return row ? { grid: stripAncestors(row), units: unitsOf(row), matchedBy: 'ID' } : null;
@@ -187,7 +188,7 @@ export async function levelDirectory(db: DirectoryDb, units: CaseUnits): Promise
  */
 export async function departmentOfficers(db: DirectoryDb, departmentIds?: readonly string[]): Promise<Record<string, Assignment>> {
   const rows = await db.orgUnit.findMany({
-    where: { kind: 'DEPARTMENT', ...(departmentIds ? { id: { in: [...departmentIds] } } : {}) },
+    where: { kind: 'DEPARTMENT', active: true, ...(departmentIds ? { id: { in: [...departmentIds] } } : {}) },
     select: {
       id: true,
       people: { where: { active: true, role: 'DEPARTMENT_OFFICER' }, orderBy: { id: 'asc' }, take: 1, select: { id: true, name: true } },
@@ -317,7 +318,7 @@ export interface DirectoryCache {
   loadCalendar(): Promise<CalendarSnapshot>;
   getCategory(code: string): Promise<MatterCategory | null>;
   listCategories(): Promise<MatterCategory[]>;
-  /** Drop every entry (tests, or after an admin edit). */
+  /** Drop every entry: tests, and every admin change (features/admin; api/routes/admin.ts). */
   clear(): void;
 }
 
