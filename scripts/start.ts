@@ -91,6 +91,8 @@ async function superviseChild(
 ): Promise<void> {
   const sup = supervise({ name, start, canRestart, onSpawn: recordChildren, onGiveUp: giveUp, log: supervisorLog });
   children.push({ sup, kind, graceMs });
+  // The first spawn may already have happened inside supervise(), before the push above.
+  recordChildren();
   if (stopping) void sup.stop(graceMs); // supervised while shutting down
   await sup.started;
 }

@@ -172,7 +172,9 @@ async function deliverClaimed(db: Db, rows: ClaimedRow[], o: DeliveryOptions): P
 function errorText(url: string, err: unknown): string {
   const e = err as Error;
   if (e?.name === 'TimeoutError') return `${url} timed out`;
-  const msg = String(e?.message ?? err);
+  // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, …) is in its cause.
+  const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+  const msg = String(e?.message ?? err) + (cause ? ` (${cause.code ?? cause.message})` : '');
   return msg.startsWith(url) ? msg : `${url}: ${msg}`;
 }
 
