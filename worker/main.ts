@@ -20,7 +20,13 @@ async function main(): Promise<void> {
   const sdkMetricsAddress = cfg.WORKER_SDK_METRICS_PORT > 0 ? `${cfg.METRICS_HOST}:${cfg.WORKER_SDK_METRICS_PORT}` : undefined;
   installRuntimeLogger(logger, 'INFO', { prometheusBindAddress: sdkMetricsAddress });
   const db = createDb(databaseUrl(cfg), cfg.DB_POOL_MAX);
-  const metrics = createWorkerMetrics({ readFigures: () => readDbFigures(db), cacheMs: cfg.METRICS_DB_CACHE_MS, timeZone: cfg.CALENDAR_TIME_ZONE });
+  const outbox = cfg.NOTIFY_WEBHOOKS.length > 0;
+  const metrics = createWorkerMetrics({
+    readFigures: () => readDbFigures(db, { outbox }),
+    outbox,
+    cacheMs: cfg.METRICS_DB_CACHE_MS,
+    timeZone: cfg.CALENDAR_TIME_ZONE,
+  });
   let listener: MetricsListener | undefined;
   if (cfg.WORKER_METRICS_PORT > 0) {
     listener = await startMetricsListener({

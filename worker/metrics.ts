@@ -20,7 +20,8 @@ const ENDED = ['CLOSED', 'SURVEYED'];
 
 export interface DbFigures {
   openByLevel: Record<string, number>;
-  outbox: OutboxStats;
+  /** Null when no webhook is configured: rows then wait by design, and a backlog would only alarm. */
+  outbox: OutboxStats | null;
   /** The last day of the working calendar (YYYY-MM-DD), or null when it holds none. */
   calendarLastDay: string | null;
 }
@@ -40,10 +41,10 @@ export function daysUntil(lastDay: string, today: string): number {
   return Math.round((Date.parse(`${lastDay}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
 }
 
-export async function readDbFigures(db: Db, now = Date.now()): Promise<DbFigures> {
+export async function readDbFigures(db: Db, opts: { outbox: boolean }, now = Date.now()): Promise<DbFigures> {
   const [open, outbox, last] = await Promise.all([
     db.case.groupBy({ by: ['level'], where: { status: { notIn: ENDED } }, _count: { _all: true } }),
-    outboxStats(db, now),
+    opts.outbox ? outboxStats(db, now) : null,
     db.calendarDay.findFirst({ orderBy: { date: 'desc' }, select: { date: true } }),
   ]);
   return {
@@ -61,6 +62,8 @@ export interface WorkerMetricsOptions {
   now?: () => number;
   /** Node's process metrics (CPU, heap, event-loop lag). Default true. */
   defaultMetrics?: boolean;
+  /** The outbox gauges; false when no webhook is configured (rows then wait by design). Default true. */
+  outbox?: boolean;
 }
 
 export interface WorkerMetrics {
@@ -109,25 +112,32 @@ export function createWorkerMetrics(o: WorkerMetricsOptions): WorkerMetrics {
       for (const [level, n] of Object.entries(f.openByLevel)) this.set({ level }, n);
     },
   });
-  new Gauge({
-    name: 'city_outbox_backlog',
-    help: 'Notifications in the outbox by state (PENDING: not yet delivered to every receiver; DEAD: attempts ran out)',
-    labelNames: ['state'],
-    registers: [registry],
-    async collect() {
-      const f = await figures();
-      this.set({ state: 'PENDING' }, f.outbox.pending);
-      this.set({ state: 'DEAD' }, f.outbox.dead);
-    },
-  });
-  new Gauge({
-    name: 'city_outbox_oldest_pending_age_seconds',
-    help: 'Age of the oldest notification not yet delivered (0 when none)',
-    registers: [registry],
-    async collect() {
-      this.set((await figures()).outbox.oldestPendingSeconds);
-    },
-  });
+  // Only with receivers: without any, rows wait by design and a growing backlog would only alarm.
+  if (o.outbox !== false) {
+    new Gauge({
+      name: 'city_outbox_backlog',
+      help: 'Notifications in the outbox by state (PENDING: not yet delivered to every receiver; DEAD: attempts ran out)',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        const f = await figures();
+        this.reset();
+        if (!f.outbox) return;
+        this.set({ state: 'PENDING' }, f.outbox.pending);
+        this.set({ state: 'DEAD' }, f.outbox.dead);
+      },
+    });
+    new Gauge({
+      name: 'city_outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest notification not yet delivered (0 when none)',
+      registers: [registry],
+      async collect() {
+        const { outbox } = await figures();
+        this.reset();
+        if (outbox) this.set(outbox.oldestPendingSeconds);
+      },
+    });
+  }
   new Gauge({
     name: 'city_calendar_days_left',
     help: 'Days until the last day of the working calendar (CalendarDay); past it, holidays are unknown',

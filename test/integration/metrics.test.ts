@@ -63,7 +63,7 @@ describe('metrics', () => {
 
   describe('the worker', () => {
     let listener: MetricsListener;
-    const metrics = createWorkerMetrics({ readFigures: () => readDbFigures(h.db), cacheMs: 0, timeZone: 'Asia/Shanghai' });
+    const metrics = createWorkerMetrics({ readFigures: () => readDbFigures(h.db, { outbox: true }), cacheMs: 0, timeZone: 'Asia/Shanghai' });
 
     beforeAll(async () => {
       listener = await startMetricsListener({

@@ -87,3 +87,18 @@ describe('metrics access and labels', () => {
     expect(routeLabel({ baseUrl: '' } as unknown as Request)).toBe('<unmatched>');
   });
 });
+
+describe('outbox gauges without webhooks', () => {
+  it('are absent, not zero or growing, when no receiver is configured', async () => {
+    const m = createWorkerMetrics({
+      readFigures: async () => ({ openByLevel: {}, outbox: null, calendarLastDay: '2026-12-31' }),
+      outbox: false,
+      cacheMs: 0,
+      timeZone: 'UTC',
+      defaultMetrics: false,
+    });
+    const text = await m.registry.metrics();
+    expect(text).not.toMatch(/^city_outbox_backlog\{/m);
+    expect(text).not.toMatch(/^city_outbox_oldest_pending_age_seconds /m);
+  });
+});
