@@ -1,39 +1,26 @@
-// Delivers outbox rows to the configured webhooks. A row is marked delivered only
-// after every webhook answered 2xx; the outbox id travels as Idempotency-Key so a
-// subscriber can drop the duplicate that an at-least-once retry may cause.
+// The first delivery attempt of the outbox rows a case just recorded (called by the case
+// workflow after each recording). Retries are not Temporal's any more but the outbox's own
+// (features/outbox/delivery.ts: attempts, nextAttemptAt, DEAD after NOTIFY_MAX_ATTEMPTS, swept
+// by the worker): this activity makes one attempt and returns, whatever the receivers answered.
+// Old histories replay unchanged — the workflow code and this activity's name and input are
+// the same, and a replay uses the recorded results (completed or failed) without calling it.
+import { deliverRows, type DeliveryOptions } from '../features/outbox/delivery';
 import type { Db } from '../platform/db';
 
-export interface WebhookOptions {
-  urls: string[];
-  timeoutMs: number;
+export type WebhookOptions = Omit<DeliveryOptions, 'maxAttempts' | 'baseMs' | 'maxMs' | 'concurrency'> &
+  Partial<Pick<DeliveryOptions, 'maxAttempts' | 'baseMs' | 'maxMs' | 'concurrency'>>;
+
+/** The delivery options with the configuration's defaults (config/env.ts) for what is not given. */
+export function deliveryOptions(hooks: WebhookOptions): DeliveryOptions {
+  return { maxAttempts: 8, baseMs: 10_000, maxMs: 3_600_000, concurrency: 4, ...hooks };
 }
 
 export function makeDeliverNotifications(db: Db, hooks: WebhookOptions) {
+  const opts = deliveryOptions(hooks);
   return async function deliverNotifications({ ids }: { ids: string[] }): Promise<{ delivered: number }> {
-    if (!hooks.urls.length || !ids.length) return { delivered: 0 };
-    const rows = await db.notification.findMany({ where: { id: { in: ids }, deliveredAt: null } });
-    const failures: string[] = [];
-    let delivered = 0;
-    for (const row of rows) {
-      try {
-        for (const url of hooks.urls) {
-          const res = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': row.id },
-            body: JSON.stringify({ id: row.id, ...(row.payload as object) }),
-            signal: AbortSignal.timeout(hooks.timeoutMs),
-          });
-          if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-        }
-        await db.notification.update({ where: { id: row.id }, data: { deliveredAt: new Date(), attempts: { increment: 1 }, lastError: null } });
-        delivered += 1;
-      } catch (err) {
-        failures.push(row.id);
-        await db.notification.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: String((err as Error).message ?? err) } });
-      }
-    }
-    // Throwing makes Temporal retry the undelivered rows with backoff.
-    if (failures.length) throw new Error(`undelivered notifications: ${failures.join(', ')}`);
+    // Not thrown on failure: a Temporal retry would resend on its own schedule, beside the
+    // outbox's; the row keeps its attempts and last error, and the sweeper retries it.
+    const { delivered } = await deliverRows(db, ids, opts);
     return { delivered };
   };
 }

@@ -13,6 +13,18 @@ export interface RecordCaseOptions {
    * are stored; of the runs before `beforeRunId` once a continued run's first facts are.
    */
   startArchiver?: (code: string, beforeRunId?: string) => Promise<void>;
+  /**
+   * Told of the events this call actually inserted (not those a retried call found already
+   * stored), so counters fed from here count every fact once (worker/metrics.ts).
+   */
+  onInserted?: (events: InsertedEvent[]) => void;
+}
+
+/** An event row the record statement inserted: its type, level and data (as stored). */
+export interface InsertedEvent {
+  type: string;
+  level: string | null;
+  data: unknown;
 }
 
 export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
@@ -55,7 +67,16 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
       level: e.level ?? null,
       data: e.data ?? {},
     }));
-    await db.$executeRaw(recordStatement(Boolean(input.create), JSON.stringify(row), JSON.stringify(events), JSON.stringify(notifications)));
+    const inserted = await db.$queryRaw<InsertedEvent[]>(
+      recordStatement(Boolean(input.create), JSON.stringify(row), JSON.stringify(events), JSON.stringify(notifications)),
+    );
+    if (opts.onInserted && inserted.length) {
+      try {
+        opts.onInserted(inserted);
+      } catch {
+        // A counter must never fail a recording.
+      }
+    }
     if (opts.startArchiver) {
       if (input.archiveRunsBefore) await opts.startArchiver(code, input.archiveRunsBefore);
       if (input.final) await opts.startArchiver(code);
@@ -73,7 +94,9 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  * JSON and are typed by the tables themselves (json(b)_populate_record). Idempotent: the
  * Case insert, events and notifications skip existing keys; the projection moves forward only
  * (version guard). All parts share one snapshot, so on the first write the UPDATE sees no row
- * and the INSERT carries the projection.
+ * and the INSERT carries the projection. Every data-modifying part runs whether or not the final
+ * SELECT reads it; that SELECT returns the events actually inserted (none on a retry), which the
+ * worker's counters read.
  */
 function recordStatement(create: boolean, row: string, events: string, notifications: string) {
   return Prisma.sql`
@@ -95,19 +118,23 @@ function recordStatement(create: boolean, row: string, events: string, notificat
       SELECT "caseCode", "seq", "type", "at", "actorId", "actorRole", "unitId", "level", "data"
       FROM jsonb_populate_recordset(NULL::"CaseEvent", ${events}::jsonb)
       ON CONFLICT ("caseCode", "seq") DO NOTHING
+      RETURNING "type", "level", "data"
     ),
     outbox AS (
       INSERT INTO "Notification" ("id", "caseCode", "seq", "recipientId", "recipientUnitId", "kind", "payload")
       SELECT "id", "caseCode", "seq", "recipientId", "recipientUnitId", "kind", "payload"
       FROM jsonb_populate_recordset(NULL::"Notification", ${notifications}::jsonb)
       ON CONFLICT ("id") DO NOTHING
+    ),
+    projection AS (
+      UPDATE "Case" c SET
+        "status" = r."status", "level" = r."level", "triage" = r."triage", "assigneeId" = r."assigneeId",
+        "assigneeUnitId" = r."assigneeUnitId", "dueAt" = r."dueAt", "overdue" = r."overdue", "breachCount" = r."breachCount",
+        "reopenCount" = r."reopenCount", "resolution" = r."resolution", "closedAt" = r."closedAt", "version" = r."version",
+        "updatedAt" = now()
+      FROM r WHERE c."code" = r."code" AND c."version" < r."version"
     )
-    UPDATE "Case" c SET
-      "status" = r."status", "level" = r."level", "triage" = r."triage", "assigneeId" = r."assigneeId",
-      "assigneeUnitId" = r."assigneeUnitId", "dueAt" = r."dueAt", "overdue" = r."overdue", "breachCount" = r."breachCount",
-      "reopenCount" = r."reopenCount", "resolution" = r."resolution", "closedAt" = r."closedAt", "version" = r."version",
-      "updatedAt" = now()
-    FROM r WHERE c."code" = r."code" AND c."version" < r."version"`;
+    SELECT "type", "level", "data" FROM events`;
 }
 
 /** The local-activity form of a recordCase: the same write, echoing its input for the history. */

@@ -9,6 +9,7 @@ import { authenticate, forbidAuditorWrites } from './middleware/auth';
 import { authFailureRateLimit, principalRateLimit } from './middleware/rateLimit';
 import { createSignInServices, withSessions } from './middleware/sessionAuth';
 import { requestLogger } from './middleware/requestLogger';
+import { createApiMetrics } from './metrics';
 import { createOpen311Router } from './open311';
 import { openApiDocument } from './openapi';
 import { adminRouter } from './routes/admin';
@@ -20,6 +21,7 @@ import { casesRouter } from './routes/cases';
 import { directoryRouter } from './routes/directory';
 import { healthRouter } from './routes/health';
 import { inboxRouter } from './routes/inbox';
+import { outboxRouter } from './routes/outbox';
 import { signinPublicRouter, signinRouter } from './routes/signin';
 
 export type { ApiDeps } from './deps';
@@ -31,8 +33,11 @@ export function createApp(deps: ApiDeps): Express {
   const authenticator = withSessions(deps.authenticator ?? createAuthenticator({ db: deps.db, cfg: deps.cfg }), signin, deps.logger);
   const signinDeps = { db: deps.db, cfg: deps.cfg, signin, authenticator, directory: deps.directory };
 
+  const metrics = createApiMetrics(deps.cfg);
+
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(metrics.middleware);
   app.use(requestLogger(deps.logger));
   // No upgrade-insecure-requests: on a plain-HTTP deployment it would send the docs' assets to https.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -40,8 +45,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/open311/v2', createOpen311Router(deps));
   app.use(express.json({ limit: deps.cfg.API_BODY_LIMIT }));
 
-  // Public: probes and documentation.
+  // Public: probes and documentation. /metrics guards itself (METRICS_TOKEN or loopback: api/metrics.ts).
   app.use(healthRouter(deps));
+  app.get('/metrics', metrics.handler);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
@@ -63,6 +69,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(directoryRouter(deps));
   app.use(adminRouter({ ...deps, authenticator }));
   app.use(createAuditRouter(deps));
+  app.use(outboxRouter(deps));
   app.use(createAssessmentRouter({ ...deps, authenticator }));
 
   app.use(notFoundHandler);

@@ -8,10 +8,11 @@ import { casesRegistry } from './routes/cases';
 import { directoryRegistry } from './routes/directory';
 import { healthRegistry } from './routes/health';
 import { inboxRegistry } from './routes/inbox';
+import { outboxRegistry } from './routes/outbox';
 import { signinRegistry } from './routes/signin';
 import { surveyRegistry } from './routes/survey';
 
-const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry];
+const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry];
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 

@@ -86,6 +86,28 @@ export const envSchema = z.object({
   /** Comma-separated webhook URLs that receive notifications from the outbox. */
   NOTIFY_WEBHOOKS: csv.default([]),
   NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** HMAC-SHA256 key of the X-Signature header on every delivery. Required in production with NOTIFY_WEBHOOKS. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Attempts per notification (each one to every receiver still owed it) before it goes DEAD. */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** Wait before the 2nd attempt; doubles per attempt up to NOTIFY_RETRY_MAX_MS. */
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
+  /** How often the worker's outbox sweeper looks for due retries and replayed dead letters; 0 = never. */
+  NOTIFY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  /** Deliveries in flight at once to one receiver (receivers are served in parallel). */
+  NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+
+  /** Interface of the worker's metrics listener (the API's /metrics follows METRICS_TOKEN). */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Bearer token both /metrics endpoints require when set; required in production for the API's. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** The worker's Prometheus listener (its own figures plus the Temporal SDK's); 0 = off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Where the Temporal SDK (core) serves its worker metrics on METRICS_HOST; 0 = off. */
+  WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /** How long the worker's figures read from the database (open cases, outbox, calendar) are cached. */
+  METRICS_DB_CACHE_MS: z.coerce.number().int().min(0).default(15_000),
 
   // Domain defaults (the catalog may override the windows per category).
   ACCEPT_MINUTES: z.coerce.number().positive().default(10),
@@ -125,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cfg = parsed.data;
   if (cfg.NODE_ENV === 'production' && !cfg.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)');
+  }
+  if (cfg.NODE_ENV === 'production' && cfg.NOTIFY_WEBHOOKS.length > 0 && !cfg.NOTIFY_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  NOTIFY_WEBHOOK_SECRET: required in production when NOTIFY_WEBHOOKS is set (receivers verify X-Signature with it)');
   }
   if (cfg.OIDC_ISSUER && !cfg.OIDC_AUDIENCE) {
     throw new ConfigError('Invalid configuration:\n  OIDC_AUDIENCE: required with OIDC_ISSUER (the client id ID tokens are issued to)');

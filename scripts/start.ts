@@ -13,6 +13,12 @@
 // `npx pino-pretty` to read them); the dev server's and PGlite's logs go to
 // <DATA_DIR>/logs/{temporal,pglite}.log. SIGINT/SIGTERM stop the API and the worker
 // first (they drain), then Temporal and the database; nothing is left running.
+//
+// Supervision: a child that exits on its own (the worker, the API, the dev server, PGlite) is
+// started again — the services on their same data files and ports — after 1 s, doubling up
+// to 30 s, back to 1 s after a run of a minute (devstack/restartPolicy.ts). Everything stops
+// with a message instead when a child exits more than 10 times in 10 minutes, or when its port
+// is now taken by another program. During shutdown nothing is restarted.
 // A .env file in the project root is loaded first (variables already set win).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,26 +44,62 @@ import {
   type ManagedProcess,
 } from '../devstack/processes';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, migrateDeploy, startPglite, startTemporalDevServer } from '../devstack/services';
+import { supervise, type Supervised } from '../devstack/supervisor';
 import { resolveTemporalCli } from '../devstack/tools';
 
 const logger = pino({ name: 'start', level: process.env.LOG_LEVEL ?? 'info' });
 const log = (msg: string) => logger.info(msg);
 
-/** Everything spawned, as soon as it is spawned: apps stop first, then services. */
-const procs: { proc: ManagedProcess; kind: 'app' | 'service'; graceMs: number }[] = [];
+/**
+ * Every child, supervised, as soon as its supervision begins: apps stop first, then services.
+ * `sup.current` is the child's latest process (a restart replaces it).
+ */
+interface Child {
+  sup: Pick<Supervised, 'name' | 'current' | 'stop'>;
+  kind: 'app' | 'service';
+  graceMs: number;
+}
+const children: Child[] = [];
 let pidFile: string | undefined;
 let stopping: Promise<void> | undefined;
 
 function recordChildren(): void {
   if (!pidFile) return;
-  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, children: procs.map((p) => p.proc.pid).filter((p) => p > 0) }));
+  const pids = children.map((c) => c.sup.current?.pid ?? -1).filter((p) => p > 0);
+  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, children: pids }));
 }
 
-function track(proc: ManagedProcess, kind: 'app' | 'service', graceMs: number): void {
-  procs.push({ proc, kind, graceMs });
-  recordChildren();
-  if (stopping) void proc.stop(graceMs); // spawned while shutting down
+const supervisorLog = { info: log, warn: (msg: string) => logger.warn(msg) };
+
+/** A child gave up restarting (or cannot be): the system stops, saying why. */
+function giveUp(reason: string): void {
+  if (stopping) return;
+  logger.error(`${reason}: stopping everything`);
+  void shutdown(1);
 }
+
+/**
+ * Supervise a child: `start` spawns it (calling `spawned` at once) and resolves when it is
+ * usable. Resolves when the first start is done; rejects if it failed.
+ */
+async function superviseChild(
+  name: string,
+  kind: 'app' | 'service',
+  graceMs: number,
+  start: (spawned: (proc: ManagedProcess) => void) => Promise<ManagedProcess>,
+  canRestart?: () => Promise<string | null>,
+): Promise<void> {
+  const sup = supervise({ name, start, canRestart, onSpawn: recordChildren, onGiveUp: giveUp, log: supervisorLog });
+  children.push({ sup, kind, graceMs });
+  // The first spawn may already have happened inside supervise(), before the push above.
+  recordChildren();
+  if (stopping) void sup.stop(graceMs); // supervised while shutting down
+  await sup.started;
+}
+
+/** Refuses a restart when another program now listens on the child's port. */
+const portStillFree = (host: string, port: number, what: string) => async () =>
+  (await portOpen(host, port)) ? `${host}:${port} (${what}) is now taken by another program` : null;
 
 function splitHostPort(address: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(address);
@@ -143,39 +185,59 @@ async function main(): Promise<void> {
       return;
     }
     const cli = await resolveTemporalCli({ log });
-    await startTemporalDevServer(
-      {
-        cli,
-        ip: temporal.host === 'localhost' ? '127.0.0.1' : temporal.host,
-        port: temporal.port,
-        uiPort: cfg.TEMPORAL_UI_PORT,
-        dbFile: path.join(dataDir, 'temporal.sqlite'),
-        sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS,
-        dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
-        namespaces: [cfg.TEMPORAL_NAMESPACE],
-        logFile: path.join(logsDir, 'temporal.log'),
-        logLevel: 'warn',
-        onSpawn: (proc) => track(proc, 'service', 15_000),
-      },
-      log,
-    );
+    const ip = temporal.host === 'localhost' ? '127.0.0.1' : temporal.host;
+    const options = (spawned?: (proc: ManagedProcess) => void) => ({
+      cli,
+      ip,
+      port: temporal.port,
+      uiPort: cfg.TEMPORAL_UI_PORT,
+      // A restart reopens the same file: cases, timers and schedules carry on.
+      dbFile: path.join(dataDir, 'temporal.sqlite'),
+      sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS,
+      dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
+      namespaces: [cfg.TEMPORAL_NAMESPACE],
+      logFile: path.join(logsDir, 'temporal.log'),
+      logLevel: 'warn' as const,
+      onSpawn: spawned,
+    });
+    if (!cli) {
+      // The SDK's downloaded server is its own process tree: stopped, not supervised.
+      const svc = await startTemporalDevServer(options(), log);
+      children.push({ sup: { name: 'temporal', current: undefined, stop: () => svc.stop() }, kind: 'service', graceMs: 15_000 });
+    } else {
+      await superviseChild(
+        'Temporal dev server',
+        'service',
+        15_000,
+        async (spawned) => (await startTemporalDevServer(options(spawned), log)).proc!,
+        portStillFree(ip, temporal.port, 'Temporal'),
+      );
+    }
     log(`Temporal dev server ready (${since()})`);
   })();
 
   const dbReady = (async (): Promise<string> => {
     if (cfg.DATABASE_URL) return cfg.DATABASE_URL;
-    const svc = await startPglite(
-      {
-        dataDir: path.join(dataDir, 'pg'),
-        port: cfg.EMBEDDED_PG_PORT,
-        maxConnections: cfg.EMBEDDED_PG_MAX_CONNECTIONS,
-        logFile: path.join(logsDir, 'pglite.log'),
-        // PGlite writes its data directory out on SIGTERM: give it time.
-        onSpawn: (proc) => track(proc, 'service', 60_000),
-      },
-      log,
+    // PGlite writes its data directory out on SIGTERM: give it time.
+    await superviseChild(
+      'embedded Postgres',
+      'service',
+      60_000,
+      async (spawned) =>
+        (await startPglite(
+          {
+            // A restart reopens the same data directory.
+            dataDir: path.join(dataDir, 'pg'),
+            port: cfg.EMBEDDED_PG_PORT,
+            maxConnections: cfg.EMBEDDED_PG_MAX_CONNECTIONS,
+            logFile: path.join(logsDir, 'pglite.log'),
+            onSpawn: spawned,
+          },
+          log,
+        )).proc!,
+      portStillFree('127.0.0.1', cfg.EMBEDDED_PG_PORT, 'embedded Postgres'),
     );
-    log(`embedded Postgres ready at ${svc.address} (${since()})`);
+    log(`embedded Postgres ready at ${databaseUrl(cfg)} (${since()})`);
     return databaseUrl(cfg);
   })();
 
@@ -227,17 +289,22 @@ async function main(): Promise<void> {
       continue;
     }
     if (stopping) return;
-    const proc = spawnManaged(name, process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: appEnv });
-    track(proc, 'app', 30_000);
-    void proc.exited.then(({ code, signal }) => {
-      if (stopping) return;
-      logger.error(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
-      void shutdown(1);
-    });
+    // An app is "started" once spawned: the API's port is awaited below, once, for the banner.
+    await superviseChild(
+      name,
+      'app',
+      30_000,
+      async (spawned) => {
+        const proc = spawnManaged(name, process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: appEnv });
+        spawned(proc);
+        return proc;
+      },
+      name === 'api' ? portStillFree(cfg.API_HOST, cfg.API_PORT, 'API') : undefined,
+    );
   }
 
   const apiUrl = `http://${cfg.API_HOST}:${cfg.API_PORT}`;
-  const api = procs.find((p) => p.proc.name === 'api')?.proc;
+  const api = children.find((c) => c.sup.name === 'api')?.sup.current;
   if (api) {
     await waitUntil('API', () => portOpen(cfg.API_HOST, cfg.API_PORT), { timeoutMs: 120_000, intervalMs: 200, proc: api });
   }
@@ -281,8 +348,9 @@ function printBanner(cfg: AppConfig, apiUrl: string, elapsed: string, extra: str
 
 async function shutdown(exitCode: number): Promise<void> {
   stopping ??= (async () => {
+    // Supervision ends first (sup.stop), so nothing stopped here is restarted.
     const stop = (kind: 'app' | 'service') =>
-      Promise.allSettled(procs.filter((p) => p.kind === kind).map((p) => p.proc.stop(p.graceMs)));
+      Promise.allSettled(children.filter((c) => c.kind === kind).map((c) => c.sup.stop(c.graceMs)));
     log('stopping: API and worker first (they drain)');
     await stop('app');
     log('stopping: Temporal and the database');
@@ -304,7 +372,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     } else if (Date.now() - firstSignalAt > 3000) {
       // A second Ctrl-C (not npm relaying the first one): stop waiting.
       logger.warn('second signal: killing everything now');
-      for (const { proc } of procs) signalGroup(proc.pid, 'SIGKILL');
+      for (const { sup } of children) if (sup.current) signalGroup(sup.current.pid, 'SIGKILL');
       if (pidFile) rmSync(pidFile, { force: true });
       process.exit(130);
     }

@@ -10,12 +10,45 @@ import { connectTemporal, connectTemporalNative } from '../platform/temporalConn
 import { createCaseWorker } from './createWorker';
 import { installRuntimeLogger } from '../platform/runtimeLogger';
 import { COSTLY_SANDBOX_TIMEOUT_US, measureSandboxTimeoutCostUs } from './sandboxTimeout';
+import { createWorkerMetrics, readDbFigures, sdkMetricsReader, startMetricsListener, type MetricsListener } from './metrics';
+import { startOutboxSweeper } from './outboxSweeper';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger('worker', cfg.LOG_LEVEL);
-  installRuntimeLogger(logger);
+  // Before any Worker exists: the runtime (and with it the SDK's metrics exporter) is process-wide.
+  const sdkMetricsAddress = cfg.WORKER_SDK_METRICS_PORT > 0 ? `${cfg.METRICS_HOST}:${cfg.WORKER_SDK_METRICS_PORT}` : undefined;
+  installRuntimeLogger(logger, 'INFO', { prometheusBindAddress: sdkMetricsAddress });
   const db = createDb(databaseUrl(cfg), cfg.DB_POOL_MAX);
+  const outbox = cfg.NOTIFY_WEBHOOKS.length > 0;
+  const metrics = createWorkerMetrics({
+    readFigures: () => readDbFigures(db, { outbox }),
+    outbox,
+    cacheMs: cfg.METRICS_DB_CACHE_MS,
+    timeZone: cfg.CALENDAR_TIME_ZONE,
+  });
+  let listener: MetricsListener | undefined;
+  if (cfg.WORKER_METRICS_PORT > 0) {
+    listener = await startMetricsListener({
+      registry: metrics.registry,
+      host: cfg.METRICS_HOST,
+      port: cfg.WORKER_METRICS_PORT,
+      token: cfg.METRICS_TOKEN,
+      extra: sdkMetricsAddress ? sdkMetricsReader(sdkMetricsAddress) : undefined,
+      onError: (err) => logger.warn({ err: String(err) }, 'metrics scrape: a part failed'),
+    });
+    logger.info({ url: listener.url, sdk: sdkMetricsAddress ?? null, token: Boolean(cfg.METRICS_TOKEN) }, 'worker metrics listening');
+  }
+  const webhooks = {
+    urls: cfg.NOTIFY_WEBHOOKS,
+    timeoutMs: cfg.NOTIFY_WEBHOOK_TIMEOUT_MS,
+    secret: cfg.NOTIFY_WEBHOOK_SECRET,
+    maxAttempts: cfg.NOTIFY_MAX_ATTEMPTS,
+    baseMs: cfg.NOTIFY_RETRY_BASE_MS,
+    maxMs: cfg.NOTIFY_RETRY_MAX_MS,
+    concurrency: cfg.NOTIFY_CONCURRENCY,
+  };
+  if (webhooks.urls.length && !webhooks.secret) logger.warn('NOTIFY_WEBHOOK_SECRET is not set: webhook deliveries go out unsigned');
   const connection = await connectTemporalNative(cfg, {
     retryForMs: 60_000,
     onRetry: (err, n) => logger.warn({ attempt: n, err: String(err) }, 'Temporal not reachable yet, retrying'),
@@ -27,7 +60,8 @@ async function main(): Promise<void> {
     cfg,
     deps: {
       db,
-      webhooks: { urls: cfg.NOTIFY_WEBHOOKS, timeoutMs: cfg.NOTIFY_WEBHOOK_TIMEOUT_MS },
+      webhooks,
+      onRecorded: metrics.onRecorded,
       loadCalendar: () => loadCalendar(db),
       archiveCaseHistory: makeArchiveCaseHistory({ db, client: temporal.client, logger }),
       startArchiver: makeStartArchiver(temporal.client, cfg.TEMPORAL_TASK_QUEUE),
@@ -51,9 +85,12 @@ async function main(): Promise<void> {
       'the sandbox timeout (deadlock detector) is costly on this host: each call into a workflow starts a thread; WORKER_SANDBOX_TIMEOUT_MS=0 trades the detector for throughput (README)',
     );
   }
+  const sweeper = startOutboxSweeper(db, { ...webhooks, intervalMs: cfg.NOTIFY_SWEEP_INTERVAL_MS, logger });
   try {
     await worker.run();
   } finally {
+    await sweeper.stop();
+    await listener?.close();
     await temporal.close();
     await connection.close();
     await db.$disconnect();

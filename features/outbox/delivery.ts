@@ -1,0 +1,209 @@
+// Delivers outbox rows (Notification) to the configured webhook receivers, with retries.
+//
+// One attempt = one round to every receiver still owed the row. The row is claimed first (an
+// UPDATE … FOR UPDATE SKIP LOCKED that pushes nextAttemptAt past the attempt), so the workflow's
+// delivery activity, a retried activity and the sweepers of several workers never send the same
+// row at the same time, and a DELIVERED row is never picked again. A receiver that answered 2xx
+// is added to deliveredTo at once, so a retry goes only to the others. Delivery is still
+// at-least-once (a receiver may take a request and time out before answering): every request
+// carries a stable X-Delivery-Id (the row id) for the receiver to dedupe on.
+//
+// Receivers are served in parallel, each with its own bounded concurrency and a per-request
+// timeout, so a slow or failing receiver holds up neither the others nor the rest of the batch.
+import { Prisma } from '../../generated/prisma/client';
+import { afterAttempt, type RetrySchedule } from '../../domain/outbox';
+import type { Db } from '../../platform/db';
+import { SIGNATURE_HEADER, signBody } from './signature';
+
+export interface DeliveryOptions extends RetrySchedule {
+  urls: string[];
+  timeoutMs: number;
+  /** Signs every request (X-Signature) when set. */
+  secret?: string;
+  /** Requests in flight at once per receiver. */
+  concurrency: number;
+  /** The clock (tests move it instead of waiting). Default Date.now. */
+  now?: () => number;
+}
+
+/** A claimed row: what a round of deliveries needs. */
+interface ClaimedRow {
+  id: string;
+  payload: unknown;
+  attempts: number;
+  deliveredTo: string[];
+}
+
+export interface RoundResult {
+  /** Rows claimed (and tried) in this round. */
+  tried: number;
+  delivered: number;
+  dead: number;
+  /** Still PENDING, with a next attempt scheduled. */
+  retrying: number;
+}
+
+const EMPTY: RoundResult = { tried: 0, delivered: 0, dead: 0, retrying: 0 };
+
+/**
+ * How long a claim holds: long enough for the round to finish (every receiver's queue at its
+ * concurrency, each request bounded by the timeout), so another claimer does not start over.
+ */
+function claimMs(rows: number, o: DeliveryOptions): number {
+  return o.timeoutMs * (Math.ceil(rows / o.concurrency) + 1) + 30_000;
+}
+
+/** Claim the given rows that are due (the activity's first attempt of fresh rows). */
+async function claimIds(db: Db, ids: string[], o: DeliveryOptions): Promise<ClaimedRow[]> {
+  const now = new Date(o.now?.() ?? Date.now());
+  const until = new Date(now.getTime() + claimMs(ids.length, o));
+  return db.$queryRaw<ClaimedRow[]>(Prisma.sql`
+    UPDATE "Notification" n SET "nextAttemptAt" = ${until}
+    FROM (SELECT "id" FROM "Notification"
+          WHERE "id" = ANY(${ids}::text[]) AND "state" = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+          ORDER BY "id" FOR UPDATE SKIP LOCKED) due
+    WHERE n."id" = due."id"
+    RETURNING n."id", n."payload", n."attempts", COALESCE(n."deliveredTo", '{}') AS "deliveredTo"`);
+}
+
+/**
+ * Claim up to `limit` due rows for the sweeper: retries whose time has come, replayed dead
+ * letters, and rows never tried whose case did not deliver them itself within `graceMs`
+ * (the workflow's activity was lost, or the rows were recorded while no webhook was configured).
+ */
+async function claimDue(db: Db, limit: number, graceMs: number, o: SweepOptions): Promise<ClaimedRow[]> {
+  const now = new Date(o.now?.() ?? Date.now());
+  const fresh = new Date(now.getTime() - graceMs);
+  const until = new Date(now.getTime() + claimMs(limit, o));
+  const scope = o.caseCodes ? Prisma.sql`AND "caseCode" = ANY(${o.caseCodes}::text[])` : Prisma.empty;
+  return db.$queryRaw<ClaimedRow[]>(Prisma.sql`
+    UPDATE "Notification" n SET "nextAttemptAt" = ${until}
+    FROM (SELECT "id" FROM "Notification"
+          WHERE "state" = 'PENDING' AND ("nextAttemptAt" <= ${now} OR ("nextAttemptAt" IS NULL AND "createdAt" <= ${fresh})) ${scope}
+          ORDER BY "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED) due
+    WHERE n."id" = due."id"
+    RETURNING n."id", n."payload", n."attempts", COALESCE(n."deliveredTo", '{}') AS "deliveredTo"`);
+}
+
+/** At most `n` of the returned functions' bodies run at once. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active += 1;
+    try {
+      return await fn();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** The body a receiver gets (unchanged from the first outbox: the row id and its payload). */
+export function deliveryBody(row: { id: string; payload: unknown }): string {
+  return JSON.stringify({ id: row.id, ...(row.payload as object) });
+}
+
+async function post(url: string, row: ClaimedRow, attempt: number, o: DeliveryOptions): Promise<void> {
+  const body = deliveryBody(row);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    // The same id under both names: Idempotency-Key for receivers written for the first outbox.
+    'idempotency-key': row.id,
+    'x-delivery-id': row.id,
+    'x-delivery-attempt': String(attempt),
+  };
+  if (o.secret) headers[SIGNATURE_HEADER] = signBody(o.secret, body, Math.floor((o.now?.() ?? Date.now()) / 1000));
+  const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(o.timeoutMs) });
+  // Drain the body so the connection is reused; its content does not matter.
+  await res.arrayBuffer().catch(() => undefined);
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+}
+
+/** One attempt for each claimed row to every receiver still owed it; records the outcome. */
+async function deliverClaimed(db: Db, rows: ClaimedRow[], o: DeliveryOptions): Promise<RoundResult> {
+  const lanes = new Map(o.urls.map((u) => [u, limiter(o.concurrency)]));
+  const result: RoundResult = { ...EMPTY, tried: rows.length };
+  await Promise.all(
+    rows.map(async (row) => {
+      const attempt = row.attempts + 1;
+      const owed = o.urls.filter((u) => !row.deliveredTo.includes(u));
+      const errors: string[] = [];
+      await Promise.all(
+        owed.map((url) =>
+          lanes.get(url)!(async () => {
+            try {
+              await post(url, row, attempt, o);
+              // Recorded at once: a crash before the row's outcome is written must not resend here.
+              await db.$executeRaw`UPDATE "Notification" SET "deliveredTo" = array_append(COALESCE("deliveredTo", '{}'), ${url})
+                WHERE "id" = ${row.id} AND NOT (${url} = ANY(COALESCE("deliveredTo", '{}')))`;
+            } catch (err) {
+              errors.push(errorText(url, err));
+            }
+          }),
+        ),
+      );
+      const outcome = afterAttempt(attempt, errors.length === 0, o);
+      const now = o.now?.() ?? Date.now();
+      const lastError = errors.length ? errors.join('; ').slice(0, 2000) : null;
+      if (outcome.state === 'DELIVERED') {
+        result.delivered += 1;
+        await db.notification.update({
+          where: { id: row.id },
+          data: { state: 'DELIVERED', deliveredAt: new Date(now), attempts: attempt, lastError: null, nextAttemptAt: null },
+        });
+      } else if (outcome.state === 'DEAD') {
+        result.dead += 1;
+        await db.notification.update({ where: { id: row.id }, data: { state: 'DEAD', deadAt: new Date(now), attempts: attempt, lastError, nextAttemptAt: null } });
+      } else {
+        result.retrying += 1;
+        await db.notification.update({
+          where: { id: row.id },
+          data: { attempts: attempt, lastError, nextAttemptAt: new Date(now + outcome.retryInMs) },
+        });
+      }
+    }),
+  );
+  return result;
+}
+
+function errorText(url: string, err: unknown): string {
+  const e = err as Error;
+  if (e?.name === 'TimeoutError') return `${url} timed out`;
+  // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, …) is in its cause.
+  const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+  const msg = String(e?.message ?? err) + (cause ? ` (${cause.code ?? cause.message})` : '');
+  return msg.startsWith(url) ? msg : `${url}: ${msg}`;
+}
+
+/** The first attempt of rows a case just recorded (the workflow's deliverNotifications activity). */
+export async function deliverRows(db: Db, ids: string[], o: DeliveryOptions): Promise<RoundResult> {
+  if (!o.urls.length || !ids.length) return EMPTY;
+  return deliverClaimed(db, await claimIds(db, ids, o), o);
+}
+
+export interface SweepOptions extends DeliveryOptions {
+  /** Rows claimed per round. Default 100. */
+  batch?: number;
+  /** A row never tried is left to its case's own delivery for this long. Default 1 minute. */
+  graceMs?: number;
+  /** Only these cases' rows (tests sharing one database with other suites). */
+  caseCodes?: string[];
+}
+
+/** One sweep: every due row, in batches of `batch`, until none is left due. */
+export async function sweepOutbox(db: Db, o: SweepOptions): Promise<RoundResult> {
+  const total: RoundResult = { ...EMPTY };
+  if (!o.urls.length) return total;
+  for (;;) {
+    const rows = await claimDue(db, o.batch ?? 100, o.graceMs ?? 60_000, o);
+    if (!rows.length) return total;
+    const r = await deliverClaimed(db, rows, o);
+    total.tried += r.tried;
+    total.delivered += r.delivered;
+    total.dead += r.dead;
+    total.retrying += r.retrying;
+  }
+}
