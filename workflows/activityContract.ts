@@ -96,6 +96,8 @@ export interface ListFanOutCasesInput {
   personIds?: string[];
   /** DIRECTORY: every case whose grid, community, street or district is one of these. */
   unitIds?: string[];
+  /** Only cases whose code starts with this (CASE_CODE_PREFIX + '-'): one deployment's cases on a shared database. */
+  codePrefix?: string;
   /** The last case code of the previous page (codes ascend); null for the first page. */
   after: string | null;
   limit: number;

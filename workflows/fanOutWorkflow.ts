@@ -37,6 +37,8 @@ export interface FanOutInput {
   unitIds?: string[];
   /** DIRECTORY: why, as the cases record it. */
   reason?: string;
+  /** Only cases whose code starts with this (ListFanOutCasesInput.codePrefix). */
+  codePrefix?: string;
   /** CALENDAR: the year whose schedule changed (for people reading the history). */
   year?: number;
   pageSize?: number;
@@ -110,6 +112,7 @@ export async function fanOutWorkflow(input: FanOutInput): Promise<FanOutResult> 
       kind: input.kind,
       ...(input.personIds ? { personIds: input.personIds } : {}),
       ...(input.unitIds ? { unitIds: input.unitIds } : {}),
+      ...(input.codePrefix ? { codePrefix: input.codePrefix } : {}),
       after: p.after,
       limit: pageSize,
     });

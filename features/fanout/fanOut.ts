@@ -36,6 +36,8 @@ export interface DirectoryFanOutRequest {
   unitIds?: string[];
   /** Recorded in each case's REASSIGNED fact, e.g. "grid worker p-grid-1 deactivated". */
   reason?: string;
+  /** Only cases whose code starts with this (e.g. `${cfg.CASE_CODE_PREFIX}-`); default all. */
+  codePrefix?: string;
 }
 
 export interface CalendarFanOutRequest {
@@ -43,6 +45,8 @@ export interface CalendarFanOutRequest {
   changeId: string;
   /** The year whose schedule was imported or changed. */
   year: number;
+  /** Only cases whose code starts with this (e.g. `${cfg.CASE_CODE_PREFIX}-`); default all. */
+  codePrefix?: string;
 }
 
 /**
@@ -58,6 +62,7 @@ export function startDirectoryFanOut(temporal: Client, req: DirectoryFanOutReque
     ...(req.personIds?.length ? { personIds: req.personIds } : {}),
     ...(req.unitIds?.length ? { unitIds: req.unitIds } : {}),
     ...(req.reason !== undefined ? { reason: req.reason } : {}),
+    ...(req.codePrefix ? { codePrefix: req.codePrefix } : {}),
   });
 }
 
@@ -68,7 +73,7 @@ export function startDirectoryFanOut(temporal: Client, req: DirectoryFanOutReque
  * Call after the year's CalendarDay rows are committed.
  */
 export function startCalendarFanOut(temporal: Client, req: CalendarFanOutRequest): Promise<FanOutStarted> {
-  return start(temporal, req.taskQueue, { kind: 'CALENDAR', changeId: req.changeId, year: req.year });
+  return start(temporal, req.taskQueue, { kind: 'CALENDAR', changeId: req.changeId, year: req.year, ...(req.codePrefix ? { codePrefix: req.codePrefix } : {}) });
 }
 
 async function start(temporal: Client, taskQueue: string, input: FanOutInput): Promise<FanOutStarted> {
@@ -96,7 +101,8 @@ async function start(temporal: Client, taskQueue: string, input: FanOutInput): P
  */
 export async function listFanOutCases(db: FanOutDb, input: ListFanOutCasesInput): Promise<FanOutPage> {
   const asOf = Date.now();
-  const open = { status: { notIn: ENDED }, ...(input.after !== null ? { code: { gt: input.after } } : {}) };
+  const code = { ...(input.after !== null ? { gt: input.after } : {}), ...(input.codePrefix ? { startsWith: input.codePrefix } : {}) };
+  const open = { status: { notIn: ENDED }, ...(Object.keys(code).length ? { code } : {}) };
   if (input.kind === 'CALENDAR') {
     const rows = await db.case.findMany({ where: open, select: { code: true }, orderBy: { code: 'asc' }, take: input.limit });
     return { cases: rows.map((r) => ({ code: r.code })), asOf };
