@@ -83,6 +83,8 @@ describe.each([
         'urgent-on-site-breach', 'whistle',
         // Recorded since runs are archived one by one (CaseOptions.archiveEarlierRuns).
         ...(dir === DIR ? ['long-term-plan-runs-archived'] : []),
+        // Recorded since running cases follow the directory and the calendar (patches directory-change-reassigns, calendar-change-replans).
+        ...(dir === DIR ? ['directory-reassigned', 'calendar-replanned'] : []),
       ].sort(),
     );
   });
@@ -321,6 +323,23 @@ describe.each([
       const accepted = facts(t, 'ACCEPTED')[0];
       expect(accepted.n).toBeGreaterThan(signal.n);
       expect(accepted.actor?.personId).toBe('p-grid-3');
+    });
+
+    (dir === DIR ? it : it.skip)('a reassignment and a re-planned calendar read as what they did', () => {
+      const r = timelineOf('directory-reassigned');
+      expect(facts(r, 'REASSIGNED').map((e) => e.text)).toEqual([
+        expect.stringContaining('GRID post now held by p-grid-3 (新网格员), was p-grid; the case is reassigned to them: grid worker p-grid deactivated'),
+        expect.stringContaining('STREET post now held by p-street-2 (新调度员), was p-street: grid worker p-grid deactivated'),
+      ]);
+      expect(facts(r, 'ACCEPTED')[0].actor?.personId).toBe('p-grid-3');
+      const c = timelineOf('calendar-replanned');
+      const [replanned] = facts(c, 'CALENDAR_REPLANNED');
+      const moved = (replanned.data as { windows: Array<{ fromDueAt: number; toDueAt: number }> }).windows[0];
+      expect(replanned.text).toContain('working calendar changed: completion window due');
+      expect(moved.toDueAt - moved.fromDueAt).toBeGreaterThan(0);
+      // The result came after the old deadline, before the new one: in time.
+      expect(facts(c, 'REVIEW_REQUESTED')[0].onTime).toBe(true);
+      expect(c.entries.find((e) => e.kind === 'SIGNAL')).toMatchObject({ type: 'calendarChanged', text: 'working calendar changed (change change-0002)' });
     });
 
     it('a non-case workflow (the archiver) gets its runs and no facts', () => {
