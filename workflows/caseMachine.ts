@@ -170,6 +170,8 @@ export class CaseMachine {
       const holder = level === this.state.level;
       // Same post, same unit: only the person changes (the windows stay the unit's), and is told.
       if (holder) this.state.assignee = this.holderAt(level);
+      // Not the holder, but a review or an extension decision waits at this level: the new person is told too.
+      const awaited = !holder && this.state.windows.some((w) => w.level === level && (w.kind === 'REVIEW' || w.kind === 'EXTENSION_DECISION'));
       this.record(now, 'REASSIGNED', null, {
         unitId: next.unitId,
         level,
@@ -182,7 +184,11 @@ export class CaseMachine {
           reason: change.reason ?? null,
           changeId: change.changeId ?? null,
         },
-        notify: holder ? [this.notice(next, 'CASE_ASSIGNED', `Case ${this.state.code} (${this.state.status.toLowerCase()}) is now yours: ${change.reason ?? 'the directory changed'}.`)] : [],
+        notify: holder
+          ? [this.notice(next, 'CASE_ASSIGNED', `Case ${this.state.code} (${this.state.status.toLowerCase()}) is now yours: ${change.reason ?? 'the directory changed'}.`)]
+          : awaited
+            ? [this.notice(next, 'DECISION_AWAITED', `Case ${this.state.code} waits for your decision (${this.state.status.toLowerCase()}): ${change.reason ?? 'the directory changed'}.`)]
+            : [],
       });
       recorded = true;
     }

@@ -54,7 +54,7 @@ export interface CalendarFanOutRequest {
  * the people now at every level of its place, records REASSIGNED for each level that changed,
  * and moves to the new person if that level holds it. Call after the change is committed.
  */
-export function startDirectoryFanOut(temporal: Client, req: DirectoryFanOutRequest): Promise<FanOutStarted> {
+export async function startDirectoryFanOut(temporal: Client, req: DirectoryFanOutRequest): Promise<FanOutStarted> {
   if (!req.personIds?.length && !req.unitIds?.length) throw new Error('startDirectoryFanOut: name at least one person or unit');
   return start(temporal, req.taskQueue, {
     kind: 'DIRECTORY',
@@ -72,7 +72,7 @@ export function startDirectoryFanOut(temporal: Client, req: DirectoryFanOutReque
  * loadCalendar activity, uncached), and signals it (calendarChanged) to every open case.
  * Call after the year's CalendarDay rows are committed.
  */
-export function startCalendarFanOut(temporal: Client, req: CalendarFanOutRequest): Promise<FanOutStarted> {
+export async function startCalendarFanOut(temporal: Client, req: CalendarFanOutRequest): Promise<FanOutStarted> {
   return start(temporal, req.taskQueue, { kind: 'CALENDAR', changeId: req.changeId, year: req.year, ...(req.codePrefix ? { codePrefix: req.codePrefix } : {}) });
 }
 
