@@ -28,13 +28,13 @@ import {
   CONFLICT_ERROR,
   FORBIDDEN_ERROR,
   type AcceptCaseInput,
-  type CalendarChange,
+  type CalendarChangedPayload,
   type CallDepartmentsInput,
   type CarriedState,
   type CaseState,
   type CaseWorkflowInput,
   type DecideExtensionInput,
-  type DirectoryChange,
+  type DirectoryChangedPayload,
   type PlanLongTermInput,
   type RecordSurveyInput,
   type ReportArrivalInput,
@@ -154,7 +154,7 @@ export class CaseMachine {
    * holding the case, the case moves to the new person, who is notified. A closed case only
    * takes the snapshot (nobody holds it any more). Returns whether anything was recorded.
    */
-  reassign(change: DirectoryChange, now: number): boolean {
+  reassign(change: DirectoryChangedPayload, now: number): boolean {
     if (change.asOf !== undefined) {
       if (change.asOf < this.directoryAsOf) return false;
       this.directoryAsOf = change.asOf;
@@ -201,7 +201,7 @@ export class CaseMachine {
    * the rule, extensions included). Lapsed windows are gone already: their breaches stand.
    * Returns whether a deadline moved (the workflow then recomputes its timer).
    */
-  replanCalendar(change: CalendarChange, now: number): boolean {
+  replanCalendar(change: CalendarChangedPayload, now: number): boolean {
     if (change.asOf < this.calendarAsOf) return false;
     this.calendarAsOf = change.asOf;
     const previous = this.calendar;

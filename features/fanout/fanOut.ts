@@ -135,3 +135,41 @@ export async function listFanOutCases(db: FanOutDb, input: ListFanOutCasesInput)
   );
   return { cases, asOf };
 }
+
+/** The part of an AdminChange row (features/admin, written by afterDirectoryChange) a fan-out needs. */
+export interface AdminChangeRef {
+  id: bigint | number | string;
+  entityKind: string;
+  entityId: string;
+  action: string;
+  unitIds: readonly string[];
+  personIds: readonly string[];
+}
+
+/**
+ * Start the fan-out an administrative change calls for, once its transaction has committed:
+ * people and units → the directory fan-out over the row's personIds and unitIds; a calendar
+ * year or the office hours → the calendar fan-out; the catalog → none (a case's policy is
+ * frozen at intake by design). Returns null when the change reaches no running case.
+ */
+export async function startFanOutForChange(temporal: Client, o: { taskQueue: string; codePrefix?: string }, change: AdminChangeRef): Promise<FanOutStarted | null> {
+  const changeId = String(change.id);
+  const scope = { taskQueue: o.taskQueue, changeId, ...(o.codePrefix ? { codePrefix: o.codePrefix } : {}) };
+  switch (change.entityKind) {
+    case 'PERSON':
+    case 'UNIT':
+      if (!change.personIds.length && !change.unitIds.length) return null;
+      return startDirectoryFanOut(temporal, {
+        ...scope,
+        personIds: [...change.personIds],
+        unitIds: [...change.unitIds],
+        reason: `${change.entityKind.toLowerCase()} ${change.entityId} ${change.action.toLowerCase()} (change ${changeId})`,
+      });
+    case 'CALENDAR_YEAR':
+      return startCalendarFanOut(temporal, { ...scope, year: Number(change.entityId) });
+    case 'OFFICE_HOURS':
+      return startCalendarFanOut(temporal, { ...scope, year: new Date().getUTCFullYear() });
+    default:
+      return null;
+  }
+}
