@@ -80,6 +80,26 @@ export type FactDataMap = {
   SURVEY_RECORDED: { satisfaction: Satisfaction; solved: boolean; comment: string | null; channel: 'PHONE' | 'SMS' | 'APP' | 'LINK' };
   SURVEY_UNREACHABLE: { policy: UnreachablePolicy };
   REOPENED: { reopenCount: number; completionDueAt: number | null };
+  /**
+   * The directory changed the person at `level` of this case's place (a person deactivated or
+   * moved, a unit's post given to someone else). `holder`: the level is the one holding the
+   * case, so the case itself moved to `toPersonId` (who was notified).
+   */
+  REASSIGNED: {
+    level: Level;
+    fromPersonId: string | null;
+    toPersonId: string | null;
+    toPersonName: string | null;
+    holder: boolean;
+    reason: string | null;
+    changeId: string | null;
+  };
+  /** A new working calendar (a year's schedule imported or changed) moved open windows' due times. */
+  CALENDAR_REPLANNED: {
+    changeId: string | null;
+    windows: Array<{ windowId: string; kind: WindowKind; startedAt: number; fromDueAt: number; toDueAt: number }>;
+    completionDueAt: number | null;
+  };
 };
 
 type ExtensionDecisionData = { requestId: string; days: number; reason: string; previousDueAt: number | null; newDueAt: number | null };
@@ -128,6 +148,8 @@ const FACT_TYPE_TABLE: Record<FactType, true> = {
   SURVEY_RECORDED: true,
   SURVEY_UNREACHABLE: true,
   REOPENED: true,
+  REASSIGNED: true,
+  CALENDAR_REPLANNED: true,
 };
 
 /** Every fact type the machine records. */

@@ -29,6 +29,7 @@ import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
 import { CASE_ACTION_TABLE, type ActionInput } from '../workflows/caseActions';
 import type { CaseAction } from '../domain/actionRules';
 import {
+  calendarChangedSignal,
   directoryChangedSignal,
   getCaseStateQuery,
   type CaseState,
@@ -431,6 +432,51 @@ export const SCENARIOS: Scenario[] = [
     options: { urgent: true },
     recordsWindows: true,
     run: urgentOnSiteBreach,
+  },
+  {
+    name: 'directory-reassigned',
+    description: 'The grid worker is deactivated while the case waits: the directory fan-out\'s directoryChanged signal (with a change id) reassigns the case to the new grid worker (REASSIGNED, notified), a street dispatcher change is recorded too; the new worker accepts and answers with guidance.',
+    options: { triage: 'PRIVATE' },
+    async run(c) {
+      await c.wait(1 * MIN + 7 * SEC);
+      await c.handle.signal(directoryChangedSignal, {
+        directory: {
+          ...DIRECTORY,
+          GRID: { ...DIRECTORY.GRID!, personId: 'p-grid-3', personName: '新网格员' },
+          STREET: { ...DIRECTORY.STREET!, personId: 'p-street-2', personName: '新调度员' },
+        },
+        changeId: 'change-0001',
+        reason: 'grid worker p-grid deactivated',
+        asOf: await c.now(),
+      });
+      await c.quiet();
+      await c.wait(2 * MIN + 3 * SEC);
+      await c.act('accept', { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId } });
+      await c.wait(5 * MIN + 1 * SEC);
+      await c.act('respond', { actor: { personId: 'p-grid-3', role: 'GRID_WORKER', unitId: ACTORS.grid.unitId }, decision: 'GUIDANCE', guidance: '请联系物业处理' });
+    },
+  },
+  {
+    name: 'calendar-replanned',
+    description: 'While the grid handles the case, a new working calendar (a holiday inside the completion window) arrives by calendarChanged: the completion deadline moves a working day later (CALENDAR_REPLANNED) and the timer with it; the case is finished in time and closed.',
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      const cal = c.input.calendar;
+      const state = await c.state();
+      const w = state.windows.find((x) => x.kind === 'COMPLETION')!;
+      // The first working day after the window's start becomes a holiday.
+      let day = w.startedAt + DAY;
+      while (!isWorkingDay(localDate(day, cal), cal)) day += DAY;
+      await c.handle.signal(calendarChangedSignal, {
+        calendar: { ...cal, holidays: [...cal.holidays, localDate(day, cal)] },
+        changeId: 'change-0002',
+        asOf: await c.now(),
+      });
+      await c.quiet();
+      // Past the old deadline, before the new one.
+      await c.waitUntil(w.dueAt + 2 * HOUR + 7 * MIN + 3 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street);
+    },
   },
 ];
 

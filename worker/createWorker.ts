@@ -3,6 +3,7 @@ import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker
 import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAssessmentActivities } from '../activities/assessment';
+import { createFanOutActivities } from '../activities/fanOut';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
 import { sandboxTimeout } from './sandboxTimeout';
 
@@ -23,7 +24,7 @@ export async function createCaseWorker({ connection, cfg, deps, overrides }: Cas
     workflowsPath: CASE_WORKFLOWS_PATH,
     // Pure modules are evaluated once per thread, not once per cached case (platform/workflowCode).
     bundlerOptions: CASE_BUNDLER_OPTIONS,
-    activities: { ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }) },
+    activities: { ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }), ...createFanOutActivities({ db: deps.db }) },
     // The cache bounds worker memory: evicted cases replay from history when they wake.
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES,

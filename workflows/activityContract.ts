@@ -1,5 +1,5 @@
 // Activity contracts, imported by the workflow as types only (the sandbox never sees Prisma).
-import type { CalendarSnapshot, CaseIntake, CaseStatus, Level, TriageKind } from '../domain/types';
+import type { CalendarSnapshot, CaseIntake, CaseStatus, Level, LevelDirectory, TriageKind } from '../domain/types';
 import type { PendingFact } from './caseMachine';
 
 /** The columns of the Case row that change as the case moves. */
@@ -83,4 +83,39 @@ export interface ComputeSnapshotResult {
 /** The assessment's activity (activities/assessment.ts), proxied by workflows/assessmentWorkflow.ts. */
 export interface AssessmentActivities {
   computeAssessmentSnapshot(input: ComputeSnapshotInput): Promise<ComputeSnapshotResult>;
+}
+
+// ───────────────────────── fan-out of administrative changes ─────────────────────────
+
+/** Which open cases a change reaches (workflows/fanOutWorkflow.ts). */
+export type FanOutKind = 'DIRECTORY' | 'CALENDAR';
+
+export interface ListFanOutCasesInput {
+  kind: FanOutKind;
+  /** DIRECTORY: cases these people hold, and every case in the units they belong to now. */
+  personIds?: string[];
+  /** DIRECTORY: every case whose grid, community, street or district is one of these. */
+  unitIds?: string[];
+  /** Only cases whose code starts with this (CASE_CODE_PREFIX + '-'): one deployment's cases on a shared database. */
+  codePrefix?: string;
+  /** The last case code of the previous page (codes ascend); null for the first page. */
+  after: string | null;
+  limit: number;
+}
+
+export interface FanOutTarget {
+  code: string;
+  /** DIRECTORY: the person at every level of the case's place, read now. */
+  directory?: LevelDirectory;
+}
+
+export interface FanOutPage {
+  cases: FanOutTarget[];
+  /** When the page (and its directories) was read, epoch ms. */
+  asOf: number;
+}
+
+/** The fan-out's activity (activities/fanOut.ts); the calendar comes from CaseActivities.loadCalendar. */
+export interface FanOutActivities {
+  listFanOutCases(input: ListFanOutCasesInput): Promise<FanOutPage>;
 }

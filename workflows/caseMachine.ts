@@ -8,10 +8,13 @@ import { extensionApproverLevel } from '../domain/extensions';
 import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
 import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
 import { initialWindows, movesWithCase, openWindow, windowSpan } from '../domain/windows';
+import { replanWindows } from '../domain/replan';
+import { LEVELS } from '../domain/types';
 import type {
   Actor,
   Assignment,
   Breach,
+  CalendarSnapshot,
   CaseEventRecord,
   Level,
   LevelDirectory,
@@ -25,11 +28,13 @@ import {
   CONFLICT_ERROR,
   FORBIDDEN_ERROR,
   type AcceptCaseInput,
+  type CalendarChangedPayload,
   type CallDepartmentsInput,
   type CarriedState,
   type CaseState,
   type CaseWorkflowInput,
   type DecideExtensionInput,
+  type DirectoryChangedPayload,
   type PlanLongTermInput,
   type RecordSurveyInput,
   type ReportArrivalInput,
@@ -76,9 +81,16 @@ export class CaseMachine {
   /** Facts not yet handed to the recorder. */
   readonly pending: PendingFact[] = [];
   private directory: LevelDirectory;
+  /** The working calendar new windows are planned on: the input's, until a calendarChanged signal. */
+  private calendar: CalendarSnapshot;
+  // When the directory and the calendar in force were read (0: at intake or continue-as-new),
+  // so that a change delivered late never undoes a newer one.
+  private directoryAsOf = 0;
+  private calendarAsOf = 0;
 
   constructor(private readonly input: CaseWorkflowInput, now: number) {
     this.directory = input.directory;
+    this.calendar = input.calendar;
     const carried: CarriedState | undefined = input.carried;
     if (carried) {
       this.state = carried.state;
@@ -148,6 +160,87 @@ export class CaseMachine {
 
   replaceDirectory(directory: LevelDirectory): void {
     this.directory = { ...this.directory, ...directory };
+  }
+
+  /** The working calendar in force (carried into continue-as-new). */
+  get calendarSnapshot(): CalendarSnapshot {
+    return this.calendar;
+  }
+
+  /** The directory snapshot in force (carried into continue-as-new). */
+  get directorySnapshot(): LevelDirectory {
+    return this.directory;
+  }
+
+  /**
+   * A directory change (docs/VERSIONING.md: patch directory-change-reassigns): the snapshot is
+   * replaced and every level whose person changed is recorded as REASSIGNED; if it is the level
+   * holding the case, the case moves to the new person, who is notified. A closed case only
+   * takes the snapshot (nobody holds it any more). Returns whether anything was recorded.
+   */
+  reassign(change: DirectoryChangedPayload, now: number): boolean {
+    if (change.asOf !== undefined) {
+      if (change.asOf < this.directoryAsOf) return false;
+      this.directoryAsOf = change.asOf;
+    }
+    const before = this.directory;
+    this.replaceDirectory(change.directory);
+    if (this.state.status === 'CLOSED' || this.state.status === 'SURVEYED') return false;
+    let recorded = false;
+    for (const level of LEVELS) {
+      const next = change.directory[level];
+      const fromPersonId = before[level]?.personId ?? null;
+      if (!next || (next.personId ?? null) === fromPersonId) continue;
+      const holder = level === this.state.level;
+      // Same post, same unit: only the person changes (the windows stay the unit's), and is told.
+      if (holder) this.state.assignee = this.holderAt(level);
+      // Not the holder, but a review or an extension decision waits at this level: the new person is told too.
+      const awaited = !holder && this.state.windows.some((w) => w.level === level && (w.kind === 'REVIEW' || w.kind === 'EXTENSION_DECISION'));
+      this.record(now, 'REASSIGNED', null, {
+        unitId: next.unitId,
+        level,
+        data: {
+          level,
+          fromPersonId,
+          toPersonId: next.personId ?? null,
+          toPersonName: next.personName ?? null,
+          holder,
+          reason: change.reason ?? null,
+          changeId: change.changeId ?? null,
+        },
+        notify: holder
+          ? [this.notice(next, 'CASE_ASSIGNED', `Case ${this.state.code} (${this.state.status.toLowerCase()}) is now yours: ${change.reason ?? 'the directory changed'}.`)]
+          : awaited
+            ? [this.notice(next, 'DECISION_AWAITED', `Case ${this.state.code} waits for your decision (${this.state.status.toLowerCase()}): ${change.reason ?? 'the directory changed'}.`)]
+            : [],
+      });
+      recorded = true;
+    }
+    return recorded;
+  }
+
+  /**
+   * A new working calendar (patch calendar-change-replans): new windows are planned on it, and
+   * every open working-time window is re-planned on it from its own start (domain/replan.ts has
+   * the rule, extensions included). Lapsed windows are gone already: their breaches stand.
+   * Returns whether a deadline moved (the workflow then recomputes its timer).
+   */
+  replanCalendar(change: CalendarChangedPayload, now: number): boolean {
+    if (change.asOf < this.calendarAsOf) return false;
+    this.calendarAsOf = change.asOf;
+    const previous = this.calendar;
+    this.calendar = change.calendar;
+    const { windows, moved } = replanWindows(this.state.windows, previous, change.calendar, now, this.input.policy.windows.remindAt);
+    if (!moved.length) return false;
+    this.state.windows = windows;
+    const completion = moved.find((m) => m.kind === 'COMPLETION');
+    if (completion) this.state.completionDueAt = completion.toDueAt;
+    this.record(now, 'CALENDAR_REPLANNED', null, {
+      data: { changeId: change.changeId, windows: moved, completionDueAt: this.state.completionDueAt },
+      notify: [this.notice(this.state.assignee, 'DEADLINE_MOVED',
+        `Case ${this.state.code}: the working calendar changed; ${moved.map((m) => `${m.kind.toLowerCase()} now due ${iso(m.toDueAt)}`).join(', ')}.`)],
+    });
+    return true;
   }
 
   // ---- guards (validators: must not change anything) ------------------------
@@ -354,7 +447,7 @@ export class CaseMachine {
           unitId: c.departmentId,
           startedAt: now,
           remindFraction: this.input.policy.windows.remindAt,
-          calendar: this.input.calendar,
+          calendar: this.calendar,
           refId: id,
         }),
       );
@@ -488,7 +581,7 @@ export class CaseMachine {
     if (a.approve && completion) {
       // Move the running deadline: the workflow's single timer is recomputed, never duplicated.
       req.previousDueAt = completion.dueAt;
-      const dueAt = addWorkingDays(completion.dueAt, req.days, this.input.calendar);
+      const dueAt = addWorkingDays(completion.dueAt, req.days, this.calendar);
       const fresh = openWindow({
         id: completion.id,
         kind: 'COMPLETION',
@@ -498,7 +591,7 @@ export class CaseMachine {
         unitId: completion.unitId,
         startedAt: now,
         remindFraction: this.input.policy.windows.remindAt,
-        calendar: this.input.calendar,
+        calendar: this.calendar,
       });
       Object.assign(completion, { dueAt: fresh.dueAt, remindAt: fresh.remindAt, reminded: false });
       req.newDueAt = dueAt;
@@ -629,7 +722,7 @@ export class CaseMachine {
           unitId: lapsed.unitId,
           startedAt: lapsed.dueAt,
           remindFraction: this.input.policy.windows.remindAt,
-          calendar: this.input.calendar,
+          calendar: this.calendar,
           ...(lapsed.refId ? { refId: lapsed.refId } : {}),
         }),
       );
@@ -764,7 +857,7 @@ export class CaseMachine {
       unitId: o.unitId ?? this.state.assignee.unitId,
       startedAt: now,
       remindFraction: o.remind === false ? 0 : this.input.policy.windows.remindAt,
-      calendar: this.input.calendar,
+      calendar: this.calendar,
       ...(o.refId !== undefined ? { refId: o.refId } : {}),
       ...(o.dueAt !== undefined ? { dueAt: o.dueAt } : {}),
     });

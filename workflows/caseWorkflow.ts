@@ -19,6 +19,7 @@ import { nextWakeAt } from '../domain/windows';
 import { CASE_ACTION_TABLE, allowedActions, type ActionDecl } from './caseActions';
 import { CaseMachine, type PendingFact } from './caseMachine';
 import {
+  calendarChangedSignal,
   directoryChangedSignal,
   getAllowedActionsQuery,
   getCaseStateQuery,
@@ -49,6 +50,10 @@ const { deliverNotifications } = proxyActivities<CaseActivities>({
 
 /** Patch ids: a change of command sequence is introduced behind one (docs/VERSIONING.md). */
 const PATCH_NO_CONTINUE_WHEN_FINISHED = 'no-continue-as-new-when-finished';
+// Patches, not input flags: running cases must follow the directory and the calendar too, and
+// both signals are rare (a marker write per case per change is nothing next to the signal).
+const PATCH_DIRECTORY_REASSIGNS = 'directory-change-reassigns';
+const PATCH_CALENDAR_REPLANS = 'calendar-change-replans';
 
 /** What a finished case workflow returns. */
 export interface CaseOutcome {
@@ -66,9 +71,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   setHandler(getCaseStateQuery, () => machine.state);
   // Each action's validator on the live state, for "what may I do here?": reads only.
   setHandler(getAllowedActionsQuery, (actor) => allowedActions(machine, actor));
-  setHandler(directoryChangedSignal, ({ directory }) => {
+  setHandler(directoryChangedSignal, (change) => {
+    // A history recorded before reassignment only replaced the snapshot: it replays that way.
+    if (patched(PATCH_DIRECTORY_REASSIGNS)) {
+      machine.reassign(change, Date.now());
+      machine.endStep();
+      input = { ...input, directory: machine.directorySnapshot };
+      return;
+    }
+    const { directory } = change;
     machine.replaceDirectory(directory);
     input = { ...input, directory: { ...input.directory, ...directory } };
+  });
+  setHandler(calendarChangedSignal, (change) => {
+    // Only a worker of an older build could have received this signal unhandled: ignore it on replay.
+    if (!patched(PATCH_CALENDAR_REPLANS)) return;
+    // The timer is recomputed whenever a deadline moved; a continue-as-new reloads the calendar anyway.
+    if (machine.replanCalendar(change, Date.now())) woken = true;
+    machine.endStep();
+    input = { ...input, calendar: machine.calendarSnapshot };
   });
 
   // Each update: the validator checks state and actor without changing anything;

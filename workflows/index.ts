@@ -2,3 +2,4 @@
 export { caseWorkflow } from './caseWorkflow';
 export { archiveCaseWorkflow } from './archiveCaseWorkflow';
 export { monthlyAssessmentWorkflow } from './assessmentWorkflow';
+export { fanOutWorkflow } from './fanOutWorkflow';

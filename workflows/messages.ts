@@ -219,8 +219,33 @@ export const decideExtensionUpdate = defineUpdate<CaseState, [DecideExtensionInp
 export const recordSurveyUpdate = defineUpdate<CaseState, [RecordSurveyInput]>('recordSurvey');
 
 // ---- signals ---------------------------------------------------------------
-/** The organisation directory changed (e.g. a grid worker left): new holders per level. */
-export const directoryChangedSignal = defineSignal<[{ directory: LevelDirectory }]>('directoryChanged');
+/**
+ * The organisation directory changed (e.g. a grid worker left): new holders per level.
+ * Levels left out keep their holder. The optional fields came with reassignment (the case
+ * records a REASSIGNED fact per level whose person changed, and the holder follows): which
+ * administrative change it was, why, and when the directory was read, so that an older change
+ * arriving late never undoes a newer one.
+ */
+export interface DirectoryChangedPayload {
+  directory: LevelDirectory;
+  changeId?: string;
+  reason?: string;
+  /** When the directory was read (epoch ms); a change read before the last one applied is ignored. */
+  asOf?: number;
+}
+export const directoryChangedSignal = defineSignal<[DirectoryChangedPayload]>('directoryChanged');
+
+/**
+ * The working calendar changed (a year's schedule imported or edited): the case re-plans its
+ * open working-time windows on it (domain/replan.ts) and keeps it for new windows.
+ */
+export interface CalendarChangedPayload {
+  calendar: CalendarSnapshot;
+  changeId: string;
+  /** When the calendar was read (epoch ms); a calendar read before the one in force is ignored. */
+  asOf: number;
+}
+export const calendarChangedSignal = defineSignal<[CalendarChangedPayload]>('calendarChanged');
 
 /** Error type names thrown by validators; the API maps them to HTTP statuses. */
 export const FORBIDDEN_ERROR = 'Forbidden'; // 403: this actor may not do this

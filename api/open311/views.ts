@@ -293,6 +293,9 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   EXTENSION_ESCALATED: 'INTERNAL',
   SURVEY_RECORDED: 'INTERNAL',
   SURVEY_UNREACHABLE: 'INTERNAL',
+  // Who holds the case and how the office calendar moved a deadline are the city's business.
+  REASSIGNED: 'INTERNAL',
+  CALENDAR_REPLANNED: 'INTERNAL',
 };
 
 /** Event types published as service request updates (the rest are internal). */
@@ -396,6 +399,8 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'EXTENSION_ESCALATED':
     case 'SURVEY_RECORDED':
     case 'SURVEY_UNREACHABLE':
+    case 'REASSIGNED':
+    case 'CALENDAR_REPLANNED':
       return null; // INTERNAL (PUBLICATION above)
     default:
       return assertNever(type, 'fact type');

@@ -39,6 +39,10 @@ const ASSESSED: Record<FactType, boolean> = {
   PLAN_RESUMED: false,
   EXTENSION_REJECTED: false,
   EXTENSION_ESCALATED: false,
+  // A new holder or a re-planned deadline is nobody's performance; the timing facts that
+  // close a window carry the due time in force when it closed.
+  REASSIGNED: false,
+  CALENDAR_REPLANNED: false,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -450,6 +454,8 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
       case 'PLAN_RESUMED':
       case 'EXTENSION_REJECTED':
       case 'EXTENSION_ESCALATED':
+      case 'REASSIGNED':
+      case 'CALENDAR_REPLANNED':
         break;
       default:
         assertNever(type, 'fact type');

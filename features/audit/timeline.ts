@@ -831,6 +831,8 @@ function windowOfFact(e: CaseFact, before: TrackedWindow[], prev: CaseFact | nul
     case 'SURVEY_UNREACHABLE':
       return { window: byKind(before, 'SURVEY'), relation: 'LAPSED' };
     case 'LEADER_LISTED':
+    case 'REASSIGNED':
+    case 'CALENDAR_REPLANNED':
       return { window: null, relation: 'IN_FORCE' };
     default:
       return assertNever(e, 'fact');
@@ -881,6 +883,11 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
     }
     case 'SURVEY_UNREACHABLE':
       return windows.filter((w) => w.kind !== 'SURVEY');
+    case 'CALENDAR_REPLANNED': {
+      // The fact names every window it moved, with its new due time.
+      const moved = new Map((e.data.windows ?? []).map((m) => [m.windowId, m.toDueAt]));
+      return windows.map((w) => (w.id !== null && moved.has(w.id) ? { ...w, dueAt: moved.get(w.id)!, computed: false } : w));
+    }
     // Windows these change are known exactly from the update's result (or from REPORTED's data).
     case 'REPORTED':
     case 'ACCEPTED':
@@ -904,6 +911,8 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
     case 'EXTENSION_REJECTED':
     case 'SURVEY_RECORDED':
     case 'REOPENED':
+    // A new holder at the same unit: the windows stay where they are.
+    case 'REASSIGNED':
       return windows;
     default:
       return assertNever(e, 'fact');
@@ -928,7 +937,10 @@ function signalText(name: string, arg: Record<string, unknown>): string {
   if (name === 'directoryChanged') {
     const dir = (arg.directory ?? {}) as Record<string, { personId?: string | null; unitId?: string }>;
     const changes = Object.entries(dir).map(([level, a]) => `${level} → ${a?.personId ?? 'nobody'} (${a?.unitId ?? '?'})`);
-    return `directory changed: ${changes.join(', ') || 'no levels'}`;
+    return `directory changed: ${changes.join(', ') || 'no levels'}${typeof arg.changeId === 'string' ? ` (change ${arg.changeId})` : ''}`;
+  }
+  if (name === 'calendarChanged') {
+    return `working calendar changed${typeof arg.changeId === 'string' ? ` (change ${arg.changeId})` : ''}`;
   }
   return `signal ${name}`;
 }
@@ -1086,6 +1098,12 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       break;
     case 'REOPENED':
       what = `reopened (${d.reopenCount}) after the revisit survey (问题回流); completion due ${t(d.completionDueAt)}`;
+      break;
+    case 'REASSIGNED':
+      what = `${d.level} post now held by ${d.toPersonId ?? 'nobody'}${d.toPersonName ? ` (${d.toPersonName})` : ''}, was ${d.fromPersonId ?? 'nobody'}${d.holder ? '; the case is reassigned to them' : ''}${d.reason ? `: ${d.reason}` : ''}`;
+      break;
+    case 'CALENDAR_REPLANNED':
+      what = `working calendar changed: ${(d.windows ?? []).map((m) => `${windowName(m.kind)} window due ${t(m.fromDueAt)} → ${t(m.toDueAt)}`).join(', ')}`;
       break;
     default:
       return assertNever(type, 'fact type');

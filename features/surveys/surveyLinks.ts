@@ -207,6 +207,8 @@ function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROU
     case 'EXTENSION_ESCALATED':
     case 'SURVEY_RECORDED':
     case 'SURVEY_UNREACHABLE':
+    case 'REASSIGNED':
+    case 'CALENDAR_REPLANNED':
       return undefined;
     default:
       return assertNever(type, 'fact type');

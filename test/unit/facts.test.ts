@@ -62,7 +62,17 @@ function drive(): CaseMachine[] {
   undecided.requestExtension({ actor: ACTORS.grid, days: 2, reason: '材料未到' }, T0);
   undecided.tick(undecided.state.windows.find((w) => w.kind === 'EXTENSION_DECISION')!.dueAt);
 
-  return [life, ladder, called, community, guidance, whistled, undecided];
+  // The directory gives the grid post to someone else, and a new calendar moves the deadline.
+  const followed = newMachine();
+  followed.accept({ actor: ACTORS.grid }, T0);
+  followed.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0);
+  followed.reassign({ directory: { GRID: { level: 'GRID', unitId: ACTORS.grid.unitId, personId: 'p-grid-9' } }, changeId: 'c1' }, T0 + MIN);
+  const cal = followed.calendarSnapshot;
+  const due = followed.state.windows.find((w) => w.kind === 'COMPLETION')!.dueAt;
+  const holiday = new Date(due - DAY + 8 * HOUR).toISOString().slice(0, 10);
+  followed.replanCalendar({ calendar: { ...cal, holidays: [...cal.holidays, holiday] }, changeId: 'c2', asOf: T0 + MIN }, T0 + MIN);
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed];
 }
 
 describe('domain/facts', () => {

@@ -84,6 +84,8 @@ describe.each([
         // Recorded since runs are archived one by one (CaseOptions.archiveEarlierRuns), and since
         // the machine records the windows after each step (CaseOptions.recordWindows).
         ...(dir === DIR ? ['long-term-plan-runs-archived', 'urgent-on-site-breach-windows-recorded'] : []),
+        // Recorded since running cases follow the directory and the calendar (patches directory-change-reassigns, calendar-change-replans).
+        ...(dir === DIR ? ['directory-reassigned', 'calendar-replanned'] : []),
       ].sort(),
     );
   });
@@ -329,6 +331,28 @@ describe.each([
       expect(t).toMatchObject({ workflowType: 'archiveCaseWorkflow', facts: 0, code: null });
       expect(t.entries.map((e: TimelineEntry) => e.type)).toEqual(['RUN_STARTED', 'COMPLETED']);
     });
+  });
+});
+
+// Paths only the current corpus has (running cases follow the directory and the calendar).
+describe('reassignment and calendar re-plan (current corpus)', () => {
+  const { timelineOf } = corpus(DIR);
+
+  it('a reassignment and a re-planned calendar read as what they did', () => {
+    const r = timelineOf('directory-reassigned');
+    expect(facts(r, 'REASSIGNED').map((e) => e.text)).toEqual([
+      expect.stringContaining('GRID post now held by p-grid-3 (新网格员), was p-grid; the case is reassigned to them: grid worker p-grid deactivated'),
+      expect.stringContaining('STREET post now held by p-street-2 (新调度员), was p-street: grid worker p-grid deactivated'),
+    ]);
+    expect(facts(r, 'ACCEPTED')[0].actor?.personId).toBe('p-grid-3');
+    const c = timelineOf('calendar-replanned');
+    const [replanned] = facts(c, 'CALENDAR_REPLANNED');
+    const moved = (replanned.data as { windows: Array<{ fromDueAt: number; toDueAt: number }> }).windows[0];
+    expect(replanned.text).toContain('working calendar changed: completion window due');
+    expect(moved.toDueAt - moved.fromDueAt).toBeGreaterThan(0);
+    // The result came after the old deadline, before the new one: in time.
+    expect(facts(c, 'REVIEW_REQUESTED')[0].onTime).toBe(true);
+    expect(c.entries.find((e) => e.kind === 'SIGNAL')).toMatchObject({ type: 'calendarChanged', text: 'working calendar changed (change change-0002)' });
   });
 });
 
