@@ -79,6 +79,9 @@ export const envSchema = z.object({
   /** The ID-token claim matched to Person.externalSubject. */
   OIDC_PERSON_CLAIM: z.string().min(1).default('sub'),
 
+  /** How often each worker hands new administrative changes over to their fan-outs (ms; 0 = never). */
+  ADMIN_CHANGE_FOLLOW_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+
   /** Case codes: district prefix, e.g. GL-20261122-000123. */
   CASE_CODE_PREFIX: z.string().regex(/^[A-Z]{2,6}$/).default('GL'),
   DISTRICT_ID: z.string().default('GL'),

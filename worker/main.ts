@@ -12,6 +12,8 @@ import { installRuntimeLogger } from '../platform/runtimeLogger';
 import { COSTLY_SANDBOX_TIMEOUT_US, measureSandboxTimeoutCostUs } from './sandboxTimeout';
 import { createWorkerMetrics, readDbFigures, sdkMetricsReader, startMetricsListener, type MetricsListener } from './metrics';
 import { startOutboxSweeper } from './outboxSweeper';
+import { startChangeFollower } from './changeFollower';
+import { fanOutStarter } from '../features/fanout/changeFollower';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
@@ -86,9 +88,15 @@ async function main(): Promise<void> {
     );
   }
   const sweeper = startOutboxSweeper(db, { ...webhooks, intervalMs: cfg.NOTIFY_SWEEP_INTERVAL_MS, logger });
+  // Administrative changes (directory, calendar) reach the running cases through their fan-outs.
+  const follower = startChangeFollower(
+    { db, start: fanOutStarter(temporal.client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, codePrefix: cfg.CASE_CODE_PREFIX }) },
+    { intervalMs: cfg.ADMIN_CHANGE_FOLLOW_INTERVAL_MS, logger },
+  );
   try {
     await worker.run();
   } finally {
+    await follower.stop();
     await sweeper.stop();
     await listener?.close();
     await temporal.close();
