@@ -12,7 +12,7 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
     await p;
     return 'ok';
   } catch (err) {
-    if (err instanceof SurveyLinkError) return err.kind;
+    if (err instanceof SurveyLinkError) return err.reason;
     throw err;
   }
 }
