@@ -207,7 +207,8 @@ function fromBodyParser(err: { type?: unknown; status?: unknown; limit?: unknown
 
 /** Classify any thrown value as a DomainError (Internal for everything not recognised). */
 export function toDomainError(err: unknown): DomainError {
-  // AuthError, IntakeError and the routes' own errors are DomainErrors already.
+  // The errors of features and the domain (AuthError, IntakeError, AdminError, SurveyLinkError, …)
+  // and the routes' own are DomainErrors already: their kind decides the status, here, once.
   if (err instanceof DomainError) return err;
   if (err instanceof ZodError) return domainErrors.validation(fieldsFromZod(err));
   if (err instanceof WorkflowUpdateFailedError) return fromUpdateFailure(err);

@@ -53,10 +53,22 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetails = {},
+    /** The failure behind this one (logged, never sent). */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
+
+/**
+ * Field paths are the API's: "body.departmentIds.1", "query.period". A feature that checks a
+ * document finds problems relative to it ("departmentIds.1", "" for the document itself) and
+ * stores them with inBody; a CLI reading the same document prints bodyRelative paths.
+ */
+export const inBody = (path: string): string => (path ? `body.${path}` : 'body');
+
+/** A body field's path relative to the body ("" for the body itself); other paths unchanged. */
+export const bodyRelative = (path: string): string => (path === 'body' ? '' : path.replace(/^body\./, ''));
 
 /** Constructors for the errors most code raises. */
 export const domainErrors = {

@@ -3,15 +3,27 @@
 // the API calls them with a catalog row, the seed calls them to validate the catalog.
 import { z } from 'zod';
 import type { AppConfig } from '../config/env';
+import { DomainError } from './errors';
 import { extensionApproverLevel } from './extensions';
 import { LEVELS } from './types';
 import type { CasePolicy, ExtensionRule, Level } from './types';
 
 export { extensionApproverLevel };
 
-/** A catalog row or configuration that cannot produce a policy. */
-export class PolicyError extends Error {
+/**
+ * A catalog row or configuration that cannot produce a policy: our data, not the client's
+ * request (Internal, POLICY_INVALID). `setting` names what is wrong as structured data, so a
+ * caller that checks an edit (features/admin/catalog) reports the field without reading the text.
+ */
+export class PolicyError extends DomainError {
   override name = 'PolicyError';
+  constructor(
+    /** The category column ("windowOverrides", "windowOverrides.onSiteHours", "completionDays") or setting ("LADDER", "EXTENSION_THRESHOLDS"). */
+    readonly setting: string,
+    message: string,
+  ) {
+    super('Internal', 'POLICY_INVALID', message);
+  }
 }
 
 /**
@@ -68,7 +80,7 @@ export function parseWindowOverrides(json: unknown): WindowOverrides {
   const parsed = windowOverridesSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-    throw new PolicyError(`Invalid windowOverrides ${JSON.stringify(json)}: ${problems.join('; ')}`);
+    throw new PolicyError('windowOverrides', `Invalid windowOverrides ${JSON.stringify(json)}: ${problems.join('; ')}`);
   }
   return parsed.data;
 }
@@ -79,11 +91,11 @@ function isLevel(s: string): s is Level {
 
 /** Validate the escalation ladder (lowest first): known levels, no duplicates, not empty. */
 export function parseLadder(ladder: readonly string[]): Level[] {
-  if (ladder.length === 0) throw new PolicyError('LADDER is empty: name at least one level');
+  if (ladder.length === 0) throw new PolicyError('LADDER', 'LADDER is empty: name at least one level');
   const seen = new Set<string>();
   for (const l of ladder) {
-    if (!isLevel(l)) throw new PolicyError(`LADDER: unknown level "${l}" (expected one of ${LEVELS.join(', ')})`);
-    if (seen.has(l)) throw new PolicyError(`LADDER: level "${l}" appears more than once`);
+    if (!isLevel(l)) throw new PolicyError('LADDER', `LADDER: unknown level "${l}" (expected one of ${LEVELS.join(', ')})`);
+    if (seen.has(l)) throw new PolicyError('LADDER', `LADDER: level "${l}" appears more than once`);
     seen.add(l);
   }
   return [...ladder] as Level[];
@@ -96,30 +108,30 @@ export function parseLadder(ladder: readonly string[]): Level[] {
  */
 export function parseExtensionThresholds(spec: string): ExtensionRule[] {
   const parts = spec.split(',').map((p) => p.trim()).filter(Boolean);
-  if (parts.length === 0) throw new PolicyError('EXTENSION_THRESHOLDS is empty');
+  if (parts.length === 0) throw new PolicyError('EXTENSION_THRESHOLDS', 'EXTENSION_THRESHOLDS is empty');
   const rules: ExtensionRule[] = [];
   let previous = 0;
   parts.forEach((part, i) => {
     const m = /^(\*|\d+(?:\.\d+)?)\s*:\s*([A-Z_]+)$/.exec(part);
-    if (!m) throw new PolicyError(`EXTENSION_THRESHOLDS: "${part}" is not "<days>:<LEVEL>" or "*:<LEVEL>"`);
+    if (!m) throw new PolicyError('EXTENSION_THRESHOLDS', `EXTENSION_THRESHOLDS: "${part}" is not "<days>:<LEVEL>" or "*:<LEVEL>"`);
     const [, limit, approver] = m;
-    if (!isLevel(approver)) throw new PolicyError(`EXTENSION_THRESHOLDS: unknown level "${approver}" in "${part}"`);
+    if (!isLevel(approver)) throw new PolicyError('EXTENSION_THRESHOLDS', `EXTENSION_THRESHOLDS: unknown level "${approver}" in "${part}"`);
     const last = i === parts.length - 1;
     if (limit === '*') {
-      if (!last) throw new PolicyError(`EXTENSION_THRESHOLDS: "*" must be the last entry, found "${part}" before others`);
+      if (!last) throw new PolicyError('EXTENSION_THRESHOLDS', `EXTENSION_THRESHOLDS: "*" must be the last entry, found "${part}" before others`);
       rules.push({ maxDays: null, approver });
       return;
     }
     const maxDays = Number(limit);
-    if (!(maxDays > 0)) throw new PolicyError(`EXTENSION_THRESHOLDS: limit must be positive in "${part}"`);
+    if (!(maxDays > 0)) throw new PolicyError('EXTENSION_THRESHOLDS', `EXTENSION_THRESHOLDS: limit must be positive in "${part}"`);
     if (maxDays <= previous) {
-      throw new PolicyError(`EXTENSION_THRESHOLDS: limits must be strictly ascending ("${part}" after ${previous} days)`);
+      throw new PolicyError('EXTENSION_THRESHOLDS', `EXTENSION_THRESHOLDS: limits must be strictly ascending ("${part}" after ${previous} days)`);
     }
     previous = maxDays;
     rules.push({ maxDays, approver });
   });
   if (rules[rules.length - 1].maxDays !== null) {
-    throw new PolicyError('EXTENSION_THRESHOLDS: the last entry must be "*:<LEVEL>" (the approver for longer extensions)');
+    throw new PolicyError('EXTENSION_THRESHOLDS', 'EXTENSION_THRESHOLDS: the last entry must be "*:<LEVEL>" (the approver for longer extensions)');
   }
   return rules;
 }
@@ -131,10 +143,10 @@ export function parseExtensionThresholds(spec: string): ExtensionRule[] {
 export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): CasePolicy {
   const o = parseWindowOverrides(category.windowOverrides);
   if (!Number.isFinite(category.completionDays) || category.completionDays <= 0) {
-    throw new PolicyError(`completionDays must be a positive number of working days, got ${category.completionDays}`);
+    throw new PolicyError('completionDays', `completionDays must be a positive number of working days, got ${category.completionDays}`);
   }
   if (o.onSiteHours !== undefined && !category.urgent) {
-    throw new PolicyError('windowOverrides.onSiteHours is set on a category that is not urgent (on-site windows apply to urgent hazards only)');
+    throw new PolicyError('windowOverrides.onSiteHours', 'windowOverrides.onSiteHours is set on a category that is not urgent (on-site windows apply to urgent hazards only)');
   }
   return {
     windows: {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseUrl, loadConfig } from '../config/env';
 import { importCalendarYear, type ImportResult } from '../features/admin/calendar';
+import { bodyRelative } from '../domain/errors';
 import { AdminError } from '../features/admin/errors';
 import { createDb, type Db } from '../platform/db';
 
@@ -53,8 +54,10 @@ export async function runCalendarImport(db: Db, argv: readonly string[], opts: {
       ],
     };
   } catch (err) {
-    if (err instanceof AdminError && err.kind === 'INVALID') {
-      return { code: 1, lines: [`${file}: ${err.message}`, ...(err.fields ?? []).map((f) => `  ${f.path || '(document)'}: ${f.message}`)] };
+    if (err instanceof AdminError && err.reason === 'INVALID') {
+      // The error names fields as the API does (body.holidays.0.date); the file is the body.
+      const fields = (err.details.fields ?? []).map((f) => `  ${bodyRelative(f.path) || '(document)'}: ${f.message}`);
+      return { code: 1, lines: [`${file}: ${err.message}`, ...fields] };
     }
     if (err instanceof AdminError) return { code: 1, lines: [`${file}: ${err.message}`] };
     throw err;

@@ -2,6 +2,7 @@
 // sha256 (features/auth hashApiKey) is stored. A client files cases as its REPORTER person, and
 // Case.clientAppId records which client filed a case (what decides who sees every field).
 import { randomBytes } from 'node:crypto';
+import { DomainError } from '../../domain/errors';
 import type { Actor } from '../../domain/types';
 import { hashApiKey } from '../../features/auth/auth';
 import type { Db } from '../../platform/db';
@@ -13,9 +14,12 @@ export interface Open311Caller {
   actor: Actor & { name: string };
 }
 
-/** Why a key was refused (the text goes into the 403 error description). */
-export class Open311KeyError extends Error {
+/** Why a key was refused: bad credentials (Unauthenticated, INVALID_API_KEY); Open311 answers 403 with the text. */
+export class Open311KeyError extends DomainError {
   override name = 'Open311KeyError';
+  constructor(message: string) {
+    super('Unauthenticated', 'INVALID_API_KEY', message);
+  }
 }
 
 /** A new random API key: "o311_" and 43 URL-safe characters (256 bits). */

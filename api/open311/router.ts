@@ -15,8 +15,8 @@ import { GRPC_NOT_FOUND, grpcStatusOf } from '../../platform/temporalConnection'
 import type { ApiDeps } from '../deps';
 import { toApiError, toDomainError } from '../errors';
 import { IdempotencyKeySchema, ReporterSchema } from '../schemas/cases';
-import { AttributeDefinitionError, checkAttributeAnswers, describeAnswers, parseServiceAttributes } from '../../features/open311/attributes';
-import { authenticateClient, Open311KeyError, type Open311Caller } from './clients';
+import { checkAttributeAnswers, describeAnswers, parseServiceAttributes, SERVICE_DEFINITION_INVALID } from '../../features/open311/attributes';
+import { authenticateClient, type Open311Caller } from './clients';
 import {
   errorsDocument,
   formatOfPath,
@@ -158,12 +158,8 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
   const callerOf = async (p: Params): Promise<Open311Caller | null> => {
     const key = keyOf(p);
     if (key === undefined) return null;
-    try {
-      return await authenticateClient(db, key);
-    } catch (err) {
-      if (err instanceof Open311KeyError) throw Open311Error.forbidden(err.message);
-      throw err;
-    }
+    // A refused key is an Open311KeyError (Unauthenticated): toOpen311Error answers 403.
+    return await authenticateClient(db, key);
   };
 
   const tooMany = (windowMs: number) =>
@@ -510,15 +506,17 @@ const open311Field = (path: string) => (path === 'body.categoryCode' ? 'service_
  * Any failure as an Open311 error: 403 key problems, 404 missing resources, 400 for the rest
  * (as the spec says). Everything else is the DomainError the JSON API would report
  * (api/errors toDomainError), rendered in the spec's format: one entry per bad field, or
- * one entry whose code is the status the JSON API would answer.
+ * one entry whose code is the status the JSON API would answer. Two kinds read differently
+ * here: refused credentials (Unauthenticated: a bad api_key) are the spec's 403, and a
+ * misconfigured service definition is not described to the client.
  */
 export function toOpen311Error(err: unknown, requestId: string): { error: Open311Error; internal: boolean } {
   if (err instanceof Open311Error) return { error: err, internal: false };
-  if (err instanceof Open311KeyError) return { error: Open311Error.forbidden(err.message), internal: false };
-  if (err instanceof AttributeDefinitionError) {
+  const e = toDomainError(err);
+  if (e.kind === 'Unauthenticated') return { error: Open311Error.forbidden(e.message), internal: false };
+  if (e.code === SERVICE_DEFINITION_INVALID) {
     return { error: new Open311Error(400, [{ code: 500, description: `the service definition is misconfigured; please tell us (request id ${requestId})` }]), internal: true };
   }
-  const e = toDomainError(err);
   const api = toApiError(e);
   if (api.status < 500) {
     const fields = e.kind === 'BadInput' ? (e.details.fields ?? []) : [];

@@ -11,7 +11,6 @@ import { districtOf } from '../../features/auth/accounts';
 import { calendarStatus, calendarYearDays, importCalendarYear, setOfficeHours } from '../../features/admin/calendar';
 import { createCatalogAdmin } from '../../features/admin/catalog';
 import { listChanges } from '../../features/admin/changes';
-import { AdminError } from '../../features/admin/errors';
 import { createOrgAdmin, type AdminActor } from '../../features/admin/org';
 import type { ApiDeps } from '../deps';
 import { httpErrors } from '../errors';
@@ -87,29 +86,6 @@ route('get', '/admin/changes', 'ADMIN, AUDITOR: the change log of your district 
 
 // ---- routes --------------------------------------------------------------------------------
 
-function fromAdminError(err: unknown): unknown {
-  if (!(err instanceof AdminError)) return err;
-  switch (err.kind) {
-    case 'NOT_FOUND':
-      return httpErrors.notFound(err.message);
-    case 'FORBIDDEN':
-      return httpErrors.forbidden(err.message);
-    case 'CONFLICT':
-      return httpErrors.conflict(err.code ?? 'CONFLICT', err.message);
-    case 'INVALID':
-      return httpErrors.validation((err.fields ?? []).map((f) => ({ path: f.path ? `body.${f.path}` : 'body', message: f.message })), err.message);
-  }
-}
-
-/** Run a feature call, mapping its refusals to HTTP errors. */
-export async function adminCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw fromAdminError(err);
-  }
-}
-
 const actorOf = (req: Request): AdminActor => {
   const p = principalOf(req);
   return { personId: p.personId, unitId: p.unitId };
@@ -131,28 +107,28 @@ export function adminRouter(deps: Pick<ApiDeps, 'db' | 'cfg' | 'directory' | 'no
   // -- units
   router.get('/admin/units', admin, async (req, res) => {
     const q = parseOr400(AdminUnitQuerySchema, req.query, 'query');
-    res.json(await adminCall(() => org.listUnits(actorOf(req), q)));
+    res.json(await org.listUnits(actorOf(req), q));
   });
   router.get('/admin/units/:id', admin, async (req, res) => {
     const { id } = parseOr400(UnitIdParams, req.params, 'params');
-    res.json(await adminCall(() => org.getUnit(actorOf(req), id)));
+    res.json(await org.getUnit(actorOf(req), id));
   });
   router.post('/admin/units', admin, requireJsonBody, async (req, res) => {
     const b = parseOr400(CreateUnitBodySchema, req.body ?? {}, 'body');
-    const r = await adminCall(() => org.createUnit(actorOf(req), b));
+    const r = await org.createUnit(actorOf(req), b);
     changed();
     res.status(201).json(r);
   });
   router.patch('/admin/units/:id', admin, requireJsonBody, async (req, res) => {
     const { id } = parseOr400(UnitIdParams, req.params, 'params');
     const b = parseOr400(UpdateUnitBodySchema, req.body ?? {}, 'body');
-    const r = await adminCall(() => org.updateUnit(actorOf(req), id, b));
+    const r = await org.updateUnit(actorOf(req), id, b);
     changed();
     res.json(r);
   });
   router.post('/admin/units/:id/deactivate', admin, async (req, res) => {
     const { id } = parseOr400(UnitIdParams, req.params, 'params');
-    const r = await adminCall(() => org.deactivateUnit(actorOf(req), id));
+    const r = await org.deactivateUnit(actorOf(req), id);
     changed();
     res.json(r);
   });
@@ -160,22 +136,22 @@ export function adminRouter(deps: Pick<ApiDeps, 'db' | 'cfg' | 'directory' | 'no
   // -- people (password, deactivate and api-key: api/routes/signin.ts)
   router.get('/admin/people', admin, async (req, res) => {
     const q = parseOr400(AdminPersonQuerySchema, req.query, 'query');
-    res.json(await adminCall(() => org.listPeople(actorOf(req), q)));
+    res.json(await org.listPeople(actorOf(req), q));
   });
   router.get('/admin/people/:id', admin, async (req, res) => {
     const { id } = parseOr400(PersonIdParams, req.params, 'params');
-    res.json(await adminCall(() => org.getPerson(actorOf(req), id)));
+    res.json(await org.getPerson(actorOf(req), id));
   });
   router.post('/admin/people', admin, requireJsonBody, async (req, res) => {
     const b = parseOr400(CreatePersonBodySchema, req.body ?? {}, 'body');
-    const r = await adminCall(() => org.createPerson(actorOf(req), b));
+    const r = await org.createPerson(actorOf(req), b);
     changed(true);
     res.status(201).json(r);
   });
   router.patch('/admin/people/:id', admin, requireJsonBody, async (req, res) => {
     const { id } = parseOr400(PersonIdParams, req.params, 'params');
     const b = parseOr400(UpdatePersonBodySchema, req.body ?? {}, 'body');
-    const r = await adminCall(() => org.updatePerson(actorOf(req), id, b));
+    const r = await org.updatePerson(actorOf(req), id, b);
     changed(true);
     res.json(r);
   });
@@ -183,35 +159,35 @@ export function adminRouter(deps: Pick<ApiDeps, 'db' | 'cfg' | 'directory' | 'no
   // -- catalog (system-wide: any district's ADMIN keeps it)
   router.get('/admin/categories', admin, async (req, res) => {
     const q = parseOr400(AdminCategoryQuerySchema, req.query, 'query');
-    res.json(await adminCall(() => catalog.list(q)));
+    res.json(await catalog.list(q));
   });
   router.get('/admin/categories/:code', admin, async (req, res) => {
     const { code } = parseOr400(CategoryCodeParams, req.params, 'params');
-    res.json(await adminCall(() => catalog.get(code)));
+    res.json(await catalog.get(code));
   });
   router.post('/admin/categories', admin, requireJsonBody, async (req, res) => {
     const b = parseOr400(CreateCategoryBodySchema, req.body ?? {}, 'body');
-    const r = await adminCall(() => catalog.create(actorOf(req), b));
+    const r = await catalog.create(actorOf(req), b);
     changed();
     res.status(201).json(r);
   });
   router.patch('/admin/categories/:code', admin, requireJsonBody, async (req, res) => {
     const { code } = parseOr400(CategoryCodeParams, req.params, 'params');
     const b = parseOr400(UpdateCategoryBodySchema, req.body ?? {}, 'body');
-    const r = await adminCall(() => catalog.update(actorOf(req), code, b));
+    const r = await catalog.update(actorOf(req), code, b);
     changed();
     res.json(r);
   });
   router.post('/admin/categories/:code/deactivate', admin, async (req, res) => {
     const { code } = parseOr400(CategoryCodeParams, req.params, 'params');
-    const r = await adminCall(() => catalog.update(actorOf(req), code, { active: false }, 'DEACTIVATE'));
+    const r = await catalog.update(actorOf(req), code, { active: false }, 'DEACTIVATE');
     changed();
     res.json(r);
   });
 
   // -- calendar (system-wide)
   router.get('/admin/calendar', admin, async (_req, res) => {
-    res.json(await adminCall(() => calendarStatus(deps.db, now())));
+    res.json(await calendarStatus(deps.db, now()));
   });
   router.get('/admin/calendar/years/:year', admin, async (req, res) => {
     const { year } = parseOr400(YearParams, req.params, 'params');
@@ -222,13 +198,13 @@ export function adminRouter(deps: Pick<ApiDeps, 'db' | 'cfg' | 'directory' | 'no
   router.put('/admin/calendar/years/:year', admin, requireJsonBody, async (req, res) => {
     const { year } = parseOr400(YearParams, req.params, 'params');
     // The document is checked whole by the same function the CLI uses (every problem at once).
-    const r = await adminCall(() => importCalendarYear(deps.db, { actorId: actorOf(req).personId, year, document: req.body ?? {}, at: new Date(now()) }));
+    const r = await importCalendarYear(deps.db, { actorId: actorOf(req).personId, year, document: req.body ?? {}, at: new Date(now()) });
     changed();
     res.json(r);
   });
   router.put('/admin/calendar/office-hours', admin, requireJsonBody, async (req, res) => {
     const b = parseOr400(OfficeHoursBodySchema, req.body ?? {}, 'body');
-    const r = await adminCall(() => setOfficeHours(deps.db, { actorId: actorOf(req).personId, officeHours: b.officeHours, workWeek: b.workWeek, at: new Date(now()) }));
+    const r = await setOfficeHours(deps.db, { actorId: actorOf(req).personId, officeHours: b.officeHours, workWeek: b.workWeek, at: new Date(now()) });
     changed();
     res.json(r);
   });

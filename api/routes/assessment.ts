@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/env';
 import { ASSESSMENT_READERS, canSee, SNAPSHOT_PUBLISHERS, visibleUnits } from '../../domain/assessment/access';
-import { AlreadyScoredError, findCall, recordCallScore, scoreInputProblems, scoreSideFor } from '../../features/assessment/callScores';
+import { findCall, recordCallScore, scoreInputProblems, scoreSideFor } from '../../features/assessment/callScores';
 import { emptyUnitFigures, type UnitFigures, type UnitInfo } from '../../domain/assessment/figures';
 import { isPeriod, parsePeriod, periodContaining, previousPeriods, type Period } from '../../domain/assessment/period';
 import { RANKING_LEVELS, rankingCsv, rankUnits, type RankingLevel } from '../../domain/assessment/rankings';
@@ -300,25 +300,21 @@ export function createAssessmentRouter(deps: AssessmentRouterDeps): Router {
     }
     const problems = scoreInputProblems(side.direction, body);
     if (problems.length) throw httpErrors.validation(problems.map(([path, message]) => ({ path: `body.${path}`, message })));
-    try {
-      const row = await recordCallScore(db, found.call, side, body, p.personId, new Date(now()));
-      res.status(201).json({
-        caseCode: row.caseCode,
-        callId: row.callId,
-        direction: row.direction,
-        fromUnitId: row.fromUnitId,
-        toUnitId: row.toUnitId,
-        cooperation: row.cooperation,
-        professionalism: row.professionalism,
-        accurate: row.accurate,
-        comment: row.comment,
-        scoredBy: row.scoredBy,
-        at: row.at.toISOString(),
-      });
-    } catch (err) {
-      if (err instanceof AlreadyScoredError) throw httpErrors.conflict('ALREADY_SCORED', err.message);
-      throw err;
-    }
+    // A second score is an AlreadyScoredError (Conflict, ALREADY_SCORED: 409).
+    const row = await recordCallScore(db, found.call, side, body, p.personId, new Date(now()));
+    res.status(201).json({
+      caseCode: row.caseCode,
+      callId: row.callId,
+      direction: row.direction,
+      fromUnitId: row.fromUnitId,
+      toUnitId: row.toUnitId,
+      cooperation: row.cooperation,
+      professionalism: row.professionalism,
+      accurate: row.accurate,
+      comment: row.comment,
+      scoredBy: row.scoredBy,
+      at: row.at.toISOString(),
+    });
   });
 
   return router;

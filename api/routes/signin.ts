@@ -4,16 +4,13 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type CookieOptions, type Request, type Response } from 'express';
 import type { AppConfig } from '../../config/env';
-import { AccountError } from '../../features/auth/accounts';
 import type { Authenticator } from '../../features/auth/auth';
 import type { DirectoryCache } from '../../features/directory/directory';
-import { OidcUnavailableError } from '../../features/auth/oidc';
 import { SESSION_COOKIE, type NewSession } from '../../features/auth/sessions';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
 import { DomainError, domainErrors } from '../../domain/errors';
 import { ApiError, httpErrors } from '../errors';
-import { adminCall } from './admin';
 import { principalOf, requireRole } from '../middleware/auth';
 import type { SignInServices } from '../middleware/sessionAuth';
 import { parseOr400, requireJsonBody } from '../middleware/validate';
@@ -145,39 +142,12 @@ export function signinPublicRouter(deps: SignInRouteDeps): Router {
   router.post('/auth/oidc', requireJsonBody, async (req, res) => {
     const b = parseOr400(OidcBodySchema, req.body ?? {}, 'body');
     if (!deps.signin.oidcSignIn) throw httpErrors.notFound('single sign-on is not configured here (OIDC_ISSUER)');
-    const r = await deps.signin.oidcSignIn({ idToken: b.idToken, kind: kindOf(b.client), ip: req.ip }).catch((err: unknown) => {
-      if (err instanceof OidcUnavailableError) {
-        throw domainErrors.unavailable('SSO_UNAVAILABLE', err.message, 5);
-      }
-      throw err;
-    });
+    // OidcUnavailableError is a DomainError (Unavailable: 503, SSO_UNAVAILABLE, Retry-After).
+    const r = await deps.signin.oidcSignIn({ idToken: b.idToken, kind: kindOf(b.client), ip: req.ip });
     answerSignedIn(res, deps.cfg, r.person, r.session);
   });
 
   return router;
-}
-
-function fromAccountError(err: unknown): unknown {
-  if (!(err instanceof AccountError)) return err;
-  switch (err.kind) {
-    case 'NOT_FOUND':
-      return httpErrors.notFound(err.message);
-    case 'FORBIDDEN':
-      return httpErrors.forbidden(err.message);
-    case 'CONFLICT':
-      return httpErrors.conflict(err.detail ?? 'CONFLICT', err.message);
-    case 'INVALID':
-      return httpErrors.validation([{ path: `body.${err.detail ?? ''}`, message: err.message }], err.message);
-  }
-}
-
-async function adminAction<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    // adminCall maps the refusals of features/admin (a deactivation's 409 for the last holder of a post).
-    return await adminCall(fn);
-  } catch (err) {
-    throw fromAccountError(err);
-  }
 }
 
 const adminOf = (req: Request) => {
@@ -212,14 +182,14 @@ export function signinRouter(deps: SignInRouteDeps): Router {
   router.post('/admin/people/:id/password', admin, requireJsonBody, async (req, res) => {
     const { id } = parseOr400(PersonIdParams, req.params, 'params');
     const b = parseOr400(ResetPasswordBodySchema, req.body ?? {}, 'body');
-    const r = await adminAction(() => deps.signin.accounts.resetPassword(adminOf(req), id, b, req.ip));
+    const r = await deps.signin.accounts.resetPassword(adminOf(req), id, b, req.ip);
     deps.authenticator.clear();
     res.json(r);
   });
 
   router.post('/admin/people/:id/deactivate', admin, async (req, res) => {
     const { id } = parseOr400(PersonIdParams, req.params, 'params');
-    const r = await adminAction(() => deps.signin.accounts.deactivate(adminOf(req), id, req.ip));
+    const r = await deps.signin.accounts.deactivate(adminOf(req), id, req.ip);
     // This instance forgets the person at once; others within their 10 s person cache.
     deps.authenticator.clear();
     deps.directory?.clear();
@@ -228,7 +198,7 @@ export function signinRouter(deps: SignInRouteDeps): Router {
 
   router.post('/admin/people/:id/api-key', admin, async (req, res) => {
     const { id } = parseOr400(PersonIdParams, req.params, 'params');
-    const r = await adminAction(() => deps.signin.accounts.rotateApiKey(adminOf(req), id, req.ip));
+    const r = await deps.signin.accounts.rotateApiKey(adminOf(req), id, req.ip);
     deps.authenticator.clear();
     res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(r);

@@ -4,7 +4,6 @@
 // before the app-wide `authenticate`; its own protected route authenticates itself).
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
@@ -12,9 +11,8 @@ import { z } from 'zod';
 import type { AppConfig } from '../../config/env';
 import type { Authenticator } from '../../features/auth/auth';
 import type { Db } from '../../platform/db';
-import { issueSurveyLink, redeemSurveyLink, SurveyLinkError, viewSurveyLink, type SurveyLinkDeps } from '../../features/surveys/surveyLinks';
+import { issueSurveyLink, redeemSurveyLink, viewSurveyLink, type SurveyLinkDeps } from '../../features/surveys/surveyLinks';
 import { DomainError } from '../../domain/errors';
-import { httpErrors } from '../errors';
 import { principalOf, requireRole } from '../middleware/auth';
 import { ensurePrincipal } from '../middleware/ensurePrincipal';
 import { parseOr400, requireJsonBody } from '../middleware/validate';
@@ -116,25 +114,6 @@ surveyRegistry.registerPath({
   },
 });
 
-/** A SurveyLinkError as the DomainError it stands for; anything else unchanged. */
-export function surveyLinkApiError(err: unknown): unknown {
-  if (!(err instanceof SurveyLinkError)) return err;
-  switch (err.kind) {
-    case 'INVALID':
-      return new DomainError('NotFound', 'SURVEY_LINK_INVALID', err.message);
-    case 'EXPIRED':
-      return new DomainError('Gone', 'SURVEY_LINK_EXPIRED', err.message);
-    case 'USED':
-      return new DomainError('Gone', 'SURVEY_LINK_USED', err.message);
-    case 'NO_CASE':
-      return httpErrors.notFound(err.message);
-    case 'FORBIDDEN':
-      return httpErrors.forbidden(err.message);
-    case 'NOT_AWAITING':
-      return httpErrors.conflict('NOT_AWAITING_SURVEY', err.message);
-  }
-}
-
 /** The survey-link routes: POST /cases/:code/survey-link (command center), GET and POST /survey/:token (public). */
 export function createSurveyRouter(deps: SurveyRouterDeps): Router {
   const router = Router();
@@ -157,41 +136,28 @@ export function createSurveyRouter(deps: SurveyRouterDeps): Router {
   router.post('/cases/:code/survey-link', ensurePrincipal(deps), requireRole(['COMMAND_CENTER'], 'issue survey links'), async (req, res) => {
     const { code } = parseOr400(CaseCodeParams, req.params, 'params');
     const principal = principalOf(req);
-    try {
-      const link = await issueSurveyLink(links, code, principal);
-      req.log?.info?.({ code, jti: link.jti, by: principal.personId }, 'survey link issued');
-      res.status(201).json({ code, token: link.token, path: `/survey/${link.token}`, jti: link.jti, expiresAt: new Date(link.expiresAt).toISOString() });
-    } catch (err) {
-      throw surveyLinkApiError(err);
-    }
+    const link = await issueSurveyLink(links, code, principal);
+    req.log?.info?.({ code, jti: link.jti, by: principal.personId }, 'survey link issued');
+    res.status(201).json({ code, token: link.token, path: `/survey/${link.token}`, jti: link.jti, expiresAt: new Date(link.expiresAt).toISOString() });
   });
 
   router.get('/survey/:token', publicLimit, noStore, async (req, res) => {
     const { token } = parseOr400(TokenParams, req.params, 'params');
-    try {
-      res.json(await viewSurveyLink(links, token));
-    } catch (err) {
-      throw surveyLinkApiError(err);
-    }
+    res.json(await viewSurveyLink(links, token));
   });
 
   router.post('/survey/:token', publicLimit, noStore, requireJsonBody, async (req, res) => {
     const { token } = parseOr400(TokenParams, req.params, 'params');
     const answer = parseOr400(SurveyAnswerBodySchema, req.body ?? {}, 'body');
-    try {
-      const { code, state } = await redeemSurveyLink(links, token, answer);
-      const reopened = state.status !== 'SURVEYED';
-      res.json({
-        code,
-        status: state.status,
-        reopened,
-        message: reopened ? 'Thank you. The case has been reopened and will be handled again.' : 'Thank you for your answer.',
-      });
-    } catch (err) {
-      // The case workflow has ended (surveyed another way, or unreachable): nothing to answer now.
-      if (err instanceof WorkflowNotFoundError) throw httpErrors.conflict('NOT_AWAITING_SURVEY', 'this case no longer awaits a survey');
-      throw surveyLinkApiError(err);
-    }
+    // SurveyLinkErrors (and NOT_AWAITING when the case workflow has ended) are DomainErrors.
+    const { code, state } = await redeemSurveyLink(links, token, answer);
+    const reopened = state.status !== 'SURVEYED';
+    res.json({
+      code,
+      status: state.status,
+      reopened,
+      message: reopened ? 'Thank you. The case has been reopened and will be handled again.' : 'Thank you for your answer.',
+    });
   });
 
   return router;

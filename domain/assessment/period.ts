@@ -1,6 +1,7 @@
 // Assessment periods: a month (2026-11), a quarter (2026-Q4) or a year (2026), in local
 // dates of a fixed-offset zone (Asia/Shanghai, UTC+8, by default). Pure and free of
 // Node built-ins: the monthly assessment workflow imports it inside the sandbox.
+import { DomainError } from '../errors';
 
 /** The kinds of period figures are computed for. */
 export type PeriodKind = 'MONTH' | 'QUARTER' | 'YEAR';
@@ -23,9 +24,12 @@ const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const QUARTER_RE = /^(\d{4})-Q([1-4])$/;
 const YEAR_RE = /^(\d{4})$/;
 
-/** Thrown for text that is not a period. */
-export class PeriodError extends Error {
+/** Thrown for text that is not a period (BadInput, INVALID_PERIOD; the API checks isPeriod at its edge first). */
+export class PeriodError extends DomainError {
   override name = 'PeriodError';
+  constructor(message: string) {
+    super('BadInput', 'INVALID_PERIOD', message);
+  }
 }
 
 /** Whether `text` is a period: YYYY-MM, YYYY-Qn or YYYY. */

@@ -61,7 +61,7 @@ export function createCatalogAdmin(deps: CatalogDeps) {
       buildCasePolicy(c, deps.cfg);
     } catch (err) {
       if (!(err instanceof PolicyError)) throw err;
-      fields.push({ path: /onSiteHours/.test(err.message) ? 'windowOverrides.onSiteHours' : 'windowOverrides', message: err.message });
+      fields.push({ path: err.setting, message: err.message });
     }
     if (c.departmentIds.length) {
       const found = await tx.orgUnit.findMany({ where: { id: { in: c.departmentIds } }, select: { id: true, kind: true, active: true } });

@@ -1,23 +1,38 @@
-// Why an administrator's change was refused; the HTTP layer maps the kind to 400/403/404/409.
-// (Same pattern as features/auth/accounts AccountError: the feature knows no HTTP.)
+// Why an administrator's change was refused: a DomainError (domain/errors), so the API's one
+// table (api/errors HTTP_STATUS) gives its status. The feature knows no HTTP.
+import { DomainError, inBody, type ErrorKind } from '../../domain/errors';
 
 export interface AdminFieldProblem {
-  /** Dotted path in the request body, e.g. "departmentIds.1". */
+  /** Dotted path in the request body, e.g. "departmentIds.1" ("" for the body itself). */
   path: string;
   message: string;
 }
 
-export class AdminError extends Error {
+export type AdminRefusal = 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID';
+
+const KIND: Record<AdminRefusal, ErrorKind> = { NOT_FOUND: 'NotFound', FORBIDDEN: 'Forbidden', CONFLICT: 'Conflict', INVALID: 'BadInput' };
+
+/**
+ * NOT_FOUND (NotFound, NOT_FOUND), FORBIDDEN (Forbidden, FORBIDDEN), CONFLICT (Conflict, its own
+ * code: OPEN_CASES, CYCLE, …) or INVALID (BadInput, VALIDATION_FAILED, every bad field as an
+ * API path: body-relative problems are stored under "body.").
+ */
+export class AdminError extends DomainError {
   override name = 'AdminError';
   constructor(
-    readonly kind: 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID',
+    readonly reason: AdminRefusal,
     message: string,
     /** CONFLICT: a stable machine-readable code (OPEN_CASES, CYCLE, …). */
-    readonly code?: string,
-    /** INVALID: every bad field. */
-    readonly fields?: AdminFieldProblem[],
+    code?: string,
+    /** INVALID: every bad field, relative to the request body. */
+    fields?: AdminFieldProblem[],
   ) {
-    super(message);
+    super(
+      KIND[reason],
+      reason === 'INVALID' ? 'VALIDATION_FAILED' : reason === 'CONFLICT' ? (code ?? 'CONFLICT') : reason,
+      message,
+      reason === 'INVALID' ? { fields: (fields ?? []).map((f) => ({ path: inBody(f.path), message: f.message })) } : {},
+    );
   }
 }
 

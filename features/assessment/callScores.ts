@@ -4,6 +4,7 @@
 import { dataOf, type FactData, type FactType } from '../../domain/facts';
 import { LEVEL_ROLE } from '../../domain/ladder';
 import type { Actor, CaseUnits, Level } from '../../domain/types';
+import { DomainError } from '../../domain/errors';
 import type { Db } from '../../platform/db';
 import { callerUnitOf, type CallScoreDirection } from '../../domain/assessment/figures';
 
@@ -86,9 +87,12 @@ export async function findCall(db: Pick<Db, 'case' | 'caseEvent'>, code: string,
   };
 }
 
-/** A second score for the same call and direction. */
-export class AlreadyScoredError extends Error {
+/** A second score for the same call and direction (Conflict, ALREADY_SCORED). */
+export class AlreadyScoredError extends DomainError {
   override name = 'AlreadyScoredError';
+  constructor(message: string) {
+    super('Conflict', 'ALREADY_SCORED', message);
+  }
 }
 
 /** Store a score; throws AlreadyScoredError if this side has scored this call before. */

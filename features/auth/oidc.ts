@@ -6,6 +6,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AppConfig } from '../../config/env';
 import type { Role } from '../../domain/types';
+import { DomainError } from '../../domain/errors';
 import type { Db } from '../../platform/db';
 import type { AccessLog } from './accessLog';
 import { AuthError } from './auth';
@@ -27,9 +28,12 @@ async function discoverJwksUrl(issuer: string): Promise<string> {
   return meta.jwks_uri;
 }
 
-/** The provider (discovery or JWKS) cannot be reached: a 503, not the client's fault. */
-export class OidcUnavailableError extends Error {
+/** The provider (discovery or JWKS) cannot be reached: Unavailable (503, SSO_UNAVAILABLE), not the client's fault. */
+export class OidcUnavailableError extends DomainError {
   override name = 'OidcUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('Unavailable', 'SSO_UNAVAILABLE', message, { retryAfterSeconds: 5 }, options);
+  }
 }
 
 export interface OidcVerifier {

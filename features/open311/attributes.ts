@@ -4,6 +4,7 @@
 // submits, and turns accepted answers into plain lines appended to the case description.
 // Pure: no Prisma, no express (the seed validates its catalog with it too).
 import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
 
 /** GeoReport v2 attribute datatypes. */
 export const ATTRIBUTE_DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
@@ -55,9 +56,15 @@ export type ServiceAttribute = z.output<typeof serviceAttributeSchema>;
 /** An attribute definition as written in seed data (variable may be left out). */
 export type ServiceAttributeInput = z.input<typeof serviceAttributeSchema>;
 
-/** A catalog row's attributes JSON that does not describe valid attributes. */
-export class AttributeDefinitionError extends Error {
+/** The code of an AttributeDefinitionError: the Open311 renderer answers it without the details. */
+export const SERVICE_DEFINITION_INVALID = 'SERVICE_DEFINITION_INVALID';
+
+/** A catalog row's attributes JSON that does not describe valid attributes: our fault (Internal, SERVICE_DEFINITION_INVALID). */
+export class AttributeDefinitionError extends DomainError {
   override name = 'AttributeDefinitionError';
+  constructor(message: string) {
+    super('Internal', SERVICE_DEFINITION_INVALID, message);
+  }
 }
 
 /** Parse MatterCategory.attributes (null/undefined = none); throws AttributeDefinitionError listing every problem. */

@@ -6,10 +6,12 @@
 // workflow refuses the answer, so a refused answer leaves nothing behind.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { jwtSecret, type AppConfig } from '../../config/env';
 import { workflowIdForCase } from '../../domain/caseCode';
 import { asFact, assertNever, type Typed } from '../../domain/facts';
+import { DomainError, type ErrorKind } from '../../domain/errors';
 import type { Actor, Satisfaction } from '../../domain/types';
 import { residentActorId } from '../../workflows/caseMachine';
 import { getCaseStateQuery, recordSurveyUpdate, type CaseState } from '../../workflows/messages';
@@ -24,19 +26,31 @@ const ALGORITHM = 'HS256';
 const UPDATE_TIMEOUT_MS = 30_000;
 const QUERY_TIMEOUT_MS = 5_000;
 
-/** Why a link cannot be used; the API maps each kind to a status. */
+/** Why a link cannot be used. */
 export type SurveyLinkErrorKind =
-  | 'INVALID' // not a link this service signed (404)
-  | 'EXPIRED' // past its expiry (410)
-  | 'USED' // already answered through (410)
-  | 'NO_CASE' // the case does not exist (404)
-  | 'FORBIDDEN' // the issuer is not the case's district command center (403)
-  | 'NOT_AWAITING'; // the case is not closed and awaiting its survey (409)
+  | 'INVALID' // not a link this service signed (NotFound, SURVEY_LINK_INVALID: 404)
+  | 'EXPIRED' // past its expiry (Gone, SURVEY_LINK_EXPIRED: 410)
+  | 'USED' // already answered through (Gone, SURVEY_LINK_USED: 410)
+  | 'NO_CASE' // the case does not exist (NotFound, NOT_FOUND: 404)
+  | 'FORBIDDEN' // the issuer is not the case's district command center (Forbidden, FORBIDDEN: 403)
+  | 'NOT_AWAITING'; // the case is not closed and awaiting its survey (Conflict, NOT_AWAITING_SURVEY: 409)
 
-export class SurveyLinkError extends Error {
+const AS_DOMAIN: Record<SurveyLinkErrorKind, [ErrorKind, string]> = {
+  INVALID: ['NotFound', 'SURVEY_LINK_INVALID'],
+  EXPIRED: ['Gone', 'SURVEY_LINK_EXPIRED'],
+  USED: ['Gone', 'SURVEY_LINK_USED'],
+  NO_CASE: ['NotFound', 'NOT_FOUND'],
+  FORBIDDEN: ['Forbidden', 'FORBIDDEN'],
+  NOT_AWAITING: ['Conflict', 'NOT_AWAITING_SURVEY'],
+};
+
+export class SurveyLinkError extends DomainError {
   override name = 'SurveyLinkError';
-  constructor(readonly kind: SurveyLinkErrorKind, message: string) {
-    super(message);
+  constructor(
+    readonly reason: SurveyLinkErrorKind,
+    message: string,
+  ) {
+    super(AS_DOMAIN[reason][0], AS_DOMAIN[reason][1], message);
   }
 }
 
@@ -282,6 +296,8 @@ export async function redeemSurveyLink(
   } catch (err) {
     // Released whatever the failure: the workflow itself refuses a second survey, so this is safe.
     await deps.db.surveyLinkUse.deleteMany({ where: { jti: claims.jti } });
+    // The case workflow has ended (surveyed another way, or archived): nothing to answer now.
+    if (err instanceof WorkflowNotFoundError) throw new SurveyLinkError('NOT_AWAITING', 'this case no longer awaits a survey');
     throw err;
   }
 }

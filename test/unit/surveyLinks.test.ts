@@ -2,7 +2,8 @@
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../config/env';
 import { signAccessToken, verifyAccessToken, AuthError } from '../../features/auth/auth';
-import { awaitsSurvey, closingSummary, signSurveyToken, SurveyLinkError, verifySurveyToken } from '../../features/surveys/surveyLinks';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { awaitsSurvey, closingSummary, redeemSurveyLink, signSurveyToken, SurveyLinkError, verifySurveyToken, type SurveyLinkDeps } from '../../features/surveys/surveyLinks';
 
 const cfg = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 's'.repeat(40) });
 const code = 'GL-20261122-000123';
@@ -12,7 +13,7 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
     await p;
     return 'ok';
   } catch (err) {
-    if (err instanceof SurveyLinkError) return err.kind;
+    if (err instanceof SurveyLinkError) return err.reason;
     throw err;
   }
 }
@@ -91,5 +92,27 @@ describe('closing summary', () => {
     expect(awaitsSurvey({ status: 'CLOSED', windows: [] })).toBe(false);
     expect(awaitsSurvey({ status: 'SURVEYED', windows: [] })).toBe(false);
     expect(awaitsSurvey({ status: 'IN_PROGRESS', windows: [w('COMPLETION')] })).toBe(false);
+  });
+});
+
+describe('redeeming a link', () => {
+  it('a case workflow that has ended: NOT_AWAITING, and the claim is released', async () => {
+    const t = await signSurveyToken(cfg, code);
+    const released: unknown[] = [];
+    const deps = {
+      cfg,
+      db: {
+        case: { findUnique: async () => ({ districtId: 'D1' }) },
+        surveyLinkUse: { create: async () => ({}), deleteMany: async (q: unknown) => released.push(q) },
+      },
+      temporal: {
+        withDeadline: (_at: number, fn: () => Promise<unknown>) => fn(),
+        workflow: { getHandle: () => ({ executeUpdate: async () => Promise.reject(new WorkflowNotFoundError('gone', 'case-x', undefined)) }) },
+      },
+    } as unknown as SurveyLinkDeps;
+    const err = await redeemSurveyLink(deps, t.token, { satisfaction: 'SATISFIED', solved: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SurveyLinkError);
+    expect(err).toMatchObject({ reason: 'NOT_AWAITING', kind: 'Conflict', code: 'NOT_AWAITING_SURVEY', message: 'this case no longer awaits a survey' });
+    expect(released).toEqual([{ where: { jti: t.jti } }]);
   });
 });
