@@ -1,0 +1,94 @@
+// The shell: who is signed in (GET /auth/session, then GET /me), the header with the
+// person, the language switch and sign-out, and the page of the current path.
+import { App as AntApp, Button, ConfigProvider, Layout, Space, Spin, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useCallback, useEffect, useState } from 'react';
+import { api, setCsrfToken, whenUnauthorized } from './http';
+import { useI18n } from './i18n';
+import { CasePage } from './pages/CasePage';
+import { MyWork } from './pages/MyWork';
+import { SignIn } from './pages/SignIn';
+import { navigate, useRoute } from './router';
+import type { Me } from './types';
+
+type Session = { state: 'checking' } | { state: 'signedOut' } | { state: 'signedIn'; me: Me };
+
+export function App() {
+  const { t, lang, setLang } = useI18n();
+  const route = useRoute();
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+
+  const loadMe = useCallback(async () => {
+    const me = await api<Me>('GET', '/me');
+    setSession({ state: 'signedIn', me });
+  }, []);
+
+  useEffect(() => {
+    whenUnauthorized(() => {
+      setCsrfToken(null);
+      setSession({ state: 'signedOut' });
+    });
+    // A reload keeps the cookie but not the CSRF token: the session answer brings a fresh one.
+    api<{ csrfToken?: string }>('GET', '/auth/session', undefined, { quiet401: true })
+      .then((s) => {
+        setCsrfToken(s.csrfToken ?? null);
+        return loadMe();
+      })
+      .catch(() => setSession({ state: 'signedOut' }));
+  }, [loadMe]);
+
+  const signOut = async () => {
+    await api('POST', '/auth/logout').catch(() => undefined);
+    setCsrfToken(null);
+    setSession({ state: 'signedOut' });
+    navigate({ page: 'work' }, true);
+  };
+
+  let body;
+  if (session.state === 'checking') body = <Spin style={{ marginTop: 64 }} />;
+  else if (session.state === 'signedOut')
+    body = (
+      <SignIn
+        onSignedIn={async (csrf) => {
+          setCsrfToken(csrf);
+          await loadMe();
+          if (route.page === 'signin') navigate({ page: 'work' }, true);
+        }}
+      />
+    );
+  else if (route.page === 'case') body = <CasePage code={route.code} me={session.me} />;
+  else body = <MyWork me={session.me} />;
+
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1d4ed8' } }}>
+      <AntApp>
+        <Layout style={{ minHeight: '100vh' }}>
+          <Layout.Header className="coe-header">
+            <a href="/console/" className="coe-brand" onClick={(e) => { e.preventDefault(); navigate({ page: 'work' }); }}>
+              {t.appTitle}
+            </a>
+            <Space size="small" wrap>
+              {session.state === 'signedIn' && (
+                <Typography.Text className="coe-me" data-testid="me">
+                  {session.me.name} · {session.me.unit?.name ?? session.me.unitId}
+                </Typography.Text>
+              )}
+              <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+                {t.language}
+              </Button>
+              {session.state === 'signedIn' && (
+                <Button size="small" onClick={() => void signOut()}>
+                  {t.signOut}
+                </Button>
+              )}
+            </Space>
+          </Layout.Header>
+          <Layout.Content className="coe-content">
+            <main>{body}</main>
+          </Layout.Content>
+        </Layout>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
