@@ -12,7 +12,7 @@ export async function ensureConsoleBuilt(opts: { log?: (msg: string) => void; fo
   if (!opts.force && existsSync(CONSOLE_INDEX)) return false;
   const vite = path.join(PROJECT_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) throw new Error('vite is not installed: run `npm install` (it is a dev dependency) to build the console');
-  opts.log?.('building the web console (console/dist is missing)');
+  opts.log?.(opts.force ? 'building the web console' : 'building the web console (console/dist is missing)');
   await runNode([vite, 'build', '--config', path.join(PROJECT_ROOT, 'console', 'vite.config.ts'), '--logLevel', 'warn'], {}, 'vite build', { timeoutMs: 300_000 });
   return true;
 }

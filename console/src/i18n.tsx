@@ -70,6 +70,12 @@ const zh = {
     REPORTED: '已上报', ACCEPTED: '已受理', IN_PROGRESS: '处置中', PENDING_REVIEW: '待审核',
     LONG_TERM_PLAN: '长期办理', CLOSED: '已办结', SURVEYED: '已回访',
   } as Record<string, string>,
+  actionNames: {
+    accept: '受理', respond: '首次响应', whistle: '吹哨', calls: '呼叫部门', report: '部门报到', evidence: '上传证据',
+    result: '提交结果', review: '审核', 'long-term-plan': '长期办理计划', resume: '恢复办理', extensions: '申请延期',
+    'extension-decision': '延期审批', survey: '回访',
+  } as Record<string, string>,
+  laterSlice: '表单将在后续版本提供',
   windowKinds: {
     ACCEPT: '受理时限', RESPONSE: '响应时限', ON_SITE: '到场时限', COMPLETION: '办结时限', REPORT: '报告时限',
     REVIEW: '审核时限', EXTENSION_DECISION: '延期审批时限', SURVEY: '回访时限', PLAN_REVIEW: '计划复核时限',
@@ -144,6 +150,12 @@ const en: Dict = {
     REPORTED: 'Reported', ACCEPTED: 'Accepted', IN_PROGRESS: 'In progress', PENDING_REVIEW: 'Pending review',
     LONG_TERM_PLAN: 'Long-term plan', CLOSED: 'Closed', SURVEYED: 'Surveyed',
   },
+  actionNames: {
+    accept: 'Accept', respond: 'First response', whistle: 'Whistle (call departments in)', calls: 'Call departments', report: 'Department on site',
+    evidence: 'Upload evidence', result: 'Submit the result', review: 'Review', 'long-term-plan': 'Long-term plan', resume: 'Resume',
+    extensions: 'Ask for an extension', 'extension-decision': 'Decide an extension', survey: 'Survey',
+  },
+  laterSlice: 'its form comes in a later version',
   windowKinds: {
     ACCEPT: 'Accept', RESPONSE: 'First response', ON_SITE: 'On site', COMPLETION: 'Completion', REPORT: 'Department report',
     REVIEW: 'Review', EXTENSION_DECISION: 'Extension decision', SURVEY: 'Survey', PLAN_REVIEW: 'Plan review',

@@ -67,7 +67,7 @@ export function ActionPanel({ code, actions, onDone }: { code: string; actions: 
   const { t } = useI18n();
   const allowed = actions.filter((a) => a.allowed);
   const refused = actions.filter((a) => !a.allowed);
-  const label = (a: string) => (a === 'accept' ? t.accept : a === 'respond' ? t.respond : a);
+  const label = (a: string) => t.actionNames[a] ?? a;
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       {allowed
@@ -79,7 +79,7 @@ export function ActionPanel({ code, actions, onDone }: { code: string; actions: 
         .filter((a) => !WITH_FORMS.has(a.action))
         .map((a) => (
           <Typography.Text key={a.action} data-testid={`allowed-${a.action}`}>
-            ✓ {label(a.action)} <span className="coe-muted">({a.method} {a.path})</span>
+            ✓ {label(a.action)} <span className="coe-muted">({t.laterSlice})</span>
           </Typography.Text>
         ))}
       {refused.length > 0 && (

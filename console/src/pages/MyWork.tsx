@@ -65,7 +65,8 @@ export function MyWork({ me }: { me: Me }) {
     { title: t.description, dataIndex: 'description', width: 320, ellipsis: true },
     { title: t.deadline, key: 'deadline', width: 150, render: (_: unknown, c) => formatInstant(c.dueAt, lang) },
   ];
-  const columns = phone ? allColumns.slice(0, 3) : allColumns;
+  // 390 px wide: the three columns share ~360 px (no sideways scrolling in the street).
+  const columns = phone ? allColumns.slice(0, 3).map((c, i) => ({ ...c, width: [160, 118, 82][i] })) : allColumns;
   const width = columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0);
 
   return (
