@@ -3,10 +3,9 @@
 import { App as AntApp, Button, ConfigProvider, Layout, Space, Spin, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, whenUnauthorized } from './http';
 import { useI18n } from './i18n';
-import { CasePage } from './pages/CasePage';
 import { MyWork } from './pages/MyWork';
 import { SignIn } from './pages/SignIn';
 import { navigate, useRoute } from './router';
@@ -14,6 +13,9 @@ import type { Me } from './types';
 
 /** antd's default placeholder grey is below WCAG AA contrast on white; these pass it. */
 const THEME = { colorPrimary: '#1d4ed8', colorInfo: '#1d4ed8', colorLink: '#1d4ed8', colorTextPlaceholder: '#6b7280', colorTextDescription: '#4b5563' };
+
+// The case page (and the antd parts only it uses) loads when first opened: a smaller first load.
+const CasePage = lazy(() => import('./pages/CasePage').then((m) => ({ default: m.CasePage })));
 
 type Session = { state: 'checking' } | { state: 'signedOut' } | { state: 'signedIn'; me: Me };
 
@@ -60,7 +62,12 @@ export function App() {
         }}
       />
     );
-  else if (route.page === 'case') body = <CasePage code={route.code} me={session.me} />;
+  else if (route.page === 'case')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <CasePage code={route.code} me={session.me} />
+      </Suspense>
+    );
   else body = <MyWork me={session.me} />;
 
   return (
