@@ -87,6 +87,10 @@ test('a grid worker on a phone accepts and responds to a new case', async ({ bro
   await expectNoSeriousA11yViolations(page, 'Case');
   await page.screenshot({ path: path.join(SHOTS, 'case-phone.png'), fullPage: true });
 
+  // A refused action shows the server's reason: no first response before the case is accepted.
+  await page.getByText(/不可办理/).click();
+  await expect(page.getByTestId('refused-respond')).toContainText(/首次响应: \S+/);
+
   await accept.getByRole('button', { name: '受理' }).click();
   await expect(page.getByTestId('case-status')).toHaveText('已受理');
   await expect(page.getByTestId('event-ACCEPTED')).toBeVisible();
@@ -94,6 +98,11 @@ test('a grid worker on a phone accepts and responds to a new case', async ({ bro
 
   const respond = page.getByTestId('form-respond');
   await expect(respond).toBeVisible();
+  // The API's field error shows next to its field: guidance is required for a GUIDANCE answer.
+  await respond.getByLabel('引导说明').check();
+  await respond.getByRole('button', { name: '首次响应' }).click();
+  await expect(respond.getByText('required when decision is GUIDANCE')).toBeVisible();
+  await expect(page.getByTestId('case-status')).toHaveText('已受理');
   await respond.getByLabel('自行处置').check();
   await respond.getByLabel('备注').fill('网格员自行处置，已联系物业');
   await respond.getByRole('button', { name: '首次响应' }).click();
