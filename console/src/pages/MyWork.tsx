@@ -8,20 +8,13 @@ import { useMemo, useState } from 'react';
 import { api } from '../http';
 import { Countdown } from '../components/Countdown';
 import { useI18n } from '../i18n';
+import { byDeadline } from '../order';
 import { hrefOf, navigate } from '../router';
 import { formatInstant } from '../time';
 import type { CaseList, CaseRecord, Me } from '../types';
 import { usePoll } from '../usePoll';
 
 const STATUSES = ['REPORTED', 'ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW', 'LONG_TERM_PLAN', 'CLOSED', 'SURVEYED'];
-
-/** Nearest deadline first; cases with no open window last, newest first among them. */
-export function byDeadline(a: CaseRecord, b: CaseRecord): number {
-  if (a.dueAt && b.dueAt) return Date.parse(a.dueAt) - Date.parse(b.dueAt);
-  if (a.dueAt) return -1;
-  if (b.dueAt) return 1;
-  return Date.parse(b.reportedAt) - Date.parse(a.reportedAt);
-}
 
 export function MyWork({ me }: { me: Me }) {
   const { t, lang } = useI18n();
