@@ -1,8 +1,6 @@
-// The console's pure helpers (console/src/time.ts, the My work order): Beijing time on any
-// device zone, countdown text, the reminder and breach colours, nearest deadline first.
-import { byDeadline } from '../../console/src/order';
+// The console's time helpers (console/src/time.ts): Beijing time on any device zone,
+// countdown text, the reminder and breach colours.
 import { formatDuration, formatInstant, urgencyOf } from '../../console/src/time';
-import type { CaseRecord } from '../../console/src/types';
 
 describe('console time helpers', () => {
   it('shows instants in Beijing time whatever the process zone', () => {
@@ -24,11 +22,5 @@ describe('console time helpers', () => {
     expect(urgencyOf(150, 200, 150)).toBe('reminder');
     expect(urgencyOf(200, 200, 150)).toBe('breached');
     expect(urgencyOf(199, 200, null)).toBe('ok');
-  });
-
-  it('orders My work by the nearest deadline, cases without an open window last (newest first)', () => {
-    const c = (code: string, dueAt: string | null, reportedAt = '2026-12-01T00:00:00Z') => ({ code, dueAt, reportedAt }) as CaseRecord;
-    const rows = [c('none-old', null, '2026-11-01T00:00:00Z'), c('later', '2026-12-05T00:00:00Z'), c('none-new', null, '2026-12-02T00:00:00Z'), c('soon', '2026-12-03T12:00:00Z')];
-    expect(rows.sort(byDeadline).map((r) => r.code)).toEqual(['soon', 'later', 'none-new', 'none-old']);
   });
 });

@@ -1,14 +1,13 @@
 // My work: the cases my unit holds, nearest deadline first, each with a live countdown.
-// GET /cases answers the caller's read scope newest first, a page of at most 100; the
-// filters it has (status, overdue) are passed through, "held by my unit" and the deadline
-// order are applied here on that page (the API has no assignee filter or deadline order yet).
+// GET /cases does the work: the caller's read scope, assigneeUnitId (held by my unit, or off
+// for everything I may read), sort=deadline, and the status and overdue filters; a page of
+// up to 100 rows, rendered by a virtual table.
 import { Alert, Grid, Segmented, Select, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../http';
 import { Countdown } from '../components/Countdown';
 import { useI18n } from '../i18n';
-import { byDeadline } from '../order';
 import { hrefOf, navigate } from '../router';
 import { formatInstant } from '../time';
 import type { CaseList, CaseRecord, Me } from '../types';
@@ -22,16 +21,14 @@ export function MyWork({ me }: { me: Me }) {
   const [status, setStatus] = useState<string | undefined>();
   const [overdue, setOverdue] = useState(false);
 
-  const query = new URLSearchParams({ pageSize: '100' });
+  const query = new URLSearchParams({ sort: 'deadline', pageSize: '100' });
+  if (scope === 'unit') query.set('assigneeUnitId', me.unitId);
   if (status) query.set('status', status);
   if (overdue) query.set('overdue', 'true');
   const url = `/cases?${query.toString()}`;
   const list = usePoll(url, () => api<CaseList>('GET', url));
 
-  const rows = useMemo(() => {
-    const items = list.data?.items ?? [];
-    return (scope === 'unit' ? items.filter((c) => c.assigneeUnitId === me.unitId) : items).slice().sort(byDeadline);
-  }, [list.data, scope, me.unitId]);
+  const rows = list.data?.items ?? [];
 
   // A phone shows what a worker in the street needs: which case, how long is left, its status.
   const phone = !Grid.useBreakpoint().md;
