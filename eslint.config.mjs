@@ -2,18 +2,19 @@
 // (eslint.layers.cjs), plus the checks Temporal recommends for TypeScript: a forgotten
 // `await` on an activity or a client call is a bug; type-only imports stay out of the
 // workflow bundle. `npm run lint`; CI runs it before the tests.
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import layers from './eslint.layers.cjs';
 
-const { layerRules } = layers;
+const { layerRules, consoleRules } = layers;
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'generated/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: ['node_modules/**', 'generated/**', '.tools/**', '.data/**', 'dist/**', 'console/dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
   },
   {
     name: 'typescript',
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'console/**/*.tsx'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -41,4 +42,24 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   ...layerRules,
+  {
+    // The web console runs in the browser (its own tsconfig gives it the DOM types): React's
+    // hook rules, no Node globals, and no server code (consoleRules in eslint.layers.cjs).
+    name: 'console (browser, React)',
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    ignores: ['console/vite.config.ts', 'console/e2e/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-globals': ['error', ...['process', 'require', 'module', '__dirname', '__filename', 'Buffer', 'global'].map((name) => ({ name, message: 'console/ runs in the browser: no Node globals.' }))],
+    },
+  },
+  ...consoleRules,
+  {
+    // The browser suite drives the console from Node (Playwright) and may print its progress.
+    name: 'browser tests',
+    files: ['console/e2e/**/*.ts', 'playwright.config.ts'],
+    rules: { 'no-console': 'off' },
+  },
 );

@@ -119,6 +119,28 @@ const LAYERS = [
   },
 ];
 
+/**
+ * console/ is a browser app built by Vite: it talks to the server over HTTP only. It may
+ * share domain/'s pure type aliases (`import type`, erased from the bundle) and nothing else
+ * of the server; no server folder imports console/ (api/console.ts serves its built files
+ * by path, it does not import them).
+ */
+const CONSOLE_LAYERS = [
+  {
+    name: 'console',
+    files: ['console/src/**/*.ts', 'console/src/**/*.tsx'],
+    patterns: [
+      folders(FOLDERS.filter((f) => f !== 'domain'), 'console/ is a browser app: it reaches the server over HTTP, never by importing its code.'),
+      folders(['domain'], 'console/ shares only domain/\'s types: `import type`, so no server code enters the bundle.', { allowTypeImports: true }),
+    ],
+  },
+  {
+    name: 'console/e2e',
+    files: ['console/e2e/**/*.ts'],
+    patterns: [folders(['api', 'worker', 'activities', 'workflows', 'features', 'test'], 'the browser suite starts the stack through devstack/ and scripts/ (as npm start does), and talks to it over HTTP.')],
+  },
+];
+
 /** The layer rules alone (no type information needed). */
 const layerRules = LAYERS.map((l) => ({
   name: `layers/${l.name}`,
@@ -126,4 +148,11 @@ const layerRules = LAYERS.map((l) => ({
   rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: l.patterns }] },
 }));
 
-module.exports = { layerRules, FOLDERS };
+/** console/'s rules: the same rule, over .ts and .tsx. */
+const consoleRules = CONSOLE_LAYERS.map((l) => ({
+  name: `layers/${l.name}`,
+  files: l.files,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: l.patterns }] },
+}));
+
+module.exports = { layerRules, consoleRules, FOLDERS };

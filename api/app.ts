@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import { createAuthenticator } from '../features/auth/auth';
 import type { ApiDeps } from './deps';
+import { consoleRouter } from './console';
 import { errorHandler, notFoundHandler } from './errors';
 import { authenticate, forbidAuditorWrites } from './middleware/auth';
 import { authFailureRateLimit, principalRateLimit } from './middleware/rateLimit';
@@ -52,6 +53,9 @@ export function createApp(deps: ApiDeps): Express {
     res.json(openApiDocument());
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Case orchestrator API' }));
+
+  // The web console's static files (public: the data behind them needs a session).
+  app.use(consoleRouter(deps.consoleDir));
 
   // Residents answer revisit surveys through a signed one-time link, without an account.
   app.use(createSurveyRouter({ ...deps, authenticator }));

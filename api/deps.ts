@@ -17,4 +17,6 @@ export interface ApiDeps {
   authenticator?: Authenticator;
   /** The clock of sessions, lockouts and the access log (tests pin it). Default Date.now. */
   now?: () => number;
+  /** The built web console (tests point it elsewhere). Default console/dist. */
+  consoleDir?: string;
 }

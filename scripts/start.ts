@@ -7,7 +7,8 @@
 //   3. embedded Postgres (PGlite, <DATA_DIR>/pg) — unless DATABASE_URL is set
 //   4. prisma migrate deploy, seed (prisma/seed.ts, idempotent), namespace +
 //      retention + search attributes
-//   5. the worker (worker/main.ts) and the API (api/main.ts) as child processes
+//   5. the worker (worker/main.ts) and the API (api/main.ts) as child processes; the API
+//      serves the web console at /console/ (built into console/dist first when missing)
 //
 // Logs: the worker's and the API's pino JSON stream to this stdout (pipe through
 // `npx pino-pretty` to read them); the dev server's and PGlite's logs go to
@@ -43,6 +44,7 @@ import {
   workerNodeArgs,
   type ManagedProcess,
 } from '../devstack/processes';
+import { ensureConsoleBuilt } from '../devstack/console';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, migrateDeploy, startPglite, startTemporalDevServer } from '../devstack/services';
 import { supervise, type Supervised } from '../devstack/supervisor';
 import { resolveTemporalCli } from '../devstack/tools';
@@ -241,9 +243,14 @@ async function main(): Promise<void> {
     return databaseUrl(cfg);
   })();
 
-  const [dbSettled, temporalSettled] = await Promise.allSettled([dbReady, temporalReady]);
+  // The console builds (a few seconds, once) while the services start.
+  const consoleReady = ensureConsoleBuilt({ log }).then((built) => built && log(`web console built (${since()})`));
+
+  const [dbSettled, temporalSettled, consoleSettled] = await Promise.allSettled([dbReady, temporalReady, consoleReady]);
   if (dbSettled.status === 'rejected') throw dbSettled.reason;
   if (temporalSettled.status === 'rejected') throw temporalSettled.reason;
+  // Without a console the API still serves; /console/ then says how to build it.
+  if (consoleSettled.status === 'rejected') logger.warn(`the web console could not be built: ${(consoleSettled.reason as Error).message}`);
   const dbUrl = dbSettled.value;
 
   await migrateDeploy(dbUrl, { log });
@@ -334,6 +341,7 @@ function printBanner(cfg: AppConfig, apiUrl: string, elapsed: string, extra: str
   const temporal = splitHostPort(cfg.TEMPORAL_ADDRESS);
   const lines = [
     `System up in ${elapsed}`,
+    `  Console          ${apiUrl}/console/`,
     `  API              ${apiUrl}`,
     `  API docs         ${apiUrl}/docs`,
     ...(cfg.TEMPORAL_DEV_SERVER ? [`  Temporal Web UI  http://${temporal.host}:${cfg.TEMPORAL_UI_PORT}/namespaces/${cfg.TEMPORAL_NAMESPACE}/workflows`] : []),

@@ -51,7 +51,7 @@ casesRegistry.registerPath({
   method: 'get',
   path: '/cases',
   tags: ['cases'],
-  summary: 'List cases from the database projection, newest first',
+  summary: 'List cases from the database projection, newest first (or nearest deadline first: sort=deadline)',
   description: 'Only the cases the caller may read (docs/AUTHZ.md): its grid, community or street; the cases its department was called on; the cases it reported; or its whole district.',
   security: authenticated,
   request: { query: ListCasesQuerySchema },
@@ -126,6 +126,7 @@ export function casesRouter(deps: ApiDeps): Router {
       ...(q.categoryCode ? { categoryCode: q.categoryCode } : {}),
       ...(q.channel ? { channel: q.channel } : {}),
       ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
+      ...(q.assigneeUnitId ? { assigneeUnitId: q.assigneeUnitId } : {}),
       ...(q.reportedFrom || q.reportedTo
         ? { reportedAt: { ...(q.reportedFrom ? { gte: q.reportedFrom } : {}), ...(q.reportedTo ? { lt: q.reportedTo } : {}) } }
         : {}),
@@ -136,7 +137,11 @@ export function casesRouter(deps: ApiDeps): Router {
       db.case.count({ where }),
       db.case.findMany({
         where,
-        orderBy: [{ reportedAt: 'desc' }, { code: 'desc' }],
+        // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
+        orderBy:
+          q.sort === 'deadline'
+            ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
+            : [{ reportedAt: 'desc' }, { code: 'desc' }],
         skip: (q.page - 1) * q.pageSize,
         take: q.pageSize,
       }),

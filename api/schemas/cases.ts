@@ -73,6 +73,11 @@ export const ListCasesQuerySchema = z
     categoryCode: z.string().min(1).max(64).optional(),
     channel: z.enum(ALL_CHANNELS).optional(),
     overdue: boolString.optional(),
+    assigneeUnitId: z.string().min(1).max(64).optional().meta({ description: 'Only the cases this unit holds now (a grid, a community, a street…)' }),
+    sort: z
+      .enum(['reported', 'deadline'])
+      .default('reported')
+      .meta({ description: 'reported: newest first (default); deadline: nearest open deadline first, cases without one last' }),
     reportedFrom: dateParam.optional().meta({ description: 'Reported at or after this instant (ISO 8601 with offset)' }),
     reportedTo: dateParam.optional().meta({ description: 'Reported before this instant (ISO 8601 with offset)' }),
     page: z.coerce.number().int().min(1).max(100_000).default(1),

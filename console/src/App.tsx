@@ -1,0 +1,104 @@
+// The shell: who is signed in (GET /auth/session, then GET /me), the header with the
+// person, the language switch and sign-out, and the page of the current path.
+import { App as AntApp, Button, ConfigProvider, Layout, Space, Spin, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { api, setCsrfToken, whenUnauthorized } from './http';
+import { useI18n } from './i18n';
+import { MyWork } from './pages/MyWork';
+import { SignIn } from './pages/SignIn';
+import { navigate, useRoute } from './router';
+import type { Me } from './types';
+
+/** antd's default placeholder grey is below WCAG AA contrast on white; these pass it. */
+const THEME = { colorPrimary: '#1d4ed8', colorInfo: '#1d4ed8', colorLink: '#1d4ed8', colorTextPlaceholder: '#6b7280', colorTextDescription: '#4b5563' };
+
+// The case page (and the antd parts only it uses) loads when first opened: a smaller first load.
+const CasePage = lazy(() => import('./pages/CasePage').then((m) => ({ default: m.CasePage })));
+
+type Session = { state: 'checking' } | { state: 'signedOut' } | { state: 'signedIn'; me: Me };
+
+export function App() {
+  const { t, lang, setLang } = useI18n();
+  const route = useRoute();
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+
+  const loadMe = useCallback(async () => {
+    const me = await api<Me>('GET', '/me');
+    setSession({ state: 'signedIn', me });
+  }, []);
+
+  useEffect(() => {
+    whenUnauthorized(() => {
+      setCsrfToken(null);
+      setSession({ state: 'signedOut' });
+    });
+    // A reload keeps the cookie but not the CSRF token: the session answer brings a fresh one.
+    api<{ csrfToken?: string }>('GET', '/auth/session', undefined, { quiet401: true })
+      .then((s) => {
+        setCsrfToken(s.csrfToken ?? null);
+        return loadMe();
+      })
+      .catch(() => setSession({ state: 'signedOut' }));
+  }, [loadMe]);
+
+  const signOut = async () => {
+    await api('POST', '/auth/logout').catch(() => undefined);
+    setCsrfToken(null);
+    setSession({ state: 'signedOut' });
+    navigate({ page: 'work' }, true);
+  };
+
+  let body;
+  if (session.state === 'checking') body = <Spin style={{ marginTop: 64 }} />;
+  else if (session.state === 'signedOut')
+    body = (
+      <SignIn
+        onSignedIn={async (csrf) => {
+          setCsrfToken(csrf);
+          await loadMe();
+          if (route.page === 'signin') navigate({ page: 'work' }, true);
+        }}
+      />
+    );
+  else if (route.page === 'case')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <CasePage code={route.code} me={session.me} />
+      </Suspense>
+    );
+  else body = <MyWork me={session.me} />;
+
+  return (
+    // No space between two Chinese characters on buttons ("登 录"): the accessible name stays the word.
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={{ token: THEME }}>
+      <AntApp>
+        <Layout style={{ minHeight: '100vh' }}>
+          <Layout.Header className="coe-header">
+            <a href="/console/" className="coe-brand" onClick={(e) => { e.preventDefault(); navigate({ page: 'work' }); }}>
+              {t.appTitle}
+            </a>
+            <Space size="small" wrap>
+              {session.state === 'signedIn' && (
+                <Typography.Text className="coe-me" data-testid="me">
+                  {session.me.name} · {session.me.unit?.name ?? session.me.unitId}
+                </Typography.Text>
+              )}
+              <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+                {t.language}
+              </Button>
+              {session.state === 'signedIn' && (
+                <Button size="small" onClick={() => void signOut()}>
+                  {t.signOut}
+                </Button>
+              )}
+            </Space>
+          </Layout.Header>
+          {/* Layout.Content is the page's <main>. */}
+          <Layout.Content className="coe-content">{body}</Layout.Content>
+        </Layout>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

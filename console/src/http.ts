@@ -1,0 +1,57 @@
+// Calls to the API on the same origin. The session is the HttpOnly cookie the server set at
+// sign-in (the page never sees it); state-changing calls carry the CSRF token the server
+// gave with it, kept in memory only (a reload asks GET /auth/session for a fresh one).
+import type { FieldError } from './types';
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** An API error answer: { error: { code, message, fields? } } with its status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Called on any 401 after sign-in: the session ended (signed out elsewhere, expired). */
+let onUnauthorized: () => void = () => undefined;
+export function whenUnauthorized(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const json: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; fields?: FieldError[] } } | null)?.error;
+    if (res.status === 401 && !opts.quiet401) onUnauthorized();
+    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.fields ?? []);
+  }
+  return json as T;
+}
+
+/** The API's field errors by field name ("body.decision" → "decision"), for antd Form.Item. */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (err instanceof ApiError) {
+    for (const f of err.fields) out[f.path.replace(/^body\./, '')] = f.message;
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+// One case: its record and location, where it stands on the ladder, its open windows with
+// countdowns, its timeline (the event log, GET /cases/{code}/events: readable by whoever
+// may read the case, unlike the auditors' history-derived /timeline), and what the person
+// may do now. Three small GETs, each polled on its own (usePoll).
+import { Alert, Button, Card, Col, Descriptions, Empty, Row, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
+import { api, ApiError } from '../http';
+import { ActionPanel } from '../components/ActionForms';
+import { Countdown } from '../components/Countdown';
+import { useI18n } from '../i18n';
+import { navigate } from '../router';
+import { formatInstant } from '../time';
+import type { AllowedAction, CaseDetail, CaseEvent, LiveWindow, Me } from '../types';
+import { usePoll } from '../usePoll';
+
+const LADDER = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
+
+const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
+  REPORTED: { zh: '上报', en: 'Reported' },
+  ACCEPTED: { zh: '受理', en: 'Accepted' },
+  RESPONDED: { zh: '首次响应', en: 'Responded' },
+  GUIDANCE_GIVEN: { zh: '引导说明', en: 'Guidance given' },
+  REMINDED: { zh: '临期提醒', en: 'Reminder' },
+  BREACHED: { zh: '超时', en: 'Breached' },
+  ESCALATED: { zh: '升级督办', en: 'Escalated' },
+  RESULT_SUBMITTED: { zh: '提交结果', en: 'Result submitted' },
+  REVIEW_REQUESTED: { zh: '提请审核', en: 'Review requested' },
+  REVIEWED_CLOSED: { zh: '审核办结', en: 'Reviewed: closed' },
+  REVIEW_RETURNED: { zh: '审核退回', en: 'Review returned' },
+  CLOSED: { zh: '办结', en: 'Closed' },
+  DEPARTMENT_CALLED: { zh: '吹哨部门', en: 'Department called' },
+  SURVEY_RECORDED: { zh: '回访', en: 'Survey recorded' },
+  REOPENED: { zh: '重新办理', en: 'Reopened' },
+};
+
+export function CasePage({ code }: { code: string; me: Me }) {
+  const { t, lang } = useI18n();
+  const enc = encodeURIComponent(code);
+  const detail = usePoll(`case:${code}`, () => api<CaseDetail>('GET', `/cases/${enc}`));
+  const events = usePoll(`events:${code}`, () => api<{ items: CaseEvent[] }>('GET', `/cases/${enc}/events`));
+  const actions = usePoll(`actions:${code}`, () => api<{ actions: AllowedAction[] }>('GET', `/cases/${enc}/actions`));
+
+  const refreshAll = async () => {
+    await Promise.all([detail.reload(), events.reload(), actions.reload()]);
+  };
+
+  if (detail.error instanceof ApiError && detail.error.status === 404) {
+    return <Alert type="warning" title={t.notFound} showIcon />;
+  }
+  if (!detail.data) return <Spin aria-label={t.loading} />;
+
+  const { record, live } = detail.data;
+  const level = live?.level ?? record?.level ?? 'GRID';
+  const status = live?.status ?? record?.status;
+  const windows: LiveWindow[] = live?.windows ?? [];
+
+  return (
+    <section aria-labelledby="case-title">
+      <Button type="link" onClick={() => navigate({ page: 'work' })} style={{ paddingLeft: 0 }}>
+        ← {t.back}
+      </Button>
+      <Typography.Title level={1} id="case-title" style={{ fontSize: 20 }}>
+        {t.caseTitle(code)} {status && <Tag data-testid="case-status">{t.statuses[status] ?? status}</Tag>}
+      </Typography.Title>
+      {detail.error !== undefined && <Alert type="warning" title={t.stale} showIcon style={{ marginBottom: 8 }} />}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={14}>
+          <Card size="small" title={<h2 className="coe-card-title">{t.actions}</h2>} style={{ marginBottom: 16 }}>
+            {actions.data ? <ActionPanel code={code} actions={actions.data.actions} onDone={refreshAll} /> : <Spin />}
+          </Card>
+          <Card size="small" title={<h2 className="coe-card-title">{t.windows}</h2>} style={{ marginBottom: 16 }}>
+            {windows.length === 0 ? (
+              <Empty description={t.noDeadline} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+            ) : (
+              <Table<LiveWindow>
+                size="small"
+                rowKey="id"
+                pagination={false}
+                dataSource={[...windows].sort((a, b) => a.dueAt - b.dueAt)}
+                columns={[
+                  { title: t.window, dataIndex: 'kind', render: (k: string) => t.windowKinds[k] ?? k },
+                  { title: t.countdown, key: 'left', render: (_: unknown, w) => <Countdown dueAt={w.dueAt} remindAt={w.remindAt} testId={`window-${w.kind}`} /> },
+                  { title: t.dueAt, dataIndex: 'dueAt', render: (d: number) => formatInstant(d, lang) },
+                ]}
+              />
+            )}
+          </Card>
+          <Card size="small" title={<h2 className="coe-card-title">{t.record}</h2>} style={{ marginBottom: 16 }}>
+            {record ? (
+              <Descriptions size="small" column={1} bordered>
+                <Descriptions.Item label={t.description}>{record.description}</Descriptions.Item>
+                <Descriptions.Item label={t.category}>{record.categoryCode}</Descriptions.Item>
+                <Descriptions.Item label={t.channel}>{record.channel}</Descriptions.Item>
+                <Descriptions.Item label={t.reportedAt}>{formatInstant(record.reportedAt, lang)}</Descriptions.Item>
+                <Descriptions.Item label={t.address}>{record.address ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label={t.location}>
+                  {t.street} {record.streetId} · {t.community} {record.communityId} · {t.grid} {record.gridId}
+                  {record.lat !== null && record.lng !== null && ` (${record.lat.toFixed(5)}, ${record.lng.toFixed(5)})`}
+                </Descriptions.Item>
+              </Descriptions>
+            ) : (
+              <Spin />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Card size="small" title={<h2 className="coe-card-title">{t.ladder}</h2>} style={{ marginBottom: 16 }}>
+            <Steps
+              orientation="vertical"
+              size="small"
+              current={Math.max(0, LADDER.indexOf(level))}
+              items={LADDER.map((l) => ({ title: t.levels[l] ?? l }))}
+            />
+          </Card>
+          <Card size="small" title={<h2 className="coe-card-title">{t.timeline}</h2>}>
+            <Timeline
+              items={(events.data?.items ?? []).map((e) => ({
+                key: e.seq,
+                content: (
+                  <div data-testid={`event-${e.type}`}>
+                    <strong>{EVENT_LABELS[e.type]?.[lang] ?? e.type}</strong>
+                    <div className="coe-muted">
+                      {formatInstant(e.at, lang)}
+                      {e.level ? ` · ${t.levels[e.level] ?? e.level}` : ''}
+                    </div>
+                  </div>
+                ),
+              }))}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+// Three pages need no router library: the path under /console/ is the page, and
+// history.pushState moves between them (the server answers index.html for any of them).
+import { useEffect, useState } from 'react';
+
+export const BASE = '/console';
+
+export type Route = { page: 'work' } | { page: 'case'; code: string } | { page: 'signin' };
+
+export function parseRoute(pathname: string): Route {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const m = /^\/cases\/([^/]+)\/?$/.exec(rest);
+  if (m) return { page: 'case', code: decodeURIComponent(m[1]) };
+  if (/^\/signin\/?$/.test(rest)) return { page: 'signin' };
+  return { page: 'work' };
+}
+
+export function hrefOf(route: Route): string {
+  if (route.page === 'case') return `${BASE}/cases/${encodeURIComponent(route.code)}`;
+  if (route.page === 'signin') return `${BASE}/signin`;
+  return `${BASE}/`;
+}
+
+const EVENT = 'coe:navigate';
+
+export function navigate(route: Route, replace = false): void {
+  const href = hrefOf(route);
+  if (href !== location.pathname) {
+    if (replace) history.replaceState(null, '', href);
+    else history.pushState(null, '', href);
+  }
+  window.dispatchEvent(new Event(EVENT));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.pathname));
+    window.addEventListener('popstate', update);
+    window.addEventListener(EVENT, update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener(EVENT, update);
+    };
+  }, []);
+  return route;
+}
