@@ -9,36 +9,17 @@
 import type { Logger } from 'pino';
 import { sweepOutbox, type DeliveryOptions, type RoundResult } from '../features/outbox/delivery';
 import type { Db } from '../platform/db';
+import { idleLoop, startPeriodicLoop, type PeriodicLoop } from './periodicLoop';
 
-export interface OutboxSweeper {
-  /** Stops the loop; resolves once a sweep in progress has finished. */
-  stop(): Promise<void>;
-}
-
-export function startOutboxSweeper(db: Db, o: DeliveryOptions & { intervalMs: number; logger?: Logger; onSweep?: (r: RoundResult) => void }): OutboxSweeper {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = (async () => {
-      try {
-        const r = await sweepOutbox(db, o);
-        if (r.tried) o.logger?.info({ ...r }, 'outbox sweep');
-        if (r.dead) o.logger?.warn({ dead: r.dead }, 'notifications went DEAD after their last attempt: GET /admin/outbox?state=DEAD');
-        o.onSweep?.(r);
-      } catch (err) {
-        // The database may be restarting: the next tick tries again.
-        o.logger?.warn({ err: String(err) }, 'outbox sweep failed');
-      }
-      if (!stopped) timer = setTimeout(tick, o.intervalMs);
-    })();
-  };
-  if (o.intervalMs > 0 && o.urls.length > 0) timer = setTimeout(tick, o.intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+export function startOutboxSweeper(db: Db, o: DeliveryOptions & { intervalMs: number; logger?: Logger; onSweep?: (r: RoundResult) => void }): PeriodicLoop {
+  if (o.intervalMs <= 0 || o.urls.length === 0) return idleLoop;
+  return startPeriodicLoop(
+    async () => {
+      const r = await sweepOutbox(db, o);
+      if (r.tried) o.logger?.info({ ...r }, 'outbox sweep');
+      if (r.dead) o.logger?.warn({ dead: r.dead }, 'notifications went DEAD after their last attempt: GET /admin/outbox?state=DEAD');
+      o.onSweep?.(r);
     },
-  };
+    { intervalMs: o.intervalMs, firstDelayMs: o.intervalMs, what: 'outbox sweep', logger: o.logger },
+  );
 }

@@ -6,8 +6,8 @@ import type { MatterCategory, Prisma } from '../../generated/prisma/client';
 import { buildCasePolicy, PolicyError, type PolicyConfig, type WindowOverrides } from '../../domain/policy';
 import type { Db } from '../../platform/db';
 import type { ServiceAttributeInput } from '../open311/attributes';
-import { afterDirectoryChange, type Tx } from './changes';
-import { AdminError, conflict, invalid, isUniqueViolation, notFound } from './errors';
+import { afterDirectoryChange, inChangeTx, type Tx } from './changes';
+import { conflict, invalid, notFound } from './errors';
 import type { AdminActor } from './org';
 
 export interface CategoryInput {
@@ -75,20 +75,8 @@ export function createCatalogAdmin(deps: CatalogDeps) {
     if (fields.length) throw invalid(fields);
   }
 
-  async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
-    } catch (err) {
-      if (err instanceof AdminError) throw err;
-      if (isUniqueViolation(err)) {
-        // Which constraint: `target` with the classic engine, the adapter's error with driver adapters.
-        const target = JSON.stringify((err as { meta?: unknown }).meta ?? {});
-        if (/version/.test(target)) throw conflict('CONCURRENT_CHANGE', 'someone else changed this category at the same moment: read it again and retry');
-        throw conflict('CODE_TAKEN', 'that category code is taken');
-      }
-      throw err;
-    }
-  }
+  const inTx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    inChangeTx(db, fn, [[/version/, 'CONCURRENT_CHANGE', 'someone else changed this category at the same moment: read it again and retry']], ['CODE_TAKEN', 'that category code is taken']);
 
   return {
     async list(q: CategoryQuery) {

@@ -3,6 +3,7 @@
 // entity. The rows are also the hand-over point to the reassignment of open cases.
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
+import { AdminError, conflict, isUniqueViolation } from './errors';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -112,4 +113,27 @@ export async function listChanges(db: Pick<Db, 'adminChange'>, districtId: strin
     pageSize: q.pageSize,
     total,
   };
+}
+
+/** A unique constraint (matched in the error's meta) and the 409 it means. */
+export type UniqueRule = [pattern: RegExp, code: string, message: string];
+
+/**
+ * Run an administrator's change in one transaction. A unique violation becomes the 409 of the
+ * first rule whose pattern names the constraint (a concurrent change of the same entity collides
+ * on the change log's version), else `fallback`; refusals pass through as they are.
+ */
+export async function inChangeTx<T>(db: Pick<Db, '$transaction'>, fn: (tx: Tx) => Promise<T>, rules: readonly UniqueRule[], fallback: [code: string, message: string]): Promise<T> {
+  try {
+    return await db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
+  } catch (err) {
+    if (err instanceof AdminError) throw err;
+    if (isUniqueViolation(err)) {
+      // Which constraint: `target` with the classic engine, the adapter's error with driver adapters.
+      const target = JSON.stringify((err as { meta?: unknown }).meta ?? {});
+      const rule = rules.find(([pattern]) => pattern.test(target));
+      throw rule ? conflict(rule[1], rule[2]) : conflict(...fallback);
+    }
+    throw err;
+  }
 }

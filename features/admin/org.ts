@@ -10,8 +10,8 @@ import type { Role } from '../../domain/types';
 import type { Db } from '../../platform/db';
 import { districtOf, LOGIN_PATTERN } from '../auth/accounts';
 import { normalizeLogin } from '../auth/signIn';
-import { afterDirectoryChange, type Tx } from './changes';
-import { AdminError, conflict, invalid, isUniqueViolation, notFound } from './errors';
+import { afterDirectoryChange, inChangeTx, type Tx } from './changes';
+import { AdminError, conflict, invalid, notFound } from './errors';
 
 /** Who acts: the signed-in ADMIN (its unit is its district). */
 export interface AdminActor {
@@ -228,22 +228,17 @@ export function createOrgAdmin(deps: OrgDeps) {
   }
 
   /** Run a change in one transaction; a concurrent change of the same entity (same version) is a 409. */
-  async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
-    } catch (err) {
-      if (err instanceof AdminError) throw err;
-      if (isUniqueViolation(err)) {
-        // Which constraint: `target` with the classic engine, the adapter's error with driver adapters.
-        const target = JSON.stringify((err as { meta?: unknown }).meta ?? {});
-        if (/login/.test(target)) throw conflict('LOGIN_TAKEN', 'that login is taken');
-        if (/externalSubject/.test(target)) throw conflict('SUBJECT_TAKEN', 'that single sign-on subject belongs to another person');
-        if (/version/.test(target)) throw conflict('CONCURRENT_CHANGE', 'someone else changed this at the same moment: read it again and retry');
-        throw conflict('ID_TAKEN', 'that id is taken');
-      }
-      throw err;
-    }
-  }
+  const inTx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    inChangeTx(
+      db,
+      fn,
+      [
+        [/login/, 'LOGIN_TAKEN', 'that login is taken'],
+        [/externalSubject/, 'SUBJECT_TAKEN', 'that single sign-on subject belongs to another person'],
+        [/version/, 'CONCURRENT_CHANGE', 'someone else changed this at the same moment: read it again and retry'],
+      ],
+      ['ID_TAKEN', 'that id is taken'],
+    );
 
   return {
     // ---- units ----------------------------------------------------------------------------
