@@ -1,6 +1,6 @@
 // Running cases follow the directory and the calendar (time-skipping test server): a directory
 // change reassigns the case and records it; a new calendar re-plans open windows (a 7-working-day
-// completion window moves past the 2027 Spring Festival), windows already lapsed stay lapsed;
+// completion window moves past a Spring Festival, one running past 31 December past New Year's Day), windows already lapsed stay lapsed;
 // and the fan-out workflow carries one change to many cases.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -29,13 +29,40 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-// The seeded calendar has the 2025–2026 holidays only: 2027 reads as plain weeks until its
-// schedule is imported with New Year's Day and the Spring Festival (Sat 6 – Fri 12 Feb 2027).
-const NO_2027 = defaultCalendar();
+// The seeded calendar has the 2025–2026 holidays only: any later year reads as plain weeks
+// until its schedule is imported. The tests work in a year Y at least two years after the test
+// server's clock (which only moves forward), so they hold on whatever day they run; Y's
+// schedule has New Year's Day and a Spring Festival week (Saturday to Friday).
+const NO_SCHEDULE = defaultCalendar();
+/** What the worker's loadCalendar answers (the fan-out test does not look at dates). */
 const WITH_2027: CalendarSnapshot = {
-  ...NO_2027,
-  holidays: [...NO_2027.holidays, '2027-01-01', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+  ...NO_SCHEDULE,
+  holidays: [...NO_SCHEDULE.holidays, '2027-01-01', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
 };
+
+/** 10:00 in Shanghai on a day given as (year, month from 0, day), which may overflow. */
+const at10 = (y: number, m0: number, d: number) => Date.UTC(y, m0, d, 2, 0);
+/** YYYY-MM-DD of a day given as (year, month from 0, day), which may overflow. */
+const ymd = (y: number, m0: number, d: number) => new Date(Date.UTC(y, m0, d)).toISOString().slice(0, 10);
+const weekday = (y: number, m0: number, d: number) => new Date(Date.UTC(y, m0, d)).getUTCDay();
+/** Day of the month of the first Monday. */
+const firstMonday = (y: number, m0: number) => [1, 2, 3, 4, 5, 6, 7].find((d) => weekday(y, m0, d) === 1)!;
+
+interface ScheduleYear {
+  y: number;
+  /** Day of February of the Monday before the Spring Festival week. */
+  feb: number;
+  calendar: CalendarSnapshot;
+}
+
+/** The first year ≥ two years ahead of the server whose New Year's Day is a working weekday, and its schedule. */
+async function scheduleYear(): Promise<ScheduleYear> {
+  let y = new Date(await env.currentTimeMs()).getUTCFullYear() + 2;
+  while ([0, 6].includes(weekday(y, 0, 1))) y++;
+  const feb = firstMonday(y, 1);
+  const festival = [5, 6, 7, 8, 9, 10, 11].map((k) => ymd(y, 1, feb + k));
+  return { y, feb, calendar: { ...NO_SCHEDULE, holidays: [...NO_SCHEDULE.holidays, ymd(y, 0, 1), ...festival] } };
+}
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -85,7 +112,8 @@ async function sleepUntil(at: number): Promise<void> {
   if (at > now) await env.sleep(at - now);
 }
 
-const minute = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString().slice(0, 16));
+/** The minute an instant falls in (a case starts a few milliseconds after the instant slept to). */
+const minute = (ms: number) => Math.floor(ms / MIN) * MIN;
 const gridWorker = (personId: string): Actor => ({ personId, role: 'GRID_WORKER', unitId: UNITS.gridId });
 
 describe('a directory change', () => {
@@ -124,28 +152,57 @@ describe('a directory change', () => {
 });
 
 describe('a calendar change', () => {
-  it('moves a 7-working-day completion window past the imported 2027 Spring Festival, and the timer with it', async () => {
-    // Monday 1 Feb 2027, 10:00 in Shanghai: 7 working days end Wed 10 Feb on the calendar without 2027.
-    await sleepUntil(Date.parse('2027-02-01T02:00:00Z'));
+  let Y: ScheduleYear;
+  beforeAll(async () => {
+    Y = await scheduleYear();
+  });
+
+  it("moves a completion window that runs past 31 December when next year's schedule is imported", async () => {
+    // The last Monday of December, 10:00: 7 working days end on the Wednesday after, in January.
+    const dec = [31, 30, 29, 28, 27, 26, 25].find((d) => weekday(Y.y - 1, 11, d) === 1)!;
+    await sleepUntil(at10(Y.y - 1, 11, dec));
     const { h, code } = await start({ completionDays: 7 });
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
     const responded = await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
     const before = responded.windows.find((w) => w.kind === 'COMPLETION')!;
-    expect(minute(before.startedAt)).toBe('2027-02-01T02:00');
-    expect(minute(before.dueAt)).toBe('2027-02-10T02:00');
+    expect(minute(before.startedAt)).toBe(at10(Y.y - 1, 11, dec));
+    expect(minute(before.dueAt)).toBe(at10(Y.y - 1, 11, dec + 9));
+    expect(new Date(before.dueAt).getUTCFullYear()).toBe(Y.y);
 
-    // Tuesday: the 2027 schedule is imported.
-    await env.sleep(DAY);
-    await h.signal(calendarChangedSignal, { calendar: WITH_2027, changeId: 'cal-2027', asOf: Date.now() });
+    await h.signal(calendarChangedSignal, { calendar: Y.calendar, changeId: `cal-${Y.y}-new-year`, asOf: Date.now() });
     const s = await recorder.settled(h, code);
     const after = s.windows.find((w) => w.kind === 'COMPLETION')!;
-    expect(minute(after.dueAt)).toBe('2027-02-17T02:00');
-    expect(after.dueAt).toBe(addSpan(before.startedAt, { clock: 'WORKING', days: 7 }, WITH_2027));
+    // New Year's Day is off now: one working day later.
+    expect(minute(after.dueAt)).toBe(at10(Y.y - 1, 11, dec + 10));
+    expect(after.dueAt).toBe(addSpan(before.startedAt, { clock: 'WORKING', days: 7 }, Y.calendar));
+    expect(recorder.of(code).filter((e) => e.type === 'CALENDAR_REPLANNED')).toHaveLength(1);
+    await h.terminate('test done');
+  });
+
+  it("moves a 7-working-day completion window past the imported year's Spring Festival, and the timer with it", async () => {
+    // The Monday before the festival week, 10:00: 7 working days end on the Wednesday inside it
+    // on the calendar without the year's schedule.
+    await sleepUntil(at10(Y.y, 1, Y.feb));
+    const { h, code } = await start({ completionDays: 7 });
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const responded = await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
+    const before = responded.windows.find((w) => w.kind === 'COMPLETION')!;
+    expect(minute(before.startedAt)).toBe(at10(Y.y, 1, Y.feb));
+    expect(minute(before.dueAt)).toBe(at10(Y.y, 1, Y.feb + 9));
+
+    // Tuesday: the year's schedule is imported.
+    await env.sleep(DAY);
+    await h.signal(calendarChangedSignal, { calendar: Y.calendar, changeId: `cal-${Y.y}`, asOf: Date.now() });
+    const s = await recorder.settled(h, code);
+    const after = s.windows.find((w) => w.kind === 'COMPLETION')!;
+    // Four working days before the festival week, three after it: the Wednesday a week later.
+    expect(minute(after.dueAt)).toBe(at10(Y.y, 1, Y.feb + 16));
+    expect(after.dueAt).toBe(addSpan(before.startedAt, { clock: 'WORKING', days: 7 }, Y.calendar));
     expect(after.startedAt).toBe(before.startedAt);
     expect(s.completionDueAt).toBe(after.dueAt);
     const replanned = recorder.of(code).filter((e) => e.type === 'CALENDAR_REPLANNED');
     expect(replanned.map((e) => e.data)).toEqual([
-      { changeId: 'cal-2027', windows: [{ windowId: before.id, kind: 'COMPLETION', startedAt: before.startedAt, fromDueAt: before.dueAt, toDueAt: after.dueAt }], completionDueAt: after.dueAt },
+      { changeId: `cal-${Y.y}`, windows: [{ windowId: before.id, kind: 'COMPLETION', startedAt: before.startedAt, fromDueAt: before.dueAt, toDueAt: after.dueAt }], completionDueAt: after.dueAt },
     ]);
     expect(recorder.projections.get(code)!.dueAt).toBe(after.dueAt);
 
@@ -161,21 +218,22 @@ describe('a calendar change', () => {
   });
 
   it('leaves a lapsed window lapsed: its breach and the escalation stand, only the open windows move', async () => {
-    // Monday 1 Mar 2027, 10:00: 7 working days end Wed 10 Mar.
-    await sleepUntil(Date.parse('2027-03-01T02:00:00Z'));
+    // The first Monday of March, 10:00: 7 working days end on the Wednesday after.
+    const mar = firstMonday(Y.y, 2);
+    await sleepUntil(at10(Y.y, 2, mar));
     const { h, code } = await start({ completionDays: 7 });
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
     const responded = await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
     const first = responded.windows.find((w) => w.kind === 'COMPLETION')!;
-    expect(minute(first.dueAt)).toBe('2027-03-10T02:00');
+    expect(minute(first.dueAt)).toBe(at10(Y.y, 2, mar + 9));
     await sleepUntil(first.dueAt + HOUR);
     const escalated = await recorder.settled(h, code);
     expect(escalated.breaches.map((b) => [b.windowId, b.dueAt])).toEqual([[first.id, first.dueAt]]);
     const restarted = escalated.windows.find((w) => w.kind === 'COMPLETION')!;
     expect(restarted.startedAt).toBe(first.dueAt);
 
-    // A corrected schedule: 3 March (before the lapse) and 12 March (inside the restarted window) become holidays.
-    const corrected = { ...WITH_2027, holidays: [...WITH_2027.holidays, '2027-03-03', '2027-03-12'] };
+    // A corrected schedule: the Wednesday before the lapse and the Friday inside the restarted window become holidays.
+    const corrected = { ...Y.calendar, holidays: [...Y.calendar.holidays, ymd(Y.y, 2, mar + 2), ymd(Y.y, 2, mar + 11)] };
     await h.signal(calendarChangedSignal, { calendar: corrected, changeId: 'cal-fix', asOf: Date.now() });
     const s = await recorder.settled(h, code);
     expect(s.breaches).toEqual(escalated.breaches);
@@ -183,7 +241,7 @@ describe('a calendar change', () => {
     const moved = s.windows.find((w) => w.kind === 'COMPLETION')!;
     expect(moved.id).toBe(restarted.id);
     expect(moved.dueAt).toBe(addSpan(restarted.startedAt, { clock: 'WORKING', days: 7 }, corrected));
-    // 12 March is a Friday: the deadline moves one working day, over the weekend.
+    // The holiday is a Friday: the deadline moves one working day, over the weekend.
     expect(moved.dueAt).toBe(addWorkingDays(restarted.dueAt, 1, corrected));
     expect(moved.dueAt - restarted.dueAt).toBe(3 * DAY);
     const replanned = recorder.of(code).filter((e) => e.type === 'CALENDAR_REPLANNED');
