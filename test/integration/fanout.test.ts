@@ -19,6 +19,8 @@ const NEW_WORKER = `p-grid-${GRID}-new`;
 let h: ApiHarness;
 let auditor: string;
 let addedHoliday: string | null = null;
+/** A make-up working day (调休) the test turned into a holiday, restored afterwards. */
+let replacedWorkday: { date: string; name: string } | null = null;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -29,6 +31,7 @@ afterAll(async () => {
   await h?.db.person.deleteMany({ where: { id: NEW_WORKER } });
   await h?.db.person.update({ where: { id: OLD_WORKER }, data: { active: true, deactivatedAt: null } });
   if (addedHoliday) await h?.db.calendarDay.deleteMany({ where: { date: addedHoliday } });
+  if (replacedWorkday) await h?.db.calendarDay.create({ data: { date: replacedWorkday.date, kind: 'WORKDAY', name: replacedWorkday.name } });
   await h?.close();
 });
 
@@ -98,8 +101,13 @@ it('a holiday added to the schedule: the open case re-plans its completion windo
   // The day the deadline falls on becomes a holiday (a corrected year's schedule).
   const calendar = await loadCalendar(h.db);
   const day = localDate(before.dueAt, calendar);
+  // A deadline falls on a working day: a plain weekday, or a make-up working day (调休) of the seed.
   const existing = await h.db.calendarDay.findUnique({ where: { date: day } });
-  expect(existing).toBeNull();
+  if (existing) {
+    expect(existing.kind).toBe('WORKDAY');
+    replacedWorkday = { date: day, name: existing.name };
+    await h.db.calendarDay.delete({ where: { date: day } });
+  }
   await h.db.calendarDay.create({ data: { date: day, kind: 'HOLIDAY', name: 'test holiday' } });
   addedHoliday = day;
 
