@@ -28,7 +28,7 @@ let street: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'evidence-'));
-  h = await startHarness({ cfg: harnessConfig({ EVIDENCE_DIR: dir, EVIDENCE_MAX_FILE_MB: MAX_FILE_MB }) });
+  h = await startHarness({ cfg: harnessConfig({ EVIDENCE_DIR: dir, EVIDENCE_MAX_FILE_MB: MAX_FILE_MB, EVIDENCE_MAX_FILES_PER_CASE: '3' }) });
   gridWorker = await h.bearer('GRID_WORKER', GRID);
   otherGridWorker = await h.bearer('GRID_WORKER', 'GL-S02-C01-G02');
   street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
@@ -192,6 +192,17 @@ describe('evidence files', () => {
     expect(got.headers['content-type']).toBe('application/pdf');
     expect(got.headers['content-disposition']).toBe(`attachment; filename="${code}-document-${res.body.sha256.slice(0, 8)}.pdf"`);
     expect((await request(h.app).get(`/cases/${code}/evidence/files/${res.body.sha256}/thumbnail`).set('Authorization', gridWorker)).status).toBe(404);
+  });
+
+  it('a case holds at most EVIDENCE_MAX_FILES_PER_CASE files (409 beyond, nothing stored)', async () => {
+    const pdf = (fill: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(500, fill)]);
+    expect((await upload(code, gridWorker, pdf(0x45), { kind: 'DOCUMENT', contentType: 'application/pdf' })).status).toBe(201);
+    await eventually(async () => (await h.db.caseEvent.count({ where: { caseCode: code, type: 'EVIDENCE_UPLOADED' } })) === 3, 15_000, 'third fact');
+    const n = filesOnDisk().length;
+    const fourth = await upload(code, gridWorker, pdf(0x46), { kind: 'DOCUMENT', contentType: 'application/pdf' });
+    expect(fourth.status).toBe(409);
+    expect(fourth.body.error.code).toBe('TOO_MANY_FILES');
+    expect(filesOnDisk().length).toBe(n);
   });
 
   it('is served after a restart: a new storage on the same folder', async () => {
