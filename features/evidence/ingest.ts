@@ -39,8 +39,11 @@ class Gate extends Transform {
     this.type.catch(() => undefined);
   }
 
+  private digest: string | null = null;
+  /** SHA-256 of every byte received; read once the stream has ended. */
   get receivedSha256(): string {
-    return this.hash.digest('hex');
+    this.digest ??= this.hash.digest('hex');
+    return this.digest;
   }
 
   private fail(err: DomainError, done: TransformCallback): void {

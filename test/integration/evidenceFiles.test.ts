@@ -169,6 +169,17 @@ describe('evidence files', () => {
     const tooBig = await upload(code, gridWorker, big, { kind: 'DOCUMENT', filename: 'big.pdf', contentType: 'application/pdf' });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error.code).toBe('FILE_TOO_LARGE');
+
+    // An image too big is stopped while it is being re-encoded, too.
+    const noisy = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+    expect(noisy.length).toBeGreaterThan(80 * 1024);
+    const bigImage = await upload(code, gridWorker, noisy, { filename: 'x.png', contentType: 'image/png' });
+    expect(bigImage.status).toBe(413);
+
+    // JPEG's magic number with nothing of a picture after it.
+    const fake = await upload(code, gridWorker, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(500, 0x20)]));
+    expect(fake.status).toBe(400);
+    expect(fake.body.error.message).toMatch(/cannot be decoded/);
     expect(filesOnDisk().length).toBe(n);
   });
 
