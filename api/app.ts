@@ -18,6 +18,7 @@ import { createAssessmentRouter } from './routes/assessment';
 import { createAuditRouter } from './routes/audit';
 import { createSurveyRouter } from './routes/survey';
 import { caseActionsRouter } from './routes/caseActions';
+import { evidenceFilesRouter } from './routes/evidenceFiles';
 import { casesRouter } from './routes/cases';
 import { directoryRouter } from './routes/directory';
 import { healthRouter } from './routes/health';
@@ -69,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(forbidAuditorWrites);
   app.use(casesRouter(deps));
   app.use(caseActionsRouter(deps));
+  app.use(evidenceFilesRouter(deps));
   app.use(inboxRouter(deps));
   app.use(directoryRouter(deps));
   app.use(adminRouter({ ...deps, authenticator }));

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/env';
 import type { Authenticator } from '../features/auth/auth';
 import type { Db } from '../platform/db';
 import type { DirectoryCache } from '../features/directory/directory';
+import type { EvidenceStorage } from '../features/evidence/storage';
 
 export interface ApiDeps {
   db: Db;
@@ -17,6 +18,8 @@ export interface ApiDeps {
   authenticator?: Authenticator;
   /** The clock of sessions, lockouts and the access log (tests pin it). Default Date.now. */
   now?: () => number;
+  /** Where evidence files live. Default: a folder at EVIDENCE_DIR (createDiskStorage). */
+  evidenceStorage?: EvidenceStorage;
   /** The built web console (tests point it elsewhere). Default console/dist. */
   consoleDir?: string;
 }

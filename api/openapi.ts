@@ -6,13 +6,14 @@ import { auditRegistry } from './routes/audit';
 import { caseActionsRegistry } from './routes/caseActions';
 import { casesRegistry } from './routes/cases';
 import { directoryRegistry } from './routes/directory';
+import { evidenceFilesRegistry } from './routes/evidenceFiles';
 import { healthRegistry } from './routes/health';
 import { inboxRegistry } from './routes/inbox';
 import { outboxRegistry } from './routes/outbox';
 import { signinRegistry } from './routes/signin';
 import { surveyRegistry } from './routes/survey';
 
-const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry];
+const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, evidenceFilesRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry];
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 

@@ -57,6 +57,12 @@ export const envSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_BODY_LIMIT: z.string().default('256kb'),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** Where evidence files are stored (content-addressed by SHA-256). Default: DATA_DIR/evidence. */
+  EVIDENCE_DIR: z.string().min(1).optional(),
+  /** Largest evidence file accepted, in MB (POST /cases/:code/evidence/files answers 413 above it). */
+  EVIDENCE_MAX_FILE_MB: z.coerce.number().positive().max(2048).default(20),
+  /** Evidence files one case may hold. */
+  EVIDENCE_MAX_FILES_PER_CASE: z.coerce.number().int().min(1).default(50),
   /** HMAC secret for bearer tokens. Required in production; a dev default otherwise. */
   JWT_SECRET: z.string().min(32).optional(),
   JWT_ISSUER: z.string().default('city-escalation-orchestrator'),

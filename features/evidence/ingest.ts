@@ -1,0 +1,128 @@
+// One uploaded file from the wire to storage, streaming: its type is decided from its first
+// bytes, its size is counted as it arrives (too big → 413, and the partial file is removed by
+// storage.put), and images are re-encoded on the way so that what is stored — and hashed,
+// and recorded on the case — carries no GPS position and no camera details.
+import { createHash } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import sharp, { type Sharp } from 'sharp';
+import { ACCEPTED_TYPES, detectEvidenceType, SNIFF_BYTES, type EvidenceFileType } from '../../domain/evidenceFiles';
+import { DomainError } from '../../domain/errors';
+import type { EvidenceStorage, StoredFile } from './storage';
+
+export interface IngestedFile extends StoredFile {
+  created: boolean;
+  type: EvidenceFileType;
+  /** SHA-256 of the bytes as received (before images are stripped): what a device computes. */
+  receivedSha256: string;
+}
+
+const tooLarge = (maxBytes: number) =>
+  new DomainError('PayloadTooLarge', 'FILE_TOO_LARGE', `the file is larger than ${Math.floor(maxBytes / (1024 * 1024))} MB`);
+const badFile = (message: string) => new DomainError('BadInput', 'UNSUPPORTED_FILE', message, { fields: [{ path: 'body.file', message }] });
+
+/** Passes bytes through once it knows their type; counts and hashes them on the way. */
+class Gate extends Transform {
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private size = 0;
+  private readonly hash = createHash('sha256');
+  readonly type: Promise<EvidenceFileType>;
+  private settle!: { resolve: (t: EvidenceFileType) => void; reject: (e: Error) => void };
+  /** The reason this upload failed, as the client should hear it (not the downstream echo). */
+  failure: DomainError | null = null;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+    this.type = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    // An unawaited rejection would crash the process; the caller reads `failure` instead.
+    this.type.catch(() => undefined);
+  }
+
+  private digest: string | null = null;
+  /** SHA-256 of every byte received; read once the stream has ended. */
+  get receivedSha256(): string {
+    this.digest ??= this.hash.digest('hex');
+    return this.digest;
+  }
+
+  private fail(err: DomainError, done: TransformCallback): void {
+    this.failure = err;
+    this.settle.reject(err);
+    done(err);
+  }
+
+  private decide(done: TransformCallback): boolean {
+    const type = detectEvidenceType(Buffer.concat(this.head));
+    if (!type) {
+      this.fail(badFile(`the file's content is not an accepted type (${ACCEPTED_TYPES}); its name and stated type do not count`), done);
+      return false;
+    }
+    this.settle.resolve(type);
+    for (const c of this.head) this.push(c);
+    this.head = [];
+    return true;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) return this.fail(tooLarge(this.maxBytes), done);
+    this.hash.update(chunk);
+    if (this.headLength >= SNIFF_BYTES) return done(null, chunk);
+    this.head.push(chunk);
+    this.headLength += chunk.length;
+    if (this.headLength >= SNIFF_BYTES && !this.decide(done)) return;
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.headLength < SNIFF_BYTES && !this.decide(done)) return;
+    done();
+  }
+}
+
+/** The image re-encoder: EXIF orientation applied to the pixels, then every metadata block dropped. */
+function stripper(type: EvidenceFileType): Sharp {
+  // rotate() with no angle turns the pixels as the EXIF orientation says, so the picture still
+  // stands upright once that tag is gone. sharp writes no metadata unless withMetadata is asked.
+  const s = sharp({ failOn: 'error' }).rotate();
+  if (type.mime === 'image/png') return s.png();
+  if (type.mime === 'image/webp') return s.webp({ quality: 90 });
+  return s.jpeg({ quality: 90, mozjpeg: true });
+}
+
+/**
+ * Store one file from `source`. Rejects with a DomainError: BadInput (not an accepted type, an
+ * image that cannot be decoded) or PayloadTooLarge; nothing is left in storage then.
+ */
+export async function ingestEvidenceFile(storage: EvidenceStorage, source: Readable, maxBytes: number): Promise<IngestedFile> {
+  const gate = new Gate(maxBytes);
+  const feeding = pipeline(source, gate).catch(() => undefined);
+  let type: EvidenceFileType;
+  try {
+    type = await gate.type;
+  } catch {
+    source.resume();
+    await feeding;
+    throw gate.failure!;
+  }
+  let stream: Readable = gate;
+  if (type.family === 'image') {
+    const s = stripper(type);
+    gate.on('error', (err) => s.destroy(err));
+    stream = gate.pipe(s);
+  }
+  try {
+    const stored = await storage.put(stream);
+    await feeding;
+    return { ...stored, type, receivedSha256: gate.receivedSha256 };
+  } catch (err) {
+    // Drain what is left, so the request can still be answered.
+    source.resume();
+    await feeding;
+    if (gate.failure) throw gate.failure;
+    if (err instanceof DomainError) throw err;
+    if (type.family === 'image') throw badFile('the image cannot be decoded');
+    throw err;
+  }
+}
