@@ -19,7 +19,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
-import { caseRunsFromJson, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../features/audit/caseHistory';
+import { payloadCodecFromConfig } from '../platform/payloadCodec';
+import { caseRunsFromJson, decodeRuns, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../features/audit/caseHistory';
 import { createDb } from '../platform/db';
 import { describeVerdict, replayHistories } from '../features/audit/replay';
 import { connectTemporal, isTemporalUnreachable } from '../platform/temporalConnection';
@@ -43,7 +44,7 @@ function fromFiles(files: string[]): Loaded {
 async function fromCase(code: string, log: (msg: string) => void): Promise<Loaded | null> {
   const cfg = loadConfig();
   try {
-    const temporal = await connectTemporal(cfg, { connectTimeoutMs: 5_000 });
+    const temporal = await connectTemporal(cfg, { connectTimeoutMs: 5_000, payloadCodec: replayCodec() });
     try {
       const runs = await fetchRunChain(temporal.client, code);
       if (runs && runs[0].runIndex > 0) return withEarlierRunsFromArchive(code, runs, log);
@@ -77,6 +78,16 @@ async function withEarlierRunsFromArchive(code: string, live: CaseRun[], log: (m
   }
 }
 
+/**
+ * The codec from PAYLOAD_KEYS (or the dev key file). Unlike the API and worker, replaying plain
+ * histories needs no key, so production without PAYLOAD_KEYS replays without a codec; an
+ * encrypted payload then fails to convert rather than being read.
+ */
+function replayCodec() {
+  const cfg = loadConfig();
+  return cfg.NODE_ENV === 'production' && !cfg.PAYLOAD_KEYS ? null : payloadCodecFromConfig(cfg);
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.replace(/=.*$/, '')));
@@ -88,11 +99,15 @@ async function main(argv: string[]): Promise<number> {
   // A divergence is this script's answer, not an error to log: core's warnings stay quiet.
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
 
-  const loaded = args.every(looksLikeFile) ? fromFiles(args) : await fromCase(args[0], log);
-  if (!loaded) {
+  const stored = args.every(looksLikeFile) ? fromFiles(args) : await fromCase(args[0], log);
+  if (!stored) {
     log(`no case ${args[0]}: neither Temporal nor the archive has its history`);
     return 2;
   }
+  // Histories from Temporal, the archive or an export are encrypted when keys were configured:
+  // decoded here with PAYLOAD_KEYS (plain ones pass through), before replay and the timeline.
+  const codec = replayCodec();
+  const loaded = { ...stored, runs: await decodeRuns(stored.runs, codec ? [codec] : []) };
   const workflowsFlag = argv.find((a) => a.startsWith('--workflows='));
   const verdict = await replayHistories(
     loaded.runs.map((r) => ({ workflowId: loaded.workflowId, runId: r.runId, runIndex: r.runIndex, history: r.history })),
