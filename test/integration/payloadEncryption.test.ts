@@ -25,8 +25,10 @@ const PHONE = '139-8765-4321';
 type PayloadLike = { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null };
 
 /**
- * Every payload anywhere in a history (inputs, results, markers, headers, memo…); with
- * `dataOnly`, not search attributes (indexed by the server, so never encoded by a codec).
+ * Every payload anywhere in a history (inputs, results, markers, headers, memo…). With
+ * `dataOnly`, not the two kinds no payload codec ever sees: search attributes (indexed by the
+ * server) and a local-activity marker's `data` detail, which the SDK's core writes itself
+ * (sequence number, attempt, activity type, times; never case data).
  */
 function payloadsOf(v: unknown, dataOnly = false, out: PayloadLike[] = []): PayloadLike[] {
   if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return out;
@@ -35,8 +37,19 @@ function payloadsOf(v: unknown, dataOnly = false, out: PayloadLike[] = []): Payl
     return out;
   }
   const m = (v as PayloadLike).metadata;
-  if (m && typeof m === 'object' && 'encoding' in m) out.push(v as PayloadLike);
-  else for (const [k, x] of Object.entries(v)) if (!(dataOnly && k === 'searchAttributes')) payloadsOf(x, dataOnly, out);
+  if (m && typeof m === 'object' && 'encoding' in m) {
+    out.push(v as PayloadLike);
+    return out;
+  }
+  const isMarker = typeof (v as { markerName?: unknown }).markerName === 'string';
+  for (const [k, x] of Object.entries(v)) {
+    if (dataOnly && k === 'searchAttributes') continue;
+    if (dataOnly && isMarker && k === 'details') {
+      for (const [dk, dx] of Object.entries((x ?? {}) as object)) if (dk !== 'data') payloadsOf(dx, dataOnly, out);
+      continue;
+    }
+    payloadsOf(x, dataOnly, out);
+  }
   return out;
 }
 
