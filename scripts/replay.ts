@@ -19,7 +19,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
-import { payloadCodecFromConfig } from '../platform/payloadCodec';
+import { isEncrypted, payloadCodecFromConfig } from '../platform/payloadCodec';
+import { decodeHistory } from '../platform/historyJson';
 import { caseRunsFromJson, decodeRuns, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../features/audit/caseHistory';
 import { createDb } from '../platform/db';
 import { describeVerdict, replayHistories } from '../features/audit/replay';
@@ -88,6 +89,14 @@ function replayCodec() {
   return cfg.NODE_ENV === 'production' && !cfg.PAYLOAD_KEYS ? null : payloadCodecFromConfig(cfg);
 }
 
+/** True when some payload of the runs is encrypted (decodeHistory's walk, with a codec that only looks). */
+async function anyEncrypted(runs: CaseRun[]): Promise<boolean> {
+  let found = false;
+  const look = { decode: async <P extends object>(ps: P[]) => ((found ||= ps.some((p) => isEncrypted(p as never))), ps) };
+  for (const r of runs) await decodeHistory(r.history, [look]);
+  return found;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.replace(/=.*$/, '')));
@@ -107,6 +116,11 @@ async function main(argv: string[]): Promise<number> {
   // Histories from Temporal, the archive or an export are encrypted when keys were configured:
   // decoded here with PAYLOAD_KEYS (plain ones pass through), before replay and the timeline.
   const codec = replayCodec();
+  if (!codec && (await anyEncrypted(stored.runs))) {
+    // Otherwise the replayer reports an unreadable payload as a divergence, which it is not.
+    log(`the history of ${stored.workflowId} is encrypted: set PAYLOAD_KEYS to the keys it was written with`);
+    return 2;
+  }
   const loaded = { ...stored, runs: await decodeRuns(stored.runs, codec ? [codec] : []) };
   const workflowsFlag = argv.find((a) => a.startsWith('--workflows='));
   const verdict = await replayHistories(
