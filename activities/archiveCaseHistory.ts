@@ -14,7 +14,8 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { caseCodeFromWorkflowId } from '../domain/caseCode';
-import { fetchRunChain, historyAsJson, type CaseRun } from '../features/audit/caseHistory';
+import { decodeRuns, fetchRunChain, historyAsJson, type CaseRun } from '../features/audit/caseHistory';
+import { payloadCodecsOf } from '../platform/temporalConnection';
 import type { Db } from '../platform/db';
 import { CASE_WORKFLOWS_PATH, describeVerdict, replayHistories } from '../features/audit/replay';
 import type { CaseActivities } from '../workflows/activityContract';
@@ -46,8 +47,10 @@ export function makeArchiveCaseHistory(deps: ArchiveCaseHistoryDeps): CaseActivi
   const store = async (caseCode: string, workflowId: string, chain: CaseRun[], archivedRunIds: Set<string>) => {
     const runs = chain.filter((r) => !archivedRunIds.has(r.runId));
     if (runs.length === 0) return;
+    // Verified on the decoded histories; stored as Temporal has them (encrypted when keys are set).
+    const decoded = await decodeRuns(runs, payloadCodecsOf(client));
     const verdict = await replayHistories(
-      runs.map((r) => ({ workflowId, runId: r.runId, runIndex: r.runIndex, history: r.history })),
+      decoded.map((r) => ({ workflowId, runId: r.runId, runIndex: r.runIndex, history: r.history })),
       { workflowsPath },
     );
     const verifiedAt = verdict.ok ? new Date() : null;

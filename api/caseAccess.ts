@@ -10,7 +10,7 @@ import { workflowIdForCase } from '../domain/caseCode';
 import { readScope } from '../features/cases/readScope';
 import { canRead, type AccessDecision, type CaseScope, type Caller, type ReadContext } from '../domain/access';
 import type { Db } from '../platform/db';
-import { GRPC_NOT_FOUND, grpcStatusOf } from '../platform/temporalConnection';
+import { GRPC_NOT_FOUND, grpcStatusOf, payloadCodecsOf } from '../platform/temporalConnection';
 import type { CaseWorkflowInput } from '../workflows/messages';
 import { queryCaseState } from './caseWorkflows';
 import { httpErrors } from './errors';
@@ -45,8 +45,12 @@ async function startInputOf(temporal: Client, code: string): Promise<CaseWorkflo
         maximumPageSize: 1,
       }),
     );
-    const payload = res.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    return payload ? defaultPayloadConverter.fromPayload<CaseWorkflowInput>(payload) : null;
+    const stored = res.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    if (!stored) return null;
+    // A raw service call: the client's codecs are not applied for us (the input is encrypted).
+    let payload = stored;
+    for (const codec of [...payloadCodecsOf(temporal)].reverse()) [payload] = await codec.decode([payload]);
+    return defaultPayloadConverter.fromPayload<CaseWorkflowInput>(payload);
   } catch (err) {
     if (grpcStatusOf(err) === GRPC_NOT_FOUND) return null;
     throw err;

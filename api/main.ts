@@ -9,6 +9,7 @@ import { createDirectoryCache } from '../features/directory/directory';
 import { assertProductionReady } from '../features/auth/demoAccounts';
 import { createLogger, type Logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporalConnection';
+import { payloadCodecFromConfig } from '../platform/payloadCodec';
 import { installRuntimeLogger } from '../platform/runtimeLogger';
 import { createApp } from './app';
 
@@ -27,6 +28,10 @@ export interface RunningApi {
 
 /** Connect everything and listen on cfg.API_HOST:cfg.API_PORT. */
 export async function startApi(cfg: AppConfig, logger: Logger = createLogger('api', cfg.LOG_LEVEL)): Promise<RunningApi> {
+  // First: in production an API without PAYLOAD_KEYS refuses to start (residents' data would
+  // reach Temporal in the clear).
+  const payloadCodec = payloadCodecFromConfig(cfg);
+  logger.info({ payloadEncryption: payloadCodec ? `on (key ${payloadCodec.currentKeyId})` : 'off' }, 'payload codec');
   const db = createDb(databaseUrl(cfg), cfg.DB_POOL_MAX);
   try {
     await assertProductionReady(db, cfg);
@@ -38,6 +43,7 @@ export async function startApi(cfg: AppConfig, logger: Logger = createLogger('ap
   try {
     temporal = await connectTemporal(cfg, {
       retryForMs: 60_000,
+      payloadCodec,
       onRetry: (err, attempt) => logger.warn({ attempt, err: String(err) }, 'Temporal not reachable yet, retrying'),
     });
   } catch (err) {

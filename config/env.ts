@@ -65,6 +65,15 @@ export const envSchema = z.object({
   EVIDENCE_MAX_FILES_PER_CASE: z.coerce.number().int().min(1).default(50),
   /** HMAC secret for bearer tokens. Required in production; a dev default otherwise. */
   JWT_SECRET: z.string().min(32).optional(),
+  /**
+   * Keys that encrypt Temporal payloads (residents' data in histories): "id:base64key,…", 32-byte
+   * keys; the first encrypts, all decrypt (rotation: a new key first, the old ones kept).
+   * The API and worker refuse to start without it in production; `npm start` makes a dev key in <DATA_DIR>/payload-key.
+   */
+  PAYLOAD_KEYS: z
+    .string()
+    .regex(/^\s*[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+\s*)*$/, 'expected id:base64key[,id:base64key…]')
+    .optional(),
   JWT_ISSUER: z.string().default('city-escalation-orchestrator'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
 

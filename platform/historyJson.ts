@@ -96,3 +96,56 @@ export function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | n
   const seconds = typeof s === 'number' ? s : s == null ? 0 : Number(String(s));
   return seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1_000_000);
 }
+
+/** A Payload as it appears in a History (protobuf message or plain object). */
+type PayloadLike = { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null };
+
+/** Codecs as a Client or Worker holds them (dataConverter.payloadCodecs), applied in reverse to decode. */
+export interface HistoryCodec {
+  decode(payloads: PayloadLike[]): Promise<PayloadLike[]>;
+}
+
+function isPayloadLike(v: object): v is PayloadLike {
+  const m = (v as PayloadLike).metadata;
+  return typeof m === 'object' && m !== null && !Array.isArray(m) && 'encoding' in m && m.encoding instanceof Uint8Array;
+}
+
+/**
+ * The history with every payload decoded by `codecs` (the payload codecs of the Client or
+ * Worker that wrote it): the one place the readers (audit timeline and replay, archive
+ * verification, scripts/replay, case access) turn a history as Temporal stores it into one
+ * whose payloads defaultPayloadConverter can read. Payloads the codecs do not recognise pass
+ * through, so histories recorded before encryption read unchanged. A payload that cannot be
+ * decoded (unknown key, tampered) rejects: nothing is read from it.
+ *
+ * Copy-on-write: only the containers on the way to a decoded payload are copied (keeping their
+ * prototype), everything else — Long timestamps, protobuf messages — is shared, and `history`
+ * itself is left as it was (the archive stores histories encrypted, as Temporal has them).
+ */
+export async function decodeHistory(history: History, codecs: readonly HistoryCodec[]): Promise<History> {
+  if (codecs.length === 0) return history;
+  const decodePayload = async (p: PayloadLike): Promise<PayloadLike> => {
+    let out = p;
+    for (const codec of [...codecs].reverse()) [out] = await codec.decode([out]);
+    return out;
+  };
+  const walk = async (v: unknown): Promise<unknown> => {
+    if (typeof v !== 'object' || v === null || v instanceof Uint8Array || (v as { __isLong__?: boolean }).__isLong__) return v;
+    if (Array.isArray(v)) {
+      const items = await Promise.all(v.map(walk));
+      return items.some((x, i) => x !== v[i]) ? items : v;
+    }
+    if (isPayloadLike(v)) return decodePayload(v);
+    let copy: Record<string, unknown> | null = null;
+    for (const key of Object.keys(v)) {
+      const before = (v as Record<string, unknown>)[key];
+      const after = await walk(before);
+      if (after !== before) {
+        copy ??= Object.assign(Object.create(Object.getPrototypeOf(v) as object | null) as object, v) as Record<string, unknown>;
+        copy[key] = after;
+      }
+    }
+    return copy ?? v;
+  };
+  return (await walk(history)) as History;
+}

@@ -2,8 +2,12 @@
 //  - connectTemporal(cfg)        → Connection + Client, for the API and scripts;
 //  - connectTemporalNative(cfg)  → NativeConnection, for the worker.
 // TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS and TEMPORAL_API_KEY are
-// honoured; an API key implies TLS (as Temporal Cloud requires).
+// honoured; an API key implies TLS (as Temporal Cloud requires). The payload codec
+// (platform/payloadCodec, from PAYLOAD_KEYS) is passed by the caller: the API, the worker's
+// client and the scripts that start or read cases pass it, tools that only manage the
+// namespace do not need keys.
 import { Client, Connection, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 
@@ -21,6 +25,8 @@ export interface ConnectOptions {
   client?: Omit<ClientOptions, 'connection' | 'namespace'>;
   /** Called before each retry, e.g. to log. */
   onRetry?: (err: unknown, attempt: number) => void;
+  /** Encrypts what the client sends and decrypts what it reads (null/undefined = plain payloads). */
+  payloadCodec?: PayloadCodec | null;
 }
 
 export interface TemporalClientBundle {
@@ -45,8 +51,17 @@ export async function connectTemporal(cfg: TemporalConfig, opts: ConnectOptions 
   const base = temporalConnectionOptions(cfg);
   const connectionOptions: ConnectionOptions = { ...base, connectTimeout: opts.connectTimeoutMs ?? 10_000 };
   const connection = await withRetry(() => Connection.connect(connectionOptions), opts);
-  const client = new Client({ ...opts.client, connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const dataConverter = opts.payloadCodec ? { ...opts.client?.dataConverter, payloadCodecs: [opts.payloadCodec] } : opts.client?.dataConverter;
+  const client = new Client({ ...opts.client, ...(dataConverter ? { dataConverter } : {}), connection, namespace: cfg.TEMPORAL_NAMESPACE });
   return { connection, client, namespace: cfg.TEMPORAL_NAMESPACE, close: () => connection.close() };
+}
+
+/**
+ * The payload codecs a Client was built with: readers that fetch raw histories through it
+ * decode them with the same codecs (platform/historyJson decodeHistory).
+ */
+export function payloadCodecsOf(client: Client): readonly PayloadCodec[] {
+  return client.options.loadedDataConverter.payloadCodecs;
 }
 
 /** NativeConnection for a Worker (pass `namespace: cfg.TEMPORAL_NAMESPACE` to Worker.create). */

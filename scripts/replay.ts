@@ -19,7 +19,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
-import { caseRunsFromJson, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../features/audit/caseHistory';
+import { isEncrypted, payloadCodecFromConfig } from '../platform/payloadCodec';
+import { decodeHistory } from '../platform/historyJson';
+import { caseRunsFromJson, decodeRuns, fetchRunChain, loadArchivedRuns, withArchivedEarlierRuns, type CaseRun, type HistorySource } from '../features/audit/caseHistory';
 import { createDb } from '../platform/db';
 import { describeVerdict, replayHistories } from '../features/audit/replay';
 import { connectTemporal, isTemporalUnreachable } from '../platform/temporalConnection';
@@ -43,7 +45,7 @@ function fromFiles(files: string[]): Loaded {
 async function fromCase(code: string, log: (msg: string) => void): Promise<Loaded | null> {
   const cfg = loadConfig();
   try {
-    const temporal = await connectTemporal(cfg, { connectTimeoutMs: 5_000 });
+    const temporal = await connectTemporal(cfg, { connectTimeoutMs: 5_000, payloadCodec: replayCodec() });
     try {
       const runs = await fetchRunChain(temporal.client, code);
       if (runs && runs[0].runIndex > 0) return withEarlierRunsFromArchive(code, runs, log);
@@ -77,6 +79,24 @@ async function withEarlierRunsFromArchive(code: string, live: CaseRun[], log: (m
   }
 }
 
+/**
+ * The codec from PAYLOAD_KEYS (or the dev key file). Unlike the API and worker, replaying plain
+ * histories needs no key, so production without PAYLOAD_KEYS replays without a codec; an
+ * encrypted payload then fails to convert rather than being read.
+ */
+function replayCodec() {
+  const cfg = loadConfig();
+  return cfg.NODE_ENV === 'production' && !cfg.PAYLOAD_KEYS ? null : payloadCodecFromConfig(cfg);
+}
+
+/** True when some payload of the runs is encrypted (decodeHistory's walk, with a codec that only looks). */
+async function anyEncrypted(runs: CaseRun[]): Promise<boolean> {
+  let found = false;
+  const look = { decode: async <P extends object>(ps: P[]) => ((found ||= ps.some((p) => isEncrypted(p as never))), ps) };
+  for (const r of runs) await decodeHistory(r.history, [look]);
+  return found;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.replace(/=.*$/, '')));
@@ -88,11 +108,20 @@ async function main(argv: string[]): Promise<number> {
   // A divergence is this script's answer, not an error to log: core's warnings stay quiet.
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
 
-  const loaded = args.every(looksLikeFile) ? fromFiles(args) : await fromCase(args[0], log);
-  if (!loaded) {
+  const stored = args.every(looksLikeFile) ? fromFiles(args) : await fromCase(args[0], log);
+  if (!stored) {
     log(`no case ${args[0]}: neither Temporal nor the archive has its history`);
     return 2;
   }
+  // Histories from Temporal, the archive or an export are encrypted when keys were configured:
+  // decoded here with PAYLOAD_KEYS (plain ones pass through), before replay and the timeline.
+  const codec = replayCodec();
+  if (!codec && (await anyEncrypted(stored.runs))) {
+    // Otherwise the replayer reports an unreadable payload as a divergence, which it is not.
+    log(`the history of ${stored.workflowId} is encrypted: set PAYLOAD_KEYS to the keys it was written with`);
+    return 2;
+  }
+  const loaded = { ...stored, runs: await decodeRuns(stored.runs, codec ? [codec] : []) };
   const workflowsFlag = argv.find((a) => a.startsWith('--workflows='));
   const verdict = await replayHistories(
     loaded.runs.map((r) => ({ workflowId: loaded.workflowId, runId: r.runId, runIndex: r.runIndex, history: r.history })),

@@ -27,6 +27,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
 import { connectTemporal, isTemporalUnreachable } from '../platform/temporalConnection';
+import { ensureDevPayloadKeys, payloadCodecFromConfig } from '../platform/payloadCodec';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { ensureNamespace } from './ensureNamespace';
 import { ensureAssessmentSchedule } from './ensureSchedule';
@@ -160,6 +161,16 @@ async function main(): Promise<void> {
   const logsDir = path.join(dataDir, 'logs');
   mkdirSync(logsDir, { recursive: true });
   pidFile = await claimDataDir(dataDir);
+  // Payload encryption is on in development too, so what runs here is what runs in production.
+  // Without PAYLOAD_KEYS a key is made once in <DATA_DIR>/payload-key (kept out of git with the
+  // rest of the data folder) and handed to the API and worker; production must configure keys.
+  let payloadKeys = cfg.PAYLOAD_KEYS;
+  if (!payloadKeys && cfg.NODE_ENV === 'development') {
+    const dev = ensureDevPayloadKeys(dataDir);
+    payloadKeys = dev.keys;
+    log(dev.created ? `PAYLOAD_KEYS is not set: generated a development payload key in ${dev.file}` : `PAYLOAD_KEYS is not set: using the development payload key in ${dev.file}`);
+  }
+  const payloadCodec = payloadCodecFromConfig({ ...cfg, PAYLOAD_KEYS: payloadKeys });
   // Kills whatever start.pid lists if this process dies without cleaning up (SIGKILL).
   spawnWatchdog(process.pid, { file: pidFile });
 
@@ -263,7 +274,7 @@ async function main(): Promise<void> {
     logger.warn('prisma/seed.ts not found: skipping the seed');
   }
 
-  const { connection, client, close } = await connectTemporal(cfg, { retryForMs: 30_000 }).catch((err) => {
+  const { connection, client, close } = await connectTemporal(cfg, { retryForMs: 30_000, payloadCodec }).catch((err) => {
     if (!isTemporalUnreachable(err)) throw err;
     throw new Error(`No Temporal server answers at ${cfg.TEMPORAL_ADDRESS} (${(err as Error).message})`);
   });
@@ -282,7 +293,7 @@ async function main(): Promise<void> {
   log(`namespace ${cfg.TEMPORAL_NAMESPACE} ready, assessment schedule in place (${since()})`);
 
   // The apps read their config from the environment, like in production.
-  const appEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl };
+  const appEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, ...(payloadKeys ? { PAYLOAD_KEYS: payloadKeys } : {}) };
   // The embedded PGlite server mixes up interleaved queries from several connections of one
   // client ("unnamed prepared statement does not exist"): one connection per process there.
   if (!cfg.DATABASE_URL && !process.env.DB_POOL_MAX) appEnv.DB_POOL_MAX = '1';

@@ -1,4 +1,5 @@
 // Builds the case worker: the workflow bundle plus activities wired to the database.
+import type { PayloadCodec } from '@temporalio/common';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -11,11 +12,13 @@ export interface CaseWorkerOptions {
   connection: NativeConnection;
   cfg: AppConfig;
   deps: ActivityDeps;
+  /** Encrypts/decrypts the payloads the worker sends and receives (platform/payloadCodec); null = plain. */
+  payloadCodec?: PayloadCodec | null;
   /** Test or benchmark overrides (e.g. a prebuilt bundle, a smaller cache). */
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createCaseWorker({ connection, cfg, deps, overrides }: CaseWorkerOptions): Promise<Worker> {
+export async function createCaseWorker({ connection, cfg, deps, payloadCodec, overrides }: CaseWorkerOptions): Promise<Worker> {
   const { WorkerClass, options: timeoutOptions } = sandboxTimeout(cfg.WORKER_SANDBOX_TIMEOUT_MS);
   return WorkerClass.create({
     connection,
@@ -29,6 +32,8 @@ export async function createCaseWorker({ connection, cfg, deps, overrides }: Cas
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    // The codec runs outside the sandbox (workflows see plain values), so workflow code is untouched.
+    ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}),
     ...timeoutOptions,
     ...overrides,
   });

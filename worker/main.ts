@@ -7,6 +7,7 @@ import { createLogger } from '../platform/logger';
 import { makeArchiveCaseHistory } from '../activities/archiveCaseHistory';
 import { makeStartArchiver } from '../activities/startArchiver';
 import { connectTemporal, connectTemporalNative } from '../platform/temporalConnection';
+import { payloadCodecFromConfig } from '../platform/payloadCodec';
 import { createCaseWorker } from './createWorker';
 import { installRuntimeLogger } from '../platform/runtimeLogger';
 import { COSTLY_SANDBOX_TIMEOUT_US, measureSandboxTimeoutCostUs } from './sandboxTimeout';
@@ -18,6 +19,9 @@ import { fanOutStarter } from '../features/fanout/changeFollower';
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger('worker', cfg.LOG_LEVEL);
+  // Before connecting: in production a worker without PAYLOAD_KEYS refuses to start.
+  const payloadCodec = payloadCodecFromConfig(cfg);
+  logger.info({ payloadEncryption: payloadCodec ? `on (key ${payloadCodec.currentKeyId})` : 'off' }, 'payload codec');
   // Before any Worker exists: the runtime (and with it the SDK's metrics exporter) is process-wide.
   const sdkMetricsAddress = cfg.WORKER_SDK_METRICS_PORT > 0 ? `${cfg.METRICS_HOST}:${cfg.WORKER_SDK_METRICS_PORT}` : undefined;
   installRuntimeLogger(logger, 'INFO', { prometheusBindAddress: sdkMetricsAddress });
@@ -56,10 +60,11 @@ async function main(): Promise<void> {
     onRetry: (err, n) => logger.warn({ attempt: n, err: String(err) }, 'Temporal not reachable yet, retrying'),
   });
   // A client connection too: the archiver reads histories and starts archive workflows.
-  const temporal = await connectTemporal(cfg, { retryForMs: 60_000 });
+  const temporal = await connectTemporal(cfg, { retryForMs: 60_000, payloadCodec });
   const worker = await createCaseWorker({
     connection,
     cfg,
+    payloadCodec,
     deps: {
       db,
       webhooks,

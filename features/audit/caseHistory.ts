@@ -2,11 +2,15 @@
 // read from Temporal or, once Temporal's retention has deleted it, from the archive
 // table. One shape for both sources, so the timeline, the replayer and the API never
 // care where a history came from.
+//
+// Payloads: a CaseRun's history is as Temporal stores it (encrypted by platform/payloadCodec
+// when keys are configured), so the archive keeps ciphertext too. Readers that look into
+// payloads decode first with decodeRuns (loadCaseHistory does, for the API).
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
-import { historyFromJson, historyToJson, timestampMs, type History } from '../../platform/historyJson';
+import { decodeHistory, historyFromJson, historyToJson, timestampMs, type History, type HistoryCodec } from '../../platform/historyJson';
 import type { Db } from '../../platform/db';
-import { GRPC_NOT_FOUND, grpcStatusOf } from '../../platform/temporalConnection';
+import { GRPC_NOT_FOUND, grpcStatusOf, payloadCodecsOf } from '../../platform/temporalConnection';
 
 /** One run of a case's workflow and its history. */
 export interface CaseRun {
@@ -128,7 +132,8 @@ export async function fetchRunChain(client: Client, workflowId: string, opts: Ru
   if (!first) return [];
   // Older runs of a long chain may be gone (retention counts from each run's close) or left out
   // (stopAt): number the runs from the position the first of them records.
-  const base = previousRunId(first.history) === null ? 0 : recordedRunIndex(first.history) ?? 0;
+  // The run index is in the (possibly encrypted) input: decoded with the client's own codecs.
+  const base = previousRunId(first.history) === null ? 0 : recordedRunIndex(await decodeHistory(first.history, payloadCodecsOf(client))) ?? 0;
   return oldestFirst.map((r, i) => runOf(r.runId, base + i, r.history));
 }
 
@@ -193,6 +198,13 @@ export function withArchivedEarlierRuns(archived: CaseRun[], live: CaseRun[]): {
  * propagates (the caller answers 503).
  */
 export async function loadCaseHistory(deps: LoadCaseHistoryDeps, workflowId: string): Promise<CaseHistory | null> {
+  const stored = await loadStoredCaseHistory(deps, workflowId);
+  // Decoded with the API client's codecs: the archive holds what the worker's client read, encrypted alike.
+  return stored && { ...stored, runs: await decodeRuns(stored.runs, payloadCodecsOf(deps.temporal)) };
+}
+
+/** loadCaseHistory without decoding: the histories as Temporal and the archive store them. */
+async function loadStoredCaseHistory(deps: LoadCaseHistoryDeps, workflowId: string): Promise<CaseHistory | null> {
   const archived = await loadArchivedRuns(deps.db, workflowId);
   if (archived && archivedToTheEnd(archived)) return { workflowId, source: 'ARCHIVE', runs: archived };
   const live = await fetchRunChain(deps.temporal, workflowId);
@@ -200,6 +212,12 @@ export async function loadCaseHistory(deps: LoadCaseHistoryDeps, workflowId: str
   if (!archived) return { workflowId, source: 'TEMPORAL', runs: live };
   const { runs, fromArchive } = withArchivedEarlierRuns(archived, live);
   return { workflowId, source: fromArchive > 0 ? 'ARCHIVE_AND_TEMPORAL' : 'TEMPORAL', runs };
+}
+
+/** The runs with their histories' payloads decoded (platform/historyJson decodeHistory). */
+export async function decodeRuns(runs: CaseRun[], codecs: readonly HistoryCodec[]): Promise<CaseRun[]> {
+  if (codecs.length === 0) return runs;
+  return Promise.all(runs.map(async (r) => ({ ...r, history: await decodeHistory(r.history, codecs) })));
 }
 
 /** A history as Temporal's JSON export (round-trips with historyFromJson). */

@@ -15,6 +15,7 @@ import { signAccessToken } from '../../features/auth/auth';
 import { createDb, type Db } from '../../platform/db';
 import { createDirectoryCache, loadCalendar } from '../../features/directory/directory';
 import { connectTemporal, connectTemporalNative, type TemporalClientBundle } from '../../platform/temporalConnection';
+import { payloadCodecFromConfig } from '../../platform/payloadCodec';
 import { seed } from '../../prisma/seed';
 import { SEED_PEOPLE } from '../../prisma/seedData';
 import { createCaseWorker } from '../../worker/createWorker';
@@ -54,7 +55,9 @@ export async function startHarness(opts: { worker?: boolean; cfg?: AppConfig; we
   const db = createDb(databaseUrl(cfg), 1);
   await seed(db);
   // The global setup registered the namespace and the case search attributes.
-  const temporal = await connectTemporal(cfg, { retryForMs: 30_000 });
+  // Encrypted like production (testConfig sets the test key): the API's client and the worker share the codec.
+  const payloadCodec = payloadCodecFromConfig(cfg);
+  const temporal = await connectTemporal(cfg, { retryForMs: 30_000, payloadCodec });
 
   let worker: Worker | null = null;
   let running: Promise<void> | null = null;
@@ -65,6 +68,7 @@ export async function startHarness(opts: { worker?: boolean; cfg?: AppConfig; we
     worker = await createCaseWorker({
       connection,
       cfg,
+      payloadCodec,
       deps: {
         db,
         webhooks: { urls: opts.webhooks ?? [], timeoutMs: 1000 },

@@ -16,6 +16,12 @@ import { ENV_FILE_VAR, testDatabasePrefix, type TestRunInfo } from './shared';
 
 export type { TestRunInfo };
 
+/**
+ * The tests' payload key (a fixed, public test value, never a deployment's): the integration
+ * harness encrypts every payload with it, so the suites run the way production does.
+ */
+export const TEST_PAYLOAD_KEYS = `test-1:${Buffer.alloc(32, 0x5a).toString('base64')}`;
+
 let cachedInfo: TestRunInfo | null | undefined;
 
 /** What the integration global setup started, or null outside the integration project. */
@@ -40,7 +46,8 @@ export function testRunInfo(): TestRunInfo {
 
 /**
  * The application config for a test: loadConfig() over process.env with
- * NODE_ENV=test, LOG_LEVEL=silent (unless LOG_LEVEL is set), the run's Temporal
+ * NODE_ENV=test, LOG_LEVEL=silent (unless LOG_LEVEL is set), PAYLOAD_KEYS=TEST_PAYLOAD_KEYS
+ * (unless set), the run's Temporal
  * address/namespace and database (integration project), then `overrides`.
  */
 export function testConfig(overrides: Record<string, string | undefined> = {}): AppConfig {
@@ -49,6 +56,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS,
     ...(info
       ? { TEMPORAL_ADDRESS: info.temporalAddress, TEMPORAL_NAMESPACE: info.namespace, DATABASE_URL: info.databaseUrl }
       : {}),
