@@ -22,7 +22,10 @@ export interface DbFigures {
   openByLevel: Record<string, number>;
   /** Null when no webhook is configured: rows then wait by design, and a backlog would only alarm. */
   outbox: OutboxStats | null;
-  /** The last day of the working calendar (YYYY-MM-DD), or null when it holds none. */
+  /**
+   * The last day the working calendar covers (YYYY-MM-DD): 31 December of the last year with a
+   * schedule (a year's holidays and make-up days are imported whole), or null when it holds none.
+   */
   calendarLastDay: string | null;
 }
 
@@ -50,7 +53,8 @@ export async function readDbFigures(db: Db, opts: { outbox: boolean }, now = Dat
   return {
     openByLevel: Object.fromEntries(open.map((g) => [g.level, g._count._all])),
     outbox,
-    calendarLastDay: last?.date ?? null,
+    // The last special day of a year is rarely 31 December; the schedule covers the whole year.
+    calendarLastDay: last ? `${last.date.slice(0, 4)}-12-31` : null,
   };
 }
 
@@ -140,7 +144,7 @@ export function createWorkerMetrics(o: WorkerMetricsOptions): WorkerMetrics {
   }
   new Gauge({
     name: 'city_calendar_days_left',
-    help: 'Days until the last day of the working calendar (CalendarDay); past it, holidays are unknown',
+    help: 'Days until the end of the last year with a working-calendar schedule; past it, holidays are unknown',
     registers: [registry],
     async collect() {
       const last = (await figures()).calendarLastDay;
