@@ -7,7 +7,7 @@ import { ENTITY_ID_PATTERN } from '../../domain/orgTree';
 import { windowOverridesSchema } from '../../domain/policy';
 import { serviceAttributesSchema } from '../../features/open311/attributes';
 import { IsoDateTime, RoleSchema } from './common';
-import { UNIT_KINDS } from './directory';
+import { UNIT_KINDS, UnitSchema } from './directory';
 
 const page = {
   page: z.coerce.number().int().min(1).default(1),
@@ -70,16 +70,7 @@ export const UpdateUnitBodySchema = z
   .refine((b) => (b.lat === undefined) === (b.lng === undefined), { message: 'give lat and lng together', path: ['lng'] })
   .meta({ id: 'UpdateUnitBody' });
 
-export const AdminUnitSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(UNIT_KINDS),
-    name: z.string(),
-    parentId: z.string().nullable(),
-    addressKeywords: z.array(z.string()),
-    lat: z.number().nullable(),
-    lng: z.number().nullable(),
-    households: z.number().int().nullable(),
+export const AdminUnitSchema = UnitSchema.extend({
     active: z.boolean(),
     deactivatedAt: z.string().nullable(),
     createdAt: z.string(),
