@@ -80,3 +80,32 @@ export const domainErrors = {
   invalidTransition: (message: string) => new DomainError('InvalidTransition', 'INVALID_TRANSITION', message),
   unavailable: (code: string, message: string, retryAfterSeconds: number) => new DomainError('Unavailable', code, message, { retryAfterSeconds }),
 };
+
+/** How a feature refuses an administrator's request, before it is a DomainError. */
+export type Refusal = 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID';
+
+const REFUSAL_KIND: Record<Refusal, ErrorKind> = { NOT_FOUND: 'NotFound', FORBIDDEN: 'Forbidden', CONFLICT: 'Conflict', INVALID: 'BadInput' };
+
+/**
+ * A refusal as a DomainError: NOT_FOUND (NotFound, NOT_FOUND), FORBIDDEN (Forbidden, FORBIDDEN),
+ * CONFLICT (Conflict, its own code: OPEN_CASES, LOGIN_TAKEN, …) or INVALID (BadInput,
+ * VALIDATION_FAILED, every bad field as an API path: body-relative paths are stored under "body.").
+ */
+export class RefusalError extends DomainError {
+  override name = 'RefusalError';
+  constructor(
+    readonly reason: Refusal,
+    message: string,
+    /** CONFLICT: a stable machine-readable code. */
+    conflictCode?: string,
+    /** INVALID: every bad field, relative to the request body. */
+    fields?: FieldError[],
+  ) {
+    super(
+      REFUSAL_KIND[reason],
+      reason === 'INVALID' ? 'VALIDATION_FAILED' : reason === 'CONFLICT' ? (conflictCode ?? 'CONFLICT') : reason,
+      message,
+      reason === 'INVALID' ? { fields: (fields ?? []).map((f) => ({ path: inBody(f.path), message: f.message })) } : {},
+    );
+  }
+}

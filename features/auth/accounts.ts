@@ -1,7 +1,7 @@
 // What an administrator does to a person's credentials: reset the password, deactivate the
 // person, rotate an integration's API key. Each is limited to the admin's own district (the
 // root of the OrgUnit tree above both), revokes what must stop working at once, and is logged.
-import { DomainError, inBody, type ErrorKind } from '../../domain/errors';
+import { RefusalError, type Refusal } from '../../domain/errors';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
 import type { AccessLog } from './accessLog';
@@ -10,28 +10,18 @@ import { hashPassword, newToken, passwordProblem, scryptParams } from './passwor
 import type { SessionStore } from './sessions';
 import { normalizeLogin } from './signIn';
 
-export type AccountRefusal = 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID';
+export type AccountRefusal = Refusal;
 
-const KIND: Record<AccountRefusal, ErrorKind> = { NOT_FOUND: 'NotFound', FORBIDDEN: 'Forbidden', CONFLICT: 'Conflict', INVALID: 'BadInput' };
-
-/**
- * Why an admin action was refused, as a DomainError: NOT_FOUND, FORBIDDEN, CONFLICT (its code is
- * the detail: LOGIN_TAKEN, …) or INVALID (VALIDATION_FAILED; the detail names the body field).
- */
-export class AccountError extends DomainError {
+/** An admin action on an account refused: CONFLICT's code or INVALID's body field is the detail. */
+export class AccountError extends RefusalError {
   override name = 'AccountError';
   constructor(
-    readonly reason: AccountRefusal,
+    reason: AccountRefusal,
     message: string,
     /** CONFLICT: a stable code; INVALID: the body field. */
     readonly detail?: string,
   ) {
-    super(
-      KIND[reason],
-      reason === 'INVALID' ? 'VALIDATION_FAILED' : reason === 'CONFLICT' ? (detail ?? 'CONFLICT') : reason,
-      message,
-      reason === 'INVALID' ? { fields: [{ path: inBody(detail ?? ''), message }] } : {},
-    );
+    super(reason, message, detail, reason === 'INVALID' ? [{ path: detail ?? '', message }] : undefined);
   }
 }
 
