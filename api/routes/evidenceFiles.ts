@@ -6,7 +6,7 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import busboy from 'busboy';
 import { Router, type Request } from 'express';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { workflowIdForCase } from '../../domain/caseCode';
@@ -131,7 +131,17 @@ function receiveMultipart<T>(req: Request, limits: { maxBytes: number }, onFile:
         stream.resume();
         return;
       }
-      handled = onFile({ fields: { ...fields }, file: stream }).finally(() => stream.resume());
+      // The handler reads a stream of its own. When it gives up midway (a refusal destroys what it
+      // reads), busboy's stream is unpiped and drained, never destroyed: busboy waits forever to
+      // push into a destroyed stream, and the request would never end.
+      const file = new PassThrough();
+      const drain = () => {
+        stream.unpipe(file);
+        stream.resume();
+      };
+      file.once('close', drain);
+      stream.pipe(file);
+      handled = onFile({ fields: { ...fields }, file }).finally(drain);
       // Settled in 'close'; this only keeps an early rejection from counting as unhandled.
       handled.catch(() => undefined);
     });

@@ -52,10 +52,19 @@ class Gate extends Transform {
     done(err);
   }
 
+  /**
+   * Judge the first bytes: the type first ("not an accepted type" is the answer that helps,
+   * however the bytes were split on the wire), then the size. Only a head that passes both
+   * settles `type`, so the caller never builds on a stream that has already failed.
+   */
   private decide(done: TransformCallback): boolean {
     const type = detectEvidenceType(Buffer.concat(this.head));
     if (!type) {
       this.fail(badFile(`the file's content is not an accepted type (${ACCEPTED_TYPES}); its name and stated type do not count`), done);
+      return false;
+    }
+    if (this.size > this.maxBytes) {
+      this.fail(tooLarge(this.maxBytes), done);
       return false;
     }
     this.settle.resolve(type);
@@ -66,13 +75,15 @@ class Gate extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
-    if (this.size > this.maxBytes) return this.fail(tooLarge(this.maxBytes), done);
     this.hash.update(chunk);
-    if (this.headLength >= SNIFF_BYTES) return done(null, chunk);
-    this.head.push(chunk);
-    this.headLength += chunk.length;
-    if (this.headLength >= SNIFF_BYTES && !this.decide(done)) return;
-    done();
+    if (this.headLength < SNIFF_BYTES) {
+      this.head.push(chunk);
+      this.headLength += chunk.length;
+      if (this.headLength >= SNIFF_BYTES && !this.decide(done)) return;
+      return done();
+    }
+    if (this.size > this.maxBytes) return this.fail(tooLarge(this.maxBytes), done);
+    done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {

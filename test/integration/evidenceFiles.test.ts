@@ -183,6 +183,21 @@ describe('evidence files', () => {
     expect(filesOnDisk().length).toBe(n);
   });
 
+  it('a file many times the limit, arriving in many pieces, is refused without stalling the request', async () => {
+    // Regression: the parser used to stall when the file stream it feeds had been destroyed by
+    // an early refusal while more of the body was still arriving, and the request never ended.
+    const n = filesOnDisk().length;
+    const huge = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(4 * 1024 * 1024, 0x41)]);
+    const tooBig = await upload(code, gridWorker, huge, { kind: 'DOCUMENT', filename: 'huge.pdf', contentType: 'application/pdf' });
+    expect(tooBig.status).toBe(413);
+    const text = await upload(code, gridWorker, Buffer.alloc(4 * 1024 * 1024, 0x61));
+    expect(text.status).toBe(400);
+    expect(text.body.error.code).toBe('UNSUPPORTED_FILE');
+    const noisy = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+    expect((await upload(code, gridWorker, noisy, { filename: 'y.png', contentType: 'image/png' })).status).toBe(413);
+    expect(filesOnDisk().length).toBe(n);
+  });
+
   it('a damaged transfer (the device hash does not match) is refused and removed', async () => {
     const n = filesOnDisk().length;
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1000, 0x42)]);
