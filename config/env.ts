@@ -59,6 +59,19 @@ export const envSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** Where evidence files are stored (content-addressed by SHA-256). Default: DATA_DIR/evidence. */
   EVIDENCE_DIR: z.string().min(1).optional(),
+  /** disk: files under EVIDENCE_DIR; s3: an S3-compatible object store (EVIDENCE_S3_*). */
+  EVIDENCE_STORAGE: z.enum(['disk', 's3']).default('disk'),
+  EVIDENCE_S3_BUCKET: z.string().min(3).optional(),
+  /** Key prefix inside the bucket (several deployments may share one). */
+  EVIDENCE_S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\/-]*$/).default('evidence'),
+  /** Unset = AWS itself; set for MinIO, Ceph, a city cloud's object store. */
+  EVIDENCE_S3_ENDPOINT: z.string().url().optional(),
+  EVIDENCE_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Unset = the AWS SDK's default chain (environment, instance role). */
+  EVIDENCE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  EVIDENCE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Bucket in the path rather than the host name: what most self-hosted stores need. */
+  EVIDENCE_S3_FORCE_PATH_STYLE: bool.default(true),
   /** Largest evidence file accepted, in MB (POST /cases/:code/evidence/files answers 413 above it). */
   EVIDENCE_MAX_FILE_MB: z.coerce.number().positive().max(2048).default(20),
   /** Evidence files one case may hold. */
@@ -168,6 +181,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (cfg.NODE_ENV === 'production' && cfg.NOTIFY_WEBHOOKS.length > 0 && !cfg.NOTIFY_WEBHOOK_SECRET) {
     throw new ConfigError('Invalid configuration:\n  NOTIFY_WEBHOOK_SECRET: required in production when NOTIFY_WEBHOOKS is set (receivers verify X-Signature with it)');
+  }
+  if (cfg.EVIDENCE_STORAGE === 's3' && !cfg.EVIDENCE_S3_BUCKET) {
+    throw new ConfigError('Invalid configuration:\n  EVIDENCE_S3_BUCKET: required with EVIDENCE_STORAGE=s3');
+  }
+  if (!cfg.EVIDENCE_S3_ACCESS_KEY_ID !== !cfg.EVIDENCE_S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError('Invalid configuration:\n  EVIDENCE_S3_SECRET_ACCESS_KEY: EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY go together');
   }
   if (cfg.OIDC_ISSUER && !cfg.OIDC_AUDIENCE) {
     throw new ConfigError('Invalid configuration:\n  OIDC_AUDIENCE: required with OIDC_ISSUER (the client id ID tokens are issued to)');

@@ -167,6 +167,37 @@ if (require.main === module) {
     });
 }
 
+/** moto in server mode: an S3-compatible server for the S3 evidence-storage tests. Pinned. */
+export const MOTO_PACKAGE = 'moto[server]==5.2.5';
+const MOTO_VENV = path.join(PROJECT_ROOT, '.tools', 'moto');
+let motoPromise: Promise<string> | undefined;
+
+/**
+ * Path of `moto_server`: MOTO_SERVER_PATH, PATH, or a venv of its own in .tools/moto (made with
+ * pip on first use, ~45 s; kept apart so the Temporal venv never changes under a running server).
+ */
+export function resolveMotoServer(opts: ResolveOptions = {}): Promise<string> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? defaultLog;
+  if (env.MOTO_SERVER_PATH) return Promise.resolve(path.resolve(PROJECT_ROOT, env.MOTO_SERVER_PATH));
+  const onPath = findOnPath('moto_server', env);
+  if (onPath) return Promise.resolve(onPath);
+  const bin = path.join(MOTO_VENV, 'bin', 'moto_server');
+  if (isExecutable(bin)) return Promise.resolve(bin);
+  motoPromise ??= withLock(async () => {
+    if (isExecutable(bin)) return bin;
+    const python = findOnPath('python3') ?? findOnPath('python');
+    if (!python) throw new Error('python3 not found on PATH (needed for moto_server)');
+    log(`installing ${MOTO_PACKAGE} from PyPI into ${path.relative(PROJECT_ROOT, MOTO_VENV)} (one time)…`);
+    rmSync(MOTO_VENV, { recursive: true, force: true });
+    await run(python, ['-m', 'venv', MOTO_VENV], log, 5 * 60_000);
+    await run(path.join(MOTO_VENV, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--no-input', '--quiet', MOTO_PACKAGE], log, 15 * 60_000);
+    if (!isExecutable(bin)) throw new Error(`${MOTO_PACKAGE} installed, but ${bin} is missing`);
+    return bin;
+  }, log);
+  return motoPromise;
+}
+
 // Kept for callers that only need a cheap "is it there" answer without installing.
 export function venvHasTools(): boolean {
   return existsSync(path.join(VENV_BIN, 'temporal')) && existsSync(path.join(VENV_BIN, 'temporal-test-server'));

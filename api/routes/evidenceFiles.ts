@@ -15,7 +15,8 @@ import { dispositionOf, evidenceFileName } from '../../domain/evidenceFiles';
 import type { Actor } from '../../domain/types';
 import { checkIntegrity, evidenceCountOf, evidenceFactsFor, isReferenced, storedTypeOf, thumbnailOf } from '../../features/evidence/caseFiles';
 import { ingestEvidenceFile } from '../../features/evidence/ingest';
-import { createDiskStorage, evidenceDirOf, type EvidenceStorage } from '../../features/evidence/storage';
+import { evidenceStorageOf } from '../../features/evidence/configuredStorage';
+import type { EvidenceStorage } from '../../features/evidence/storage';
 import { CASE_ACTION_TABLE } from '../../workflows/caseActions';
 import type { CaseState } from '../../workflows/messages';
 import { loadCalls, loadCaseScope, requireAllowed, requireReadable } from '../caseAccess';
@@ -157,7 +158,7 @@ function receiveMultipart<T>(req: Request, limits: { maxBytes: number }, onFile:
 export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg' | 'evidenceStorage'>): Router {
   const router = Router();
   const { temporal, db, cfg } = deps;
-  const storage: EvidenceStorage = deps.evidenceStorage ?? createDiskStorage(evidenceDirOf(cfg));
+  const storage: EvidenceStorage = deps.evidenceStorage ?? evidenceStorageOf(cfg);
   const maxBytes = Math.floor(cfg.EVIDENCE_MAX_FILE_MB * 1024 * 1024);
 
   router.post('/cases/:code/evidence/files', async (req, res) => {

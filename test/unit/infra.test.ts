@@ -78,3 +78,14 @@ describe('bench dynamic config', () => {
     expect(() => benchDynamicConfig()).toThrow(SyntaxError);
   });
 });
+
+describe('evidence storage configuration', () => {
+  it('s3 needs a bucket, and credentials come in pairs', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).EVIDENCE_STORAGE).toBe('disk');
+    expect(() => loadConfig({ NODE_ENV: 'test', EVIDENCE_STORAGE: 's3' })).toThrow(/EVIDENCE_S3_BUCKET: required with EVIDENCE_STORAGE=s3/);
+    expect(() => loadConfig({ NODE_ENV: 'test', EVIDENCE_STORAGE: 's3', EVIDENCE_S3_BUCKET: 'b1b', EVIDENCE_S3_ACCESS_KEY_ID: 'k' })).toThrow(/go together/);
+    expect(() => loadConfig({ NODE_ENV: 'test', EVIDENCE_STORAGE: 'ftp' })).toThrow(/EVIDENCE_STORAGE/);
+    const cfg = loadConfig({ NODE_ENV: 'test', EVIDENCE_STORAGE: 's3', EVIDENCE_S3_BUCKET: 'city', EVIDENCE_S3_FORCE_PATH_STYLE: 'false' });
+    expect(cfg).toMatchObject({ EVIDENCE_S3_PREFIX: 'evidence', EVIDENCE_S3_REGION: 'us-east-1', EVIDENCE_S3_FORCE_PATH_STYLE: false });
+  });
+});
