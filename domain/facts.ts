@@ -56,7 +56,8 @@ export type FactDataMap = {
   LEADER_LISTED: { reason: string };
   DEPARTMENT_CALLED: { callId: string; departmentId: string; reportBy: number; place: string; instructions: string | null };
   DEPARTMENT_REPORTED: { callId: string; late: boolean; reportBy: number };
-  EVIDENCE_UPLOADED: { callId: string | null; kind: EvidenceKind; url: string; sha256: string };
+  /** receivedSha256: the bytes as the reporter's device sent them, kept beside the stored (stripped) ones; absent before it was recorded. */
+  EVIDENCE_UPLOADED: { callId: string | null; kind: EvidenceKind; url: string; sha256: string; receivedSha256?: string };
   DEPARTMENT_RESULT: { callId: string; summary: string };
   RESULT_SUBMITTED: { summary: string };
   REVIEW_REQUESTED: { handlerUnitId: string; handlerLevel: Level } & Timing;

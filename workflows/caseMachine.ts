@@ -300,6 +300,7 @@ export class CaseMachine {
       if (call.reportedAt === null) throw conflict('report (报到) before uploading evidence');
     } else this.requireHolder(a.actor);
     if (!/^[0-9a-f]{64}$/i.test(a.sha256)) throw badInput('sha256', '64 hexadecimal characters');
+    if (a.receivedSha256 !== undefined && !/^[0-9a-f]{64}$/i.test(a.receivedSha256)) throw badInput('receivedSha256', '64 hexadecimal characters');
   }
 
   guardSubmitResult(a: SubmitResultInput): void {
@@ -477,7 +478,10 @@ export class CaseMachine {
   uploadEvidence(a: UploadEvidenceInput, now: number): CaseState {
     const item = { kind: a.kind, url: a.url, sha256: a.sha256.toLowerCase(), uploadedBy: a.actor.personId, at: now };
     if (a.callId) this.state.calls.find((c) => c.id === a.callId)!.evidence.push(item);
-    this.record(now, 'EVIDENCE_UPLOADED', a.actor, { data: { callId: a.callId ?? null, kind: a.kind, url: a.url, sha256: item.sha256 } });
+    const received = a.receivedSha256?.toLowerCase();
+    this.record(now, 'EVIDENCE_UPLOADED', a.actor, {
+      data: { callId: a.callId ?? null, kind: a.kind, url: a.url, sha256: item.sha256, ...(received && received !== item.sha256 ? { receivedSha256: received } : {}) },
+    });
     return this.state;
   }
 

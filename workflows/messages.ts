@@ -165,6 +165,8 @@ export interface UploadEvidenceInput extends ActionBase {
   kind: EvidenceKind;
   url: string;
   sha256: string;
+  /** The hash of the bytes as received, when the stored ones differ (an image stripped of its metadata). */
+  receivedSha256?: string;
 }
 
 export interface SubmitResultInput extends ActionBase {

@@ -200,7 +200,7 @@ export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg
         state = await temporal.withDeadline(Date.now() + ACTION_TIMEOUT_MS, () =>
           temporal.workflow
             .getHandle(workflowIdForCase(code))
-            .executeUpdate(CASE_ACTION_TABLE.evidence.update, { args: [{ kind, url, sha256: stored.sha256, actor, ...(callId ? { callId } : {}) }] }),
+            .executeUpdate(CASE_ACTION_TABLE.evidence.update, { args: [{ kind, url, sha256: stored.sha256, receivedSha256: stored.receivedSha256, actor, ...(callId ? { callId } : {}) }] }),
         );
       } catch (err) {
         // The case refused (its state, who holds it): the file stays only if a case records it.

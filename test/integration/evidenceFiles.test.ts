@@ -109,7 +109,7 @@ describe('evidence files', () => {
       15_000,
       'EVIDENCE_UPLOADED fact',
     );
-    expect(fact.data).toMatchObject({ kind: 'PHOTO', sha256: stored, url: `/cases/${code}/evidence/files/${stored}`, callId: null });
+    expect(fact.data).toMatchObject({ kind: 'PHOTO', sha256: stored, url: `/cases/${code}/evidence/files/${stored}`, callId: null, receivedSha256: sha256(photo) });
   });
 
   it('reads it back with its type and a safe name; a thumbnail 320 px wide at most', async () => {

@@ -108,6 +108,7 @@ const rows: Row[] = [
   ['evidence: ACCEPTED', () => verdict(() => at('ACCEPTED').guardUploadEvidence({ actor: ACTORS.grid, kind: 'PHOTO', url: 'u', sha256: SHA })), [C, 'cannot add evidence to a case that is ACCEPTED']],
   ['evidence: wrong actor', () => verdict(() => at('IN_PROGRESS').guardUploadEvidence({ actor: ACTORS.auditor, kind: 'PHOTO', url: 'u', sha256: SHA })), [F, gridHeld('AUDITOR', 'GL')]],
   ['evidence: bad hash', () => verdict(() => at('IN_PROGRESS').guardUploadEvidence({ actor: ACTORS.grid, kind: 'PHOTO', url: 'u', sha256: 'abc' })), [B, 'sha256: 64 hexadecimal characters']],
+  ['evidence: bad received hash', () => verdict(() => at('IN_PROGRESS').guardUploadEvidence({ actor: ACTORS.grid, kind: 'PHOTO', url: 'u', sha256: SHA, receivedSha256: 'xyz' })), [B, 'receivedSha256: 64 hexadecimal characters']],
   // submit result
   ['result: holder', () => verdict(() => at('IN_PROGRESS').guardSubmitResult({ actor: ACTORS.grid, summary: '已清理' })), 'ok'],
   ['result: department after arrival', () => verdict(() => { const m = at('ARRIVED', 'STREET'); m.guardSubmitResult({ actor: ACTORS.cg, callId: m.state.calls[0].id, summary: '已处理' }); }), 'ok'],
