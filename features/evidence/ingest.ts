@@ -99,7 +99,28 @@ function stripper(type: EvidenceFileType): Sharp {
   const s = sharp({ failOn: 'error' }).rotate();
   if (type.mime === 'image/png') return s.png();
   if (type.mime === 'image/webp') return s.webp({ quality: 90 });
-  return s.jpeg({ quality: 90, mozjpeg: true });
+  // Plain libjpeg-turbo: mozjpeg's smaller files cost ~10× the CPU on a 12-megapixel photo.
+  return s.jpeg({ quality: 90 });
+}
+
+/**
+ * Images are decoded whole (a 12-megapixel photo is ~36 MB of pixels), so only a few are
+ * re-encoded at once; the rest wait with their request bodies unread (TCP holds them back).
+ */
+const IMAGE_SLOTS = 2;
+let imagesActive = 0;
+const imageQueue: Array<() => void> = [];
+async function withImageSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (imagesActive >= IMAGE_SLOTS) await new Promise<void>((r) => imageQueue.push(r));
+  else imagesActive += 1;
+  try {
+    return await fn();
+  } finally {
+    // The slot passes straight to the next waiter, or is freed.
+    const next = imageQueue.shift();
+    if (next) next();
+    else imagesActive -= 1;
+  }
 }
 
 /**
@@ -117,15 +138,19 @@ export async function ingestEvidenceFile(storage: EvidenceStorage, source: Reada
     await feeding;
     throw gate.failure!;
   }
-  let stream: Readable = gate;
-  if (type.family === 'image') {
-    const s = stripper(type);
-    gate.on('error', (err) => s.destroy(err));
-    stream = gate.pipe(s);
-  }
-  try {
+  const store = async () => {
+    let stream: Readable = gate;
+    if (type.family === 'image') {
+      const s = stripper(type);
+      gate.on('error', (err) => s.destroy(err));
+      stream = gate.pipe(s);
+    }
     const stored = await storage.put(stream);
     await feeding;
+    return stored;
+  };
+  try {
+    const stored = type.family === 'image' ? await withImageSlot(store) : await store();
     return { ...stored, type, receivedSha256: gate.receivedSha256 };
   } catch (err) {
     // Drain what is left, so the request can still be answered.
