@@ -52,6 +52,7 @@ import {
   scrapeMetrics,
   sleep,
   spawnTs,
+  stackEnv,
   startDevServer,
   timerQueueSummary,
   track,
@@ -142,19 +143,10 @@ async function runHerd(n: number, deadlineAt: number) {
     await ensureNamespace(connection, { namespace, retentionDays: cfg.TEMPORAL_RETENTION_DAYS, searchAttributes: CASE_SEARCH_ATTRIBUTES });
     const db = await createBenchDatabase(dir, `_${n}`);
     cleanups.unshift(() => db.drop());
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL,
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_NAMESPACE: namespace,
-      TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
-      WORKER_MAX_CACHED_WORKFLOWS: String(CACHE),
-      NOTIFY_WEBHOOKS: '',
-      BENCH_TASK_QUEUE,
-      BENCH_WORKER_CASES: '1',
-    };
+    const env = stackEnv(
+      { server, namespace, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, logLevel: LOG_LEVEL },
+      { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), BENCH_TASK_QUEUE, BENCH_WORKER_CASES: '1' },
+    );
     const workerCfg = loadConfig(env);
     // The worker runs as `npm start` runs it: with its heap cap (WORKER_HEAP_MB).
     const worker = spawnTs('bench-worker', 'bench/worker.ts', env, path.join(dir, 'worker.log'), workerNodeArgs(workerCfg.WORKER_HEAP_MB));

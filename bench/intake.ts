@@ -39,6 +39,7 @@ import {
   scrapeMetrics,
   sleep,
   spawnTs,
+  stackEnv,
   startDevServer,
   tempDir,
   track,
@@ -209,21 +210,10 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   const db = await createBenchDatabase(dir);
   const apiPort = await freePort();
   const jwtSecret = `bench-${process.pid}-${Date.now()}-0123456789abcdef0123456789`;
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL,
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_NAMESPACE: namespace,
-    TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    API_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
-    JWT_SECRET: jwtSecret,
-    NOTIFY_WEBHOOKS: '',
-    BENCH_TASK_QUEUE,
-  };
+  const childEnv = stackEnv(
+    { server, namespace, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, logLevel: LOG_LEVEL },
+    { API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE), JWT_SECRET: jwtSecret, BENCH_TASK_QUEUE },
+  );
   const childCfg = loadConfig(childEnv);
   // Workers run as `npm start` runs them: with their heap cap (WORKER_HEAP_MB).
   const workerArgs = workerNodeArgs(childCfg.WORKER_HEAP_MB);

@@ -698,3 +698,24 @@ export async function waitForQuietMachine(maxBusyCores = 0.35): Promise<{ waited
     if (waitedS < 4) log(`other processes use ${busyCores} cores; waiting up to ${maxS}s for a quieter machine (BENCH_QUIET_WAIT_S)…`);
   }
 }
+
+/**
+ * The environment of the stack's child processes (worker, API): the bench's own server and
+ * database, development mode, no webhooks; `extra` adds or overrides variables.
+ */
+export function stackEnv(
+  parts: { server: Pick<DevServer, 'address'>; namespace: string; taskQueue: string; db: Pick<BenchDb, 'url'>; logLevel: string },
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: parts.logLevel,
+    DATABASE_URL: parts.db.url,
+    TEMPORAL_ADDRESS: parts.server.address,
+    TEMPORAL_NAMESPACE: parts.namespace,
+    TEMPORAL_TASK_QUEUE: parts.taskQueue,
+    NOTIFY_WEBHOOKS: '',
+    ...extra,
+  };
+}

@@ -29,6 +29,7 @@ import {
   round,
   runBench,
   spawnTs,
+  stackEnv,
   startDevServer,
   tempDir,
   track,
@@ -86,24 +87,20 @@ runBench('bench:upload', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   await ensureNamespace(connection, { namespace, retentionDays: cfg.TEMPORAL_RETENTION_DAYS, searchAttributes: CASE_SEARCH_ATTRIBUTES, log: (m) => log(m) });
   const db = await createBenchDatabase(dir);
   const apiPort = await freePort();
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL,
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_NAMESPACE: namespace,
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    API_RATE_LIMIT_PER_MINUTE: '10000000',
-    JWT_SECRET: `bench-${process.pid}-${Date.now()}-0123456789abcdef0123456789`,
-    NOTIFY_WEBHOOKS: '',
-    // Other stacks on the machine may hold the default metrics ports.
-    WORKER_METRICS_PORT: '0',
-    WORKER_SDK_METRICS_PORT: '0',
-    EVIDENCE_DIR: path.join(dir, 'evidence'),
-    EVIDENCE_MAX_FILE_MB: String(FILE_MB + 1),
-  };
+  const childEnv = stackEnv(
+    { server, namespace, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, logLevel: LOG_LEVEL },
+    {
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      API_RATE_LIMIT_PER_MINUTE: '10000000',
+      JWT_SECRET: `bench-${process.pid}-${Date.now()}-0123456789abcdef0123456789`,
+      // Other stacks on the machine may hold the default metrics ports.
+      WORKER_METRICS_PORT: '0',
+      WORKER_SDK_METRICS_PORT: '0',
+      EVIDENCE_DIR: path.join(dir, 'evidence'),
+      EVIDENCE_MAX_FILE_MB: String(FILE_MB + 1),
+    },
+  );
   const childCfg = loadConfig(childEnv);
   const worker = spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'));
   const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));

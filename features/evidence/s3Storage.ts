@@ -16,11 +16,11 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createHash, randomBytes } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { AppConfig } from '../../config/env';
 import { isSha256 } from '../../domain/evidenceFiles';
-import type { EvidenceStorage, StoredFile } from './storage';
+import { hashingCounter, type EvidenceStorage, type StoredFile } from './storage';
 
 export interface S3StorageOptions {
   client: S3Client;
@@ -91,15 +91,7 @@ export function createS3Storage({ client, bucket, prefix }: S3StorageOptions): E
   return {
     async put(stream) {
       const tmp = `${root}.uploads/${randomBytes(12).toString('hex')}`;
-      const hash = createHash('sha256');
-      let size = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
+      const counter = hashingCounter();
       // A source that fails must fail the upload too (pipe alone would leave it waiting).
       stream.once('error', (err) => counter.destroy(err));
       stream.pipe(counter);
@@ -113,7 +105,7 @@ export function createS3Storage({ client, bucket, prefix }: S3StorageOptions): E
         throw err;
       }
       try {
-        const sha256 = hash.digest('hex');
+        const { sha256, size } = counter.result();
         const existing = await stat(sha256);
         if (existing) return { ...existing, created: false };
         await client.send(new CopyObjectCommand({ Bucket: bucket, Key: keyOf(sha256), CopySource: `${bucket}/${encodeURI(tmp)}` }));

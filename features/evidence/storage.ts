@@ -41,6 +41,20 @@ export async function sha256Of(stream: Readable): Promise<string> {
   return hash.digest('hex');
 }
 
+/** A pass-through that hashes and counts what flows through it; `result()` once it has ended. */
+export function hashingCounter(): Transform & { result(): StoredFile } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return Object.assign(counter, { result: () => ({ sha256: hash.digest('hex'), size }) });
+}
+
 /** A folder on disk: `<dir>/<first two hex digits>/<sha256>`, so no folder grows too large. */
 export function createDiskStorage(dir: string): EvidenceStorage {
   const pathOf = (sha256: string) => {
@@ -67,18 +81,10 @@ export function createDiskStorage(dir: string): EvidenceStorage {
       // (same file system): a reader sees either no file or all of it, never a partial one.
       await mkdir(dir, { recursive: true });
       const tmp = join(dir, `.upload-${randomBytes(8).toString('hex')}`);
-      const hash = createHash('sha256');
-      let size = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
+      const counter = hashingCounter();
       try {
         await pipeline(stream, counter, createWriteStream(tmp, { flags: 'wx' }));
-        const sha256 = hash.digest('hex');
+        const { sha256, size } = counter.result();
         const existing = await stat(sha256);
         if (existing) {
           await rm(tmp, { force: true });
