@@ -8,14 +8,20 @@ import { api, setCsrfToken, whenUnauthorized } from './http';
 import { useI18n } from './i18n';
 import { MyWork } from './pages/MyWork';
 import { SignIn } from './pages/SignIn';
-import { navigate, useRoute } from './router';
+import { hrefOf, navigate, useRoute, type Route } from './router';
 import type { Me } from './types';
 
 /** antd's default placeholder grey is below WCAG AA contrast on white; these pass it. */
 const THEME = { colorPrimary: '#1d4ed8', colorInfo: '#1d4ed8', colorLink: '#1d4ed8', colorTextPlaceholder: '#6b7280', colorTextDescription: '#4b5563' };
 
-// The case page (and the antd parts only it uses) loads when first opened: a smaller first load.
+// Each page past My work (and the antd parts only it uses) loads when first opened: a smaller first load.
 const CasePage = lazy(() => import('./pages/CasePage').then((m) => ({ default: m.CasePage })));
+const Inbox = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.Inbox })));
+const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const SurveyPage = lazy(() => import('./pages/SurveyPage').then((m) => ({ default: m.SurveyPage })));
+
+/** Roles with an extension inbox (domain/access EXTENSION_APPROVER_ROLES). */
+const APPROVERS = new Set(['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
 
 type Session = { state: 'checking' } | { state: 'signedOut' } | { state: 'signedIn'; me: Me };
 
@@ -23,6 +29,8 @@ export function App() {
   const { t, lang, setLang } = useI18n();
   const route = useRoute();
   const [session, setSession] = useState<Session>({ state: 'checking' });
+  // The resident's survey page needs no account: no session check, no header.
+  const resident = route.page === 'survey';
 
   const loadMe = useCallback(async () => {
     const me = await api<Me>('GET', '/me');
@@ -30,6 +38,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    if (resident) return;
     whenUnauthorized(() => {
       setCsrfToken(null);
       setSession({ state: 'signedOut' });
@@ -41,7 +50,7 @@ export function App() {
         return loadMe();
       })
       .catch(() => setSession({ state: 'signedOut' }));
-  }, [loadMe]);
+  }, [loadMe, resident]);
 
   const signOut = async () => {
     await api('POST', '/auth/logout').catch(() => undefined);
@@ -50,8 +59,20 @@ export function App() {
     navigate({ page: 'work' }, true);
   };
 
+  const link = (to: Route, label: string) => (
+    <a href={hrefOf(to)} className="coe-nav" aria-current={route.page === to.page ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(to); }}>
+      {label}
+    </a>
+  );
+
   let body;
-  if (session.state === 'checking') body = <Spin style={{ marginTop: 64 }} />;
+  if (route.page === 'survey')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <SurveyPage token={route.token} />
+      </Suspense>
+    );
+  else if (session.state === 'checking') body = <Spin style={{ marginTop: 64 }} />;
   else if (session.state === 'signedOut')
     body = (
       <SignIn
@@ -68,6 +89,18 @@ export function App() {
         <CasePage code={route.code} me={session.me} />
       </Suspense>
     );
+  else if (route.page === 'audit')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <AuditPage code={route.code} />
+      </Suspense>
+    );
+  else if (route.page === 'inbox')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <Inbox />
+      </Suspense>
+    );
   else body = <MyWork me={session.me} />;
 
   return (
@@ -79,8 +112,14 @@ export function App() {
             <a href="/console/" className="coe-brand" onClick={(e) => { e.preventDefault(); navigate({ page: 'work' }); }}>
               {t.appTitle}
             </a>
+            {session.state === 'signedIn' && !resident && (
+              <nav aria-label={t.appTitle} className="coe-navs">
+                {link({ page: 'work' }, t.myWork)}
+                {APPROVERS.has(session.me.role) && link({ page: 'inbox' }, t.inbox)}
+              </nav>
+            )}
             <Space size="small" wrap>
-              {session.state === 'signedIn' && (
+              {session.state === 'signedIn' && !resident && (
                 <Typography.Text className="coe-me" data-testid="me">
                   {session.me.name} · {session.me.unit?.name ?? session.me.unitId}
                 </Typography.Text>
@@ -88,7 +127,7 @@ export function App() {
               <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
                 {t.language}
               </Button>
-              {session.state === 'signedIn' && (
+              {session.state === 'signedIn' && !resident && (
                 <Button size="small" onClick={() => void signOut()}>
                   {t.signOut}
                 </Button>
