@@ -1,20 +1,33 @@
 // The shell: who is signed in (GET /auth/session, then GET /me), the header with the
 // person, the language switch and sign-out, and the page of the current path.
-import { App as AntApp, Button, ConfigProvider, Layout, Space, Spin, Typography } from 'antd';
+import { Button, ConfigProvider, Layout, Space, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, whenUnauthorized } from './http';
 import { useI18n } from './i18n';
 import { MyWork } from './pages/MyWork';
-import { SignIn } from './pages/SignIn';
 import { hrefOf, navigate, useRoute, type Route } from './router';
 import type { Me } from './types';
 
-/** antd's default placeholder grey is below WCAG AA contrast on white; these pass it. */
-const THEME = { colorPrimary: '#1d4ed8', colorInfo: '#1d4ed8', colorLink: '#1d4ed8', colorTextPlaceholder: '#6b7280', colorTextDescription: '#4b5563' };
+/**
+ * antd's default greys (placeholders, description labels) and its lighter hover blue are below
+ * WCAG AA contrast (white text on the hovered primary button too); these pass it.
+ */
+const THEME = {
+  colorPrimary: '#1d4ed8',
+  colorPrimaryHover: '#1e40af',
+  colorPrimaryActive: '#1e3a8a',
+  colorInfo: '#1d4ed8',
+  colorLink: '#1d4ed8',
+  colorLinkHover: '#1e40af',
+  colorTextPlaceholder: '#6b7280',
+  colorTextDescription: '#4b5563',
+  colorTextTertiary: '#4b5563',
+};
 
 // Each page past My work (and the antd parts only it uses) loads when first opened: a smaller first load.
+const SignIn = lazy(() => import('./pages/SignIn').then((m) => ({ default: m.SignIn })));
 const CasePage = lazy(() => import('./pages/CasePage').then((m) => ({ default: m.CasePage })));
 const Inbox = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.Inbox })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
@@ -75,13 +88,15 @@ export function App() {
   else if (session.state === 'checking') body = <Spin style={{ marginTop: 64 }} />;
   else if (session.state === 'signedOut')
     body = (
-      <SignIn
-        onSignedIn={async (csrf) => {
-          setCsrfToken(csrf);
-          await loadMe();
-          if (route.page === 'signin') navigate({ page: 'work' }, true);
-        }}
-      />
+      <Suspense fallback={<Spin />}>
+        <SignIn
+          onSignedIn={async (csrf) => {
+            setCsrfToken(csrf);
+            await loadMe();
+            if (route.page === 'signin') navigate({ page: 'work' }, true);
+          }}
+        />
+      </Suspense>
     );
   else if (route.page === 'case')
     body = (
@@ -106,38 +121,40 @@ export function App() {
   return (
     // No space between two Chinese characters on buttons ("登 录"): the accessible name stays the word.
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={{ token: THEME }}>
-      <AntApp>
-        <Layout style={{ minHeight: '100vh' }}>
-          <Layout.Header className="coe-header">
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Header className="coe-header">
+          {resident ? (
+            <span className="coe-brand">{t.appTitle}</span>
+          ) : (
             <a href="/console/" className="coe-brand" onClick={(e) => { e.preventDefault(); navigate({ page: 'work' }); }}>
               {t.appTitle}
             </a>
+          )}
+          {session.state === 'signedIn' && !resident && (
+            <nav aria-label={t.appTitle} className="coe-navs">
+              {link({ page: 'work' }, t.myWork)}
+              {APPROVERS.has(session.me.role) && link({ page: 'inbox' }, t.inbox)}
+            </nav>
+          )}
+          <Space size="small" wrap>
             {session.state === 'signedIn' && !resident && (
-              <nav aria-label={t.appTitle} className="coe-navs">
-                {link({ page: 'work' }, t.myWork)}
-                {APPROVERS.has(session.me.role) && link({ page: 'inbox' }, t.inbox)}
-              </nav>
+              <span className="coe-me" data-testid="me">
+                {session.me.name} · {session.me.unit?.name ?? session.me.unitId}
+              </span>
             )}
-            <Space size="small" wrap>
-              {session.state === 'signedIn' && !resident && (
-                <Typography.Text className="coe-me" data-testid="me">
-                  {session.me.name} · {session.me.unit?.name ?? session.me.unitId}
-                </Typography.Text>
-              )}
-              <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
-                {t.language}
+            <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+              {t.language}
+            </Button>
+            {session.state === 'signedIn' && !resident && (
+              <Button size="small" onClick={() => void signOut()}>
+                {t.signOut}
               </Button>
-              {session.state === 'signedIn' && !resident && (
-                <Button size="small" onClick={() => void signOut()}>
-                  {t.signOut}
-                </Button>
-              )}
-            </Space>
-          </Layout.Header>
-          {/* Layout.Content is the page's <main>. */}
-          <Layout.Content className="coe-content">{body}</Layout.Content>
-        </Layout>
-      </AntApp>
+            )}
+          </Space>
+        </Layout.Header>
+        {/* Layout.Content is the page's <main>. */}
+        <Layout.Content className="coe-content">{body}</Layout.Content>
+      </Layout>
     </ConfigProvider>
   );
 }
