@@ -20,7 +20,7 @@ function closure(assets: string, start: string, seen = new Set<string>()): Set<s
   if (seen.has(start)) return seen;
   seen.add(start);
   const code = readFileSync(path.join(assets, start), 'utf8');
-  for (const m of code.matchAll(/(?:from|import)\s*"\.\/([\w.-]+\.js)"/g)) closure(assets, m[1]!, seen);
+  for (const m of code.matchAll(/(?:from|import)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)) closure(assets, m[1]!, seen);
   return seen;
 }
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
 
   const signedIn = closure(assets, entry);
   // The sign-in page is a lazy chunk of the entry: import("./SignIn-….js").
-  const signInChunk = /import\("\.\/(SignIn-[\w-]+\.js)"\)/.exec(readFileSync(path.join(assets, entry), 'utf8'))?.[1];
+  const signInChunk = /import\(["'`]\.\/(SignIn-[\w-]+\.js)["'`]\)/.exec(readFileSync(path.join(assets, entry), 'utf8'))?.[1];
   const withSignIn = signInChunk ? closure(assets, signInChunk, new Set(signedIn)) : signedIn;
 
   const sum = (files: Set<string>) => [...files].reduce((s, f) => s + gz(f), 0);

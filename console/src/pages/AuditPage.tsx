@@ -91,12 +91,12 @@ export function AuditPage({ code }: { code: string }) {
                     size="small"
                     rowKey="n"
                     pagination={false}
-                    scroll={{ x: 720 }}
+                    scroll={{ x: 1000 }}
                     dataSource={timeline.data.timeline.entries}
                     onRow={(e) => ({ 'data-testid': `audit-${e.type}` }) as React.HTMLAttributes<HTMLElement>}
                     columns={[
                       { title: '#', dataIndex: 'n', width: 48 },
-                      { title: t.reportedAt, dataIndex: 'at', width: 150, render: (at: string) => formatInstant(at, lang) },
+                      { title: t.at, dataIndex: 'at', width: 150, render: (at: string) => formatInstant(at, lang) },
                       {
                         title: t.timeline,
                         key: 'type',
@@ -123,7 +123,7 @@ export function AuditPage({ code }: { code: string }) {
                             '—'
                           ),
                       },
-                      { title: t.description, dataIndex: 'text', ellipsis: true },
+                      { title: t.description, dataIndex: 'text', width: 360 },
                     ]}
                   />
                 </>
