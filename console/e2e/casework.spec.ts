@@ -50,6 +50,7 @@ test('a street dispatcher calls a department and the department officer reports 
   await expect(call).toBeVisible();
   await call.getByLabel('部门', { exact: true }).click();
   await page.locator('.ant-select-item-option[title="鼓楼区城市管理局"]').click();
+  await page.keyboard.press('Escape');
   await call.getByLabel('报到地点').fill('小区3号楼楼顶');
   await call.getByLabel('工作要求').fill('携带执法文书，现场核查并拍照取证');
   // The API's field error shows next to its field: a time to report in the past is refused by the case.

@@ -77,13 +77,16 @@ const FORMS: Record<string, FormSpec> = {
   calls: {
     fields: ['departmentId', 'reportBy', 'place', 'instructions'],
     initial: (now) => ({ reportBy: toBeijingInput(now + 2 * 3600_000) }),
-    body: (v) => ({
-      calls: [{ departmentId: v.departmentId, reportBy: fromBeijingInput(String(v.reportBy ?? '')) ?? String(v.reportBy ?? ''), ...texts(v, ['place', 'instructions']) }],
-    }),
+    // One call per department chosen, all to the same time and place (the API takes up to 20).
+    body: (v) => {
+      const reportBy = fromBeijingInput(String(v.reportBy ?? '')) ?? String(v.reportBy ?? '');
+      const rest = texts(v, ['place', 'instructions']);
+      return { calls: ((v.departmentId as string[] | undefined) ?? []).map((departmentId) => ({ departmentId, reportBy, ...rest })) };
+    },
     render: ({ t, departments }) => (
       <>
         <Form.Item label={t.department} name="departmentId" rules={[{ required: true, message: t.required }]}>
-          <Select showSearch={{ optionFilterProp: 'label' }} options={departments.map((d) => ({ value: d.id, label: d.name }))} />
+          <Select mode="multiple" maxCount={20} showSearch={{ optionFilterProp: 'label' }} options={departments.map((d) => ({ value: d.id, label: d.name }))} />
         </Form.Item>
         <Form.Item label={t.reportBy} name="reportBy" rules={[{ required: true, message: t.required }]}>
           <Input type="datetime-local" />

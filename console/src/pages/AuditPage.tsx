@@ -91,7 +91,6 @@ export function AuditPage({ code }: { code: string }) {
                     size="small"
                     rowKey="n"
                     pagination={false}
-                    scroll={{ x: 1000 }}
                     dataSource={timeline.data.timeline.entries}
                     onRow={(e) => ({ 'data-testid': `audit-${e.type}` }) as React.HTMLAttributes<HTMLElement>}
                     columns={[
@@ -123,7 +122,7 @@ export function AuditPage({ code }: { code: string }) {
                             '—'
                           ),
                       },
-                      { title: t.description, dataIndex: 'text', width: 360 },
+                      { title: t.description, dataIndex: 'text' },
                     ]}
                   />
                 </>
