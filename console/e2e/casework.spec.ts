@@ -22,9 +22,6 @@ import {
   type LiveCase,
 } from './helpers';
 
-// Several people, pages and axe runs per journey on a shared 2-core machine: more time than the default.
-test.describe.configure({ timeout: 300_000 });
-
 /** The demo grid worker's grid, in the demo street dispatcher's street (both are the first of their role by id). */
 async function demoGrid(): Promise<{ gridId: string; streetId: string }> {
   const [worker, dispatcher] = await Promise.all([as('demo-grid-worker'), as('demo-street-dispatcher')]);
