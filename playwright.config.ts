@@ -7,7 +7,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'console/e2e',
   globalSetup: './console/e2e/globalSetup.ts',
-  timeout: 180_000,
+  // A journey has several people, pages and axe runs; the machine is a shared 2-core one.
+  timeout: 300_000,
   // The workflow writes the projection asynchronously and the console polls every 5 s.
   expect: { timeout: 30_000 },
   workers: 1,

@@ -6,9 +6,12 @@
 //  - Client-side routes (/console/cases/GL-…) answer index.html, but only for browser
 //    navigations (Accept: text/html) under /console/: an unknown API path, or a fetch of a
 //    missing asset, still gets the API's JSON 404 instead of a page.
+//  - The resident's one-time survey link (/survey/{token}, the path POST /cases/{code}/survey-link
+//    issues) answers the console's page to a browser, which then asks the same path for JSON;
+//    like the JSON, the page is never cached and sends no referrer (the token is a credential).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { httpErrors } from './errors';
 
 /** Where the console is mounted; the API routes stay at the root. */
@@ -41,14 +44,22 @@ export function consoleRouter(dir: string = CONSOLE_DIST): Router {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     }),
   );
-  router.get(/^\/console(\/.*)?$/, (req, res, next) => {
-    if (!wantsPage(req) || req.path.startsWith(`${CONSOLE_PREFIX}/assets/`)) return next();
+  const sendIndex = (res: Response, cacheControl: string) => {
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The console is not built: run `npm run console:build` (npm start does it when console/dist is missing).\n');
       return;
     }
-    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Cache-Control', cacheControl);
     res.sendFile(index);
+  };
+  router.get(/^\/console(\/.*)?$/, (req, res, next) => {
+    if (!wantsPage(req) || req.path.startsWith(`${CONSOLE_PREFIX}/assets/`)) return next();
+    sendIndex(res, 'no-cache');
+  });
+  router.get('/survey/:token', (req, res, next) => {
+    if (!wantsPage(req)) return next();
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    sendIndex(res, 'no-store');
   });
   return router;
 }

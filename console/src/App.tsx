@@ -1,21 +1,40 @@
 // The shell: who is signed in (GET /auth/session, then GET /me), the header with the
 // person, the language switch and sign-out, and the page of the current path.
-import { App as AntApp, Button, ConfigProvider, Layout, Space, Spin, Typography } from 'antd';
+import { Button, ConfigProvider, Layout, Space, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, whenUnauthorized } from './http';
 import { useI18n } from './i18n';
 import { MyWork } from './pages/MyWork';
-import { SignIn } from './pages/SignIn';
-import { navigate, useRoute } from './router';
+import { hrefOf, navigate, useRoute, type Route } from './router';
 import type { Me } from './types';
 
-/** antd's default placeholder grey is below WCAG AA contrast on white; these pass it. */
-const THEME = { colorPrimary: '#1d4ed8', colorInfo: '#1d4ed8', colorLink: '#1d4ed8', colorTextPlaceholder: '#6b7280', colorTextDescription: '#4b5563' };
+/**
+ * antd's default greys (placeholders, description labels) and its lighter hover blue are below
+ * WCAG AA contrast (white text on the hovered primary button too); these pass it.
+ */
+const THEME = {
+  colorPrimary: '#1d4ed8',
+  colorPrimaryHover: '#1e40af',
+  colorPrimaryActive: '#1e3a8a',
+  colorInfo: '#1d4ed8',
+  colorLink: '#1d4ed8',
+  colorLinkHover: '#1e40af',
+  colorTextPlaceholder: '#6b7280',
+  colorTextDescription: '#4b5563',
+  colorTextTertiary: '#4b5563',
+};
 
-// The case page (and the antd parts only it uses) loads when first opened: a smaller first load.
+// Each page past My work (and the antd parts only it uses) loads when first opened: a smaller first load.
+const SignIn = lazy(() => import('./pages/SignIn').then((m) => ({ default: m.SignIn })));
 const CasePage = lazy(() => import('./pages/CasePage').then((m) => ({ default: m.CasePage })));
+const Inbox = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.Inbox })));
+const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const SurveyPage = lazy(() => import('./pages/SurveyPage').then((m) => ({ default: m.SurveyPage })));
+
+/** Roles with an extension inbox (domain/access EXTENSION_APPROVER_ROLES). */
+const APPROVERS = new Set(['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
 
 type Session = { state: 'checking' } | { state: 'signedOut' } | { state: 'signedIn'; me: Me };
 
@@ -23,6 +42,8 @@ export function App() {
   const { t, lang, setLang } = useI18n();
   const route = useRoute();
   const [session, setSession] = useState<Session>({ state: 'checking' });
+  // The resident's survey page needs no account: no session check, no header.
+  const resident = route.page === 'survey';
 
   const loadMe = useCallback(async () => {
     const me = await api<Me>('GET', '/me');
@@ -30,6 +51,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    if (resident) return;
     whenUnauthorized(() => {
       setCsrfToken(null);
       setSession({ state: 'signedOut' });
@@ -41,7 +63,7 @@ export function App() {
         return loadMe();
       })
       .catch(() => setSession({ state: 'signedOut' }));
-  }, [loadMe]);
+  }, [loadMe, resident]);
 
   const signOut = async () => {
     await api('POST', '/auth/logout').catch(() => undefined);
@@ -50,17 +72,31 @@ export function App() {
     navigate({ page: 'work' }, true);
   };
 
+  const link = (to: Route, label: string) => (
+    <a href={hrefOf(to)} className="coe-nav" aria-current={route.page === to.page ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(to); }}>
+      {label}
+    </a>
+  );
+
   let body;
-  if (session.state === 'checking') body = <Spin style={{ marginTop: 64 }} />;
+  if (route.page === 'survey')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <SurveyPage token={route.token} />
+      </Suspense>
+    );
+  else if (session.state === 'checking') body = <Spin style={{ marginTop: 64 }} />;
   else if (session.state === 'signedOut')
     body = (
-      <SignIn
-        onSignedIn={async (csrf) => {
-          setCsrfToken(csrf);
-          await loadMe();
-          if (route.page === 'signin') navigate({ page: 'work' }, true);
-        }}
-      />
+      <Suspense fallback={<Spin />}>
+        <SignIn
+          onSignedIn={async (csrf) => {
+            setCsrfToken(csrf);
+            await loadMe();
+            if (route.page === 'signin') navigate({ page: 'work' }, true);
+          }}
+        />
+      </Suspense>
     );
   else if (route.page === 'case')
     body = (
@@ -68,37 +104,57 @@ export function App() {
         <CasePage code={route.code} me={session.me} />
       </Suspense>
     );
+  else if (route.page === 'audit')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <AuditPage code={route.code} />
+      </Suspense>
+    );
+  else if (route.page === 'inbox')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <Inbox />
+      </Suspense>
+    );
   else body = <MyWork me={session.me} />;
 
   return (
     // No space between two Chinese characters on buttons ("登 录"): the accessible name stays the word.
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={{ token: THEME }}>
-      <AntApp>
-        <Layout style={{ minHeight: '100vh' }}>
-          <Layout.Header className="coe-header">
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Header className="coe-header">
+          {resident ? (
+            <span className="coe-brand">{t.appTitle}</span>
+          ) : (
             <a href="/console/" className="coe-brand" onClick={(e) => { e.preventDefault(); navigate({ page: 'work' }); }}>
               {t.appTitle}
             </a>
-            <Space size="small" wrap>
-              {session.state === 'signedIn' && (
-                <Typography.Text className="coe-me" data-testid="me">
-                  {session.me.name} · {session.me.unit?.name ?? session.me.unitId}
-                </Typography.Text>
-              )}
-              <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
-                {t.language}
+          )}
+          {session.state === 'signedIn' && !resident && (
+            <nav aria-label={t.appTitle} className="coe-navs">
+              {link({ page: 'work' }, t.myWork)}
+              {APPROVERS.has(session.me.role) && link({ page: 'inbox' }, t.inbox)}
+            </nav>
+          )}
+          <Space size="small" wrap>
+            {session.state === 'signedIn' && !resident && (
+              <span className="coe-me" data-testid="me">
+                {session.me.name} · {session.me.unit?.name ?? session.me.unitId}
+              </span>
+            )}
+            <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+              {t.language}
+            </Button>
+            {session.state === 'signedIn' && !resident && (
+              <Button size="small" onClick={() => void signOut()}>
+                {t.signOut}
               </Button>
-              {session.state === 'signedIn' && (
-                <Button size="small" onClick={() => void signOut()}>
-                  {t.signOut}
-                </Button>
-              )}
-            </Space>
-          </Layout.Header>
-          {/* Layout.Content is the page's <main>. */}
-          <Layout.Content className="coe-content">{body}</Layout.Content>
-        </Layout>
-      </AntApp>
+            )}
+          </Space>
+        </Layout.Header>
+        {/* Layout.Content is the page's <main>. */}
+        <Layout.Content className="coe-content">{body}</Layout.Content>
+      </Layout>
     </ConfigProvider>
   );
 }

@@ -29,13 +29,15 @@ export function whenUnauthorized(fn: () => void): void {
 
 export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  // A FormData body goes as multipart/form-data: the browser writes the header with its boundary.
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   const res = await fetch(path, {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;
   const json: unknown = await res.json().catch(() => null);
@@ -47,11 +49,17 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   return json as T;
 }
 
-/** The API's field errors by field name ("body.decision" → "decision"), for antd Form.Item. */
+/**
+ * The API's field errors by form field name, for antd Form.Item: the last named segment of the
+ * path ("body.decision" → "decision", "body.calls.0.reportBy" → "reportBy").
+ */
 export function fieldErrors(err: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (err instanceof ApiError) {
-    for (const f of err.fields) out[f.path.replace(/^body\./, '')] = f.message;
+    for (const f of err.fields) {
+      const name = f.path.split('.').filter((s) => s !== 'body' && !/^\d+$/.test(s)).pop() ?? f.path;
+      out[name] = out[name] ? `${out[name]}; ${f.message}` : f.message;
+    }
   }
   return out;
 }

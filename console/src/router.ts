@@ -1,21 +1,36 @@
-// Three pages need no router library: the path under /console/ is the page, and
+// A handful of pages need no router library: the path under /console/ is the page, and
 // history.pushState moves between them (the server answers index.html for any of them).
 import { useEffect, useState } from 'react';
 
 export const BASE = '/console';
 
-export type Route = { page: 'work' } | { page: 'case'; code: string } | { page: 'signin' };
+export type Route =
+  | { page: 'work' }
+  | { page: 'case'; code: string }
+  | { page: 'audit'; code: string }
+  | { page: 'inbox' }
+  | { page: 'signin' }
+  /** The resident's revisit survey at the one-time link /survey/{token} (outside /console: the link the API issues). */
+  | { page: 'survey'; token: string };
 
 export function parseRoute(pathname: string): Route {
+  const survey = /^\/survey\/([^/]+)\/?$/.exec(pathname);
+  if (survey) return { page: 'survey', token: decodeURIComponent(survey[1]!) };
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const audit = /^\/cases\/([^/]+)\/audit\/?$/.exec(rest);
+  if (audit) return { page: 'audit', code: decodeURIComponent(audit[1]!) };
   const m = /^\/cases\/([^/]+)\/?$/.exec(rest);
-  if (m) return { page: 'case', code: decodeURIComponent(m[1]) };
+  if (m) return { page: 'case', code: decodeURIComponent(m[1]!) };
+  if (/^\/inbox\/?$/.test(rest)) return { page: 'inbox' };
   if (/^\/signin\/?$/.test(rest)) return { page: 'signin' };
   return { page: 'work' };
 }
 
 export function hrefOf(route: Route): string {
   if (route.page === 'case') return `${BASE}/cases/${encodeURIComponent(route.code)}`;
+  if (route.page === 'audit') return `${BASE}/cases/${encodeURIComponent(route.code)}/audit`;
+  if (route.page === 'inbox') return `${BASE}/inbox`;
+  if (route.page === 'survey') return `/survey/${encodeURIComponent(route.token)}`;
   if (route.page === 'signin') return `${BASE}/signin`;
   return `${BASE}/`;
 }

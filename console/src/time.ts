@@ -78,3 +78,16 @@ export function urgencyOf(now: number, dueAt: number, remindAt: number | null): 
   if (remindAt !== null && now >= remindAt) return 'reminder';
   return 'ok';
 }
+
+const inputFormat = new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** An instant as a datetime-local input's value, in Beijing time ("2026-12-03T16:00"). */
+export function toBeijingInput(at: number): string {
+  return inputFormat.format(new Date(at)).replace(' ', 'T');
+}
+
+/** A datetime-local input's value read as Beijing time (the calendar's zone), as ISO 8601; null when not a time. */
+export function fromBeijingInput(value: string): string | null {
+  const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}+08:00`);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

@@ -1,9 +1,9 @@
 // The parts of the API's answers the console reads. Declared here rather than imported from
 // api/schemas: the browser bundle must not pull server code (zod schemas, Prisma types).
 // Only pure type aliases of domain/ are shared, type-only (erased at build; eslint enforces it).
-import type { CaseStatus, Level, Role, WindowKind } from '../../domain/types';
+import type { Breach, CaseStatus, DepartmentCall, ExtensionRequest, Level, Role, SurveyAnswer, WindowKind } from '../../domain/types';
 
-export type { CaseStatus, Level, Role, WindowKind };
+export type { Breach, CaseStatus, DepartmentCall, ExtensionRequest, Level, Role, SurveyAnswer, WindowKind };
 
 export interface FieldError {
   path: string;
@@ -68,8 +68,87 @@ export interface CaseDetail {
     assignee: { level: Level; unitId: string; personId: string | null; personName?: string | null };
     windows: LiveWindow[];
     completionDueAt: number | null;
+    breaches?: Breach[];
+    calls?: DepartmentCall[];
+    extensions?: ExtensionRequest[];
+    result?: { summary: string; by: string; at: number } | null;
+    survey?: SurveyAnswer | null;
+    reopenCount?: number;
+    onLeaderList?: boolean;
+    longTermPlan?: { explanation: string; since: number; nextReviewAt: number; everyDays: number | null } | null;
   } | null;
 }
+
+export interface Unit {
+  id: string;
+  kind: string;
+  name: string;
+  parentId: string | null;
+}
+
+/** GET /inbox/extensions */
+export interface InboxItem {
+  caseCode: string;
+  requestId: string;
+  days: number;
+  reason: string;
+  requestedBy: { personId: string | null; role: Role | null; unitId: string | null };
+  requestedAt: string;
+  requiredLevel: Level;
+  approverLevel: Level;
+  lowerLevel: boolean;
+  decisionDueAt: string | null;
+  overdue: boolean;
+  caseStatus: string | null;
+  caseLevel: Level | null;
+}
+
+export interface Inbox {
+  level: Level;
+  items: InboxItem[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** GET /survey/{token} (public) */
+export interface SurveyView {
+  code: string;
+  categoryCode: string;
+  categoryName: string;
+  closedAt: string | null;
+  closingSummary: string;
+  awaitingSurvey: boolean;
+  expiresAt: string;
+}
+
+/** GET /cases/{code}/timeline (auditors): the parts the audit page shows. */
+export interface AuditTimelineEntry {
+  n: number;
+  at: string;
+  kind: string;
+  type: string;
+  seq: number | null;
+  runIndex: number;
+  actor: { personId: string; role: string | null; unitId: string | null } | null;
+  level: string | null;
+  window: { kind: string; dueAt: string | null; relation?: string } | null;
+  onTime: boolean | null;
+  cause: { kind: string } | null;
+  text: string;
+}
+
+export interface AuditTimeline {
+  code: string;
+  source: string;
+  timeline: { runs: Array<{ runIndex: number; runId: string; status: string; eventCount: number }>; entries: AuditTimelineEntry[]; facts: number; warnings: string[] };
+}
+
+/** GET /cases/{code}/replay */
+export type ReplayVerdict = { code: string; source: string; runs: number; strict: boolean; replayed: number } & (
+  | { ok: true }
+  | { ok: false; divergence: { runIndex: number | null; kind: string; message: string } }
+);
 
 export interface CaseEvent {
   seq: number;

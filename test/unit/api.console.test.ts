@@ -53,6 +53,21 @@ describe('the console served by the API', () => {
     }
   });
 
+  it("answers the page to a browser opening a resident's survey link, uncached and without a referrer; JSON callers still get the API", async () => {
+    const a = appWith(dir);
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJjb2RlIjoiR0wifQ.c2lnbmF0dXJl';
+    const page = await request(a).get(`/survey/${token}`).set('Accept', HTML);
+    expect(page.status).toBe(200);
+    expect(page.type).toBe('text/html');
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.text).toContain('/console/assets/index-abc123.js');
+    // The page's own fetch asks for JSON: the survey router answers it (here: a token too short to be one).
+    const json = await request(a).get('/survey/short').set('Accept', 'application/json');
+    expect(json.status).toBe(400);
+    expect(json.type).toBe('application/json');
+  });
+
   it('caches hashed assets for a year (immutable); a missing asset is a 404, not the page', async () => {
     const a = appWith(dir);
     const js = await request(a).get('/console/assets/index-abc123.js');

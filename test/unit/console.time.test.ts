@@ -1,6 +1,6 @@
 // The console's time helpers (console/src/time.ts): Beijing time on any device zone,
 // countdown text, the reminder and breach colours.
-import { formatDuration, formatInstant, urgencyOf } from '../../console/src/time';
+import { formatDuration, formatInstant, fromBeijingInput, toBeijingInput, urgencyOf } from '../../console/src/time';
 
 describe('console time helpers', () => {
   it('shows instants in Beijing time whatever the process zone', () => {
@@ -22,5 +22,14 @@ describe('console time helpers', () => {
     expect(urgencyOf(150, 200, 150)).toBe('reminder');
     expect(urgencyOf(200, 200, 150)).toBe('breached');
     expect(urgencyOf(199, 200, null)).toBe('ok');
+  });
+
+  it("reads and writes a datetime-local input in Beijing time (a call's time to report)", () => {
+    expect(toBeijingInput(Date.parse('2026-12-03T10:05:00Z'))).toBe('2026-12-03T18:05');
+    expect(toBeijingInput(Date.parse('2026-12-03T16:30:00Z'))).toBe('2026-12-04T00:30');
+    expect(fromBeijingInput('2026-12-04T00:30')).toBe('2026-12-03T16:30:00.000Z');
+    expect(fromBeijingInput('2026-12-04T00:30:15')).toBe('2026-12-03T16:30:15.000Z');
+    expect(fromBeijingInput('')).toBeNull();
+    expect(fromBeijingInput('tomorrow')).toBeNull();
   });
 });

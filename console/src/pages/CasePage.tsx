@@ -5,34 +5,22 @@
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import { api, ApiError } from '../http';
 import { ActionPanel } from '../components/ActionForms';
+import { CaseFacts, SurveyLinkIssuer } from '../components/CaseFacts';
 import { Countdown } from '../components/Countdown';
 import { useI18n } from '../i18n';
-import { navigate } from '../router';
+import { hrefOf, navigate } from '../router';
 import { formatInstant } from '../time';
 import type { AllowedAction, CaseDetail, CaseEvent, LiveWindow, Me } from '../types';
 import { usePoll } from '../usePoll';
+import { EVENT_LABELS } from '../eventLabels';
 
 const LADDER = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
 
-const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
-  REPORTED: { zh: '上报', en: 'Reported' },
-  ACCEPTED: { zh: '受理', en: 'Accepted' },
-  RESPONDED: { zh: '首次响应', en: 'Responded' },
-  GUIDANCE_GIVEN: { zh: '引导说明', en: 'Guidance given' },
-  REMINDED: { zh: '临期提醒', en: 'Reminder' },
-  BREACHED: { zh: '超时', en: 'Breached' },
-  ESCALATED: { zh: '升级督办', en: 'Escalated' },
-  RESULT_SUBMITTED: { zh: '提交结果', en: 'Result submitted' },
-  REVIEW_REQUESTED: { zh: '提请审核', en: 'Review requested' },
-  REVIEWED_CLOSED: { zh: '审核办结', en: 'Reviewed: closed' },
-  REVIEW_RETURNED: { zh: '审核退回', en: 'Review returned' },
-  CLOSED: { zh: '办结', en: 'Closed' },
-  DEPARTMENT_CALLED: { zh: '吹哨部门', en: 'Department called' },
-  SURVEY_RECORDED: { zh: '回访', en: 'Survey recorded' },
-  REOPENED: { zh: '重新办理', en: 'Reopened' },
-};
 
-export function CasePage({ code }: { code: string; me: Me }) {
+/** Roles that read a case's workflow history (api/routes/audit.ts AUDIT_ROLES). */
+const AUDIT_ROLES = new Set(['AUDITOR', 'ADMIN']);
+
+export function CasePage({ code, me }: { code: string; me: Me }) {
   const { t, lang } = useI18n();
   const enc = encodeURIComponent(code);
   const detail = usePoll(`case:${code}`, () => api<CaseDetail>('GET', `/cases/${enc}`));
@@ -61,12 +49,18 @@ export function CasePage({ code }: { code: string; me: Me }) {
       <Typography.Title level={1} id="case-title" style={{ fontSize: 20 }}>
         {t.caseTitle(code)} {status && <Tag data-testid="case-status">{t.statuses[status] ?? status}</Tag>}
       </Typography.Title>
+      {AUDIT_ROLES.has(me.role) && (
+        <a href={hrefOf({ page: 'audit', code })} onClick={(e) => { e.preventDefault(); navigate({ page: 'audit', code }); }} data-testid="audit-link">
+          {t.audit}
+        </a>
+      )}
       {detail.error !== undefined && <Alert type="warning" title={t.stale} showIcon style={{ marginBottom: 8 }} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
           <Card size="small" title={<h2 className="coe-card-title">{t.actions}</h2>} style={{ marginBottom: 16 }}>
             {actions.data ? <ActionPanel code={code} actions={actions.data.actions} onDone={refreshAll} /> : <Spin />}
           </Card>
+          {me.role === 'COMMAND_CENTER' && status === 'CLOSED' && windows.some((w) => w.kind === 'SURVEY') && <SurveyLinkIssuer code={code} />}
           <Card size="small" title={<h2 className="coe-card-title">{t.windows}</h2>} style={{ marginBottom: 16 }}>
             {windows.length === 0 ? (
               <Empty description={t.noDeadline} image={Empty.PRESENTED_IMAGE_SIMPLE} />
@@ -84,6 +78,7 @@ export function CasePage({ code }: { code: string; me: Me }) {
               />
             )}
           </Card>
+          {live && <CaseFacts live={live} />}
           <Card size="small" title={<h2 className="coe-card-title">{t.record}</h2>} style={{ marginBottom: 16 }}>
             {record ? (
               <Descriptions size="small" column={1} bordered>

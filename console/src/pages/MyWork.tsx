@@ -1,12 +1,13 @@
 // My work: the cases my unit holds, nearest deadline first, each with a live countdown.
 // GET /cases does the work: the caller's read scope, assigneeUnitId (held by my unit, or off
 // for everything I may read), sort=deadline, and the status and overdue filters; a page of
-// up to 100 rows, rendered by a virtual table.
-import { Alert, Grid, Segmented, Select, Switch, Table, Tag, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+// up to 100 rows, rendered by a virtual table. The first page after sign-in: it uses only
+// light parts of antd (no Table, Select or Form), to keep the first load small.
+import { Alert, Grid, Segmented, Spin, Switch, Tag } from 'antd';
 import { useState } from 'react';
 import { api } from '../http';
 import { Countdown } from '../components/Countdown';
+import { VirtualTable, type Column } from '../components/VirtualTable';
 import { useI18n } from '../i18n';
 import { hrefOf, navigate } from '../router';
 import { formatInstant } from '../time';
@@ -32,70 +33,63 @@ export function MyWork({ me }: { me: Me }) {
 
   // A phone shows what a worker in the street needs: which case, how long is left, its status.
   const phone = !Grid.useBreakpoint().md;
-  const allColumns: ColumnsType<CaseRecord> = [
+  const allColumns: Column<CaseRecord>[] = [
     {
+      key: 'code',
       title: t.code,
-      dataIndex: 'code',
       width: 190,
-      render: (code: string) => (
+      render: ({ code }) => (
         <a href={hrefOf({ page: 'case', code })} onClick={(e) => { e.preventDefault(); navigate({ page: 'case', code }); }}>
           {code}
         </a>
       ),
     },
     {
+      key: 'left',
       title: t.countdown,
-      dataIndex: 'dueAt',
       width: 140,
-      render: (dueAt: string | null, c) =>
-        dueAt ? <Countdown dueAt={Date.parse(dueAt)} testId={`countdown-${c.code}`} /> : <span className="coe-muted">{t.noDeadline}</span>,
+      render: (c) =>
+        c.dueAt ? <Countdown dueAt={Date.parse(c.dueAt)} testId={`countdown-${c.code}`} /> : <span className="coe-muted">{t.noDeadline}</span>,
     },
-    { title: t.status, dataIndex: 'status', width: 100, render: (s: string) => <Tag>{t.statuses[s] ?? s}</Tag> },
-    { title: t.level, dataIndex: 'level', width: 100, render: (l: string) => t.levels[l] ?? l },
-    { title: t.description, dataIndex: 'description', width: 320, ellipsis: true },
-    { title: t.deadline, key: 'deadline', width: 150, render: (_: unknown, c) => formatInstant(c.dueAt, lang) },
+    { key: 'status', title: t.status, width: 100, render: (c) => <Tag>{t.statuses[c.status] ?? c.status}</Tag> },
+    { key: 'level', title: t.level, width: 100, render: (c) => t.levels[c.level] ?? c.level },
+    { key: 'description', title: t.description, width: 320, render: (c) => <span className="coe-ellipsis" title={c.description}>{c.description}</span> },
+    { key: 'deadline', title: t.deadline, width: 150, render: (c) => formatInstant(c.dueAt, lang) },
   ];
   // 390 px wide: the three columns share ~360 px (no sideways scrolling in the street).
-  const columns = phone ? allColumns.slice(0, 3).map((c, i) => ({ ...c, width: [160, 118, 82][i] })) : allColumns;
-  const width = columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0);
+  const columns = phone ? allColumns.slice(0, 3).map((c, i) => ({ ...c, width: [160, 118, 82][i]! })) : allColumns;
 
   return (
     <section aria-labelledby="mywork-title">
-      <Typography.Title level={1} id="mywork-title" style={{ fontSize: 20 }}>
+      <h1 id="mywork-title" className="coe-h1">
         {t.myWork}
-      </Typography.Title>
+      </h1>
       <div className="coe-toolbar">
         <Segmented
           value={scope}
           onChange={(v) => setScope(v as 'unit' | 'all')}
           options={[{ label: t.heldByMyUnit, value: 'unit' }, { label: t.allReadable, value: 'all' }]}
         />
-        <Select
-          aria-label={t.status}
-          allowClear
-          placeholder={t.status}
-          style={{ minWidth: 120 }}
-          value={status}
-          onChange={(v?: string) => setStatus(v)}
-          options={STATUSES.map((s) => ({ value: s, label: t.statuses[s] ?? s }))}
-        />
+        <select aria-label={t.status} className="coe-select" value={status ?? ''} onChange={(e) => setStatus(e.target.value || undefined)}>
+          <option value="">{t.status}: {t.any}</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t.statuses[s] ?? s}
+            </option>
+          ))}
+        </select>
         <label>
           <Switch size="small" checked={overdue} onChange={setOverdue} aria-label={t.overdueOnly} /> {t.overdueOnly}
         </label>
         {list.data && <span className="coe-muted">{t.shownOf(rows.length, list.data.total)}</span>}
       </div>
       {list.error !== undefined && list.data && <Alert type="warning" title={t.stale} showIcon style={{ marginBottom: 8 }} />}
-      <Table<CaseRecord>
+      {list.loading && !list.data ? (
+        <Spin aria-label={t.loading} />
+      ) : (
         // Virtual scrolling renders only the visible rows: a district's thousands of cases stay fast.
-        virtual
-        scroll={{ y: phone ? 520 : 600, x: width }}
-        rowKey="code"
-        size="small"
-        loading={list.loading && !list.data}
-        columns={columns}
-        dataSource={rows}
-        pagination={false}
-      />
+        <VirtualTable<CaseRecord> label={t.myWork} columns={columns} rows={rows} rowKey={(c) => c.code} height={phone ? 560 : 640} empty={<span className="coe-muted">{t.noCases}</span>} />
+      )}
     </section>
   );
 }

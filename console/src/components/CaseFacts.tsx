@@ -1,0 +1,169 @@
+// What the live state says about a case beyond its windows: the completion deadline in force,
+// department calls with their reports and evidence, extension requests and their decisions,
+// breaches and who they were blamed on, the result, the survey and the long-term plan.
+import { Alert, Button, Card, Descriptions, Empty, Image, List, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { api, ApiError } from '../http';
+import { useI18n } from '../i18n';
+import { formatInstant } from '../time';
+import type { CaseDetail } from '../types';
+
+type Live = NonNullable<CaseDetail['live']>;
+
+const title = (text: string) => <h2 className="coe-card-title">{text}</h2>;
+
+export function CaseFacts({ live }: { live: Live }) {
+  const { t, lang } = useI18n();
+  const calls = live.calls ?? [];
+  const extensions = live.extensions ?? [];
+  const breaches = live.breaches ?? [];
+  return (
+    <>
+      <Card size="small" title={title(t.calls)} style={{ marginBottom: 16 }}>
+        {calls.length === 0 ? (
+          <Empty description={t.noCalls} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+        ) : (
+          <List
+            size="small"
+            dataSource={calls}
+            renderItem={(c) => (
+              <List.Item data-testid={`call-${c.departmentId}`}>
+                <Space orientation="vertical" size={2} style={{ width: '100%' }}>
+                  <span>
+                    <strong>{c.departmentId}</strong> · {c.place} ·{' '}
+                    {c.reportedAt !== null ? (
+                      <Tag data-testid="call-reported">{t.reportedOnSite} {formatInstant(c.reportedAt, lang)}{c.late ? ` (${t.late})` : ''}</Tag>
+                    ) : (
+                      <Tag>{t.notReportedYet}</Tag>
+                    )}
+                  </span>
+                  <span className="coe-muted">
+                    {t.calledAt} {formatInstant(c.calledAt, lang)} · {t.reportBy} {formatInstant(c.reportBy, lang)}
+                  </span>
+                  {c.instructions && <span>{c.instructions}</span>}
+                  {c.evidence.length > 0 && (
+                    <Space wrap data-testid="call-evidence">
+                      {c.evidence.map((e) =>
+                        e.kind === 'PHOTO' ? (
+                          <Image key={e.sha256} width={96} src={`${e.url}/thumbnail`} preview={{ src: e.url }} alt={`${t.evidenceKinds[e.kind]} ${e.sha256.slice(0, 8)}`} />
+                        ) : (
+                          <a key={e.sha256} href={e.url}>
+                            {t.evidenceKinds[e.kind] ?? e.kind} {e.sha256.slice(0, 8)}
+                          </a>
+                        ),
+                      )}
+                    </Space>
+                  )}
+                  {c.result && <span>{t.result}: {c.result}</span>}
+                </Space>
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
+      <Card size="small" title={title(t.extensionsTitle)} style={{ marginBottom: 16 }}>
+        <Descriptions size="small" column={1}>
+          <Descriptions.Item label={t.completionDue}>
+            <span data-testid="completion-due">{formatInstant(live.completionDueAt, lang)}</span>
+          </Descriptions.Item>
+        </Descriptions>
+        {extensions.length === 0 ? (
+          <Typography.Text className="coe-muted">{t.noExtensions}</Typography.Text>
+        ) : (
+          <List
+            size="small"
+            dataSource={extensions}
+            renderItem={(x) => (
+              <List.Item data-testid={`extension-${x.id}`}>
+                <span>
+                  <Tag data-testid="extension-status">{t.extensionStatus[x.status] ?? x.status}</Tag>
+                  {x.days} · {x.reason} <span className="coe-muted">({t.levels[x.approverLevel] ?? x.approverLevel})</span>
+                  {x.decisionReason && <div className="coe-muted">{x.decisionReason}</div>}
+                  {x.previousDueAt !== null && x.newDueAt !== null && (
+                    <div className="coe-muted">
+                      {formatInstant(x.previousDueAt, lang)} → {formatInstant(x.newDueAt, lang)}
+                    </div>
+                  )}
+                </span>
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
+      <Card size="small" title={title(t.breaches)} style={{ marginBottom: 16 }}>
+        {breaches.length === 0 ? (
+          <Typography.Text className="coe-muted">{t.noBreaches}</Typography.Text>
+        ) : (
+          <List
+            size="small"
+            dataSource={breaches}
+            renderItem={(b) => (
+              <List.Item>
+                {t.windowKinds[b.kind] ?? b.kind} · {formatInstant(b.at, lang)} · {t.blamedOn} {b.unitId} ({t.levels[b.level] ?? b.level})
+                {b.escalatedTo ? ` → ${t.levels[b.escalatedTo] ?? b.escalatedTo}` : ''}
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
+      {(live.result || live.survey || live.longTermPlan || live.onLeaderList || (live.reopenCount ?? 0) > 0) && (
+        <Card size="small" title={title(t.result)} style={{ marginBottom: 16 }}>
+          <Descriptions size="small" column={1}>
+            {live.onLeaderList && <Descriptions.Item label={t.ladder}>{t.leaderList}</Descriptions.Item>}
+            {live.result && <Descriptions.Item label={t.result}>{live.result.summary}</Descriptions.Item>}
+            {live.survey && (
+              <Descriptions.Item label={t.survey}>
+                <span data-testid="survey-answer">
+                  {live.survey.satisfaction ? t.satisfactions[live.survey.satisfaction] : '—'} · {formatInstant(live.survey.at, lang)}
+                  {live.survey.comment ? ` · ${live.survey.comment}` : ''}
+                </span>
+              </Descriptions.Item>
+            )}
+            {(live.reopenCount ?? 0) > 0 && <Descriptions.Item label={t.status}>{t.reopened(live.reopenCount ?? 0)}</Descriptions.Item>}
+            {live.longTermPlan && <Descriptions.Item label={t.longTermPlan}>{live.longTermPlan.explanation}</Descriptions.Item>}
+          </Descriptions>
+        </Card>
+      )}
+    </>
+  );
+}
+
+/** The command center's one-time revisit link for a closed case awaiting its survey (POST /cases/{code}/survey-link). */
+export function SurveyLinkIssuer({ code }: { code: string }) {
+  const { t, lang } = useI18n();
+  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const issue = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<{ path: string; expiresAt: string }>('POST', `/cases/${encodeURIComponent(code)}/survey-link`);
+      setLink({ url: `${location.origin}${r.path}`, expiresAt: r.expiresAt });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card size="small" title={title(t.issueSurveyLink)} style={{ marginBottom: 16 }} data-testid="survey-link-card">
+      {error && <Alert type="error" title={error} showIcon role="alert" style={{ marginBottom: 8 }} />}
+      {link ? (
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          <Typography.Text>{t.surveyLinkIssued}</Typography.Text>
+          <Typography.Text copyable code data-testid="survey-link" style={{ wordBreak: 'break-all' }}>
+            {link.url}
+          </Typography.Text>
+          <span className="coe-muted">
+            {t.expiresAt} {formatInstant(link.expiresAt, lang)}
+          </span>
+        </Space>
+      ) : (
+        <Button onClick={() => void issue()} loading={busy}>
+          {t.issueSurveyLink}
+        </Button>
+      )}
+    </Card>
+  );
+}
