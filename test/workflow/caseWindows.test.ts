@@ -72,8 +72,35 @@ describe('accept window', () => {
     expect(recorder.types(input.intake.code)).not.toContain('BREACHED');
   });
 
-  it('a case never touched climbs the whole ladder alone, one breach per level, each blamed on the unit that missed it', async () => {
+  it('a case never touched climbs to the command center alone, one breach per level, each blamed on the unit that missed it; the duty desk has it, no leader', async () => {
     const { h, input } = await start();
+    await env.sleep(60 * MIN);
+    const s = await settled(h, input.intake.code);
+    expect(s.level).toBe('COMMAND_CENTER');
+    expect(s.status).toBe('REPORTED');
+    expect(s.onLeaderList).toBe(false);
+    expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.unitId, b.escalatedTo])).toEqual([
+      ['ACCEPT', 'GRID', UNITS.gridId, 'STREET'],
+      ['ACCEPT', 'STREET', UNITS.streetId, 'COMMAND_CENTER'],
+      ['ACCEPT', 'COMMAND_CENTER', 'GL', null],
+    ]);
+    // Each level's window restarted in full: breach k is due 10 minutes after breach k-1; none after the command center's.
+    expect(s.breaches.map((b: Breach) => b.dueAt - input.intake.reportedAt)).toEqual([10, 20, 30].map((m) => m * MIN));
+    expect(s.windows).toEqual([]);
+    const events = recorder.of(input.intake.code);
+    expect(events.filter((e) => e.type === 'BREACHED').map((e) => [e.unitId, (e.data as { move: string }).move])).toEqual([
+      [UNITS.gridId, 'CLIMB'], [UNITS.streetId, 'CLIMB'], ['GL', 'HOLD'],
+    ]);
+    expect(events.filter((e) => e.type === 'ESCALATED').map((e) => (e.data as { to: string }).to)).toEqual(['STREET', 'COMMAND_CENTER']);
+    expect(events.filter((e) => e.type === 'LEADER_LISTED')).toEqual([]);
+    const notified = (recorder.notifications.get(input.intake.code) ?? []).filter((n) => n.kind === 'CASE_ESCALATED' || n.kind === 'LAPSE_TO_DISPATCH').map((n) => [n.kind, n.recipientId]);
+    expect(notified).toEqual([['CASE_ESCALATED', 'p-street'], ['CASE_ESCALATED', 'p-cc'], ['LAPSE_TO_DISPATCH', 'p-cc']]);
+    expect(s.assignee).toEqual(DIRECTORY.COMMAND_CENTER);
+  });
+
+  it('a case started before the pacing rules (no pacing in its policy) still climbs the whole ladder alone, one breach per level', async () => {
+    const { h, input } = await start({ noPacing: true });
+    expect(input.policy.pacing).toBeUndefined();
     await env.sleep(60 * MIN);
     const s = await settled(h, input.intake.code);
     expect(s.level).toBe('PRINCIPAL_LEADER');
@@ -134,7 +161,7 @@ describe('invalid transitions are rejected and change nothing', () => {
 });
 
 describe('calling departments', () => {
-  it('a department that reports late is recorded late, blamed, and the case escalates', async () => {
+  it('a department that reports late is recorded late and blamed, the command center supervises, and the case stays with the street', async () => {
     const { h, input } = await start({ startLevel: 'STREET' });
     const code = input.intake.code;
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.street }] });
@@ -157,7 +184,11 @@ describe('calling departments', () => {
     const reportBreaches = s2.breaches.filter((b: Breach) => b.kind === 'REPORT');
     expect(reportBreaches).toHaveLength(1);
     expect(reportBreaches[0].unitId).toBe('GL-D-CG');
-    expect(s2.level).toBe('COMMAND_CENTER');
+    expect(reportBreaches[0].escalatedTo).toBeNull();
+    expect(s2.level).toBe('STREET');
+    expect(s2.assignee).toEqual(DIRECTORY.STREET);
+    expect((recorder.notifications.get(code) ?? []).filter((n) => n.kind === 'DEPARTMENT_LATE').map((n) => [n.recipientId, n.recipientUnitId])).toEqual([['p-cc', 'GL']]);
+    expect(recorder.types(code)).not.toContain('ESCALATED');
     // A department may act only on its own call.
     expect(await failureType(h.executeUpdate(reportArrivalUpdate, { args: [{ actor: ACTORS.sj, callId: cg.id }] }))).toBe('Forbidden');
     const s3 = await h.executeUpdate(reportArrivalUpdate, { args: [{ actor: ACTORS.cg, callId: cg.id }] });
