@@ -3,7 +3,7 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { addWorkingDays } from '../../domain/calendar';
+import { addWorkingDays, nextOfficeStart } from '../../domain/calendar';
 import type { Breach } from '../../domain/types';
 import {
   acceptCaseUpdate,
@@ -341,5 +341,52 @@ describe('how facts are recorded (CaseOptions.recordLocally)', () => {
     expect(events.filter((e) => e.activity === 'recordCase').length).toBe(5);
     const after = await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.cc }] });
     expect(after.status).toBe('ACCEPTED');
+  });
+});
+
+describe('pacing at night (CasePolicy.pacing)', () => {
+  it('an on-site window lapsing after office hours moves the case to the principal leader and onto the leaders\' list; his page waits for the next office time, the duty desk is told now', async () => {
+    // 09:30 on the next working day (the calendar's next office time after tomorrow's midnight, + 30 minutes).
+    const cal = caseInput(0).calendar;
+    const offset = cal.utcOffsetMinutes * MIN;
+    const now = await env.currentTimeMs();
+    const midnight = Math.floor((now + offset) / (24 * HOUR)) * 24 * HOUR + 24 * HOUR - offset;
+    const morning = nextOfficeStart(midnight, cal) + 30 * MIN;
+    await env.sleep(morning - now);
+    const { h, input } = await start({ urgent: true });
+    const code = input.intake.code;
+    const reportedAt = input.intake.reportedAt;
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
+    // Nobody on site: 2 wall hours per level from 09:30 — 11:30, 13:30, 15:30 (deputy, office time), 17:30 (principal, after office time).
+    await env.sleep(reportedAt + 8 * HOUR + MIN - (await env.currentTimeMs()));
+    const s = await settled(h, code);
+    expect(s.level).toBe('PRINCIPAL_LEADER');
+    expect(s.onLeaderList).toBe(true);
+    expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.escalatedTo])).toEqual([
+      ['ON_SITE', 'GRID', 'STREET'],
+      ['ON_SITE', 'STREET', 'COMMAND_CENTER'],
+      ['ON_SITE', 'COMMAND_CENTER', 'DEPUTY_LEADER'],
+      ['ON_SITE', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'],
+    ]);
+    const lapsedAt = reportedAt + 8 * HOUR;
+    const nextMorning = nextOfficeStart(lapsedAt, cal);
+    expect(nextMorning - lapsedAt).toBeGreaterThanOrEqual(15 * HOUR + 30 * MIN); // 17:30 → 09:00 at the earliest
+    const escalations = recorder.of(code).filter((e) => e.type === 'ESCALATED').map((e) => e.data as { to: string; deferredUntil?: number });
+    expect(escalations.map((e) => [e.to, e.deferredUntil ?? null])).toEqual([
+      ['STREET', null], ['COMMAND_CENTER', null], ['DEPUTY_LEADER', null], ['PRINCIPAL_LEADER', nextMorning],
+    ]);
+    expect(recorder.of(code).filter((e) => e.type === 'LEADER_LISTED').map((e) => e.data)).toEqual([
+      { reason: 'on_site window lapsed at DEPUTY_LEADER', deferredUntil: nextMorning },
+    ]);
+    const pages = (recorder.notifications.get(code) ?? []).filter((n) => ['CASE_ESCALATED', 'LEADER_CASE', 'NIGHT_DUTY'].includes(n.kind));
+    expect(pages.map((n) => [n.kind, n.recipientId, n.notBefore ?? null])).toEqual([
+      ['CASE_ESCALATED', 'p-street', null],
+      ['CASE_ESCALATED', 'p-cc', null],
+      ['CASE_ESCALATED', 'p-deputy', null],
+      ['CASE_ESCALATED', 'p-principal', nextMorning],
+      ['NIGHT_DUTY', 'p-cc', null],
+      ['LEADER_CASE', 'p-principal', nextMorning],
+    ]);
   });
 });
