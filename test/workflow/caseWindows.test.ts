@@ -371,7 +371,9 @@ describe('pacing at night (CasePolicy.pacing)', () => {
     ]);
     const lapsedAt = reportedAt + 8 * HOUR;
     const nextMorning = nextOfficeStart(lapsedAt, cal);
-    expect(nextMorning - lapsedAt).toBeGreaterThanOrEqual(15 * HOUR + 30 * MIN); // 17:30 → 09:00 at the earliest
+    // 09:00 local of a later day (the case was reported a few milliseconds after 09:30, so it lapsed just after 17:30).
+    expect((nextMorning + offset) % (24 * HOUR)).toBe(9 * HOUR);
+    expect(nextMorning - lapsedAt).toBeGreaterThan(15 * HOUR);
     const escalations = recorder.of(code).filter((e) => e.type === 'ESCALATED').map((e) => e.data as { to: string; deferredUntil?: number });
     expect(escalations.map((e) => [e.to, e.deferredUntil ?? null])).toEqual([
       ['STREET', null], ['COMMAND_CENTER', null], ['DEPUTY_LEADER', null], ['PRINCIPAL_LEADER', nextMorning],
