@@ -39,6 +39,8 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
         recipientUnitId: n.recipientUnitId,
         kind: n.kind,
         payload: { caseCode: code, kind: n.kind, message: n.message, at: new Date(event.at).toISOString(), recipientId: n.recipientId },
+        // A page held to office hours (NotificationRecord.notBefore): neither the case nor the sweeper claims it before then.
+        nextAttemptAt: n.notBefore !== undefined ? new Date(n.notBefore).toISOString() : null,
       })),
     );
     const row = {
@@ -121,8 +123,8 @@ function recordStatement(create: boolean, row: string, events: string, notificat
       RETURNING "type", "level", "data"
     ),
     outbox AS (
-      INSERT INTO "Notification" ("id", "caseCode", "seq", "recipientId", "recipientUnitId", "kind", "payload")
-      SELECT "id", "caseCode", "seq", "recipientId", "recipientUnitId", "kind", "payload"
+      INSERT INTO "Notification" ("id", "caseCode", "seq", "recipientId", "recipientUnitId", "kind", "payload", "nextAttemptAt")
+      SELECT "id", "caseCode", "seq", "recipientId", "recipientUnitId", "kind", "payload", "nextAttemptAt"
       FROM jsonb_populate_recordset(NULL::"Notification", ${notifications}::jsonb)
       ON CONFLICT ("id") DO NOTHING
     ),

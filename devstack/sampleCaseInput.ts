@@ -18,7 +18,8 @@ let counter = 0;
 export function caseInput(
   reportedAt: number,
   // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns;
-  // noRecordedWindows: of cases started before CaseOptions.recordWindows.
+  // noRecordedWindows: of cases started before CaseOptions.recordWindows; noPacing: of cases started
+  // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); legacy cases have none either.
   o: {
     startLevel?: Level;
     urgent?: boolean;
@@ -27,13 +28,16 @@ export function caseInput(
     legacy?: boolean;
     noRunArchive?: boolean;
     noRecordedWindows?: boolean;
+    noPacing?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
   const code = `GL-20261123-${String(counter).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+  const policy = buildCasePolicy({ completionDays: o.completionDays ?? 3, urgent: o.urgent ?? false, windowOverrides: {} }, cfg);
+  if (o.noPacing || o.legacy) delete policy.pacing;
   return {
     intake: sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }),
-    policy: buildCasePolicy({ completionDays: o.completionDays ?? 3, urgent: o.urgent ?? false, windowOverrides: {} }, cfg),
+    policy,
     calendar: defaultCalendar(),
     directory: DIRECTORY,
     departmentOfficers: DEPARTMENTS,

@@ -233,6 +233,16 @@ export function addWorkingDays(startMs: number, days: number, cal: CalendarSnaps
   return addWorkingMinutes(startMs, days * minutesPerWorkingDay(cal), cal);
 }
 
+/**
+ * When office time next runs from ms: ms itself inside office hours, otherwise the start of
+ * the next office segment (after a lapse at night: 09:00 of the next working day).
+ */
+export function nextOfficeStart(ms: number, cal: CalendarSnapshot): number {
+  if (isWorkingInstant(ms, cal)) return ms;
+  // One working millisecond from outside office time ends 1 ms after the next segment starts.
+  return addWorkingMinutes(ms, 1 / MINUTE_MS, cal) - 1;
+}
+
 /** Working minutes elapsed from aMs to bMs (0 if bMs <= aMs); may be fractional. */
 export function workingMinutesBetween(aMs: number, bMs: number, cal: CalendarSnapshot): number {
   assertInstant(aMs, 'from');

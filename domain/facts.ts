@@ -28,6 +28,10 @@ export type BreachData = {
   lateMs: number;
   /** Only on a lapsed EXTENSION_DECISION window: the request it was for. */
   requestId?: string;
+  /** Only on cases paced by policy.pacing: what the lapse did (domain/pacing LapseMove). */
+  move?: 'CLIMB' | 'TOP' | 'HOLD' | 'SUPERVISE';
+  /** With move HOLD or SUPERVISE: the level told to re-dispatch or supervise (督办). */
+  handledBy?: Level;
 };
 
 /** Why a case moved up the ladder. */
@@ -52,8 +56,9 @@ export type FactDataMap = {
     | ({ decision: 'DEPARTMENTS'; completionDueAt: number | null } & Timing);
   REMINDED: { windowId: string; kind: WindowKind; remindAt: number; dueAt: number };
   BREACHED: BreachData;
-  ESCALATED: { from: Level; to: Level; cause: EscalationCause; reason: string; assigneeId: string | null };
-  LEADER_LISTED: { reason: string };
+  /** deferredUntil (paced cases): a lapse outside office hours reached a leader, whose page waits for this office time. */
+  ESCALATED: { from: Level; to: Level; cause: EscalationCause; reason: string; assigneeId: string | null; deferredUntil?: number };
+  LEADER_LISTED: { reason: string; deferredUntil?: number };
   DEPARTMENT_CALLED: { callId: string; departmentId: string; reportBy: number; place: string; instructions: string | null };
   DEPARTMENT_REPORTED: { callId: string; late: boolean; reportBy: number };
   /** receivedSha256: the bytes as the reporter's device sent them, kept beside the stored (stripped) ones; absent before it was recorded. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppConfig } from '../config/env';
 import { DomainError } from './errors';
 import { extensionApproverLevel } from './extensions';
+import { defaultPacing } from './pacing';
 import { LEVELS } from './types';
 import type { CasePolicy, ExtensionRule, Level } from './types';
 
@@ -167,5 +168,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     maxReopens: cfg.MAX_REOPENS,
     unreachablePolicy: cfg.SURVEY_UNREACHABLE_POLICY,
     historyEventLimit: cfg.HISTORY_EVENT_LIMIT,
+    pacing: defaultPacing(),
   };
 }

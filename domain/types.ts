@@ -1,5 +1,6 @@
 // Shared vocabulary of the domain. Plain types only: this module is imported by
 // the workflow sandbox, the activities and the API alike.
+import type { LadderPacing } from './pacing';
 
 /** Ladder levels plus the side level COMMUNITY (small matters, 三事分流). */
 export type Level = 'GRID' | 'COMMUNITY' | 'STREET' | 'COMMAND_CENTER' | 'DEPUTY_LEADER' | 'PRINCIPAL_LEADER';
@@ -101,6 +102,12 @@ export interface CasePolicy {
   unreachablePolicy: UnreachablePolicy;
   /** Continue-as-new once history grows past this many events. */
   historyEventLimit: number;
+  /**
+   * Which lapse moves the case how far, and when leaders are paged (domain/pacing). Absent on
+   * cases started before it existed: every lapse of a case window then climbs one level, to the
+   * top, at any hour, and a late department moves the case (their histories replay unchanged).
+   */
+  pacing?: LadderPacing;
 }
 
 /** Who holds the case at a level. */
@@ -269,4 +276,6 @@ export interface NotificationRecord {
   recipientUnitId: string | null;
   kind: string;
   message: string;
+  /** Not to be delivered before this instant (a leader's page for a lapse at night waits for the next office time). */
+  notBefore?: number;
 }

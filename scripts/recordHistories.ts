@@ -58,6 +58,11 @@ export interface Scenario {
    * flag existed go without it, so re-recording one still gives the history it gave then.
    */
   recordsWindows?: true;
+  /**
+   * Started with the pacing rules in its policy (CasePolicy.pacing), as a case starts now. The
+   * paths recorded before them go without, so re-recording one still gives the history it gave then.
+   */
+  paced?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -478,6 +483,48 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.grid, ACTORS.street);
     },
   },
+  {
+    name: 'ladder-paced-duty-desk',
+    description: 'A case started with the pacing rules (CasePolicy.pacing): nobody accepts, the accept window climbs grid → street → command center and stops there (HOLD: the duty desk is told to dispatch); the command center accepts and calls a department, which misses its report time: the department is blamed and the command center supervises (SUPERVISE), the case does not move; the department reports late and the command center reviews and closes.',
+    recordsWindows: true,
+    paced: true,
+    async run(c) {
+      await c.wait(31 * MIN + 13 * SEC);
+      await c.act('accept', { actor: ACTORS.cc, note: '值班派单' });
+      await c.wait(4 * MIN + 7 * SEC);
+      const now = await c.now();
+      const s = await c.act('calls', { actor: ACTORS.cc, calls: [{ departmentId: 'GL-D-CG', reportBy: now + HOUR, place: '鼓东路口' }] });
+      const [cg] = s.calls;
+      await c.wait(HOUR + 29 * MIN + 3 * SEC);
+      await c.act('report', { actor: ACTORS.cg, callId: cg.id });
+      await c.wait(37 * MIN + 5 * SEC);
+      await c.act('evidence', { actor: ACTORS.cg, callId: cg.id, kind: 'VIDEO', url: 'https://files.example/cg-2.mp4', sha256: 'ef'.repeat(32) });
+      await c.act('result', { actor: ACTORS.cg, callId: cg.id, summary: '已清理占道' });
+      await c.wait(23 * MIN + 9 * SEC);
+      await c.act('review', { actor: ACTORS.cc, decision: 'CLOSE', reason: '核实已办结' });
+      await c.wait(HOUR + 11 * MIN + 5 * SEC);
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    },
+  },
+  {
+    name: 'ladder-paced-night',
+    description: 'An urgent hazard started with the pacing rules: accepted and taken on by the grid, but nobody is on site; the 2-hour on-site window climbs every two hours, to the deputy leader at 15:30 (paged at once) and to the principal leader at 17:30, after office hours: the case is on the leaders\' list at once, the principal leader\'s page waits for the next morning and the duty desk is told now; the principal leader handles and closes it the next morning.',
+    options: { urgent: true },
+    recordsWindows: true,
+    paced: true,
+    async run(c) {
+      await c.wait(3 * MIN + 1 * SEC);
+      await c.act('accept', { actor: ACTORS.grid });
+      await c.wait(11 * MIN + 7 * SEC);
+      await c.act('respond', { actor: ACTORS.grid, decision: 'SELF' });
+      // 09:30 + 2 h × 5: the on-site window lapses at 11:30, 13:30, 15:30, 17:30 and 19:30.
+      await c.wait(10 * HOUR + 7 * MIN + 3 * SEC);
+      // The next working morning, 09:40.
+      const cal = c.input.calendar;
+      await c.waitUntil(nextWorkingMorning(await c.now(), cal) + 10 * MIN);
+      await c.finish(ACTORS.principal, ACTORS.principal, '区领导协调排险');
+    },
+  },
 ];
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
@@ -498,7 +545,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
     await worker.runUntil(async () => {
       const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
       await env.sleep(morning - (await env.currentTimeMs()));
-      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, ...scenario.options });
+      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, ...scenario.options });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
       await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
       const driver = new CaseDriver(env, input);

@@ -8,6 +8,7 @@ import { extensionApproverLevel } from '../domain/extensions';
 import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
 import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
 import { initialWindows, movesWithCase, openWindow, windowSpan } from '../domain/windows';
+import { isPacedWindowKind, lapseMove, pageDeferredUntil } from '../domain/pacing';
 import { replanWindows } from '../domain/replan';
 import { LEVELS } from '../domain/types';
 import type {
@@ -644,11 +645,13 @@ export class CaseMachine {
         w.reminded = true;
         changed = true;
         const to = w.kind === 'REPORT' ? this.input.departmentOfficers[w.unitId] : w.kind === 'EXTENSION_DECISION' ? this.holderAt(w.level) : this.state.assignee;
+        const notice = this.notice(to, 'REMINDER', `Case ${this.state.code}: ${w.kind.toLowerCase()} window ends ${iso(w.dueAt)}.`);
+        if (w.kind !== 'REPORT') this.deferPage(notice, w.level, now);
         this.record(now, 'REMINDED', null, {
           unitId: w.unitId,
           level: w.level,
           data: { windowId: w.id, kind: w.kind, remindAt: w.remindAt, dueAt: w.dueAt },
-          notify: [this.notice(to, 'REMINDER', `Case ${this.state.code}: ${w.kind.toLowerCase()} window ends ${iso(w.dueAt)}.`)],
+          notify: [notice],
         });
       }
     }
@@ -684,7 +687,9 @@ export class CaseMachine {
       this.record(now, 'BREACHED', null, { unitId: w.unitId, level: w.level, data: { ...breachData(breach), requestId: w.refId } });
       if (req && up) {
         req.approverLevel = up;
-        this.openDecisionWindow(req.id, up, now);
+        // Paced cases restart the decision window from the lapsed due time, as case windows do
+        // (the next approver gets the full span however late the timer fired); older cases from the tick.
+        this.openDecisionWindow(req.id, up, this.input.policy.pacing ? w.dueAt : now);
         this.record(now, 'EXTENSION_ESCALATED', null, {
           level: up,
           unitId: unitForLevel(up, this.input.intake.units),
@@ -695,6 +700,10 @@ export class CaseMachine {
       return;
     }
     if (!CASE_WINDOWS.includes(w.kind)) return;
+    if (this.input.policy.pacing) {
+      this.lapsePaced(w, breach, now);
+      return;
+    }
     const up = nextLevel(this.state.level, this.input.policy.ladder);
     breach.escalatedTo = up;
     this.record(now, 'BREACHED', null, { unitId: w.unitId, level: w.level, data: breachData(breach) });
@@ -702,11 +711,65 @@ export class CaseMachine {
     else this.landOnLeaderList(now, `${w.kind.toLowerCase()} window lapsed at the top of the ladder`);
   }
 
+  /**
+   * A lapse on a case whose policy carries pacing rules (domain/pacing): the rule for the
+   * window's kind, applied from the level that held the window, decides whether the case climbs,
+   * stays with the command center's duty desk, or stays while a late department is supervised.
+   */
+  private lapsePaced(w: OpenWindow, breach: Breach, now: number): void {
+    const pacing = this.input.policy.pacing!;
+    if (!isPacedWindowKind(w.kind)) return;
+    const move = lapseMove(w.kind, w.level, this.input.policy.ladder, pacing);
+    const what = `${w.kind.toLowerCase()} window lapsed at ${w.level}`;
+    switch (move.move) {
+      case 'CLIMB':
+        breach.escalatedTo = move.to;
+        this.record(now, 'BREACHED', null, { unitId: w.unitId, level: w.level, data: { ...breachData(breach), move: 'CLIMB' } });
+        this.escalate(now, 'BREACH', null, what, w, move.to);
+        return;
+      case 'TOP':
+        this.record(now, 'BREACHED', null, { unitId: w.unitId, level: w.level, data: { ...breachData(breach), move: 'TOP' } });
+        this.landOnLeaderList(now, `${w.kind.toLowerCase()} window lapsed at the top of the ladder`, pageDeferredUntil(this.state.level, now, pacing, this.calendar));
+        return;
+      case 'HOLD':
+        // The case stays; the duty desk (on duty day and night) re-dispatches it (派单).
+        this.record(now, 'BREACHED', null, {
+          unitId: w.unitId,
+          level: w.level,
+          data: { ...breachData(breach), move: 'HOLD', handledBy: move.dutyDesk },
+          notify: [this.notice(this.holderAt(move.dutyDesk), 'LAPSE_TO_DISPATCH',
+            `Case ${this.state.code}: ${what} (${this.state.status.toLowerCase()}, held by ${this.state.level}); dispatch it (派单).`)],
+        });
+        return;
+      case 'SUPERVISE': {
+        // The department's breach: the case stays with the level that called it; the supervisor presses the department.
+        const call = this.state.calls.find((c) => c.id === w.refId);
+        this.record(now, 'BREACHED', null, {
+          unitId: w.unitId,
+          level: w.level,
+          data: { ...breachData(breach), move: 'SUPERVISE', handledBy: move.by },
+          notify: [this.notice(this.holderAt(move.by), 'DEPARTMENT_LATE',
+            `Case ${this.state.code}: department ${call?.departmentId ?? w.unitId} did not report (报到) by ${iso(w.dueAt)}; supervise (督办).`)],
+        });
+        return;
+      }
+    }
+  }
+
+  /** On a paced case, hold a page to `level` until the next office time when it is caused outside office hours. */
+  private deferPage(n: NotificationRecord, level: Level, now: number): number | null {
+    const pacing = this.input.policy.pacing;
+    if (!pacing) return null;
+    const until = pageDeferredUntil(level, now, pacing, this.calendar);
+    if (until !== null && until > now) n.notBefore = until;
+    return until;
+  }
+
   // ---- transitions shared by actions and the clock ----------------------------
 
-  private escalate(now: number, cause: 'BREACH' | 'WHISTLE' | 'REOPEN_LIMIT', actor: Actor | null, reason: string, lapsed: OpenWindow | null): void {
+  private escalate(now: number, cause: 'BREACH' | 'WHISTLE' | 'REOPEN_LIMIT', actor: Actor | null, reason: string, lapsed: OpenWindow | null, target?: Level): void {
     const from = this.state.level;
-    const to = nextLevel(from, this.input.policy.ladder);
+    const to = target ?? nextLevel(from, this.input.policy.ladder);
     if (!to) return;
     this.moveTo(to);
     // The lapsed window restarts in full at the new level; the others keep their due time.
@@ -731,23 +794,35 @@ export class CaseMachine {
         }),
       );
     }
+    const page = this.notice(this.state.assignee, 'CASE_ESCALATED', `Case ${this.state.code} escalated to you (${cause.toLowerCase()}): ${reason}`);
+    // Only the clock is held to office hours: a whistle is a person's decision to page now.
+    const deferredUntil = cause === 'BREACH' ? this.deferPage(page, to, now) : null;
+    const notify = [page];
+    const pacing = this.input.policy.pacing;
+    if (deferredUntil !== null && pacing) {
+      // Tonight the on-duty command center handles it; the leader finds it on the morning list.
+      notify.push(this.notice(this.holderAt(pacing.dutyDesk), 'NIGHT_DUTY',
+        `Case ${this.state.code} reached the ${to} outside office hours (${reason}); the duty desk handles it until ${iso(deferredUntil)}.`));
+    }
     this.record(now, 'ESCALATED', actor, {
       level: to,
       unitId: this.state.assignee.unitId,
-      data: { from, to, cause, reason, assigneeId: this.state.assignee.personId },
-      notify: [this.notice(this.state.assignee, 'CASE_ESCALATED', `Case ${this.state.code} escalated to you (${cause.toLowerCase()}): ${reason}`)],
+      data: { from, to, cause, reason, assigneeId: this.state.assignee.personId, ...(deferredUntil !== null ? { deferredUntil } : {}) },
+      notify,
     });
-    if (isTop(to, this.input.policy.ladder)) this.landOnLeaderList(now, reason);
+    if (isTop(to, this.input.policy.ladder)) this.landOnLeaderList(now, reason, deferredUntil);
   }
 
-  private landOnLeaderList(now: number, reason: string): void {
+  private landOnLeaderList(now: number, reason: string, deferredUntil: number | null = null): void {
     if (this.state.onLeaderList) return;
     this.state.onLeaderList = true;
+    const page = this.notice(this.state.assignee, 'LEADER_CASE', `Case ${this.state.code} is on the district leaders' case list (包案).`);
+    if (deferredUntil !== null && deferredUntil > now) page.notBefore = deferredUntil;
     this.record(now, 'LEADER_LISTED', null, {
       level: this.state.level,
       unitId: this.state.assignee.unitId,
-      data: { reason },
-      notify: [this.notice(this.state.assignee, 'LEADER_CASE', `Case ${this.state.code} is on the district leaders' case list (包案).`)],
+      data: { reason, ...(deferredUntil !== null ? { deferredUntil } : {}) },
+      notify: [page],
     });
   }
 

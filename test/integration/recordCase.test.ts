@@ -3,6 +3,7 @@
 // overwrites a newer one; a failing write leaves nothing behind.
 import { randomUUID } from 'node:crypto';
 import { makeRecordCase } from '../../activities/recordCase';
+import { deliverRows, sweepOutbox } from '../../features/outbox/delivery';
 import type { RecordCaseInput } from '../../workflows/activityContract';
 import { createDb, type Db } from '../../platform/db';
 import { caseInput } from '../workflow/caseFixture';
@@ -102,6 +103,38 @@ it('a retried batch changes nothing; a later batch moves the projection; an olde
   expect(twice.outbox.map((n) => n.id)).toEqual([`${b.code}:1:0`, `${b.code}:3:0`, `${b.code}:3:1`]);
   expect(twice.case).toMatchObject({ level: 'STREET', assigneeId: 'p-street', overdue: true, breachCount: 1, version: 3 });
   expect(twice).toEqual(once);
+});
+
+it('a page held to office hours (notBefore) is stored with nextAttemptAt then, and neither the case nor the sweeper claims it earlier', async () => {
+  const b = firstBatch();
+  await recordCase(b);
+  const at = T0 + 3_600_000;
+  const morning = Date.parse('2026-11-24T01:00:00Z'); // 09:00 Beijing the next day
+  expect(await recordCase({
+    code: b.code,
+    facts: [{
+      event: { seq: 2, type: 'ESCALATED', at, unitId: 'GL', level: 'PRINCIPAL_LEADER', data: { from: 'DEPUTY_LEADER', deferredUntil: morning } },
+      notifications: [
+        { recipientId: 'p-principal', recipientUnitId: 'GL', kind: 'CASE_ESCALATED', message: '升级', notBefore: morning },
+        { recipientId: 'p-cc', recipientUnitId: 'GL', kind: 'NIGHT_DUTY', message: '值班' },
+      ],
+    }],
+    projection: { ...b.projection, level: 'PRINCIPAL_LEADER', assigneeId: 'p-principal', assigneeUnitId: 'GL', version: 2 },
+  })).toEqual({ deliver: [`${b.code}:2:0`, `${b.code}:2:1`] });
+  const r = await rowsOf(b.code);
+  expect(r.outbox.map((n) => [n.id, n.kind, n.nextAttemptAt?.getTime() ?? null])).toEqual([
+    [`${b.code}:1:0`, 'ASSIGNED', null],
+    [`${b.code}:2:0`, 'CASE_ESCALATED', morning],
+    [`${b.code}:2:1`, 'NIGHT_DUTY', null],
+  ]);
+  // A receiver nobody listens on: a claimed row counts as tried (and retrying).
+  const o = { urls: ['http://127.0.0.1:9/hook'], timeoutMs: 1000, maxAttempts: 3, baseMs: 60_000, maxMs: 600_000, concurrency: 1 };
+  expect((await deliverRows(db, [`${b.code}:2:0`], { ...o, now: () => morning - 1 })).tried).toBe(0);
+  const held = () => db.notification.findUniqueOrThrow({ where: { id: `${b.code}:2:0` } });
+  await sweepOutbox(db, { ...o, now: () => morning - 1, caseCodes: [b.code] });
+  expect(await held()).toMatchObject({ state: 'PENDING', attempts: 0, nextAttemptAt: new Date(morning) });
+  await sweepOutbox(db, { ...o, now: () => morning, caseCodes: [b.code] });
+  expect((await held()).attempts).toBe(1);
 });
 
 it('a batch that fails writes nothing (one statement: all or none)', async () => {

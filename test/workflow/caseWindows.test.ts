@@ -3,7 +3,7 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { addWorkingDays } from '../../domain/calendar';
+import { addWorkingDays, nextOfficeStart } from '../../domain/calendar';
 import type { Breach } from '../../domain/types';
 import {
   acceptCaseUpdate,
@@ -72,8 +72,35 @@ describe('accept window', () => {
     expect(recorder.types(input.intake.code)).not.toContain('BREACHED');
   });
 
-  it('a case never touched climbs the whole ladder alone, one breach per level, each blamed on the unit that missed it', async () => {
+  it('a case never touched climbs to the command center alone, one breach per level, each blamed on the unit that missed it; the duty desk has it, no leader', async () => {
     const { h, input } = await start();
+    await env.sleep(60 * MIN);
+    const s = await settled(h, input.intake.code);
+    expect(s.level).toBe('COMMAND_CENTER');
+    expect(s.status).toBe('REPORTED');
+    expect(s.onLeaderList).toBe(false);
+    expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.unitId, b.escalatedTo])).toEqual([
+      ['ACCEPT', 'GRID', UNITS.gridId, 'STREET'],
+      ['ACCEPT', 'STREET', UNITS.streetId, 'COMMAND_CENTER'],
+      ['ACCEPT', 'COMMAND_CENTER', 'GL', null],
+    ]);
+    // Each level's window restarted in full: breach k is due 10 minutes after breach k-1; none after the command center's.
+    expect(s.breaches.map((b: Breach) => b.dueAt - input.intake.reportedAt)).toEqual([10, 20, 30].map((m) => m * MIN));
+    expect(s.windows).toEqual([]);
+    const events = recorder.of(input.intake.code);
+    expect(events.filter((e) => e.type === 'BREACHED').map((e) => [e.unitId, (e.data as { move: string }).move])).toEqual([
+      [UNITS.gridId, 'CLIMB'], [UNITS.streetId, 'CLIMB'], ['GL', 'HOLD'],
+    ]);
+    expect(events.filter((e) => e.type === 'ESCALATED').map((e) => (e.data as { to: string }).to)).toEqual(['STREET', 'COMMAND_CENTER']);
+    expect(events.filter((e) => e.type === 'LEADER_LISTED')).toEqual([]);
+    const notified = (recorder.notifications.get(input.intake.code) ?? []).filter((n) => n.kind === 'CASE_ESCALATED' || n.kind === 'LAPSE_TO_DISPATCH').map((n) => [n.kind, n.recipientId]);
+    expect(notified).toEqual([['CASE_ESCALATED', 'p-street'], ['CASE_ESCALATED', 'p-cc'], ['LAPSE_TO_DISPATCH', 'p-cc']]);
+    expect(s.assignee).toEqual(DIRECTORY.COMMAND_CENTER);
+  });
+
+  it('a case started before the pacing rules (no pacing in its policy) still climbs the whole ladder alone, one breach per level', async () => {
+    const { h, input } = await start({ noPacing: true });
+    expect(input.policy.pacing).toBeUndefined();
     await env.sleep(60 * MIN);
     const s = await settled(h, input.intake.code);
     expect(s.level).toBe('PRINCIPAL_LEADER');
@@ -134,7 +161,7 @@ describe('invalid transitions are rejected and change nothing', () => {
 });
 
 describe('calling departments', () => {
-  it('a department that reports late is recorded late, blamed, and the case escalates', async () => {
+  it('a department that reports late is recorded late and blamed, the command center supervises, and the case stays with the street', async () => {
     const { h, input } = await start({ startLevel: 'STREET' });
     const code = input.intake.code;
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.street }] });
@@ -157,7 +184,11 @@ describe('calling departments', () => {
     const reportBreaches = s2.breaches.filter((b: Breach) => b.kind === 'REPORT');
     expect(reportBreaches).toHaveLength(1);
     expect(reportBreaches[0].unitId).toBe('GL-D-CG');
-    expect(s2.level).toBe('COMMAND_CENTER');
+    expect(reportBreaches[0].escalatedTo).toBeNull();
+    expect(s2.level).toBe('STREET');
+    expect(s2.assignee).toEqual(DIRECTORY.STREET);
+    expect((recorder.notifications.get(code) ?? []).filter((n) => n.kind === 'DEPARTMENT_LATE').map((n) => [n.recipientId, n.recipientUnitId])).toEqual([['p-cc', 'GL']]);
+    expect(recorder.types(code)).not.toContain('ESCALATED');
     // A department may act only on its own call.
     expect(await failureType(h.executeUpdate(reportArrivalUpdate, { args: [{ actor: ACTORS.sj, callId: cg.id }] }))).toBe('Forbidden');
     const s3 = await h.executeUpdate(reportArrivalUpdate, { args: [{ actor: ACTORS.cg, callId: cg.id }] });
@@ -310,5 +341,54 @@ describe('how facts are recorded (CaseOptions.recordLocally)', () => {
     expect(events.filter((e) => e.activity === 'recordCase').length).toBe(5);
     const after = await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.cc }] });
     expect(after.status).toBe('ACCEPTED');
+  });
+});
+
+describe('pacing at night (CasePolicy.pacing)', () => {
+  it('an on-site window lapsing after office hours moves the case to the principal leader and onto the leaders\' list; his page waits for the next office time, the duty desk is told now', async () => {
+    // 09:30 on the next working day (the calendar's next office time after tomorrow's midnight, + 30 minutes).
+    const cal = caseInput(0).calendar;
+    const offset = cal.utcOffsetMinutes * MIN;
+    const now = await env.currentTimeMs();
+    const midnight = Math.floor((now + offset) / (24 * HOUR)) * 24 * HOUR + 24 * HOUR - offset;
+    const morning = nextOfficeStart(midnight, cal) + 30 * MIN;
+    await env.sleep(morning - now);
+    const { h, input } = await start({ urgent: true });
+    const code = input.intake.code;
+    const reportedAt = input.intake.reportedAt;
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
+    // Nobody on site: 2 wall hours per level from 09:30 — 11:30, 13:30, 15:30 (deputy, office time), 17:30 (principal, after office time).
+    await env.sleep(reportedAt + 8 * HOUR + MIN - (await env.currentTimeMs()));
+    const s = await settled(h, code);
+    expect(s.level).toBe('PRINCIPAL_LEADER');
+    expect(s.onLeaderList).toBe(true);
+    expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.escalatedTo])).toEqual([
+      ['ON_SITE', 'GRID', 'STREET'],
+      ['ON_SITE', 'STREET', 'COMMAND_CENTER'],
+      ['ON_SITE', 'COMMAND_CENTER', 'DEPUTY_LEADER'],
+      ['ON_SITE', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'],
+    ]);
+    const lapsedAt = reportedAt + 8 * HOUR;
+    const nextMorning = nextOfficeStart(lapsedAt, cal);
+    // 09:00 local of a later day (the case was reported a few milliseconds after 09:30, so it lapsed just after 17:30).
+    expect((nextMorning + offset) % (24 * HOUR)).toBe(9 * HOUR);
+    expect(nextMorning - lapsedAt).toBeGreaterThan(15 * HOUR);
+    const escalations = recorder.of(code).filter((e) => e.type === 'ESCALATED').map((e) => e.data as { to: string; deferredUntil?: number });
+    expect(escalations.map((e) => [e.to, e.deferredUntil ?? null])).toEqual([
+      ['STREET', null], ['COMMAND_CENTER', null], ['DEPUTY_LEADER', null], ['PRINCIPAL_LEADER', nextMorning],
+    ]);
+    expect(recorder.of(code).filter((e) => e.type === 'LEADER_LISTED').map((e) => e.data)).toEqual([
+      { reason: 'on_site window lapsed at DEPUTY_LEADER', deferredUntil: nextMorning },
+    ]);
+    const pages = (recorder.notifications.get(code) ?? []).filter((n) => ['CASE_ESCALATED', 'LEADER_CASE', 'NIGHT_DUTY'].includes(n.kind));
+    expect(pages.map((n) => [n.kind, n.recipientId, n.notBefore ?? null])).toEqual([
+      ['CASE_ESCALATED', 'p-street', null],
+      ['CASE_ESCALATED', 'p-cc', null],
+      ['CASE_ESCALATED', 'p-deputy', null],
+      ['CASE_ESCALATED', 'p-principal', nextMorning],
+      ['NIGHT_DUTY', 'p-cc', null],
+      ['LEADER_CASE', 'p-principal', nextMorning],
+    ]);
   });
 });
