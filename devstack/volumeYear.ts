@@ -19,12 +19,15 @@ export const GULOU_SCALE: DirectoryScale = { streets: 10, communities: 69, grids
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
-/** A directory of `scale` under district `districtId` (communities and grids spread evenly). */
-export function scaledDirectory(districtId: string, scale: DirectoryScale): UnitInfo[] {
+/**
+ * A directory of `scale` under district `districtId` (communities and grids spread evenly);
+ * unit ids start with `idPrefix` (so they can sit beside a seeded directory).
+ */
+export function scaledDirectory(districtId: string, scale: DirectoryScale, idPrefix = districtId): UnitInfo[] {
   const units: UnitInfo[] = [{ id: districtId, kind: 'DISTRICT', name: `${districtId} 区`, parentId: null }];
   const streets: string[] = [];
   for (let s = 1; s <= scale.streets; s++) {
-    const id = `${districtId}-S${pad(s, 2)}`;
+    const id = `${idPrefix}-S${pad(s, 2)}`;
     streets.push(id);
     units.push({ id, kind: 'STREET', name: `街道 ${s}`, parentId: districtId });
   }
@@ -40,7 +43,7 @@ export function scaledDirectory(districtId: string, scale: DirectoryScale): Unit
     units.push({ id: `${community}-G${pad(g, 3)}`, kind: 'GRID', name: `网格 ${g}`, parentId: community });
   }
   for (let d = 1; d <= scale.departments; d++) {
-    units.push({ id: `${districtId}-D${pad(d, 2)}`, kind: 'DEPARTMENT', name: `部门 ${d}`, parentId: districtId });
+    units.push({ id: `${idPrefix}-D${pad(d, 2)}`, kind: 'DEPARTMENT', name: `部门 ${d}`, parentId: districtId });
   }
   return units;
 }
@@ -66,6 +69,10 @@ export interface GeneratedCase {
   level: string;
   reportedAt: number;
   closedAt: number | null;
+  /** Open cases: the unit holding it and its earliest deadline. */
+  assigneeUnitId: string;
+  dueAt: number | null;
+  overdue: boolean;
   breachCount: number;
   reopenCount: number;
   events: AssessmentEvent[];
@@ -226,17 +233,22 @@ export function* generateCases(o: GenerateOptions): Generator<GeneratedCase> {
     run();
     const last = events[events.length - 1].type;
     const status = last === 'SURVEY_RECORDED' || last === 'SURVEY_UNREACHABLE' ? 'SURVEYED' : last === 'CLOSED' ? 'CLOSED' : last === 'REVIEW_REQUESTED' ? 'PENDING_REVIEW' : 'IN_PROGRESS';
-    yield { code, units, categoryCode: `CG-${pad(1 + (i % 40), 3)}`, status, level: holder()[0], reportedAt, closedAt, breachCount: breaches, reopenCount: reopens, events, scores };
+    const open = status === 'IN_PROGRESS' || status === 'PENDING_REVIEW';
+    const dueAt = open ? t + Math.floor((r() - 0.3) * 5 * 24 * HOUR) : null;
+    yield {
+      code, units, categoryCode: `CG-${pad(1 + (i % 40), 3)}`, status, level: holder()[0], reportedAt, closedAt,
+      assigneeUnitId: holder()[1], dueAt, overdue: dueAt !== null && dueAt < t, breachCount: breaches, reopenCount: reopens, events, scores };
   }
 }
 
 type Sql = Pick<Pool | PoolClient, 'query'>;
 
-/** Insert the directory's units (parents first, as listed). */
+/** Insert the directory's units (parents first, as listed); a unit already there (a seeded district) is kept. */
 export async function insertDirectory(db: Sql, units: readonly UnitInfo[]): Promise<void> {
   await db.query(
     `INSERT INTO "OrgUnit" (id, kind, name, "parentId")
-     SELECT u.id, u.kind::"UnitKind", u.name, u.parent FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, kind, name, parent)`,
+     SELECT u.id, u.kind::"UnitKind", u.name, u.parent FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, kind, name, parent)
+     ON CONFLICT (id) DO NOTHING`,
     [units.map((u) => u.id), units.map((u) => u.kind), units.map((u) => u.name), units.map((u) => u.parentId)],
   );
 }
@@ -246,15 +258,19 @@ export async function insertCases(db: Sql, batch: readonly GeneratedCase[]): Pro
   const col = <T>(f: (c: GeneratedCase) => T) => batch.map(f);
   await db.query(
     `INSERT INTO "Case" (code, "workflowId", channel, "categoryCode", triage, "districtId", "streetId", "communityId", "gridId", description,
-                         status, level, "reportedAt", "closedAt", "breachCount", "reopenCount", version, "updatedAt")
+                         status, level, "reportedAt", "closedAt", "breachCount", "reopenCount", version, "updatedAt",
+                         "assigneeUnitId", "dueAt", overdue)
      SELECT c.code, c.code, 'HOTLINE', c.cat, 'BIG', c.d, c.s, c.cm, c.g, 'generated case', c.status, c.level,
-            to_timestamp(c.rep / 1000.0), to_timestamp(c.clo / 1000.0), c.br, c.ro, c.v, to_timestamp(c.rep / 1000.0)
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::int[], $12::int[], $13::int[])
-       AS c(code, cat, d, s, cm, g, status, level, rep, clo, br, ro, v)`,
+            to_timestamp(c.rep / 1000.0), to_timestamp(c.clo / 1000.0), c.br, c.ro, c.v, to_timestamp(c.rep / 1000.0),
+            c.asg, to_timestamp(c.due / 1000.0), c.ovd
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::int[], $12::int[], $13::int[],
+                 $14::text[], $15::float8[], $16::boolean[])
+       AS c(code, cat, d, s, cm, g, status, level, rep, clo, br, ro, v, asg, due, ovd)`,
     [
       col((c) => c.code), col((c) => c.categoryCode), col((c) => c.units.districtId), col((c) => c.units.streetId),
       col((c) => c.units.communityId), col((c) => c.units.gridId), col((c) => c.status), col((c) => c.level),
       col((c) => c.reportedAt), col((c) => c.closedAt), col((c) => c.breachCount), col((c) => c.reopenCount), col((c) => c.events.length),
+      col((c) => c.assigneeUnitId), col((c) => c.dueAt), col((c) => c.overdue),
     ],
   );
   const events = batch.flatMap((c) => c.events.map((e) => ({ code: c.code, e })));
