@@ -15,7 +15,7 @@ import { isolatedDatabase, type IsolatedDatabase } from '../setup/env';
 
 jest.setTimeout(120_000);
 
-const CASES = 3_000;
+const CASES = 2_000;
 const directory = scaledDirectory('VD', { streets: 3, communities: 6, grids: 12, departments: 8 });
 
 let iso: IsolatedDatabase;
