@@ -284,9 +284,33 @@ export function computeAssessment(input: AssessmentInput): AssessmentFigures {
     }
   }
 
-  const info = new Map(input.units.map((u) => [u.id, u]));
-  const units = [...accs.entries()]
-    .map(([unitId, a]) => unitFigures(unitId, a, info.get(unitId)))
+  const counts = new Map<string, UnitCounts>();
+  for (const [unitId, a] of accs) counts.set(unitId, { ...a, handled: a.handled.size });
+  return figuresFromCounts(period, asOf, totals, counts, input.units);
+}
+
+/**
+ * The counts one unit's figures are made of: pairs are [numerator, denominator], means
+ * [count, sum]. The fold above and the database's aggregate queries
+ * (features/assessment/sqlFigures) both produce them; the figures are made from them here.
+ */
+export type UnitCounts = Omit<Acc, 'handled'> & { handled: number };
+
+/** Counts of a unit with nothing counted. */
+export const zeroCounts = (): UnitCounts => ({ ...newAcc(), handled: 0 });
+
+/** The figure set from every unit's counts: every directory unit listed, sorted by unit id. */
+export function figuresFromCounts(
+  period: Period,
+  asOf: number,
+  totals: AssessmentFigures['totals'],
+  counts: ReadonlyMap<string, UnitCounts>,
+  directory: readonly UnitInfo[],
+): AssessmentFigures {
+  const info = new Map(directory.map((u) => [u.id, u]));
+  const ids = new Set([...directory.map((u) => u.id), ...counts.keys()]);
+  const units = [...ids]
+    .map((unitId) => unitFigures(unitId, counts.get(unitId) ?? zeroCounts(), info.get(unitId)))
     .sort((x, y) => (x.unitId < y.unitId ? -1 : x.unitId > y.unitId ? 1 : 0));
 
   return {
@@ -476,16 +500,16 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
 
 /** The figures of a unit that had nothing in the period: counts 0, rates and means null. */
 export function emptyUnitFigures(unitId: string, info?: Pick<UnitInfo, 'kind' | 'name' | 'parentId'>): UnitFigures {
-  return unitFigures(unitId, newAcc(), info);
+  return unitFigures(unitId, zeroCounts(), info);
 }
 
-function unitFigures(unitId: string, a: Acc, info: Pick<UnitInfo, 'kind' | 'name' | 'parentId'> | undefined): UnitFigures {
+function unitFigures(unitId: string, a: UnitCounts, info: Pick<UnitInfo, 'kind' | 'name' | 'parentId'> | undefined): UnitFigures {
   const f: UnitFigures = {
     unitId,
     kind: info?.kind ?? null,
     name: info?.name ?? null,
     parentId: info?.parentId ?? null,
-    casesHandled: a.handled.size,
+    casesHandled: a.handled,
     acceptanceOnTime: ratio(...a.accept),
     firstResponseOnTime: ratio(...a.response),
     completionOnTime: ratio(...a.completion),
