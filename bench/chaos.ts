@@ -17,6 +17,7 @@
 // CHAOS_ACCEPT_SECONDS, CHAOS_WORKER_KILLS, CHAOS_DB_OUTAGE_S, CHAOS_ACCEPT_SHARE, CHAOS_SEED,
 // CHAOS_MAX_MINUTES, DATABASE_URL (a server to create the throwaway database on; default the
 // local PostgreSQL on 127.0.0.1:5432, else an embedded PGlite), BENCH_KEEP_TMP=1 (keep logs).
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -93,6 +94,8 @@ interface FaultRecord extends FaultWindow {
   firstProgressAt?: number | null;
   /** The next fault came before any progress: no recovery time to measure. */
   interrupted?: boolean;
+  /** A restarted worker: when its process was spawned (backAt is when it was ready). */
+  spawnedAt?: number;
 }
 
 interface ClientStats {
@@ -208,8 +211,10 @@ runBench('chaos', MAX_MINUTES, async () => {
   });
   const cfg = loadConfig(appEnv(apiPorts[0]));
   const nodeArgs = workerNodeArgs(cfg.WORKER_HEAP_MB);
+  // The worker logs at info: its "worker started" line tells when a restarted worker polls again.
   const startApp = (name: string, entry: string, args: string[], apiPort: number) => async (spawned: (p: ManagedProcess) => void) => {
-    const p = spawnManaged(name, process.execPath, [...args, '--import', 'tsx', entry], { env: appEnv(apiPort), logFile: path.join(dir, `${name}.log`), detached: true });
+    const env = { ...appEnv(apiPort), ...(name === 'worker' ? { LOG_LEVEL: 'info' } : {}) };
+    const p = spawnManaged(name, process.execPath, [...args, '--import', 'tsx', entry], { env, logFile: path.join(dir, `${name}.log`), detached: true });
     spawned(p);
     return p;
   };
@@ -442,6 +447,25 @@ runBench('chaos', MAX_MINUTES, async () => {
     while (firstOkAfter(apiPorts[0], at) === null && Date.now() < deadline) await sleep(200);
   }
   faultsDone = true;
+  // When each restarted worker was ready (its "worker started" line): the process is back.
+  const workerStarts: number[] = [];
+  const workerLog = path.join(dir, 'worker.log');
+  if (existsSync(workerLog)) {
+    for (const line of readFileSync(workerLog, 'utf8').split('\n')) {
+      if (!line.includes('"worker started"')) continue;
+      try {
+        workerStarts.push(Date.parse((JSON.parse(line) as { time: string }).time));
+      } catch {
+        /* not a log line */
+      }
+    }
+  }
+  for (const f of faults) {
+    if (f.kind !== 'worker-kill') continue;
+    f.spawnedAt = f.backAt;
+    const ready = workerStarts.find((t) => t > f.backAt);
+    if (ready !== undefined) f.backAt = ready;
+  }
   for (const [i, f] of faults.entries()) {
     f.firstProgressAt = progressAfter(f);
     const next = faults[i + 1];
@@ -535,6 +559,7 @@ runBench('chaos', MAX_MINUTES, async () => {
           each: list.map((f) => ({
             detail: f.detail,
             downS: round((f.backAt - f.at) / 1000, 1),
+            ...(f.spawnedAt !== undefined ? { respawnedAfterS: round((f.spawnedAt - f.at) / 1000, 1), startS: round((f.backAt - f.spawnedAt) / 1000, 1) } : {}),
             progress: f.progress.kind === 'event' ? 'new case event' : '2xx from the restarted API',
             ...(f.interrupted ? { interrupted: 'killed again before any progress' } : {}),
             faultToProgressS: f.firstProgressAt == null ? null : round((f.firstProgressAt - f.at) / 1000, 1),
