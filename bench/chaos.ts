@@ -63,7 +63,7 @@ const WORKER_KILLS = num('CHAOS_WORKER_KILLS', 20, 3);
 const DB_OUTAGE_S = num('CHAOS_DB_OUTAGE_S', 60, 10);
 const ACCEPT_SHARE = num('CHAOS_ACCEPT_SHARE', 0.3, 0.3);
 const SEED = num('CHAOS_SEED', 17, 17);
-const MAX_MINUTES = num('CHAOS_MAX_MINUTES', 14, 5);
+const MAX_MINUTES = num('CHAOS_MAX_MINUTES', 16, 8);
 /** Expected length of the fault phase, over which the cases are reported. */
 const FAULT_PHASE_S = num('CHAOS_FAULT_PHASE_S', 300, 60);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
@@ -370,7 +370,8 @@ runBench('chaos', MAX_MINUTES, async () => {
   //    made progress again; the last one is waited for.
   let insideRecording = 0;
   for (let k = 0; k < WORKER_KILLS; k++) {
-    const mode = k === WORKER_KILLS - 1 ? 'after-progress' : k % 5 === 2 ? 'recording' : 'random';
+    // A kill on the INSERT waits for a restarted worker to record again (its whole start-up): two of them.
+    const mode = k === WORKER_KILLS - 1 ? 'after-progress' : k === Math.floor(WORKER_KILLS / 3) || k === Math.floor((2 * WORKER_KILLS) / 3) ? 'recording' : 'random';
     let at: number;
     if (mode === 'recording') {
       at = await new Promise<number>((resolve) => {
