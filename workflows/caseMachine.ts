@@ -250,6 +250,18 @@ export class CaseMachine {
   // `allowedActions`) relies on it: probed without content, a BadInput about the content
   // means the state let the action through.
 
+  /**
+   * Every action's first guard: no window may be due at `now`. A lapse whose timer fired in the
+   * same workflow task as an action (the worker was down while both arrived) is the earlier
+   * event in the history, but the SDK runs the update's validator first: without this, the late
+   * action would close the lapsed window and the lapse would never be recorded. Refused, the
+   * loop records the lapse; a retry then meets the case as it is after it.
+   */
+  guardNoLapseDue(now: number): void {
+    const due = this.state.windows.filter((w) => w.dueAt <= now).sort((x, y) => x.dueAt - y.dueAt)[0];
+    if (due) throw conflict(`the ${due.kind.toLowerCase()} window lapsed at ${iso(due.dueAt)} and is being recorded first; try again`);
+  }
+
   guardAccept(a: AcceptCaseInput): void {
     this.requireStatus(['REPORTED'], 'accept');
     this.requireHolder(a.actor);

@@ -94,14 +94,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
 
   // Each update: the validator checks state and actor without changing anything;
   // the handler changes state synchronously, so an update racing a lapsing timer
-  // is decided by history order and recorded once.
+  // is decided by history order and recorded once — also when both reach the worker in
+  // one task, where the SDK runs the validator before the timer (guardNoLapseDue).
   const bind = <I>(a: ActionDecl<I>) => {
     setHandler(a.update, (i: I) => {
       const s = a.effect(machine, i, Date.now());
       machine.endStep();
       woken = true;
       return s;
-    }, { validator: (i: I) => a.guard(machine, i) });
+    }, {
+      // A lapse already due goes first (a validator change: rejected updates leave no history).
+      validator: (i: I) => {
+        machine.guardNoLapseDue(Date.now());
+        a.guard(machine, i);
+      },
+    });
   };
   for (const a of Object.values(CASE_ACTION_TABLE) as ActionDecl<unknown>[]) bind(a);
 

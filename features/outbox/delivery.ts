@@ -122,10 +122,30 @@ async function post(url: string, row: ClaimedRow, attempt: number, o: DeliveryOp
   if (!res.ok) throw new Error(`${url} answered ${res.status}`);
 }
 
+/**
+ * Record that `url` took the row. The receiver already has it: a failed write (the database
+ * away) is retried while the claim holds — given up, the row would be sent again — and only
+ * then counted as a failed attempt.
+ */
+async function recordDelivered(db: Db, id: string, url: string, until: number): Promise<void> {
+  for (let wait = 250; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      await db.$executeRaw`UPDATE "Notification" SET "deliveredTo" = array_append(COALESCE("deliveredTo", '{}'), ${url})
+        WHERE "id" = ${id} AND NOT (${url} = ANY(COALESCE("deliveredTo", '{}')))`;
+      return;
+    } catch (err) {
+      if (Date.now() + wait > until) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 /** One attempt for each claimed row to every receiver still owed it; records the outcome. */
 async function deliverClaimed(db: Db, rows: ClaimedRow[], o: DeliveryOptions): Promise<RoundResult> {
   const lanes = new Map(o.urls.map((u) => [u, limiter(o.concurrency)]));
   const result: RoundResult = { ...EMPTY, tried: rows.length };
+  // Real time, not o.now: how long this process may keep retrying a write under its claim.
+  const claimEnds = Date.now() + claimMs(rows.length, o);
   await Promise.all(
     rows.map(async (row) => {
       const attempt = row.attempts + 1;
@@ -136,11 +156,15 @@ async function deliverClaimed(db: Db, rows: ClaimedRow[], o: DeliveryOptions): P
           lanes.get(url)!(async () => {
             try {
               await post(url, row, attempt, o);
-              // Recorded at once: a crash before the row's outcome is written must not resend here.
-              await db.$executeRaw`UPDATE "Notification" SET "deliveredTo" = array_append(COALESCE("deliveredTo", '{}'), ${url})
-                WHERE "id" = ${row.id} AND NOT (${url} = ANY(COALESCE("deliveredTo", '{}')))`;
             } catch (err) {
               errors.push(errorText(url, err));
+              return;
+            }
+            try {
+              // Recorded at once: a crash before the row's outcome is written must not resend here.
+              await recordDelivered(db, row.id, url, claimEnds);
+            } catch (err) {
+              errors.push(`${url} took it, but recording that failed: ${(err as Error).message.slice(0, 200)}`);
             }
           }),
         ),

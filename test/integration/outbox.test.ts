@@ -119,6 +119,31 @@ describe('notification outbox: retries, dead letters, replay', () => {
     expect(flaky.received).toHaveLength(3);
   });
 
+  it('a receiver that took a row while the database was away is not sent it again (the write is retried under the claim)', async () => {
+    const hook = await receiver(() => 200);
+    closers.push(hook.close);
+    const id = await row();
+    // The database refuses the first two writes of "this receiver took it" (found by npm run chaos:
+    // the row used to count as a failed attempt and went out again once the database was back).
+    let refusals = 2;
+    const db = new Proxy(h.db, {
+      get(target, prop) {
+        if (prop === '$executeRaw' && refusals > 0) {
+          refusals -= 1;
+          return () => Promise.reject(new Error('Connection terminated unexpectedly'));
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const o = opts([hook.url], () => Date.now());
+    expect(await deliverRows(db, [id], o)).toMatchObject({ tried: 1, delivered: 1 });
+    expect(refusals).toBe(0);
+    const r = await h.db.notification.findUniqueOrThrow({ where: { id } });
+    expect(r).toMatchObject({ state: 'DELIVERED', attempts: 1, deliveredTo: [hook.url] });
+    expect(hook.received.map((x) => x.id)).toEqual([id]);
+  });
+
   it('goes DEAD after the last attempt, shows in GET /admin/outbox?state=DEAD, and a replay delivers it', async () => {
     let up = false;
     const down = await receiver(() => (up ? 204 : 503));

@@ -209,3 +209,19 @@ test('the guard sees the pinned Date.now: a report time one minute ahead is acce
     jest.setSystemTime(T0);
   }
 });
+
+describe('guardNoLapseDue: an action never overtakes a lapse already due', () => {
+  it('allows an action while no window is due, refuses it from the instant one is, until the loop records the lapse', () => {
+    const m = newMachine();
+    const due = m.state.windows.find((w) => w.kind === 'ACCEPT')!.dueAt;
+    expect(due).toBe(T0 + 10 * MIN);
+    expect(verdict(() => m.guardNoLapseDue(due - 1))).toBe('ok');
+    const late = verdict(() => m.guardNoLapseDue(due + 61_000));
+    expect(late).toEqual({ type: C, message: `the accept window lapsed at ${new Date(due).toISOString()} and is being recorded first; try again` });
+    // What the workflow's loop does next: the lapse is recorded, the case climbs, a retry is judged on that.
+    m.tick(due + 61_000);
+    expect(m.state.level).toBe('STREET');
+    expect(verdict(() => m.guardNoLapseDue(due + 61_000))).toBe('ok');
+    expect(verdict(() => m.guardAccept({ actor: ACTORS.grid }))).toMatchObject({ type: F });
+  });
+});
