@@ -24,6 +24,7 @@ import { Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { loadConfig } from '../config/env';
 import { buildCasePolicy } from '../domain/policy';
+import type { Level } from '../domain/types';
 import { signAccessToken } from '../features/auth/auth';
 import { createDb } from '../platform/db';
 import { poolConfigFromUrl } from '../platform/dbUrl';
@@ -37,6 +38,7 @@ import {
   checkOutbox,
   exposed,
   firstProgressAfter,
+  ladderOfAcceptLapses,
   lastExpectedAt,
   noLoss,
   sumDefects,
@@ -241,8 +243,10 @@ runBench('chaos', MAX_MINUTES, async () => {
   if (!reporter || !gridWorkers.length || !categories.length) throw new Error('the seed has no command-center person, no grid workers or no category with the default ACCEPT window');
   const reporterToken = await signAccessToken(cfg, reporter, { ttlSeconds: 3600 });
   const workerTokens = await Promise.all(gridWorkers.map((p) => signAccessToken(cfg, p, { ttlSeconds: 3600 })));
-  const ladder = cfg.LADDER;
-  log(`${categories.length} categories keep the model; ${gridWorkers.length} grids; ladder ${ladder.join(' → ')}`);
+  // Where a case nobody accepts goes: the pacing rules new cases carry stop it at the duty desk.
+  const climb = ladderOfAcceptLapses(cfg.LADDER as Level[], buildCasePolicy(categoryRows.find((c) => c.code === categories[0])!, cfg).pacing);
+  const ladder = climb.ladder;
+  log(`${categories.length} categories keep the model; ${gridWorkers.length} grids; an unaccepted case climbs ${ladder.join(' → ')}${climb.listedAtTop ? ' (leaders\' list)' : ' (held by the duty desk)'}`);
 
   // ── progress: the newest event id, sampled directly (not through the proxy) ──
   const samples: ProgressSample[] = [];
@@ -516,7 +520,7 @@ runBench('chaos', MAX_MINUTES, async () => {
   for (const c of caseRows) byCase.set(c.code, { code: c.code, accept: acceptOf.get(c.code) ?? 'none', events: [] });
   for (const e of eventRows) byCase.get(e.caseCode)?.events.push({ seq: e.seq, type: e.type, at: e.at.getTime(), data: e.data });
   const runs = [...byCase.values()];
-  const model: Model = { ladder, acceptMs: ACCEPT_S * 1000, checkedAt, graceMs: 10_000, raceToleranceMs: 60_000 };
+  const model: Model = { ladder, listedAtTop: climb.listedAtTop, acceptMs: ACCEPT_S * 1000, checkedAt, graceMs: 10_000, raceToleranceMs: 60_000 };
   const defects = new Map<string, CaseDefects>(runs.map((r) => [r.code, checkCase(r, model)]));
   const ackedCodes = new Set(acks.values());
   const lostCodes = [...ackedCodes].filter((c) => !byCase.has(c) || byCase.get(c)!.events.length === 0);
@@ -613,7 +617,7 @@ runBench('chaos', MAX_MINUTES, async () => {
       database: { kind: db.kind, behind: 'a TCP proxy in the run (cut = drop + refuse)' },
       temporal: { sqliteFile: 'temp dir, reopened on restart', pragmas: DEV_SERVER_SQLITE_PRAGMAS },
       outbox: { receiver: 'HTTP server in the run, counts X-Delivery-Id', retryBaseMs: 500, retryMaxMs: 4000, sweepMs: 1000 },
-      model: 'reminders off; only the ACCEPT window is short (wall clock); a case nobody accepts climbs the whole ladder (BREACHED+ESCALATED per level, LEADER_LISTED at the top, one last BREACHED); an accepted one records ACCEPTED after the lapses due before it (bench/chaosCheck.ts)',
+      model: 'reminders off; only the ACCEPT window is short (wall clock); a case nobody accepts climbs as its pacing rules say (BREACHED+ESCALATED per level up to the ACCEPT ceiling, the command center, then one last BREACHED held by the duty desk; without pacing: the whole ladder, LEADER_LISTED at the top); an accepted one records ACCEPTED after the lapses due before it (bench/chaosCheck.ts)',
     },
     machine,
     defects: [...notes, ...outbox.notes.slice(0, 20), ...lostCodes.slice(0, 20).map((c) => `${c}: acknowledged (201) but not in the database`)],

@@ -9,7 +9,13 @@
 // the lapsed due time) records BREACHED at ladder[k-1] and ESCALATED to ladder[k]; reaching the
 // top records LEADER_LISTED; the window lapses once more at the top (BREACHED, escalatedTo null)
 // and nothing follows. An accepted case records ACCEPTED after the lapses due before it, then
-// nothing.
+// nothing. With the ladder's pacing rules (domain/pacing: cases reported since they exist), a
+// missed acceptance climbs only to its ceiling (the command center): `ladderOfAcceptLapses`
+// cuts the ladder there, and the last lapse is held by the duty desk instead of listing the
+// case for the leaders.
+
+import { lapseMove, type LadderPacing } from '../domain/pacing';
+import type { Level } from '../domain/types';
 
 export interface ObservedEvent {
   seq: number;
@@ -28,8 +34,10 @@ export interface CaseRun {
 }
 
 export interface Model {
-  /** Levels, lowest first (the LADDER setting). */
+  /** The levels an unaccepted case climbs through, lowest first (ladderOfAcceptLapses). */
   ladder: readonly string[];
+  /** Whether reaching the last of them records LEADER_LISTED (it is the top of the whole ladder). */
+  listedAtTop: boolean;
   /** The ACCEPT window's span, ms. */
   acceptMs: number;
   /** When the events were read (ms): lapses due by then, minus graceMs, must have fired. */
@@ -83,13 +91,27 @@ export function firstAcceptDue(events: readonly ObservedEvent[]): number | null 
   return windows.find((w) => w.kind === 'ACCEPT')?.dueAt ?? null;
 }
 
+/**
+ * The levels a case nobody accepts passes through, and whether the last is the leaders' list:
+ * the whole ladder without pacing rules; with them, up to where an ACCEPT lapse may climb.
+ */
+export function ladderOfAcceptLapses(ladder: readonly Level[], pacing: LadderPacing | undefined): { ladder: Level[]; listedAtTop: boolean } {
+  if (!pacing) return { ladder: [...ladder], listedAtTop: true };
+  const climbed: Level[] = [ladder[0]];
+  for (;;) {
+    const move = lapseMove('ACCEPT', climbed[climbed.length - 1], ladder, pacing);
+    if (move.move !== 'CLIMB') return { ladder: climbed, listedAtTop: move.move === 'TOP' };
+    climbed.push(move.to);
+  }
+}
+
 /** The keys of lapse k (1-based) of a case that climbs `ladder`. */
-export function lapseKeys(k: number, due: number, ladder: readonly string[]): string[] {
+export function lapseKeys(k: number, due: number, ladder: readonly string[], listedAtTop: boolean): string[] {
   const from = ladder[k - 1];
   const to = ladder[k];
   if (to === undefined) return [`BREACHED:ACCEPT:${due}`];
   const keys = [`BREACHED:ACCEPT:${due}`, `ESCALATED:${from}>${to}`];
-  if (k === ladder.length - 1) keys.push('LEADER_LISTED');
+  if (k === ladder.length - 1 && listedAtTop) keys.push('LEADER_LISTED');
   return keys;
 }
 
@@ -140,7 +162,7 @@ export function checkCase(run: CaseRun, m: Model): CaseDefects {
   const accepted = events.find((e) => e.type === 'ACCEPTED');
   for (let k = 1; k <= m.ladder.length; k++) {
     const due = lapseDue(d1, k, m.acceptMs);
-    const keys = lapseKeys(k, due, m.ladder);
+    const keys = lapseKeys(k, due, m.ladder, m.listedAtTop);
     if (accepted) {
       const breach = events.find((e) => factKey(e) === keys[0]);
       if (!breach || breach.seq > accepted.seq) {
@@ -151,7 +173,7 @@ export function checkCase(run: CaseRun, m: Model): CaseDefects {
         break;
       }
     } else if (due > m.checkedAt - m.graceMs) {
-      for (let j = k; j <= m.ladder.length; j++) lapseKeys(j, lapseDue(d1, j, m.acceptMs), m.ladder).forEach((x) => tolerated.add(x));
+      for (let j = k; j <= m.ladder.length; j++) lapseKeys(j, lapseDue(d1, j, m.acceptMs), m.ladder, m.listedAtTop).forEach((x) => tolerated.add(x));
       break;
     } else if (!seen.has(keys[0])) {
       // One timer that never fired: the windows after it never opened, so nothing more is due.

@@ -6,17 +6,20 @@ import {
   checkOutbox,
   exposed,
   firstProgressAfter,
+  ladderOfAcceptLapses,
   noLoss,
   sumDefects,
   type CaseRun,
   type Model,
   type ObservedEvent,
 } from '../../bench/chaosCheck';
+import { defaultPacing } from '../../domain/pacing';
+import type { Level } from '../../domain/types';
 
 const LADDER = ['GRID', 'STREET', 'COMMAND_CENTER'];
 const T0 = Date.UTC(2026, 10, 23, 2, 0, 0); // a pinned instant
 const SPAN = 15_000;
-const model: Model = { ladder: LADDER, acceptMs: SPAN, checkedAt: T0 + 10 * SPAN, graceMs: 5000, raceToleranceMs: 20_000 };
+const model: Model = { ladder: LADDER, listedAtTop: true, acceptMs: SPAN, checkedAt: T0 + 10 * SPAN, graceMs: 5000, raceToleranceMs: 20_000 };
 
 /** The events of a case nobody accepts, as the machine records them: GRID → STREET → COMMAND_CENTER (top). */
 function climbed(): ObservedEvent[] {
@@ -145,5 +148,25 @@ describe('recovery and exposure', () => {
     expect(exposed(0, 10_000, f, 5000)).toBe(true);
     expect(exposed(17_000, 30_000, f, 5000)).toBe(true);
     expect(exposed(17_001, 30_000, f, 5000)).toBe(false);
+  });
+});
+
+describe('the pacing rules in the model', () => {
+  const FULL: Level[] = ['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
+
+  it('an unaccepted case climbs to the command center and is held there; without pacing, to the leaders', () => {
+    expect(ladderOfAcceptLapses(FULL, defaultPacing())).toEqual({ ladder: ['GRID', 'STREET', 'COMMAND_CENTER'], listedAtTop: false });
+    expect(ladderOfAcceptLapses(FULL, undefined)).toEqual({ ladder: FULL, listedAtTop: true });
+  });
+
+  it('a paced case held by the duty desk passes; the same case listed for the leaders is unexpected', () => {
+    const paced: Model = { ...model, listedAtTop: false };
+    const held = renumber(climbed().filter((e) => e.type !== 'LEADER_LISTED'));
+    expect(checkCase(run(held), paced).notes).toEqual([]);
+    const d = checkCase(run(climbed()), paced);
+    expect(d.unexpected).toBe(1);
+    expect(d.notes).toEqual(['unexpected: LEADER_LISTED']);
+    // And the unpaced model misses the list on the held case.
+    expect(checkCase(run(held), model).eventsMissing).toBe(1);
   });
 });
