@@ -24,6 +24,7 @@ import { directoryRouter } from './routes/directory';
 import { healthRouter } from './routes/health';
 import { inboxRouter } from './routes/inbox';
 import { outboxRouter } from './routes/outbox';
+import { personalDataRouter } from './routes/personalData';
 import { signinPublicRouter, signinRouter } from './routes/signin';
 
 export type { ApiDeps } from './deps';
@@ -76,6 +77,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(adminRouter({ ...deps, authenticator }));
   app.use(createAuditRouter(deps));
   app.use(outboxRouter(deps));
+  app.use(personalDataRouter(deps));
   app.use(createAssessmentRouter({ ...deps, authenticator }));
 
   app.use(notFoundHandler);
