@@ -74,6 +74,12 @@ export const envSchema = z.object({
     .string()
     .regex(/^\s*[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+\s*)*$/, 'expected id:base64key[,id:base64key…]')
     .optional(),
+  /**
+   * Days after a case closes that its reporter's name, phone and e-mail are kept; then the daily
+   * retention schedule anonymises them in the projection and the history archive (docs/PRIVACY.md).
+   * Default 1096 (three years). Not shorter than TEMPORAL_RETENTION_DAYS (checked below).
+   */
+  PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(30).max(36_500).default(1096),
   JWT_ISSUER: z.string().default('city-escalation-orchestrator'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
 
@@ -168,6 +174,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (cfg.NODE_ENV === 'production' && cfg.NOTIFY_WEBHOOKS.length > 0 && !cfg.NOTIFY_WEBHOOK_SECRET) {
     throw new ConfigError('Invalid configuration:\n  NOTIFY_WEBHOOK_SECRET: required in production when NOTIFY_WEBHOOKS is set (receivers verify X-Signature with it)');
+  }
+  if (cfg.PERSONAL_DATA_RETENTION_DAYS < cfg.TEMPORAL_RETENTION_DAYS) {
+    // The retention run rewrites the projection and the archive, not Temporal's own copy:
+    // Temporal must have deleted a closed case's history before its reporter is due to go.
+    throw new ConfigError(
+      `Invalid configuration:\n  PERSONAL_DATA_RETENTION_DAYS: ${cfg.PERSONAL_DATA_RETENTION_DAYS} is shorter than TEMPORAL_RETENTION_DAYS (${cfg.TEMPORAL_RETENTION_DAYS}); Temporal would keep the reporter longer`,
+    );
   }
   if (cfg.OIDC_ISSUER && !cfg.OIDC_AUDIENCE) {
     throw new ConfigError('Invalid configuration:\n  OIDC_AUDIENCE: required with OIDC_ISSUER (the client id ID tokens are issued to)');

@@ -4,7 +4,8 @@
 // anonymised history still replays (the workflow issues the same commands from it).
 import type { History } from '../../platform/historyJson';
 import { mapHistoryPayloads, type PayloadLike } from '../../platform/historyJson';
-import { isEncrypted, type EncryptionCodec } from '../../platform/payloadCodec';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { isEncrypted } from '../../platform/payloadCodec';
 import { maskField, rewriteReporterData, type ReporterField } from '../../domain/personalData';
 
 const JSON_ENCODING = 'json/plain';
@@ -34,17 +35,19 @@ function rewritePlain(p: PayloadLike, replace: (f: ReporterField, v: string) => 
 export async function rewriteReporterInHistory(
   history: History,
   replace: (f: ReporterField, v: string) => string,
-  codec: EncryptionCodec | null,
+  codec: PayloadCodec | null,
 ): Promise<{ history: History; changed: number }> {
   let changed = 0;
   const out = await mapHistoryPayloads(history, async (p) => {
-    if (isEncrypted(p as Parameters<typeof isEncrypted>[0])) {
+    if (isEncrypted(p as Payload)) {
       if (!codec) throw new Error('an encrypted history payload and no PAYLOAD_KEYS to read it');
-      const plain = codec.decodeOne(p as Parameters<EncryptionCodec['decodeOne']>[0]);
+      const [plain] = await codec.decode([p as Payload]);
       const rewritten = rewritePlain(plain, replace);
       if (rewritten === plain) return p;
       changed++;
-      return codec.encodeOne(rewritten as Parameters<EncryptionCodec['encodeOne']>[0]);
+      // Encrypted again, under the current key (a rotation's old keys stop being needed here).
+      const [sealed] = await codec.encode([rewritten as Payload]);
+      return sealed;
     }
     const rewritten = rewritePlain(p, replace);
     if (rewritten !== p) changed++;

@@ -1,9 +1,11 @@
 -- Residents' personal data (docs/PRIVACY.md): reveals of a masked reporter and residents' data
--- exports are access-log kinds, and the retention run marks the cases it anonymised.
+-- exports and anonymisations are access-log kinds, and the retention run marks the cases it
+-- anonymised.
 
 -- AlterEnum
 ALTER TYPE "AccessKind" ADD VALUE 'PERSONAL_DATA_REVEALED';
 ALTER TYPE "AccessKind" ADD VALUE 'RESIDENT_DATA_EXPORTED';
+ALTER TYPE "AccessKind" ADD VALUE 'PERSONAL_DATA_ANONYMISED';
 
 -- AlterTable
 ALTER TABLE "Case" ADD COLUMN     "anonymisedAt" TIMESTAMPTZ(3);
