@@ -154,3 +154,27 @@ describe('POST /cases/{code}/reporter/reveal', () => {
     expect(bad.body.error.fields[0].path).toMatch(/^body\.fields/);
   });
 });
+
+describe('GET /residents/data', () => {
+  it("gives the command center the resident's cases in full, found by the number however it is written, and logs it without the number", async () => {
+    const res = await get('/residents/data?phone=138-1234-5678', 'center');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?resident-data-\d{4}-\d{2}-\d{2}\.json"?$/);
+    const codes = res.body.cases.map((c: { code: string }) => c.code);
+    expect(codes).toEqual(expect.arrayContaining([atGrid, atStreet]));
+    const one = res.body.cases.find((c: { code: string }) => c.code === atGrid);
+    expect(one.reporter).toEqual({ name: NAME, phone: PHONE, email: 'zsf@example.cn' });
+    expect(one.events[0]).toMatchObject({ type: 'REPORTED' });
+
+    const entry = await h.db.accessLog.findFirst({ where: { kind: 'RESIDENT_DATA_EXPORTED', personId: 'p-cc-GL' }, orderBy: { id: 'desc' } });
+    expect(entry?.detail).toMatchObject({ cases: expect.arrayContaining([atGrid, atStreet]), phoneSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.stringify(entry?.detail)).not.toContain(PHONE);
+  });
+
+  it('refuses other roles (403) and a malformed number (400)', async () => {
+    for (const who of ['grid', 'officer', 'auditor', 'deputy']) expect((await get(`/residents/data?phone=${PHONE}`, who)).status).toBe(403);
+    const bad = await get('/residents/data?phone=call-me', 'center');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe('query.phone');
+  });
+});
