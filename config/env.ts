@@ -80,6 +80,8 @@ export const envSchema = z.object({
    * Default 1096 (three years). Not shorter than TEMPORAL_RETENTION_DAYS (checked below).
    */
   PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(30).max(36_500).default(1096),
+  /** Origins of the Temporal Web UIs allowed to call POST /codec/decode (CORS), comma-separated. */
+  CODEC_CORS_ORIGINS: csv.default(['http://127.0.0.1:8233', 'http://localhost:8233']),
   JWT_ISSUER: z.string().default('city-escalation-orchestrator'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
 

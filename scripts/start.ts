@@ -204,6 +204,8 @@ async function main(): Promise<void> {
       ip,
       port: temporal.port,
       uiPort: cfg.TEMPORAL_UI_PORT,
+      // The UI decodes payloads through the API (POST /codec/decode; auditors and admins only).
+      uiCodecEndpoint: `http://${cfg.API_HOST === '0.0.0.0' ? '127.0.0.1' : cfg.API_HOST}:${cfg.API_PORT}/codec`,
       // A restart reopens the same file: cases, timers and schedules carry on.
       dbFile: path.join(dataDir, 'temporal.sqlite'),
       sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS,
