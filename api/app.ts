@@ -24,6 +24,8 @@ import { directoryRouter } from './routes/directory';
 import { healthRouter } from './routes/health';
 import { inboxRouter } from './routes/inbox';
 import { outboxRouter } from './routes/outbox';
+import { personalDataRouter } from './routes/personalData';
+import { codecCors, codecRouter } from './routes/codec';
 import { signinPublicRouter, signinRouter } from './routes/signin';
 
 export type { ApiDeps } from './deps';
@@ -63,10 +65,13 @@ export function createApp(deps: ApiDeps): Express {
 
   // Everything else needs a known, active person.
   app.use(authFailureRateLimit(deps.cfg.API_RATE_LIMIT_PER_MINUTE));
+  app.use(codecCors(deps.cfg.CODEC_CORS_ORIGINS));
   app.use(signinPublicRouter(signinDeps));
   app.use(authenticate(authenticator));
   app.use(principalRateLimit(deps.cfg.API_RATE_LIMIT_PER_MINUTE));
   app.use(signinRouter(signinDeps));
+  // Decoding is a read, though the codec protocol POSTs it: before the auditors' read-only guard.
+  app.use(codecRouter(deps));
   app.use(forbidAuditorWrites);
   app.use(casesRouter(deps));
   app.use(caseActionsRouter(deps));
@@ -76,6 +81,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(adminRouter({ ...deps, authenticator }));
   app.use(createAuditRouter(deps));
   app.use(outboxRouter(deps));
+  app.use(personalDataRouter(deps));
   app.use(createAssessmentRouter({ ...deps, authenticator }));
 
   app.use(notFoundHandler);

@@ -87,6 +87,14 @@ export const envSchema = z.object({
     .string()
     .regex(/^\s*[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+\s*)*$/, 'expected id:base64key[,id:base64key…]')
     .optional(),
+  /**
+   * Days after a case closes that its reporter's name, phone and e-mail are kept; then the daily
+   * retention schedule anonymises them in the projection and the history archive (docs/PRIVACY.md).
+   * Default 1096 (three years). Not shorter than TEMPORAL_RETENTION_DAYS (checked below).
+   */
+  PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(30).max(36_500).default(1096),
+  /** Origins of the Temporal Web UIs allowed to call POST /codec/decode (CORS), comma-separated. */
+  CODEC_CORS_ORIGINS: csv.default(['http://127.0.0.1:8233', 'http://localhost:8233']),
   JWT_ISSUER: z.string().default('city-escalation-orchestrator'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
 
@@ -187,6 +195,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!cfg.EVIDENCE_S3_ACCESS_KEY_ID !== !cfg.EVIDENCE_S3_SECRET_ACCESS_KEY) {
     throw new ConfigError('Invalid configuration:\n  EVIDENCE_S3_SECRET_ACCESS_KEY: EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY go together');
+  }
+  if (cfg.PERSONAL_DATA_RETENTION_DAYS < cfg.TEMPORAL_RETENTION_DAYS) {
+    // The retention run rewrites the projection and the archive, not Temporal's own copy:
+    // Temporal must have deleted a closed case's history before its reporter is due to go.
+    throw new ConfigError(
+      `Invalid configuration:\n  PERSONAL_DATA_RETENTION_DAYS: ${cfg.PERSONAL_DATA_RETENTION_DAYS} is shorter than TEMPORAL_RETENTION_DAYS (${cfg.TEMPORAL_RETENTION_DAYS}); Temporal would keep the reporter longer`,
+    );
   }
   if (cfg.OIDC_ISSUER && !cfg.OIDC_AUDIENCE) {
     throw new ConfigError('Invalid configuration:\n  OIDC_AUDIENCE: required with OIDC_ISSUER (the client id ID tokens are issued to)');

@@ -15,6 +15,8 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
+  /** The UI's codec server (`--ui-codec-endpoint`): our API's /codec, so allowed readers see payloads decoded. */
+  uiCodecEndpoint?: string;
   /** SQLite file; omit for an in-memory server. */
   dbFile?: string;
   namespaces?: string[];
@@ -59,6 +61,7 @@ export function devServerArgs(o: DevServerOptions): string[] {
   const ip = o.ip ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(o.port)];
   if (o.uiPort !== undefined) args.push('--ui-port', String(o.uiPort), '--ui-disable-news-fetch');
+  if (o.uiPort !== undefined && o.uiCodecEndpoint) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
   else args.push('--headless');
   if (o.dbFile) {
     args.push('--db-filename', o.dbFile);

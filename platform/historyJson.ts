@@ -98,7 +98,7 @@ export function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | n
 }
 
 /** A Payload as it appears in a History (protobuf message or plain object). */
-type PayloadLike = { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null };
+export type PayloadLike = { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null };
 
 /** Codecs as a Client or Worker holds them (dataConverter.payloadCodecs), applied in reverse to decode. */
 export interface HistoryCodec {
@@ -124,18 +124,26 @@ function isPayloadLike(v: object): v is PayloadLike {
  */
 export async function decodeHistory(history: History, codecs: readonly HistoryCodec[]): Promise<History> {
   if (codecs.length === 0) return history;
-  const decodePayload = async (p: PayloadLike): Promise<PayloadLike> => {
+  return mapHistoryPayloads(history, async (p) => {
     let out = p;
     for (const codec of [...codecs].reverse()) [out] = await codec.decode([out]);
     return out;
-  };
+  });
+}
+
+/**
+ * The history with every payload replaced by `fn(payload)` (copy-on-write, as decodeHistory):
+ * decoding, and the privacy rewrites (masking for readers, anonymisation of archived histories).
+ * A payload `fn` returns unchanged keeps its containers shared.
+ */
+export async function mapHistoryPayloads(history: History, fn: (p: PayloadLike) => Promise<PayloadLike>): Promise<History> {
   const walk = async (v: unknown): Promise<unknown> => {
     if (typeof v !== 'object' || v === null || v instanceof Uint8Array || (v as { __isLong__?: boolean }).__isLong__) return v;
     if (Array.isArray(v)) {
       const items = await Promise.all(v.map(walk));
       return items.some((x, i) => x !== v[i]) ? items : v;
     }
-    if (isPayloadLike(v)) return decodePayload(v);
+    if (isPayloadLike(v)) return fn(v);
     let copy: Record<string, unknown> | null = null;
     for (const key of Object.keys(v)) {
       const before = (v as Record<string, unknown>)[key];

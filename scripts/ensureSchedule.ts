@@ -1,5 +1,6 @@
 // Make the monthly assessment schedule exist: at 01:00 Asia/Shanghai on the 1st of every
-// month it starts monthlyAssessmentWorkflow, which publishes the month that just ended.
+// month it starts monthlyAssessmentWorkflow, which publishes the month that just ended. And the
+// daily retention schedule: personalDataRetentionWorkflow at 02:30 (docs/PRIVACY.md).
 // Idempotent: creates the schedule, or brings an existing one to this definition (its
 // paused state and notes are kept). Run at every start, like ensureNamespace.
 //
@@ -66,6 +67,47 @@ export async function ensureAssessmentSchedule(client: Client, opts: EnsureSched
   return 'updated';
 }
 
+// ---- retention of residents' personal data ----------------------------------------------------
+
+/** The retention schedule's id in the namespace. */
+export const RETENTION_SCHEDULE_ID = 'personal-data-retention';
+
+/** 02:30 every day (Asia/Shanghai): after the night's archiving, before the working day. */
+export const RETENTION_CRON = '30 2 * * *';
+
+/** The retention schedule's spec, action and policies (exported for tests). */
+export function retentionScheduleDefinition(opts: EnsureScheduleOptions): ReturnType<typeof assessmentScheduleDefinition> {
+  return {
+    spec: { cronExpressions: [RETENTION_CRON], timezone: opts.timezone ?? 'Asia/Shanghai' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'personalDataRetentionWorkflow',
+      taskQueue: opts.taskQueue,
+      args: [],
+      workflowId: `${opts.scheduleId ?? RETENTION_SCHEDULE_ID}-run`,
+    },
+    // A missed day is caught up by the next one (the run takes every case due by then).
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+  };
+}
+
+/** Create the daily retention schedule, or update it to the current definition. */
+export async function ensureRetentionSchedule(client: Client, opts: EnsureScheduleOptions): Promise<'created' | 'updated'> {
+  const log = opts.log ?? (() => undefined);
+  const scheduleId = opts.scheduleId ?? RETENTION_SCHEDULE_ID;
+  const def = retentionScheduleDefinition(opts);
+  try {
+    await client.schedule.create({ scheduleId, ...def, memo: { purpose: "anonymise residents' personal data after PERSONAL_DATA_RETENTION_DAYS" } });
+    log(`schedule ${scheduleId} created (${RETENTION_CRON} ${def.spec.timezone})`);
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec: def.spec, action: def.action, policies: { ...prev.policies, ...def.policies } }));
+  log(`schedule ${scheduleId} updated (${RETENTION_CRON} ${def.spec.timezone})`);
+  return 'updated';
+}
+
 if (require.main === module) {
   void (async () => {
     const { loadConfig } = await import('../config/env');
@@ -73,8 +115,11 @@ if (require.main === module) {
     const cfg = loadConfig();
     const { client, close } = await connectTemporal(cfg);
     try {
-      const res = await ensureAssessmentSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: (m) => process.stderr.write(`${m}\n`) });
+      const log = (m: string) => process.stderr.write(`${m}\n`);
+      const res = await ensureAssessmentSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
       process.stdout.write(`${JSON.stringify({ scheduleId: ASSESSMENT_SCHEDULE_ID, result: res })}\n`);
+      const retention = await ensureRetentionSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
+      process.stdout.write(`${JSON.stringify({ scheduleId: RETENTION_SCHEDULE_ID, result: retention })}\n`);
     } finally {
       await close();
     }

@@ -30,7 +30,7 @@ import { connectTemporal, isTemporalUnreachable } from '../platform/temporalConn
 import { ensureDevPayloadKeys, payloadCodecFromConfig } from '../platform/payloadCodec';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { ensureNamespace } from './ensureNamespace';
-import { ensureAssessmentSchedule } from './ensureSchedule';
+import { ensureAssessmentSchedule, ensureRetentionSchedule } from './ensureSchedule';
 import {
   alive,
   assertPortFree,
@@ -204,6 +204,8 @@ async function main(): Promise<void> {
       ip,
       port: temporal.port,
       uiPort: cfg.TEMPORAL_UI_PORT,
+      // The UI decodes payloads through the API (POST /codec/decode; auditors and admins only).
+      uiCodecEndpoint: `http://${cfg.API_HOST === '0.0.0.0' ? '127.0.0.1' : cfg.API_HOST}:${cfg.API_PORT}/codec`,
       // A restart reopens the same file: cases, timers and schedules carry on.
       dbFile: path.join(dataDir, 'temporal.sqlite'),
       sqlitePragmas: DEV_SERVER_SQLITE_PRAGMAS,
@@ -287,10 +289,12 @@ async function main(): Promise<void> {
     });
     // The monthly assessment snapshot (考核) runs on a Temporal Schedule.
     await ensureAssessmentSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
+    // So does the daily anonymisation of reporters past PERSONAL_DATA_RETENTION_DAYS.
+    await ensureRetentionSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
   } finally {
     await close();
   }
-  log(`namespace ${cfg.TEMPORAL_NAMESPACE} ready, assessment schedule in place (${since()})`);
+  log(`namespace ${cfg.TEMPORAL_NAMESPACE} ready, assessment and retention schedules in place (${since()})`);
 
   // The apps read their config from the environment, like in production.
   const appEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, ...(payloadKeys ? { PAYLOAD_KEYS: payloadKeys } : {}) };

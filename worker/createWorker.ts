@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAssessmentActivities } from '../activities/assessment';
 import { createFanOutActivities } from '../activities/fanOut';
+import { createRetentionActivities } from '../activities/retention';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
 import { sandboxTimeout } from './sandboxTimeout';
 
@@ -27,7 +28,10 @@ export async function createCaseWorker({ connection, cfg, deps, payloadCodec, ov
     workflowsPath: CASE_WORKFLOWS_PATH,
     // Pure modules are evaluated once per thread, not once per cached case (platform/workflowCode).
     bundlerOptions: CASE_BUNDLER_OPTIONS,
-    activities: { ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }), ...createFanOutActivities({ db: deps.db }) },
+    activities: {
+      ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }), ...createFanOutActivities({ db: deps.db }),
+      ...createRetentionActivities({ db: deps.db, codec: payloadCodec ?? null, retentionDays: cfg.PERSONAL_DATA_RETENTION_DAYS }),
+    },
     // The cache bounds worker memory: evicted cases replay from history when they wake.
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -119,3 +119,23 @@ export interface FanOutPage {
 export interface FanOutActivities {
   listFanOutCases(input: ListFanOutCasesInput): Promise<FanOutPage>;
 }
+
+// ───────────────────────── retention of residents' personal data ─────────────────────────
+
+export interface AnonymiseExpiredInput {
+  /** The instant the run takes as now (epoch ms): the workflow's start, stable across retries. */
+  now: number;
+}
+
+export interface AnonymiseExpiredResult {
+  cutoff: string;
+  cases: number;
+  archivedRunsRewritten: number;
+  payloadsRewritten: number;
+  more: boolean;
+}
+
+/** The retention activity (activities/retention.ts), proxied by workflows/retentionWorkflow.ts. */
+export interface RetentionActivities {
+  anonymiseExpiredPersonalData(input: AnonymiseExpiredInput): Promise<AnonymiseExpiredResult>;
+}

@@ -3,3 +3,4 @@ export { caseWorkflow } from './caseWorkflow';
 export { archiveCaseWorkflow } from './archiveCaseWorkflow';
 export { monthlyAssessmentWorkflow } from './assessmentWorkflow';
 export { fanOutWorkflow } from './fanOutWorkflow';
+export { personalDataRetentionWorkflow } from './retentionWorkflow';

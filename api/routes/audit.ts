@@ -13,7 +13,10 @@ import { caseHistoryToJson, loadCaseHistory, type CaseHistory } from '../../feat
 import type { Db } from '../../platform/db';
 import { replayHistories, type ReplayVerdict } from '../../features/audit/replay';
 import { deriveTimeline, formatTimeline, type Timeline } from '../../features/audit/timeline';
+import { maskReporterInHistory } from '../../features/privacy/historyPrivacy';
+import type { Caller } from '../../domain/access';
 import { requireReadable } from '../caseAccess';
+import { caseRecordView } from '../caseViews';
 import { httpErrors } from '../errors';
 import { principalOf, requireRole } from '../middleware/auth';
 import { parseOr400 } from '../middleware/validate';
@@ -71,7 +74,7 @@ path('replay', 'Replay the history against the current workflow code', '{ ok: tr
 path('dossier', 'One JSON file: history, timeline, replay verdict and the database record, with a consistency check', 'Downloaded as <code>-dossier.json');
 
 /** The database's record of a case: the projection row, its event log, and the archive's bookkeeping. */
-async function recordOf(db: AuditRouterDeps['db'], code: string) {
+async function recordOf(db: AuditRouterDeps['db'], code: string, caller: Caller) {
   const [row, events, archive] = await Promise.all([
     db.case.findUnique({ where: { code } }),
     db.caseEvent.findMany({ where: { caseCode: code }, orderBy: { seq: 'asc' } }),
@@ -81,7 +84,7 @@ async function recordOf(db: AuditRouterDeps['db'], code: string) {
       select: { runId: true, runIndex: true, closeStatus: true, eventCount: true, archivedAt: true, verifiedAt: true, replayError: true },
     }),
   ]);
-  return { case: row, events: events.map(eventView), archive };
+  return { case: row && caseRecordView(caller, row), events: events.map(eventView), archive };
 }
 
 
@@ -133,9 +136,18 @@ export function createAuditRouter(deps: AuditRouterDeps): Router {
       { compareActivityInputs: strict },
     );
 
+  /**
+   * The history as its readers get it: the reporter masked in every payload (auditors and
+   * admins audit the process, not the resident: docs/PRIVACY.md). Replays read the original.
+   */
+  const masked = async (h: CaseHistory): Promise<CaseHistory> => ({
+    ...h,
+    runs: await Promise.all(h.runs.map(async (r) => ({ ...r, history: await maskReporterInHistory(r.history) }))),
+  });
+
   router.get('/cases/:code/history', auditorsOnly, async (req, res) => {
     const { history } = await read(req, 'HISTORY');
-    res.json(caseHistoryToJson(history));
+    res.json(caseHistoryToJson(await masked(history)));
   });
 
   router.get('/cases/:code/timeline', auditorsOnly, async (req, res) => {
@@ -160,7 +172,7 @@ export function createAuditRouter(deps: AuditRouterDeps): Router {
     const { code, history } = await read(req, 'DOSSIER');
     const who = principalOf(req);
     const timeline = deriveTimeline(history.runs, { workflowId: history.workflowId });
-    const [record, verdict] = await Promise.all([recordOf(db, code), replay(history)]);
+    const [record, verdict] = await Promise.all([recordOf(db, code, who), replay(history)]);
     res.attachment(`${code}-dossier.json`);
     res.json({
       code,
@@ -171,7 +183,7 @@ export function createAuditRouter(deps: AuditRouterDeps): Router {
       consistency: compareWithRecord(timeline, record.events),
       timeline,
       record,
-      history: caseHistoryToJson(history),
+      history: caseHistoryToJson(await masked(history)),
     });
   });
 

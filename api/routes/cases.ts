@@ -9,6 +9,7 @@ import type { CaseEvent, Prisma } from '../../generated/prisma/client';
 import { readScope } from '../../features/cases/readScope';
 import { createCase } from '../../features/intake/intake';
 import { readContextOf, requireReadable } from '../caseAccess';
+import { caseRecordView } from '../caseViews';
 import { describeCase, queryCaseState } from '../caseWorkflows';
 import type { ApiDeps } from '../deps';
 import { fieldsFromZod, httpErrors, type FieldError } from '../errors';
@@ -146,13 +147,15 @@ export function casesRouter(deps: ApiDeps): Router {
         take: q.pageSize,
       }),
     ]);
-    res.json({ items: rows, page: q.page, pageSize: q.pageSize, total });
+    res.json({ items: rows.map((r) => caseRecordView(caller, r)), page: q.page, pageSize: q.pageSize, total });
   });
 
   router.get('/cases/:code', async (req, res) => {
     const { code } = parseOr400(CaseCodeParams, req.params, 'params');
-    await requireReadable(deps, principalOf(req), code, req.log);
-    const record = await db.case.findUnique({ where: { code } });
+    const caller = principalOf(req);
+    await requireReadable(deps, caller, code, req.log);
+    const row = await db.case.findUnique({ where: { code } });
+    const record = row && caseRecordView(caller, row);
     let description: WorkflowExecutionDescription | null;
     try {
       description = await describeCase(temporal, code);

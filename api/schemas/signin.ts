@@ -6,6 +6,7 @@ import { IsoDateTime, RoleSchema } from './common';
 const ACCESS_KINDS = [
   'SIGN_IN', 'SIGN_IN_FAILED', 'LOCKOUT', 'SIGN_OUT', 'OIDC_SIGN_IN', 'OIDC_SIGN_IN_FAILED',
   'API_KEY_USED', 'PASSWORD_RESET', 'DEACTIVATED', 'API_KEY_ROTATED',
+  'PERSONAL_DATA_REVEALED', 'RESIDENT_DATA_EXPORTED', 'PERSONAL_DATA_ANONYMISED',
 ] as const;
 
 const ClientSchema = z
