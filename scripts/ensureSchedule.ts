@@ -50,21 +50,26 @@ export function assessmentScheduleDefinition(opts: EnsureScheduleOptions): {
   };
 }
 
-/** Create the schedule, or update it to the current definition. */
-export async function ensureAssessmentSchedule(client: Client, opts: EnsureScheduleOptions): Promise<'created' | 'updated'> {
-  const log = opts.log ?? (() => undefined);
-  const scheduleId = opts.scheduleId ?? ASSESSMENT_SCHEDULE_ID;
-  const def = assessmentScheduleDefinition(opts);
+type ScheduleDefinition = ReturnType<typeof assessmentScheduleDefinition>;
+
+/** Create a schedule, or update an existing one to `def` (its spec, action and policies). */
+async function upsertSchedule(client: Client, scheduleId: string, def: ScheduleDefinition, purpose: string, log: (m: string) => void): Promise<'created' | 'updated'> {
+  const what = `${def.spec.cronExpressions?.join(' ')} ${def.spec.timezone}`;
   try {
-    await client.schedule.create({ scheduleId, ...def, memo: { purpose: 'monthly assessment snapshot (考核)' } });
-    log(`schedule ${scheduleId} created (${ASSESSMENT_CRON} ${def.spec.timezone})`);
+    await client.schedule.create({ scheduleId, ...def, memo: { purpose } });
+    log(`schedule ${scheduleId} created (${what})`);
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
   await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec: def.spec, action: def.action, policies: { ...prev.policies, ...def.policies } }));
-  log(`schedule ${scheduleId} updated (${ASSESSMENT_CRON} ${def.spec.timezone})`);
+  log(`schedule ${scheduleId} updated (${what})`);
   return 'updated';
+}
+
+/** Create the schedule, or update it to the current definition. */
+export function ensureAssessmentSchedule(client: Client, opts: EnsureScheduleOptions): Promise<'created' | 'updated'> {
+  return upsertSchedule(client, opts.scheduleId ?? ASSESSMENT_SCHEDULE_ID, assessmentScheduleDefinition(opts), 'monthly assessment snapshot (考核)', opts.log ?? (() => undefined));
 }
 
 // ---- retention of residents' personal data ----------------------------------------------------
@@ -76,7 +81,7 @@ export const RETENTION_SCHEDULE_ID = 'personal-data-retention';
 export const RETENTION_CRON = '30 2 * * *';
 
 /** The retention schedule's spec, action and policies (exported for tests). */
-export function retentionScheduleDefinition(opts: EnsureScheduleOptions): ReturnType<typeof assessmentScheduleDefinition> {
+export function retentionScheduleDefinition(opts: EnsureScheduleOptions): ScheduleDefinition {
   return {
     spec: { cronExpressions: [RETENTION_CRON], timezone: opts.timezone ?? 'Asia/Shanghai' },
     action: {
@@ -92,20 +97,9 @@ export function retentionScheduleDefinition(opts: EnsureScheduleOptions): Return
 }
 
 /** Create the daily retention schedule, or update it to the current definition. */
-export async function ensureRetentionSchedule(client: Client, opts: EnsureScheduleOptions): Promise<'created' | 'updated'> {
-  const log = opts.log ?? (() => undefined);
-  const scheduleId = opts.scheduleId ?? RETENTION_SCHEDULE_ID;
-  const def = retentionScheduleDefinition(opts);
-  try {
-    await client.schedule.create({ scheduleId, ...def, memo: { purpose: "anonymise residents' personal data after PERSONAL_DATA_RETENTION_DAYS" } });
-    log(`schedule ${scheduleId} created (${RETENTION_CRON} ${def.spec.timezone})`);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec: def.spec, action: def.action, policies: { ...prev.policies, ...def.policies } }));
-  log(`schedule ${scheduleId} updated (${RETENTION_CRON} ${def.spec.timezone})`);
-  return 'updated';
+export function ensureRetentionSchedule(client: Client, opts: EnsureScheduleOptions): Promise<'created' | 'updated'> {
+  const purpose = "anonymise residents' personal data after PERSONAL_DATA_RETENTION_DAYS";
+  return upsertSchedule(client, opts.scheduleId ?? RETENTION_SCHEDULE_ID, retentionScheduleDefinition(opts), purpose, opts.log ?? (() => undefined));
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, request, test, type Page } from '@playwright/test';
+import { programToken } from './helpers';
 
 const PASSWORD = 'gulou-demo-2026';
 const SHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
@@ -29,16 +30,6 @@ async function signIn(page: Page, login: string, password = PASSWORD) {
   await page.getByLabel('账号').fill(login);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
-}
-
-/** A program session for a demo account (the API's "program" client: a bearer token). */
-async function programToken(login: string): Promise<string> {
-  const ctx = await request.newContext({ baseURL: baseUrl() });
-  const res = await ctx.post('/auth/login', { data: { login, password: PASSWORD, client: 'program' } });
-  expect(res.status(), await res.text()).toBe(200);
-  const token = ((await res.json()) as { token: string }).token;
-  await ctx.dispose();
-  return token;
 }
 
 test('a grid worker on a phone accepts and responds to a new case', async ({ browser }) => {
