@@ -47,7 +47,7 @@ export default tseslint.config(
     // hook rules, no Node globals, and no server code (consoleRules in eslint.layers.cjs).
     name: 'console (browser, React)',
     files: ['console/**/*.ts', 'console/**/*.tsx'],
-    ignores: ['console/vite.config.ts', 'console/e2e/**'],
+    ignores: ['console/vite.config.ts', 'console/playwright.config.ts', 'console/e2e/**'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
@@ -59,7 +59,7 @@ export default tseslint.config(
   {
     // The browser suite drives the console from Node (Playwright) and may print its progress.
     name: 'browser tests',
-    files: ['console/e2e/**/*.ts', 'playwright.config.ts'],
+    files: ['console/e2e/**/*.ts', 'playwright.config.ts', 'console/playwright.config.ts'],
     rules: { 'no-console': 'off' },
   },
 );
