@@ -41,6 +41,8 @@ export function createApp(deps: ApiDeps): Express {
 
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Without it req.ip is the proxy's address, and every client behind it shares one rate limit.
+  app.set('trust proxy', deps.cfg.TRUST_PROXY);
   app.use(metrics.middleware);
   app.use(requestLogger(deps.logger));
   // No upgrade-insecure-requests: on a plain-HTTP deployment it would send the docs' assets to https.

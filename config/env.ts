@@ -8,6 +8,33 @@ const bool = z
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
+/** Express's 'trust proxy' names: each stands for a range of addresses. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
+const isProxyAddress = (a: string): boolean => {
+  const [addr, bits, ...rest] = a.split('/');
+  if (rest.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return false;
+  return PROXY_RANGE_NAMES.includes(a) || IPV4.test(addr) || (addr.includes(':') && /^[0-9a-fA-F:.]+$/.test(addr));
+};
+
+/**
+ * Which reverse proxies' X-Forwarded-For to believe for the client's address (rate limits,
+ * the access log): `false` = the socket's peer, `true` = any, a hop count, or addresses, CIDRs
+ * and Express's names (loopback, linklocal, uniquelocal), comma-separated.
+ */
+const trustProxy = z
+  .string()
+  .transform((v, ctx): boolean | number | string[] => {
+    const t = v.trim();
+    if (t === '' || t === 'false') return false;
+    if (t === 'true') return true;
+    if (/^\d+$/.test(t)) return Number(t);
+    const list = t.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = list.filter((a) => !isProxyAddress(a));
+    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `not an address, CIDR, hop count or one of ${PROXY_RANGE_NAMES.join('/')}: ${bad.join(', ')}` });
+    return list;
+  });
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -97,6 +124,9 @@ export const envSchema = z.object({
   CODEC_CORS_ORIGINS: csv.default(['http://127.0.0.1:8233', 'http://localhost:8233']),
   JWT_ISSUER: z.string().default('city-escalation-orchestrator'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
+
+  /** Reverse proxies to believe for req.ip (see trustProxy); behind one nginx on the same host: `loopback`. */
+  TRUST_PROXY: trustProxy.default(false),
 
   /** Lifetime of a signed-in session (cookie or opaque bearer token), from sign-in. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),

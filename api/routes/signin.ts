@@ -6,6 +6,7 @@ import { Router, type CookieOptions, type Request, type Response } from 'express
 import type { AppConfig } from '../../config/env';
 import type { Authenticator } from '../../features/auth/auth';
 import type { DirectoryCache } from '../../features/directory/directory';
+import { accessLogScope } from '../../features/auth/accessLog';
 import { SESSION_COOKIE, type NewSession } from '../../features/auth/sessions';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
@@ -85,7 +86,7 @@ signinRegistry.registerPath({
   method: 'get',
   path: '/access-log',
   tags: ['audit'],
-  summary: 'AUDITOR, ADMIN: sign-ins, failures, lockouts, sign-outs, API-key use, credential changes; newest first',
+  summary: 'AUDITOR, ADMIN of the district: sign-ins, failures, lockouts, sign-outs, API-key use, credential changes; newest first',
   security: authenticated,
   request: { query: AccessLogQuerySchema },
   responses: { 200: jsonResponse(AccessLogPageSchema, 'A page of the log'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
@@ -207,6 +208,7 @@ export function signinRouter(deps: SignInRouteDeps): Router {
   router.get('/access-log', requireRole(['AUDITOR', 'ADMIN'], 'read the access log'), async (req, res) => {
     const q = parseOr400(AccessLogQuerySchema, req.query, 'query');
     const where: Prisma.AccessLogWhereInput = {
+      AND: [await accessLogScope(deps.db, principalOf(req).unitId)],
       ...(q.personId ? { personId: q.personId } : {}),
       ...(q.kind ? { kind: q.kind } : {}),
       ...(q.from || q.to ? { at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lt: new Date(q.to) } : {}) } } : {}),

@@ -2,6 +2,7 @@
 // credentials, in the AccessLog table that auditors read (GET /access-log).
 import type { AccessKind, Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/db';
+import { districtOf } from './accounts';
 
 export type { AccessKind };
 
@@ -63,4 +64,28 @@ export function createAccessLog(db: Pick<Db, 'accessLog'>, opts: { now?: () => n
       });
     },
   };
+}
+
+/**
+ * What of the log a reader of the unit may see: entries about the people of the reader's
+ * district, and entries about no person (failed sign-ins under logins nobody has, the system's
+ * own runs): they belong to no district, and a guessing attack concerns every district's
+ * auditors. A reader in no district sees only those.
+ */
+export async function accessLogScope(db: Pick<Db, 'orgUnit' | 'person'>, readerUnitId: string): Promise<Prisma.AccessLogWhereInput> {
+  const district = await districtOf(db, readerUnitId);
+  const units = district ? await unitsUnder(db, district) : [];
+  const people = units.length > 0 ? await db.person.findMany({ where: { unitId: { in: units } }, select: { id: true } }) : [];
+  return { OR: [{ personId: { in: people.map((p) => p.id) } }, { personId: null }] };
+}
+
+/** A unit and every unit below it (the org tree is a few levels deep: one query per level). */
+async function unitsUnder(db: Pick<Db, 'orgUnit'>, rootId: string): Promise<string[]> {
+  const all = [rootId];
+  let level = [rootId];
+  for (let depth = 0; level.length > 0 && depth < 16; depth++) {
+    level = (await db.orgUnit.findMany({ where: { parentId: { in: level } }, select: { id: true } })).map((u) => u.id);
+    all.push(...level);
+  }
+  return all;
 }

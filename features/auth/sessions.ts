@@ -54,6 +54,13 @@ export interface NewSession {
   expiresAt: Date;
 }
 
+/**
+ * Ended sessions are deleted at their person's next sign-in once this old: until then a stale
+ * cookie still gets "signed out"/"expired" rather than "not a valid session". The access log,
+ * not this table, is the record of who signed in when.
+ */
+export const ENDED_SESSION_KEEP_MS = 7 * 86_400_000;
+
 /** Don't write lastSeenAt on every request: once a minute is precise enough for an idle timeout of minutes. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -79,6 +86,8 @@ export function createSessionStore(db: Pick<Db, 'session'>, cfg: SessionConfig, 
       const csrfToken = kind === 'BROWSER' ? newToken(CSRF_TOKEN_PREFIX) : undefined;
       const id = randomUUID();
       const expiresAt = new Date(t + ttlMs);
+      const endedBefore = new Date(t - ENDED_SESSION_KEEP_MS);
+      await db.session.deleteMany({ where: { personId, OR: [{ expiresAt: { lt: endedBefore } }, { revokedAt: { lt: endedBefore } }] } });
       await db.session.create({
         data: {
           id,

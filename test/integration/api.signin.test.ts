@@ -243,6 +243,28 @@ describe('sessions end', () => {
     expect((await request(h.app).get('/me').set('Authorization', `Bearer coe_t_${'A'.repeat(43)}`)).status).toBe(401);
     expect((await request(h.app).get('/me').set('Cookie', `coe_session=coe_s_${'A'.repeat(43)}`)).status).toBe(401);
   });
+
+  it("a person's sessions ended more than a week ago are deleted at their next sign-in; recent and live ones stay", async () => {
+    const a = await account('purge');
+    const [old, revoked, recent, live] = [
+      await login({ login: a.login, password: PASSWORD, client: 'program' }),
+      await login({ login: a.login, password: PASSWORD, client: 'program' }),
+      await login({ login: a.login, password: PASSWORD, client: 'program' }),
+      await login({ login: a.login, password: PASSWORD, client: 'program' }),
+    ].map((r) => r.body.sessionId as string);
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    await h.db.session.update({ where: { id: old }, data: { expiresAt: daysAgo(8) } });
+    await h.db.session.update({ where: { id: revoked }, data: { revokedAt: daysAgo(9), revokedReason: 'logout' } });
+    await h.db.session.update({ where: { id: recent }, data: { expiresAt: daysAgo(2) } });
+    const other = await account('purge-other');
+    const othersOld = (await login({ login: other.login, password: PASSWORD, client: 'program' })).body.sessionId as string;
+    await h.db.session.update({ where: { id: othersOld }, data: { expiresAt: daysAgo(30) } });
+
+    const next = (await login({ login: a.login, password: PASSWORD, client: 'program' })).body.sessionId as string;
+
+    const left = (await h.db.session.findMany({ where: { personId: { in: [a.id, other.id] } }, select: { id: true } })).map((r) => r.id).sort();
+    expect(left).toEqual([recent, live, othersOld, next].sort());
+  });
 });
 
 describe('admin: POST /admin/people/{id}/password', () => {
@@ -385,6 +407,24 @@ describe('GET /access-log', () => {
     expect(window.body.items.map((i: { kind: string }) => i.kind)).toContain('SIGN_IN');
     const future = await request(h.app).get('/access-log').query({ personId: a.id, from: '2099-01-01T00:00:00Z' }).set('Authorization', auditor);
     expect(future.body).toMatchObject({ total: 0, items: [] });
+  });
+
+  it("an auditor of another district sees neither this district's people nor their sign-ins; both see unknown logins", async () => {
+    const a = await account('scoped');
+    await login({ login: a.login, password: PASSWORD, client: 'program' });
+    await login({ login: `ghost-${suffix}`, password: PASSWORD });
+    const outsider = await account('x-auditor', { role: 'AUDITOR', unitId: otherDistrict });
+    const outsiderToken = (await login({ login: outsider.login, password: PASSWORD, client: 'program' })).body.token as string;
+    const asOutsider = (query: object) => request(h.app).get('/access-log').query(query).set('Authorization', `Bearer ${outsiderToken}`);
+
+    expect((await asOutsider({ personId: a.id })).body).toMatchObject({ total: 0, items: [] });
+    const outsiderSees = (await asOutsider({ kind: 'SIGN_IN_FAILED', pageSize: 200 })).body.items as { login: string | null; personId: string | null }[];
+    expect(outsiderSees.some((i) => i.login === `ghost-${suffix}` && i.personId === null)).toBe(true);
+    expect((await asOutsider({ personId: outsider.id })).body.total).toBe(1);
+
+    const auditor = await h.bearer('AUDITOR');
+    expect((await request(h.app).get('/access-log').query({ personId: a.id }).set('Authorization', auditor)).body.total).toBe(1);
+    expect((await request(h.app).get('/access-log').query({ personId: outsider.id }).set('Authorization', auditor)).body.total).toBe(0);
   });
 
   it('403 for a department officer; 400 for bad filters', async () => {
