@@ -10,11 +10,12 @@
 //  3. phase B: POST /cases at the bare rate (open model) → casesPerSec and latencies,
 //     then a step series at 25/50/75 % of the bare rate;
 //  4. the payload codec's cost: the API and worker restarted with PAYLOAD_KEYS (AES-256-GCM on
-//     every payload they send to Temporal), the phase-B load again, then restarted without it
-//     and the same load once more → `codec` (ratio encrypted ÷ plain, same server, same run);
+//     every payload they send to Temporal) and a fixed load (BENCH_CODEC_RATE, default 50 % of
+//     the bare rate: below saturation, so the legs differ by the codec, not by queueing), then
+//     restarted without it and the same load once more → `codec` (ratios encrypted ÷ plain);
 //  5. CPU per process from /proc and the server's persistence metrics → `limits`.
 // Writes bench/results/intake.json. Env: BENCH_RATE, BENCH_A_SECONDS, BENCH_B_SECONDS,
-// BENCH_STEP_SECONDS, BENCH_CODEC_SECONDS, BENCH_CONCURRENCY, BENCH_LOG_LEVEL, DATABASE_URL.
+// BENCH_STEP_SECONDS, BENCH_CODEC_RATE, BENCH_CODEC_SECONDS, BENCH_CONCURRENCY, BENCH_LOG_LEVEL, DATABASE_URL.
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
@@ -400,11 +401,12 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     await load(20, 3);
     if ((await waitPersisted()) === null) throw new Error(`the ${label} worker did not record the warm-up cases (see ${dir}/worker-${label}.log)`);
   };
+  const codecRate = round(process.env.BENCH_CODEC_RATE ? envNumber('BENCH_CODEC_RATE', 25) : Math.max(1, 0.5 * bare), 1);
   const codecLeg = async (extra: NodeJS.ProcessEnv, label: string) => {
     log(`codec comparison (${label}): restarting the API and worker…`);
     await restartStack(extra, label);
-    log(`  ${label}: POST /cases at ${offeredRate}/s for ${CODEC_SECONDS}s…`);
-    const r = await measureLoad(offeredRate, CODEC_SECONDS);
+    log(`  ${label}: POST /cases at ${codecRate}/s for ${CODEC_SECONDS}s…`);
+    const r = await measureLoad(codecRate, CODEC_SECONDS);
     log(`  ${label}: ${r.casesPerSec}/s, recorded ${r.recordedPerSec}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, errors ${r.errors}, api+worker ${round((r.cpuMsPerCase.api ?? 0) + (r.cpuMsPerCase.worker ?? 0), 2)} ms CPU/case`);
     const { perSecond: _p, ...rest } = r;
     void _p;
@@ -415,7 +417,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   const appCpu = (r: typeof plain) => round((r.cpuMsPerCase.api ?? 0) + (r.cpuMsPerCase.worker ?? 0), 2);
   const alone = codecAlone();
   const codec = {
-    offeredRate,
+    offeredRate: codecRate,
     seconds: CODEC_SECONDS,
     /** encrypted ÷ plain cases/s answered 201 (1 = no cost at this load). */
     casesPerSecRatio: round(encrypted.casesPerSec / Math.max(0.1, plain.casesPerSec), 3),
@@ -461,7 +463,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     contended ? `Caveat: other tenants of this shared machine used up to ${Math.max(a.otherCores, b.otherCores)} cores during the run; numbers on an idle machine are higher.` : '',
     `SQLite pragmas: ${phaseA.bareStartsPerSec} bare starts/s with ${DEV_SERVER_SQLITE_PRAGMAS.join(' + ')} vs ${withoutPragmas.bareStartsPerSec} without (rollback journal: an fsync per commit).`,
     `At the fixed ${FLOOR_RATE}/s: ${floor.casesPerSec}/s done, p99 ${floor.p99Ms} ms (${floor.p99Ms < FLOOR_P99_MS && floor.errors === 0 ? 'under' : 'NOT under'} ${FLOOR_P99_MS} ms), worker caught up ${floor.persistLagS}s later.`,
-    `Payload encryption (same server, same ${offeredRate}/s, ${CODEC_SECONDS}s each, fresh API + worker per leg): ${encrypted.casesPerSec} vs ${plain.casesPerSec} cases/s (ratio ${codec.casesPerSecRatio}), p99 ${encrypted.p99Ms} vs ${plain.p99Ms} ms, API + worker CPU ${codec.appCpuMsPerCase.encrypted} vs ${codec.appCpuMsPerCase.plain} ms per case (ratio ${codec.appCpuPerCaseRatio}); the codec alone costs ${alone.encodeUs} µs to encode and ${alone.decodeUs} µs to decode a ${alone.payloadBytes}-byte case input.`,
+    `Payload encryption (same server, same ${codecRate}/s, ${CODEC_SECONDS}s each, fresh API + worker per leg): ${encrypted.casesPerSec} vs ${plain.casesPerSec} cases/s (ratio ${codec.casesPerSecRatio}), p99 ${encrypted.p99Ms} vs ${plain.p99Ms} ms, API + worker CPU ${codec.appCpuMsPerCase.encrypted} vs ${codec.appCpuMsPerCase.plain} ms per case (ratio ${codec.appCpuPerCaseRatio}); the codec alone costs ${alone.encodeUs} µs to encode and ${alone.decodeUs} µs to decode a ${alone.payloadBytes}-byte case input.`,
     knee
       ? `Step series: intake keeps up to ${Math.round((steps[steps.indexOf(knee) - 1]?.fractionOfBare ?? 0) * 100)}% of bare; at ${Math.round(knee.fractionOfBare * 100)}% (${knee.offeredRate}/s) it completes ${knee.casesPerSec}/s with p99 ${knee.p99Ms} ms.`
       : 'Step series: every step up to 75% of bare kept up (p99 ≤ 1 s); phase B is the 100% point.',
