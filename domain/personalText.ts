@@ -1,11 +1,12 @@
 // Personal data a person typed into free text: "请联系业主 13812345678", a reporter's name in a
 // handling note, a survey comment with an e-mail. The retention run erases the reporter's own
 // fields; this finds the same data where nobody labelled it, so that an anonymised case keeps
-// nothing personal (PIPL art. 47). Pure: the retention run applies it to the projection, the
+// nothing personal (PIPL art. 47). The same finder masks it (138****5678, 王**) in the case
+// record of callers who see the reporter masked (api/caseViews.ts). Pure: the retention run applies it to the projection, the
 // event log, the outbox and every archived history payload alike, so a history and the rows
 // written from it still agree (and the history still replays: the workflow copies these texts
 // verbatim, so scrubbing its input scrubs its commands the same way).
-import { ANONYMISED } from './personalData';
+import { ANONYMISED, maskEmail, maskName, maskPhone } from './personalData';
 
 /** What the case knows about its reporter (any field may be missing or already erased). */
 export interface KnownReporter {
@@ -65,18 +66,37 @@ function namePattern(name: string): RegExp | null {
   return new RegExp(escapeRegExp(n), 'g');
 }
 
-/** A scrubber for one case's texts (the patterns built once). */
-export function personalTextScrubber(reporter: KnownReporter): (text: string) => string {
-  const own = [
-    reporter.phone ? ownPhonePattern(reporter.phone) : null,
-    reporter.email && reporter.email !== ANONYMISED ? new RegExp(escapeRegExp(reporter.email.trim()), 'gi') : null,
-    reporter.name ? namePattern(reporter.name) : null,
-  ].filter((r): r is RegExp => r !== null);
+/** What a match is, for a replacement that depends on it (masking). */
+export type PersonalTextKind = 'phone' | 'idCard' | 'email' | 'name';
+
+const kindOf = (match: string): PersonalTextKind => (match.includes('@') ? 'email' : /^\d{17}[\dXx]$/.test(match) ? 'idCard' : 'phone');
+
+/** A scrubber for one case's texts (the patterns built once); every match becomes `replace(match, kind)`, by default `(anonymised)`. */
+export function personalTextScrubber(
+  reporter: KnownReporter,
+  replace: (match: string, kind: PersonalTextKind) => string = () => ANONYMISED,
+): (text: string) => string {
+  const own: Array<[RegExp, PersonalTextKind]> = [];
+  const phone = reporter.phone ? ownPhonePattern(reporter.phone) : null;
+  if (phone) own.push([phone, 'phone']);
+  if (reporter.email && reporter.email !== ANONYMISED) own.push([new RegExp(escapeRegExp(reporter.email.trim()), 'gi'), 'email']);
+  const name = reporter.name ? namePattern(reporter.name) : null;
+  if (name) own.push([name, 'name']);
   return (text) => {
     let out = text;
-    for (const r of own) out = out.replace(r, ANONYMISED);
-    return out.replace(PATTERNS, ANONYMISED);
+    for (const [r, kind] of own) out = out.replace(r, (m) => replace(m, kind));
+    return out.replace(PATTERNS, (m) => replace(m, kindOf(m)));
   };
+}
+
+/** 11010519491231002X → 110***********002X. */
+const maskIdCard = (id: string) => `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
+
+/** A masker for one case's texts: the same finds, shown as the reporter's masked fields are (138****5678, 王**, w***@example.cn). */
+export function personalTextMasker(reporter: KnownReporter): (text: string) => string {
+  return personalTextScrubber(reporter, (m, kind) =>
+    kind === 'email' ? maskEmail(m) : kind === 'name' ? maskName(m) : kind === 'idCard' ? maskIdCard(m) : maskPhone(m),
+  );
 }
 
 /** `text` with phone numbers, identity card numbers, e-mail addresses and the reporter's own name and number replaced. */

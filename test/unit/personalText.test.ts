@@ -2,7 +2,7 @@
 // e-mail addresses and the reporter's own name and number are erased; ids, codes, dates and
 // figures next to them are not.
 import { ANONYMISED } from '../../domain/personalData';
-import { FREE_TEXT_KEYS, personalTextScrubber, scrubFreeTextFields, scrubPersonalText } from '../../domain/personalText';
+import { FREE_TEXT_KEYS, personalTextMasker, personalTextScrubber, scrubFreeTextFields, scrubPersonalText } from '../../domain/personalText';
 
 const X = ANONYMISED;
 
@@ -78,5 +78,15 @@ describe('scrubFreeTextFields', () => {
 
   it('covers the free-text fields the case facts and messages use', () => {
     for (const k of ['description', 'note', 'comment', 'reason', 'summary', 'message', 'instructions', 'explanation', 'decisionReason']) expect(FREE_TEXT_KEYS.has(k)).toBe(true);
+  });
+});
+
+describe('personalTextMasker', () => {
+  it('masks what the scrubber would erase, as the reporter fields are masked', () => {
+    const mask = personalTextMasker({ name: '张三丰', phone: '13900001111', email: 'zsf@example.cn' });
+    expect(mask('张三丰反映：回电 139-0000-1111 或 010-12345678，邮件 zsf@example.cn，身份证 11010519491231002X')).toBe(
+      '张**反映：回电 139****1111 或 010****5678，邮件 z***@example.cn，身份证 110***********002X',
+    );
+    expect(mask('路边占道经营')).toBe('路边占道经营');
   });
 });
