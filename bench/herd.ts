@@ -15,6 +15,10 @@
 //     reportedAt = T0 − 10 min, no reminders), all recorded before T0;
 //  5. from T0: wait until all N rows show level STREET (bounded), then lateness =
 //     Case.updatedAt − T0, missed, doubled (>1 ESCALATED or BREACHED), worker RSS.
+// Each N runs twice (BENCH_HERD_CODEC=both, the default): payloads plain, then encrypted with
+// the AES-256-GCM payload codec (PAYLOAD_KEYS for the worker, the same codec on the bench's
+// client that starts the cases) → `codec`: the ratios encrypted ÷ plain in the same run.
+// `off` / `on` run one leg only.
 // Writes bench/results/herd.json.
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -29,6 +33,7 @@ import { createDb } from '../platform/db';
 import { poolConfigFromUrl } from '../platform/dbUrl';
 import { createDirectoryCache } from '../features/directory/directory';
 import { buildCasePolicy } from '../domain/policy';
+import { dataConverterFor, EncryptionCodec, generatePayloadKeyEntry } from '../platform/payloadCodec';
 import { ensureNamespace } from '../scripts/ensureNamespace';
 import { workerNodeArgs } from '../devstack/processes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
@@ -37,6 +42,7 @@ import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
   BENCH_TASK_QUEUE,
   benchDynamicConfig,
+  codecAlone,
   createBenchDatabase,
   envList,
   envNumber,
@@ -66,6 +72,10 @@ const CONCURRENCY = envNumber('BENCH_HERD_CONCURRENCY', 32);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const HERD_PREFIX = 'HERD';
 const CAL_PREFIX = 'CAL';
+const CODEC_MODE = (process.env.BENCH_HERD_CODEC ?? 'both').trim();
+if (!['both', 'off', 'on'].includes(CODEC_MODE)) throw new Error(`BENCH_HERD_CODEC: expected both, off or on, got "${CODEC_MODE}"`);
+/** The legs per N: plain payloads, encrypted payloads, or both (plain first). */
+const CODEC_LEGS: boolean[] = CODEC_MODE === 'both' ? [false, true] : [CODEC_MODE === 'on'];
 
 /** Run `op(i)` for i in [0, n) with `concurrency` in flight; a failed call is retried twice. */
 async function forAll(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<{ seconds: number; errors: number; perSec: number }> {
@@ -118,12 +128,13 @@ class SkipRun extends Error {
   }
 }
 
-async function runHerd(n: number, deadlineAt: number) {
+async function runHerd(n: number, deadlineAt: number, encrypted: boolean) {
+  const leg = encrypted ? 'encrypted' : 'plain';
   const began = Date.now();
   const checkTime = (what: string, projectedS: number, measured: Record<string, unknown>) => {
     if (Date.now() + projectedS * 1000 > deadlineAt) {
       throw new SkipRun(
-        `N=${n} skipped after ${what}: it would need ~${round(projectedS / 60, 1)} more minutes at the measured rates, more than the ${round((deadlineAt - Date.now()) / 60_000, 1)} left of BENCH_MAX_MINUTES (the machine is too slow or too busy right now)`,
+        `N=${n} (${leg}) skipped after ${what}: it would need ~${round(projectedS / 60, 1)} more minutes at the measured rates, more than the ${round((deadlineAt - Date.now()) / 60_000, 1)} left of BENCH_MAX_MINUTES (the machine is too slow or too busy right now)`,
         measured,
       );
     }
@@ -131,7 +142,7 @@ async function runHerd(n: number, deadlineAt: number) {
   const cfg = loadConfig({ ...process.env, DATABASE_URL: undefined, LOG_LEVEL, WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) });
   const namespace = cfg.TEMPORAL_NAMESPACE;
   const quiet = await waitForQuietMachine();
-  const { dir, remove } = scopedTempDir(`coe-bench-herd-${n}-`);
+  const { dir, remove } = scopedTempDir(`coe-bench-herd-${n}-${leg}-`);
   const cleanups: Array<() => Promise<void>> = [remove];
   try {
     // ── 1. server, database, one worker process ──
@@ -141,12 +152,19 @@ async function runHerd(n: number, deadlineAt: number) {
     cleanups.unshift(track('close Temporal client', () => connection.close()));
     const client = new Client({ connection, namespace });
     await ensureNamespace(connection, { namespace, retentionDays: cfg.TEMPORAL_RETENTION_DAYS, searchAttributes: CASE_SEARCH_ATTRIBUTES });
-    const db = await createBenchDatabase(dir, `_${n}`);
+    const db = await createBenchDatabase(dir, `_${n}${encrypted ? 'e' : ''}`);
     cleanups.unshift(() => db.drop());
     const env = stackEnv(
       { server, namespace, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, logLevel: LOG_LEVEL },
-      { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), BENCH_TASK_QUEUE, BENCH_WORKER_CASES: '1' },
+      // DATA_DIR in the temp dir: a dev key file (.data/payload-key) must not switch the codec on in the plain leg.
+      { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), BENCH_TASK_QUEUE, BENCH_WORKER_CASES: '1', DATA_DIR: path.join(dir, 'data') },
     );
+    const payloadKeys = encrypted ? generatePayloadKeyEntry() : undefined;
+    if (payloadKeys) env.PAYLOAD_KEYS = payloadKeys;
+    else delete env.PAYLOAD_KEYS;
+    // Cases are started by this process, so it encodes their input with the worker's key; the bare
+    // workflows stay plain in both legs (they are the reference).
+    const caseClient = payloadKeys ? new Client({ connection, namespace, dataConverter: dataConverterFor(EncryptionCodec.fromSpec(payloadKeys)) }) : client;
     const workerCfg = loadConfig(env);
     // The worker runs as `npm start` runs it: with its heap cap (WORKER_HEAP_MB).
     const worker = spawnTs('bench-worker', 'bench/worker.ts', env, path.join(dir, 'worker.log'), workerNodeArgs(workerCfg.WORKER_HEAP_MB));
@@ -155,7 +173,7 @@ async function runHerd(n: number, deadlineAt: number) {
       waitForPoller(client, BENCH_TASK_QUEUE, { proc: worker }),
       waitForPoller(client, workerCfg.TEMPORAL_TASK_QUEUE, { proc: worker, activities: true }),
     ]);
-    log(`N=${n}: worker pid ${worker.pid} (cache ${CACHE}) polls "${BENCH_TASK_QUEUE}" and "${workerCfg.TEMPORAL_TASK_QUEUE}"`);
+    log(`N=${n} (${leg}): worker pid ${worker.pid} (cache ${CACHE}) polls "${BENCH_TASK_QUEUE}" and "${workerCfg.TEMPORAL_TASK_QUEUE}"`);
 
     const sampler = new ProcSampler([
       { name: 'temporal', pids: () => [server.pid] },
@@ -257,7 +275,7 @@ async function runHerd(n: number, deadlineAt: number) {
       };
     };
     const startCase = async (input: CaseWorkflowInput): Promise<WorkflowHandle> =>
-      client.workflow.start(CASE_WORKFLOW_TYPE, {
+      caseClient.workflow.start(CASE_WORKFLOW_TYPE, {
         workflowId: input.intake.code,
         taskQueue: workerCfg.TEMPORAL_TASK_QUEUE,
         args: [input],
@@ -334,6 +352,7 @@ async function runHerd(n: number, deadlineAt: number) {
     const barePersistence = persistenceSummary(bm0, bm1, bareCpu.wallS);
     const result = {
       n,
+      payloadEncryption: encrypted,
       cacheSize: CACHE,
       p50LatenessMs: late.p50,
       p99LatenessMs: late.p99,
@@ -373,7 +392,7 @@ async function runHerd(n: number, deadlineAt: number) {
       },
     };
     log(
-      `N=${n}: lateness p50 ${late.p50} ms, p99 ${late.p99} ms, max ${late.max} ms; drain ${drainPerSec}/s vs bare ${bareTimersPerSec}/s (ratio ${result.ratio}); missed ${result.missed}, doubled ${result.doubled}; worker RSS ${result.workerRssMb} MB`,
+      `N=${n} (${leg}): lateness p50 ${late.p50} ms, p99 ${late.p99} ms, max ${late.max} ms; drain ${drainPerSec}/s vs bare ${bareTimersPerSec}/s (ratio ${result.ratio}); missed ${result.missed}, doubled ${result.doubled}; worker RSS ${result.workerRssMb} MB`,
     );
     return result;
   } finally {
@@ -387,6 +406,7 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
   const quietAtStart = await waitForQuietMachine();
   log(`machine: ${machine.cores} cores, ${machine.memoryGb} GB, load ${machine.loadAvgAtStart.join(' ')}; ${machine.temporal}; N = ${NS.join(', ')}`);
   const runs: Array<Awaited<ReturnType<typeof runHerd>>> = [];
+  const alone = codecAlone();
   const skipped: Array<{ n: number; reason: string; measured: Record<string, unknown> }> = [];
   const report = () => {
     const limits = runs.map((r) => {
@@ -396,7 +416,7 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
         `other tenants ${u.otherCores} (steal ${u.stealCores})${u.topOthers.length ? ` (${u.topOthers.slice(0, 2).map((o) => `${o.cmd.split(' ').slice(0, 3).join(' ')} ${o.cores}`).join('; ')})` : ''}`;
       const firedShare = r.p50LatenessMs > 0 ? Math.round((d.timerFiredLatenessMs.p50 / r.p50LatenessMs) * 100) : 0;
       return [
-        `N=${r.n}: drain ${r.drainPerSec}/s vs bare timers ${r.bareTimersPerSec}/s (ratio ${r.ratio}); lateness p50 ${r.p50LatenessMs} / p99 ${r.p99LatenessMs} / max ${r.maxLatenessMs} ms; missed ${r.missed}, doubled ${r.doubled}; worker RSS ${r.workerRssMb} MB (cache ${r.cacheSize}).`,
+        `N=${r.n} (${r.payloadEncryption ? 'encrypted' : 'plain'}): drain ${r.drainPerSec}/s vs bare timers ${r.bareTimersPerSec}/s (ratio ${r.ratio}); lateness p50 ${r.p50LatenessMs} / p99 ${r.p99LatenessMs} / max ${r.maxLatenessMs} ms; missed ${r.missed}, doubled ${r.doubled}; worker RSS ${r.workerRssMb} MB (cache ${r.cacheSize}).`,
         `Bare: ${d.bare.persistence.callsPerTimer} persistence calls per timer workflow at ${d.bare.persistence.requestsPerSec} calls/s (mean ${d.bare.persistence.meanLatencyMs} ms), server ${d.bare.cpu.byProcess.temporal} cores, worker ${d.bare.cpu.byProcess.worker}, machine ${busy(d.bare.cpu)}% busy (${others(d.bare.cpu)}).`,
         `Herd: ${d.drainPersistence.callsPerCase} calls per escalation (timer fired → workflow task${r.cacheSize < r.n ? ', replayed from history when evicted' : ''} → recordCaseLocally local activity inside that task + search-attribute upsert + next timer) at ${d.drainPersistence.requestsPerSec} calls/s (mean ${d.drainPersistence.meanLatencyMs} ms) through the dev server's single SQLite connection on 1 shard — predicted ratio ${round(d.bare.persistence.callsPerTimer / Math.max(0.01, d.drainPersistence.callsPerCase), 2)} from calls alone.`,
         `CPU per escalation: ${Object.entries(d.drainCpuMsPerCase).map(([k, v]) => `${k} ${v}`).join(', ')} ms; machine ${busy(d.drainCpu)}% busy (${Object.entries(d.drainCpu.byProcess).map(([k, v]) => `${k} ${v}`).join(', ')}, ${others(d.drainCpu)}).`,
@@ -405,6 +425,30 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
           : `Most lateness comes after the workflow saw the lapse (ESCALATED.at − T0 p50 ${d.timerFiredLatenessMs.p50} ms of ${r.p50LatenessMs} ms): the recordCaseLocally local activity and its database statement.`,
       ].join(' ');
     });
+    // The codec's cost per N: the encrypted leg over the plain one, same N, same run.
+    const codec = NS.flatMap((n) => {
+      const plain = runs.find((r) => r.n === n && !r.payloadEncryption);
+      const enc = runs.find((r) => r.n === n && r.payloadEncryption);
+      if (!plain || !enc) return [];
+      const workerMs = (r: typeof plain) => r.detail.drainCpuMsPerCase.worker ?? 0;
+      return [
+        {
+          n,
+          /** encrypted ÷ plain escalations per second draining the herd (1 = no cost). */
+          drainPerSecRatio: round(enc.drainPerSec / plain.drainPerSec, 3),
+          p50LatenessRatio: round(enc.p50LatenessMs / Math.max(1, plain.p50LatenessMs), 3),
+          p99LatenessRatio: round(enc.p99LatenessMs / Math.max(1, plain.p99LatenessMs), 3),
+          /** encrypted ÷ plain worker CPU per escalation (the worker runs the codec). */
+          workerCpuPerCaseRatio: round(workerMs(enc) / Math.max(0.01, workerMs(plain)), 3),
+          plain: { drainPerSec: plain.drainPerSec, p50LatenessMs: plain.p50LatenessMs, p99LatenessMs: plain.p99LatenessMs, workerCpuMsPerCase: workerMs(plain), workerRssMb: plain.workerRssMb, missed: plain.missed, doubled: plain.doubled },
+          encrypted: { drainPerSec: enc.drainPerSec, p50LatenessMs: enc.p50LatenessMs, p99LatenessMs: enc.p99LatenessMs, workerCpuMsPerCase: workerMs(enc), workerRssMb: enc.workerRssMb, missed: enc.missed, doubled: enc.doubled },
+        },
+      ];
+    });
+    const codecText = codec.map(
+      (c) =>
+        `Payload encryption at N=${c.n}: drain ${c.encrypted.drainPerSec} vs ${c.plain.drainPerSec}/s plain (ratio ${c.drainPerSecRatio}), lateness p99 ${c.encrypted.p99LatenessMs} vs ${c.plain.p99LatenessMs} ms, worker CPU ${c.encrypted.workerCpuMsPerCase} vs ${c.plain.workerCpuMsPerCase} ms per escalation (ratio ${c.workerCpuPerCaseRatio}); the codec alone: ${alone.encodeUs} µs encode, ${alone.decodeUs} µs decode of a ${alone.payloadBytes}-byte case input.`,
+    );
     const result = {
       benchmark: 'herd',
       finishedAt: new Date().toISOString(),
@@ -428,29 +472,34 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
         cases: 'non-urgent GRID categories with the default 10-min accept window, reportedAt = T0 − 10 min, policy.windows.remindAt = 0, spread over the seeded grids',
         waitBound: 'min(T0 + 5 min + N/20 s, T0 + 9.5 min) — the escalated window lapses again at T0 + 10 min',
       },
-      complete: runs.length === NS.length,
+      complete: runs.length === NS.length * CODEC_LEGS.length,
+      codecMode: CODEC_MODE,
+      /** The payload codec's cost: encrypted ÷ plain per N (both legs in this run), and the codec alone. */
+      codec: { byN: codec, alone },
       runs,
       skipped,
-      limits: limits.join(' '),
+      limits: [...limits, ...codecText].join(' '),
     };
     return { result, out: writeResult('herd.json', result) };
   };
   // Written after every N, so a bounded run that stops early keeps what it measured.
   const deadlineAt = began + envNumber('BENCH_MAX_MINUTES', 30) * 60_000 - 120_000;
   for (const n of NS) {
-    try {
-      runs.push(await runHerd(n, deadlineAt));
-    } catch (err) {
-      if (!(err instanceof SkipRun)) throw err;
-      log(err.message);
-      skipped.push({ n, reason: err.message, measured: err.measured });
+    for (const encrypted of CODEC_LEGS) {
+      try {
+        runs.push(await runHerd(n, deadlineAt, encrypted));
+      } catch (err) {
+        if (!(err instanceof SkipRun)) throw err;
+        log(err.message);
+        skipped.push({ n, reason: err.message, measured: err.measured });
+      }
+      report();
     }
-    report();
   }
   const { result, out } = report();
   process.stdout.write(
     `${JSON.stringify(
-      runs.map(({ detail: _d, ...r }) => r),
+      { codec: result.codec, runs: runs.map(({ detail: _d, ...r }) => r) },
       null,
       2,
     )}\n\nlimits: ${result.limits}\n${skipped.map((x) => `\n${x.reason}`).join('')}\n\nwritten: ${out}\n`,

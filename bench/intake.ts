@@ -9,9 +9,13 @@
 //  2. phase A: closed loop of empty-workflow starts with @temporalio/client → bareStartsPerSec;
 //  3. phase B: POST /cases at the bare rate (open model) → casesPerSec and latencies,
 //     then a step series at 25/50/75 % of the bare rate;
-//  4. CPU per process from /proc and the server's persistence metrics → `limits`.
+//  4. the payload codec's cost: the API and worker restarted with PAYLOAD_KEYS (AES-256-GCM on
+//     every payload they send to Temporal) and a fixed load (BENCH_CODEC_RATE, default 50 % of
+//     the bare rate: below saturation, so the legs differ by the codec, not by queueing), then
+//     restarted without it and the same load once more → `codec` (ratios encrypted ÷ plain);
+//  5. CPU per process from /proc and the server's persistence metrics → `limits`.
 // Writes bench/results/intake.json. Env: BENCH_RATE, BENCH_A_SECONDS, BENCH_B_SECONDS,
-// BENCH_STEP_SECONDS, BENCH_CONCURRENCY, BENCH_LOG_LEVEL, DATABASE_URL.
+// BENCH_STEP_SECONDS, BENCH_CODEC_RATE, BENCH_CODEC_SECONDS, BENCH_CONCURRENCY, BENCH_LOG_LEVEL, DATABASE_URL.
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
@@ -20,6 +24,7 @@ import type { Role } from '../domain/types';
 import { signAccessToken } from '../features/auth/auth';
 import { createDb } from '../platform/db';
 import { poolConfigFromUrl } from '../platform/dbUrl';
+import { generatePayloadKeyEntry } from '../platform/payloadCodec';
 import { ensureNamespace } from '../scripts/ensureNamespace';
 import { freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
@@ -27,6 +32,7 @@ import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
   BENCH_TASK_QUEUE,
   benchDynamicConfig,
+  codecAlone,
   createBenchDatabase,
   envNumber,
   log,
@@ -56,6 +62,7 @@ const A_SECONDS = envNumber('BENCH_A_SECONDS', 15);
 const PRAGMA_A_SECONDS = envNumber('BENCH_PRAGMA_SECONDS', 10);
 const B_SECONDS = envNumber('BENCH_B_SECONDS', 20);
 const STEP_SECONDS = envNumber('BENCH_STEP_SECONDS', 8);
+const CODEC_SECONDS = envNumber('BENCH_CODEC_SECONDS', 12);
 const CONCURRENCY = envNumber('BENCH_CONCURRENCY', 32);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const RATE_LIMIT_PER_MINUTE = 10_000_000;
@@ -210,15 +217,18 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   const db = await createBenchDatabase(dir);
   const apiPort = await freePort();
   const jwtSecret = `bench-${process.pid}-${Date.now()}-0123456789abcdef0123456789`;
+  // DATA_DIR in the temp dir: no dev key file (.data/payload-key from `npm start`) turns the codec
+  // on by accident; the codec comparison below sets PAYLOAD_KEYS explicitly.
   const childEnv = stackEnv(
     { server, namespace, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, logLevel: LOG_LEVEL },
-    { API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE), JWT_SECRET: jwtSecret, BENCH_TASK_QUEUE },
+    { API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE), JWT_SECRET: jwtSecret, BENCH_TASK_QUEUE, DATA_DIR: path.join(dir, 'data') },
   );
+  delete childEnv.PAYLOAD_KEYS;
   const childCfg = loadConfig(childEnv);
   // Workers run as `npm start` runs them: with their heap cap (WORKER_HEAP_MB).
   const workerArgs = workerNodeArgs(childCfg.WORKER_HEAP_MB);
-  const worker = spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'), workerArgs);
-  const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));
+  let worker = spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'), workerArgs);
+  let api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));
   const benchWorker = spawnTs('bench-worker', 'bench/worker.ts', childEnv, path.join(dir, 'bench-worker.log'), workerArgs);
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   await Promise.all([
@@ -373,7 +383,57 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   const { perSecond: _fps, ...floorStep } = floor;
   void _fps;
 
-  // ── 4. what limits it ──
+  // ── 4. the codec's cost: encrypted, then plain again, same server, same load ──
+  // Restarting the API and worker is the only switch (the codec is chosen at start-up). The plain
+  // leg is run after the encrypted one, on equally fresh processes, so order and warm-up weigh
+  // on both legs alike; phase B stays the headline figure.
+  const restartStack = async (extra: NodeJS.ProcessEnv, label: string) => {
+    await Promise.all([worker.release(), api.release()]);
+    const env = { ...childEnv, ...extra };
+    worker = spawnTs(`worker-${label}`, 'worker/main.ts', env, path.join(dir, `worker-${label}.log`), workerArgs);
+    api = spawnTs(`api-${label}`, 'api/main.ts', env, path.join(dir, `api-${label}.log`));
+    await waitUntil('API /ready', async () => (await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(5000) })).status === 200, {
+      timeoutMs: 120_000,
+      intervalMs: 300,
+      proc: api,
+    });
+    // The old worker's poller stays listed for a while; the new one proves itself by recording.
+    await load(20, 3);
+    if ((await waitPersisted()) === null) throw new Error(`the ${label} worker did not record the warm-up cases (see ${dir}/worker-${label}.log)`);
+  };
+  const codecRate = round(process.env.BENCH_CODEC_RATE ? envNumber('BENCH_CODEC_RATE', 25) : Math.max(1, 0.5 * bare), 1);
+  const codecLeg = async (extra: NodeJS.ProcessEnv, label: string) => {
+    log(`codec comparison (${label}): restarting the API and worker…`);
+    await restartStack(extra, label);
+    log(`  ${label}: POST /cases at ${codecRate}/s for ${CODEC_SECONDS}s…`);
+    const r = await measureLoad(codecRate, CODEC_SECONDS);
+    log(`  ${label}: ${r.casesPerSec}/s, recorded ${r.recordedPerSec}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, errors ${r.errors}, api+worker ${round((r.cpuMsPerCase.api ?? 0) + (r.cpuMsPerCase.worker ?? 0), 2)} ms CPU/case`);
+    const { perSecond: _p, ...rest } = r;
+    void _p;
+    return rest;
+  };
+  const encrypted = await codecLeg({ PAYLOAD_KEYS: generatePayloadKeyEntry() }, 'encrypted');
+  const plain = await codecLeg({}, 'plain');
+  const appCpu = (r: typeof plain) => round((r.cpuMsPerCase.api ?? 0) + (r.cpuMsPerCase.worker ?? 0), 2);
+  const alone = codecAlone();
+  const codec = {
+    offeredRate: codecRate,
+    seconds: CODEC_SECONDS,
+    /** encrypted ÷ plain cases/s answered 201 (1 = no cost at this load). */
+    casesPerSecRatio: round(encrypted.casesPerSec / Math.max(0.1, plain.casesPerSec), 3),
+    /** encrypted ÷ plain cases/s answered AND recorded by the worker. */
+    recordedPerSecRatio: encrypted.recordedPerSec && plain.recordedPerSec ? round(encrypted.recordedPerSec / plain.recordedPerSec, 3) : null,
+    p99Ratio: round(encrypted.p99Ms / Math.max(0.1, plain.p99Ms), 3),
+    /** encrypted ÷ plain CPU of the API + worker per case (the processes that run the codec). */
+    appCpuPerCaseRatio: round(appCpu(encrypted) / Math.max(0.01, appCpu(plain)), 3),
+    appCpuMsPerCase: { encrypted: appCpu(encrypted), plain: appCpu(plain) },
+    /** The codec alone in this process: AES-256-GCM over a case's start payload. */
+    alone,
+    encrypted,
+    plain,
+  };
+
+  // ── 5. what limits it ──
   const b = phaseB.cpu;
   const a = phaseA.cpu;
   const busy = (u: CpuUsage) => u.machineBusyCores / u.cores;
@@ -403,6 +463,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     contended ? `Caveat: other tenants of this shared machine used up to ${Math.max(a.otherCores, b.otherCores)} cores during the run; numbers on an idle machine are higher.` : '',
     `SQLite pragmas: ${phaseA.bareStartsPerSec} bare starts/s with ${DEV_SERVER_SQLITE_PRAGMAS.join(' + ')} vs ${withoutPragmas.bareStartsPerSec} without (rollback journal: an fsync per commit).`,
     `At the fixed ${FLOOR_RATE}/s: ${floor.casesPerSec}/s done, p99 ${floor.p99Ms} ms (${floor.p99Ms < FLOOR_P99_MS && floor.errors === 0 ? 'under' : 'NOT under'} ${FLOOR_P99_MS} ms), worker caught up ${floor.persistLagS}s later.`,
+    `Payload encryption (same server, same ${codecRate}/s, ${CODEC_SECONDS}s each, fresh API + worker per leg): ${encrypted.casesPerSec} vs ${plain.casesPerSec} cases/s (ratio ${codec.casesPerSecRatio}), p99 ${encrypted.p99Ms} vs ${plain.p99Ms} ms, API + worker CPU ${codec.appCpuMsPerCase.encrypted} vs ${codec.appCpuMsPerCase.plain} ms per case (ratio ${codec.appCpuPerCaseRatio}); the codec alone costs ${alone.encodeUs} µs to encode and ${alone.decodeUs} µs to decode a ${alone.payloadBytes}-byte case input.`,
     knee
       ? `Step series: intake keeps up to ${Math.round((steps[steps.indexOf(knee) - 1]?.fractionOfBare ?? 0) * 100)}% of bare; at ${Math.round(knee.fractionOfBare * 100)}% (${knee.offeredRate}/s) it completes ${knee.casesPerSec}/s with p99 ${knee.p99Ms} ms.`
       : 'Step series: every step up to 75% of bare kept up (p99 ≤ 1 s); phase B is the 100% point.',
@@ -428,6 +489,8 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     bareCompletedPerSec: phaseA.completedPerSec,
     /** The fixed-rate step at the issue's floor (FLOOR_RATE/s): does p99 stay under FLOOR_P99_MS there? */
     floorStep: { p99TargetMs: FLOOR_P99_MS, ...floorStep },
+    /** The payload codec's cost: the phase-B load with and without PAYLOAD_KEYS in this run. */
+    codec,
     machine: { ...machine, quietAtStart },
     config: {
       temporal: {
@@ -485,7 +548,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   const out = writeResult('intake.json', result);
   process.stdout.write(
     `${JSON.stringify(
-      { casesPerSec: result.casesPerSec, p50Ms: result.p50Ms, p99Ms: result.p99Ms, maxMs: result.maxMs, errors: result.errors, bareStartsPerSec: bare, ratio: result.ratio, offeredRate, pragmaComparison: { with: phaseA.bareStartsPerSec, without: withoutPragmas.bareStartsPerSec }, steps: steps.map((s) => ({ offered: s.offeredRate, done: s.casesPerSec, p50Ms: s.p50Ms, p99Ms: s.p99Ms, errors: s.errors })) },
+      { codec: { casesPerSecRatio: codec.casesPerSecRatio, recordedPerSecRatio: codec.recordedPerSecRatio, p99Ratio: codec.p99Ratio, appCpuPerCaseRatio: codec.appCpuPerCaseRatio, encryptedCasesPerSec: encrypted.casesPerSec, plainCasesPerSec: plain.casesPerSec, alone }, casesPerSec: result.casesPerSec, p50Ms: result.p50Ms, p99Ms: result.p99Ms, maxMs: result.maxMs, errors: result.errors, bareStartsPerSec: bare, ratio: result.ratio, offeredRate, pragmaComparison: { with: phaseA.bareStartsPerSec, without: withoutPragmas.bareStartsPerSec }, steps: steps.map((s) => ({ offered: s.offeredRate, done: s.casesPerSec, p50Ms: s.p50Ms, p99Ms: s.p99Ms, errors: s.errors })) },
       null,
       2,
     )}\n\nlimits: ${note}\n\nwritten: ${out}\n`,

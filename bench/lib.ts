@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import type { Client as TemporalClient } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { EncryptionCodec, generatePayloadKeyEntry } from '../platform/payloadCodec';
 import { createDatabase, dropDatabase, dropLeftoverDatabases, isLocalServer, withAdmin, withDatabase } from '../devstack/databases';
 import { freePort, portOpen, PROJECT_ROOT, signalGroup, sleep, spawnManaged, spawnWatchdog, tail, waitUntil, type ManagedProcess } from '../devstack/processes';
 import { DEV_SERVER_DYNAMIC_CONFIG, migrateDeploy, postgresAnswers, startPglite, startTemporalDevServer } from '../devstack/services';
@@ -718,4 +720,39 @@ export function stackEnv(
     NOTIFY_WEBHOOKS: '',
     ...extra,
   };
+}
+
+// ───────────────────────── payload codec alone ─────────────────────────
+
+/**
+ * The AES-256-GCM payload codec (platform/payloadCodec) alone, in this process: µs to encode and
+ * to decode one payload shaped like a case's start input (reporter, description, policy, units),
+ * so the end-to-end ratios can be read against what the cipher itself costs.
+ */
+export function codecAlone(iterations = 5000): { payloadBytes: number; encodeUs: number; decodeUs: number; iterations: number } {
+  const codec = EncryptionCodec.fromSpec(generatePayloadKeyEntry());
+  const input = {
+    caseCode: 'BJ-XC-20261203-0001',
+    intake: {
+      channel: 'HOTLINE',
+      categoryCode: 'ROAD_OCCUPATION',
+      description: '路边占道经营，影响通行。'.repeat(8),
+      reporter: { name: '王小明', phone: '13800000000' },
+      location: { gridId: 'G-0001', address: '西城区某街道某社区 12 号楼' },
+      reportedAt: '2026-12-03T08:00:00.000Z',
+    },
+    units: { grid: 'G-0001', street: 'S-01', district: 'D-XC' },
+    policy: { windows: { ACCEPT: 600_000, HANDLE: 86_400_000, remindAt: 0.8 }, ladder: ['GRID', 'STREET', 'DISTRICT'], flags: { v: 1 } },
+    calendar: { holidays: Array.from({ length: 20 }, (_, i) => `2026-${String((i % 12) + 1).padStart(2, '0')}-0${(i % 9) + 1}`) },
+  };
+  const payload = defaultPayloadConverter.toPayload(input);
+  for (let i = 0; i < 200; i++) codec.decodeOne(codec.encodeOne(payload));
+  const encoded: Payload[] = [];
+  let t = performance.now();
+  for (let i = 0; i < iterations; i++) encoded.push(codec.encodeOne(payload));
+  const encodeUs = ((performance.now() - t) * 1000) / iterations;
+  t = performance.now();
+  for (const e of encoded) codec.decodeOne(e);
+  const decodeUs = ((performance.now() - t) * 1000) / iterations;
+  return { payloadBytes: payload.data?.length ?? 0, encodeUs: round(encodeUs, 1), decodeUs: round(decodeUs, 1), iterations };
 }

@@ -4,12 +4,15 @@
 //     worker/main.ts) on TEMPORAL_TASK_QUEUE, so bare and case workflows share the process.
 // Both Workers get the same cache size and workflow-task slots (WORKER_MAX_CACHED_WORKFLOWS,
 // WORKER_MAX_CONCURRENT_WORKFLOW_TASKS). Stops on SIGTERM/SIGINT like worker/main.ts.
+// The case worker encrypts payloads when PAYLOAD_KEYS is set (as worker/main.ts does); the bare
+// workflows never do, so they stay the same reference with the codec on or off.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { databaseUrl, loadConfig } from '../config/env';
 import { createDb, type Db } from '../platform/db';
 import { loadCalendar } from '../features/directory/directory';
 import { createLogger } from '../platform/logger';
+import { payloadCodecFromConfig } from '../platform/payloadCodec';
 import { connectTemporalNative } from '../platform/temporalConnection';
 import { createCaseWorker } from '../worker/createWorker';
 import { installRuntimeLogger } from '../platform/runtimeLogger';
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
         await createCaseWorker({
           connection,
           cfg,
+          payloadCodec: payloadCodecFromConfig(cfg),
           deps: {
             db: caseDb,
             webhooks: { urls: cfg.NOTIFY_WEBHOOKS, timeoutMs: cfg.NOTIFY_WEBHOOK_TIMEOUT_MS },

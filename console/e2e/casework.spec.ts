@@ -1,7 +1,8 @@
 // Journeys past the first response, in a real browser against the real system (globalSetup.ts).
 // Each sets its case up through the API as the demo accounts (program sessions), then the
 // people who matter act in the console: a street dispatcher calls a department and its officer
-// reports with evidence; the deputy leader approves an extension from the inbox; a resident
+// reports with evidence (the officer sees the resident's phone masked and cannot reveal it; the
+// grid worker of the place, no longer holding the case, reveals it, logged); the deputy leader approves an extension from the inbox; a resident
 // answers a revisit link on a phone; an auditor reads a case's timeline and replay verdict.
 // Every page passes axe (no serious or critical violations); the README's screenshots are
 // written to docs/screenshots/.
@@ -22,6 +23,9 @@ import {
   type LiveCase,
 } from './helpers';
 
+/** The resident who called the hotline. */
+const RESIDENT = { name: '王建国', phone: '13812345678' };
+
 /** The demo grid worker's grid, in the demo street dispatcher's street (both are the first of their role by id). */
 async function demoGrid(): Promise<{ gridId: string; streetId: string }> {
   const [worker, dispatcher] = await Promise.all([as('demo-grid-worker'), as('demo-street-dispatcher')]);
@@ -34,12 +38,16 @@ async function demoGrid(): Promise<{ gridId: string; streetId: string }> {
 test('a street dispatcher calls a department and the department officer reports with evidence', async ({ browser }) => {
   const { gridId } = await demoGrid();
   // 违法建设 starts at the street (its category's default level): the street accepts and calls.
-  const code = await reportCase('CG-003', gridId, '小区楼顶私自加建彩钢房，疑似违法建设');
+  const code = await reportCase('CG-003', gridId, '小区楼顶私自加建彩钢房，疑似违法建设', RESIDENT);
 
   const desk = await browser.newContext(DESKTOP_CONTEXT);
   const page = await desk.newPage();
   await openSignedIn(page, 'demo-street-dispatcher', `/cases/${code}`);
   await expect(page.getByTestId('case-status')).toHaveText('已上报');
+  // The street holds the case: it sees the resident in full, with nothing to reveal.
+  await expect(page.getByTestId('reporter-phone')).toHaveText(RESIDENT.phone);
+  await expect(page.getByTestId('reporter-name')).toHaveText(RESIDENT.name);
+  await expect(page.getByTestId('reveal-reporter')).toHaveCount(0);
   await page.getByTestId('form-accept').getByRole('button', { name: '受理' }).click();
   await expect(page.getByTestId('case-status')).toHaveText('已受理');
 
@@ -74,6 +82,11 @@ test('a street dispatcher calls a department and the department officer reports 
   const report = officer.getByTestId('form-report');
   await expect(report).toBeVisible();
   await expect(officer.getByTestId('form-accept')).toHaveCount(0);
+  // Minimum necessary: the department acts on the place, so it sees the resident masked and may not reveal.
+  await expect(officer.getByTestId('reporter-phone')).toHaveText('138****5678');
+  await expect(officer.getByTestId('reporter-name')).toHaveText('王**');
+  await expect(officer.getByTestId('reveal-reporter')).toHaveCount(0);
+  await expect(officer.getByText('13812345678')).toHaveCount(0);
   await expectNoSeriousA11yViolations(officer, 'Case (department officer)');
   await report.getByRole('button', { name: '部门报到' }).click();
   await expect(officer.getByTestId('call-reported')).toBeVisible();
@@ -93,6 +106,20 @@ test('a street dispatcher calls a department and the department officer reports 
   await expectNoSeriousA11yViolations(officer, 'Case (department officer, after the report)');
   await officer.screenshot({ path: path.join(SHOTS, 'case-department-phone.png'), fullPage: true });
   await phone.close();
+
+  // The grid worker of the place: the case is the street's now, so masked, but theirs to reveal — logged.
+  const gridDesk = await browser.newContext(DESKTOP_CONTEXT);
+  const grid = await gridDesk.newPage();
+  await openSignedIn(grid, 'demo-grid-worker', `/cases/${code}`);
+  await expect(grid.getByTestId('reporter-phone')).toHaveText('138****5678');
+  await expect(grid.getByText('查看完整信息会记入访问日志')).toBeVisible();
+  await expectNoSeriousA11yViolations(grid, 'Case (grid worker, reporter masked)');
+  await grid.getByRole('button', { name: '显示完整信息' }).click();
+  await expect(grid.getByTestId('reporter-phone')).toHaveText(RESIDENT.phone);
+  await expect(grid.getByTestId('reporter-name')).toHaveText(RESIDENT.name);
+  await expect(grid.getByTestId('reveal-logged-note')).toBeVisible();
+  await expect(grid.getByTestId('reveal-reporter')).toHaveCount(0);
+  await gridDesk.close();
 });
 
 test('the deputy leader approves a 5-day extension from the inbox and the completion deadline moves on the case page', async ({ browser }) => {

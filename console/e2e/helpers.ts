@@ -73,10 +73,10 @@ export async function as(login: string): Promise<As> {
   };
 }
 
-/** A case reported through the hotline by the demo reporter in `gridId`; its code. */
-export async function reportCase(categoryCode: string, gridId: string, description: string): Promise<string> {
+/** A case reported through the hotline by the demo reporter in `gridId` (with the resident's name and phone, if given); its code. */
+export async function reportCase(categoryCode: string, gridId: string, description: string, resident?: { name: string; phone: string }): Promise<string> {
   const reporter = await as('demo-reporter');
-  const { code } = await reporter.post<{ code: string }>('/cases', { channel: 'HOTLINE', categoryCode, location: { gridId }, description }, 201);
+  const { code } = await reporter.post<{ code: string }>('/cases', { channel: 'HOTLINE', categoryCode, location: { gridId }, description, ...(resident ? { reporter: resident } : {}) }, 201);
   await reporter.dispose();
   return code;
 }

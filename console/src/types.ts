@@ -40,6 +40,11 @@ export interface CaseRecord {
   breachCount: number;
   reportedAt: string;
   closedAt: string | null;
+  /** The reporter as the API shows this caller (api/caseViews.ts): in full, masked or anonymised. */
+  reporterName?: string | null;
+  reporterPhone?: string | null;
+  reporterEmail?: string | null;
+  reporterView?: 'FULL' | 'MASKED' | 'ANONYMISED';
 }
 
 export interface CaseList {

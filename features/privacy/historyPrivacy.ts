@@ -7,13 +7,17 @@ import { mapHistoryPayloads, type PayloadLike } from '../../platform/historyJson
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { isEncrypted } from '../../platform/payloadCodec';
 import { maskField, rewriteReporterData, type ReporterField } from '../../domain/personalData';
+import { scrubFreeTextFields } from '../../domain/personalText';
 
 const JSON_ENCODING = 'json/plain';
 const utf8 = new TextEncoder();
 const fromUtf8 = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : '');
 
-/** One plain JSON payload with its reporter fields replaced; the same object when it holds none. */
-function rewritePlain(p: PayloadLike, replace: (f: ReporterField, v: string) => string): PayloadLike {
+/**
+ * One plain JSON payload with its reporter fields replaced (and its free text scrubbed, when a
+ * scrubber is given); the same object when it holds neither.
+ */
+function rewritePlain(p: PayloadLike, replace: (f: ReporterField, v: string) => string, scrubText?: (text: string) => string): PayloadLike {
   if (fromUtf8(p.metadata?.encoding) !== JSON_ENCODING || !p.data) return p;
   let value: unknown;
   try {
@@ -21,7 +25,8 @@ function rewritePlain(p: PayloadLike, replace: (f: ReporterField, v: string) => 
   } catch {
     return p;
   }
-  const rewritten = rewriteReporterData(value, replace);
+  const withoutReporter = rewriteReporterData(value, replace);
+  const rewritten = scrubText ? scrubFreeTextFields(withoutReporter, scrubText) : withoutReporter;
   if (rewritten === value) return p;
   return { metadata: { ...(p.metadata ?? {}) }, data: utf8.encode(JSON.stringify(rewritten)) };
 }
@@ -29,27 +34,29 @@ function rewritePlain(p: PayloadLike, replace: (f: ReporterField, v: string) => 
 /**
  * The history with every reporter field replaced by `replace`. Encrypted payloads are
  * decrypted with `codec`, rewritten and encrypted again (under its current key); `changed`
- * counts the payloads rewritten. Without a codec, an encrypted payload is an error: the
- * retention run must not report a history clean that it could not read.
+ * counts the payloads rewritten. `scrubText` (the retention run's) also erases personal data
+ * written into free text (domain/personalText). Without a codec, an encrypted payload is an
+ * error: the retention run must not report a history clean that it could not read.
  */
 export async function rewriteReporterInHistory(
   history: History,
   replace: (f: ReporterField, v: string) => string,
   codec: PayloadCodec | null,
+  scrubText?: (text: string) => string,
 ): Promise<{ history: History; changed: number }> {
   let changed = 0;
   const out = await mapHistoryPayloads(history, async (p) => {
     if (isEncrypted(p as Payload)) {
       if (!codec) throw new Error('an encrypted history payload and no PAYLOAD_KEYS to read it');
       const [plain] = await codec.decode([p as Payload]);
-      const rewritten = rewritePlain(plain, replace);
+      const rewritten = rewritePlain(plain, replace, scrubText);
       if (rewritten === plain) return p;
       changed++;
       // Encrypted again, under the current key (a rotation's old keys stop being needed here).
       const [sealed] = await codec.encode([rewritten as Payload]);
       return sealed;
     }
-    const rewritten = rewritePlain(p, replace);
+    const rewritten = rewritePlain(p, replace, scrubText);
     if (rewritten !== p) changed++;
     return rewritten;
   });

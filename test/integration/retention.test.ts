@@ -1,7 +1,9 @@
 // Retention: with a pinned "now", the reporters of cases closed longer than the configured
 // period are anonymised in the projection and in their archived (encrypted) histories, each
 // run recorded in the access log; recent cases keep theirs; assessment figures do not move and
-// the anonymised history still replays. On an isolated database (it counts every case).
+// the anonymised history still replays. Personal data written into free text (the description,
+// a handling note, an outbox message, the same texts inside the history) goes too: nothing
+// personal is left anywhere the case is stored. On an isolated database (it counts every case).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Payload } from '@temporalio/common';
@@ -25,6 +27,18 @@ const NOW = Date.parse('2029-12-01T00:00:00+08:00');
 const OLD_CLOSED = new Date('2026-10-20T10:00:00+08:00');
 const RECENT_CLOSED = new Date('2026-12-20T10:00:00+08:00');
 const RECORDED = 'test/histories/review-returned-then-closed.json';
+/** Free text with personal data in it: the reporter's name and number, another number, an e-mail. */
+const DESCRIPTION = '路边占道经营，李四反映，电话 139-0000-1111';
+const NOTE = '自行处置，已电话联系李四 13900001111，另告知物业 021-62345678';
+const PERSONAL = ['李四', '13900001111', '139-0000-1111', '021-62345678', 'lisi@example.cn', '张三', '13800000000'];
+
+/** A JSON value with every string in `texts` replaced (the recorded history, given personal free text). */
+function withTexts(value: unknown, texts: Record<string, string>): unknown {
+  if (typeof value === 'string') return texts[value] ?? value;
+  if (Array.isArray(value)) return value.map((v) => withTexts(v, texts));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withTexts(v, texts)]));
+  return value;
+}
 
 let iso: IsolatedDatabase;
 let db: Db;
@@ -45,13 +59,26 @@ beforeAll(async () => {
   await insertAssessmentFixture(db);
   // A, B closed long ago, C recently; every one with a reporter. D has none (closed long ago).
   const reporter = { reporterName: '李四', reporterPhone: '13900001111', reporterEmail: 'lisi@example.cn' };
-  await db.case.update({ where: { code: CODES.A }, data: { ...reporter, status: 'SURVEYED', closedAt: OLD_CLOSED } });
+  await db.case.update({ where: { code: CODES.A }, data: { ...reporter, description: DESCRIPTION, address: '鼓楼路 1 号 李四家门口', status: 'SURVEYED', closedAt: OLD_CLOSED } });
+  // A handling note in A's event log and a notification in its outbox carry the number too.
+  const firstA = await db.caseEvent.findFirstOrThrow({ where: { caseCode: CODES.A }, orderBy: { seq: 'asc' } });
+  await db.caseEvent.update({ where: { id: firstA.id }, data: { data: { ...(firstA.data as object), note: NOTE } } });
+  await db.notification.create({ data: { id: `${CODES.A}:1:x`, caseCode: CODES.A, seq: 1, kind: 'CASE_RETURNED', payload: { message: `Case ${CODES.A} was sent back: ${NOTE}`, caseCode: CODES.A } } });
+  // C is recent: its free text stays.
+  await db.case.update({ where: { code: CODES.C }, data: { description: DESCRIPTION } });
   await db.case.update({ where: { code: CODES.B }, data: { ...reporter, reporterEmail: null, status: 'CLOSED', closedAt: OLD_CLOSED } });
   await db.case.update({ where: { code: CODES.C }, data: { ...reporter, status: 'CLOSED', closedAt: RECENT_CLOSED } });
   await db.case.update({ where: { code: CODES.D }, data: { status: 'CLOSED', closedAt: OLD_CLOSED } });
   // A's archive: a recorded history (reporter 张三 / 13800000000), encrypted as the archive keeps it.
+  // Its description and a note (in the update's argument, the fact and the activity inputs alike)
+  // given personal data, as a resident and a grid worker might have typed them.
   const recorded = JSON.parse(readFileSync(path.resolve(__dirname, '../..', RECORDED), 'utf8'));
-  const encrypted = await mapHistoryPayloads(historyFromJson(recorded), async (p) => (await codec.encode([p as Payload]))[0]);
+  const texts = (p: Payload): Payload => {
+    if (Buffer.from(p.metadata?.encoding ?? new Uint8Array()).toString() !== 'json/plain' || !p.data) return p;
+    const value = withTexts(JSON.parse(Buffer.from(p.data).toString('utf8')), { 路边占道经营: DESCRIPTION, 自行处置: NOTE });
+    return { metadata: p.metadata, data: new TextEncoder().encode(JSON.stringify(value)) };
+  };
+  const encrypted = await mapHistoryPayloads(historyFromJson(recorded), async (p) => (await codec.encode([texts(p as Payload)]))[0]);
   await db.caseHistoryArchive.create({
     data: { caseCode: CODES.A, runId: 'run-0', runIndex: 0, workflowType: 'caseWorkflow', closeStatus: 'COMPLETED', history: historyToJson(encrypted) as object, eventCount: 1, startedAt: OLD_CLOSED },
   });
@@ -69,6 +96,14 @@ describe('anonymiseExpiredCases', () => {
     const text = await payloadTexts(row.history);
     expect(text).toContain('13800000000');
     expect(text).toContain('张三');
+    expect(text).toContain('139-0000-1111');
+    expect(text).toContain('021-62345678');
+  });
+
+  it('the personalised history replays before the run too (so the replay after it tests the scrubbing)', async () => {
+    const row = await db.caseHistoryArchive.findFirstOrThrow({ where: { caseCode: CODES.A } });
+    const history = await decodeHistory(historyFromJson(row.history), [codec]);
+    expect(await replayHistories([{ workflowId: CODES.A, runId: 'run-0', runIndex: 0, history }], { compareActivityInputs: true })).toMatchObject({ ok: true, replayed: 1 });
   });
 
   it('erases what is due, leaves recent cases, keeps figures, and records each case', async () => {
@@ -84,14 +119,25 @@ describe('anonymiseExpiredCases', () => {
     const a = await db.case.findUniqueOrThrow({ where: { code: CODES.A } });
     expect(a).toMatchObject({ reporterName: ANONYMISED, reporterPhone: ANONYMISED, reporterEmail: ANONYMISED, anonymisedAt: new Date(NOW) });
     expect(await db.case.findUniqueOrThrow({ where: { code: CODES.B } })).toMatchObject({ reporterName: ANONYMISED, reporterPhone: ANONYMISED, reporterEmail: null });
-    expect(await db.case.findUniqueOrThrow({ where: { code: CODES.C } })).toMatchObject({ reporterName: '李四', reporterPhone: '13900001111', anonymisedAt: null });
+    expect(await db.case.findUniqueOrThrow({ where: { code: CODES.C } })).toMatchObject({ reporterName: '李四', reporterPhone: '13900001111', anonymisedAt: null, description: DESCRIPTION });
+    expect(res.textsScrubbed).toBe(4); // A's description and address, its note, its outbox message
+
+    // Nothing personal left in A's rows: the projection, the event log, the outbox.
+    const rowsOfA = JSON.stringify([
+      await db.case.findUniqueOrThrow({ where: { code: CODES.A } }),
+      await db.caseEvent.findMany({ where: { caseCode: CODES.A } }),
+      await db.notification.findMany({ where: { caseCode: CODES.A } }),
+    ], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    for (const p of PERSONAL) expect(rowsOfA).not.toContain(p);
+    expect(a.description).toBe(`路边占道经营，${ANONYMISED}反映，电话 ${ANONYMISED}`);
+    expect(a.address).toBe(`鼓楼路 1 号 ${ANONYMISED}家门口`);
 
     // Nothing personal left in the archive, which stays encrypted.
     const archived = await db.caseHistoryArchive.findFirstOrThrow({ where: { caseCode: CODES.A } });
     const text = await payloadTexts(archived.history);
-    expect(text).not.toContain('13800000000');
-    expect(text).not.toContain('张三');
+    for (const p of PERSONAL) expect(text).not.toContain(p);
     expect(text).toContain(ANONYMISED);
+    expect(text).toContain('路边占道经营'); // the rest of the free text stays readable
     expect(JSON.stringify(archived.history)).toContain(Buffer.from('binary/encrypted').toString('base64'));
 
     // Figures unchanged.

@@ -7,6 +7,7 @@ import { api, ApiError } from '../http';
 import { ActionPanel } from '../components/ActionForms';
 import { CaseFacts, SurveyLinkIssuer } from '../components/CaseFacts';
 import { Countdown } from '../components/Countdown';
+import { ReporterDetails } from '../components/ReporterDetails';
 import { useI18n } from '../i18n';
 import { hrefOf, navigate } from '../router';
 import { formatInstant } from '../time';
@@ -95,6 +96,7 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
             ) : (
               <Spin />
             )}
+            {record && <ReporterDetails code={code} record={record} role={me.role} />}
           </Card>
         </Col>
         <Col xs={24} lg={10}>
