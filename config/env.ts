@@ -50,6 +50,11 @@ export const envSchema = z.object({
    * fails the workflow task (the SDK's isolateExecutionTimeout); 0 = no detector (worker/sandboxTimeout).
    */
   WORKER_SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  /**
+   * Where the worker keeps the built workflow bundle between starts (platform/workflowBundleCache);
+   * `off` = bundle at every start. Default: .data/cache/workflow-bundle in the project.
+   */
+  WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
 
