@@ -304,6 +304,8 @@ runBench('chaos', MAX_MINUTES, async () => {
   let inFlight = 0;
   const apiOk: Array<{ port: number; at: number }> = [];
   const send = async (s: ClientStats, pathOf: string, token: string, key: string, body: unknown, until: number, done: (status: number) => boolean) => {
+    // What each attempt got (a status, or the error): a refused accept is judged with its history.
+    const trail: string[] = [];
     for (let attempt = 0; ; attempt++) {
       const port = liveApis[rr++ % liveApis.length];
       s.attempts += 1;
@@ -317,17 +319,19 @@ runBench('chaos', MAX_MINUTES, async () => {
           signal: AbortSignal.timeout(30_000),
         });
         const text = await res.text();
+        trail.push(`${new Date().toISOString().slice(11, 23)} ${res.status}`);
         if (res.status < 300) apiOk.push({ port, at: Date.now() });
         if (res.headers.get('idempotent-replayed') === 'true') s.replayed += 1;
-        if (done(res.status)) return { status: res.status, body: text };
-      } catch {
+        if (done(res.status)) return { status: res.status, body: text, trail };
+      } catch (err) {
         /* connection refused or reset: the API is down */
+        trail.push(`${new Date().toISOString().slice(11, 23)} ${(err as Error).name}`);
       } finally {
         inFlight -= 1;
       }
       if (Date.now() > until) {
         s.gaveUp += 1;
-        return { status: 0, body: '' };
+        return { status: 0, body: '', trail };
       }
       await sleep(Math.min(2000, 250 * 2 ** Math.min(attempt, 3)));
     }
@@ -361,7 +365,7 @@ runBench('chaos', MAX_MINUTES, async () => {
     await sleep(between(0.1, 0.25) * ACCEPT_S * 1000);
     const a = await send(stats.accept, `/cases/${code}/accept`, workerTokens[i % gridWorkers.length], `accept-${code}`, {}, Date.now() + ACCEPT_S * 330, (st) => st < 500 && st !== 429);
     acceptOf.set(code, a.status >= 200 && a.status < 300 ? 'acknowledged' : a.status === 0 ? 'unknown' : 'none');
-    if (a.status >= 300) log(`accept ${code}: ${a.status} ${a.body.slice(0, 160)}`);
+    if (a.status >= 300) log(`accept ${code}: ${a.status} ${a.body.slice(0, 160)} (attempts: ${a.trail.join(', ')})`);
   };
   let reported = 0;
   let faultsDone = false;

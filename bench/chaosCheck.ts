@@ -27,7 +27,7 @@ export interface ObservedEvent {
 
 export interface CaseRun {
   code: string;
-  /** What the run knows of the accept it sent: none sent, answered 2xx, or sent without a known outcome. */
+  /** What the run knows of the accept it sent: none sent (or refused with a 4xx), answered 2xx, or sent without a known outcome. */
   accept: 'none' | 'acknowledged' | 'unknown';
   /** The events the database holds for the case (any order). */
   events: ObservedEvent[];
@@ -187,7 +187,7 @@ export function checkCase(run: CaseRun, m: Model): CaseDefects {
     expected.push({ key: 'ACCEPTED', lapse: false });
     if (run.accept === 'none') {
       d.unexpected += 1;
-      d.notes.push('ACCEPTED although the run never sent an accept');
+      d.notes.push('ACCEPTED although the run sent no accept or its accept was refused');
     }
   } else if (run.accept === 'acknowledged') {
     d.eventsMissing += 1;
