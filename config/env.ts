@@ -54,7 +54,7 @@ export const envSchema = z.object({
    * Where the worker keeps the built workflow bundle between starts (platform/workflowBundleCache);
    * `off` = bundle at every start. Default: .data/cache/workflow-bundle in the project.
    */
-  WORKFLOW_BUNDLE_CACHE_DIR: z.string().min(1).optional(),
+  WORKFLOW_BUNDLE_CACHE_DIR: z.string().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
 
