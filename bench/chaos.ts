@@ -17,7 +17,7 @@
 // CHAOS_ACCEPT_SECONDS, CHAOS_WORKER_KILLS, CHAOS_DB_OUTAGE_S, CHAOS_ACCEPT_SHARE, CHAOS_SEED,
 // CHAOS_MAX_MINUTES, DATABASE_URL (a server to create the throwaway database on; default the
 // local PostgreSQL on 127.0.0.1:5432, else an embedded PGlite), BENCH_KEEP_TMP=1 (keep logs).
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -38,6 +38,7 @@ import {
   checkOutbox,
   exposed,
   firstProgressAfter,
+  honouringReceiver,
   ladderOfAcceptLapses,
   lastExpectedAt,
   noLoss,
@@ -47,7 +48,9 @@ import {
   type FaultWindow,
   type Model,
   type ProgressSample,
+  type ReceivedDelivery,
 } from './chaosCheck';
+import { verifyStandardWebhook, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from '../features/outbox/signature';
 import { createBenchDatabase, log, machineInfo, round, runBench, sleep, spawnTs, temporalCli, tempDir, track, writeResult } from './lib';
 import { startTcpProxy } from './tcpProxy';
 
@@ -96,7 +99,7 @@ interface FaultRecord extends FaultWindow {
   firstProgressAt?: number | null;
   /** The next fault came before any progress: no recovery time to measure. */
   interrupted?: boolean;
-  /** Killed on its INSERT INTO "CaseEvent": it was recording facts, which is progress for the kill before. */
+  /** Killed on its INSERT INTO "CaseEvent", inside the recording of facts. */
   recording?: boolean;
   /** A restarted worker: when its process was spawned (backAt is when it was ready). */
   spawnedAt?: number;
@@ -171,13 +174,41 @@ runBench('chaos', MAX_MINUTES, async () => {
   track('close pg pool', () => pool.end());
   const q = async <R extends object>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
 
-  // ── the webhook receiver: counts each delivery id ──
+  // ── the webhook receiver: checks the Standard Webhooks signature, counts each webhook-id ──
+  const jwtSecret = `chaos-${process.pid}-${Date.now()}-0123456789abcdef0123456789`;
+  const webhookSecret = `whsec_${Buffer.from(`chaos-webhook-${jwtSecret}`).toString('base64')}`;
   const received = new Map<string, number>();
+  const deliveries: Array<ReceivedDelivery & { caseCode: string }> = [];
+  const signatures = { ok: 0, bad: 0, notes: [] as string[] };
   const receiver = http.createServer((req, res) => {
-    const id = req.headers['x-delivery-id'];
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (typeof id === 'string') received.set(id, (received.get(id) ?? 0) + 1);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const header = (n: string) => (typeof req.headers[n] === 'string' ? (req.headers[n] as string) : undefined);
+      const check = verifyStandardWebhook(
+        webhookSecret,
+        { id: header(WEBHOOK_ID_HEADER), timestamp: header(WEBHOOK_TIMESTAMP_HEADER), signature: header(WEBHOOK_SIGNATURE_HEADER) },
+        raw,
+        Math.floor(Date.now() / 1000),
+      );
+      if (check.ok) signatures.ok += 1;
+      else {
+        signatures.bad += 1;
+        if (signatures.notes.length < 10) signatures.notes.push(`${header(WEBHOOK_ID_HEADER) ?? '(no webhook-id)'}: ${check.reason}`);
+      }
+      const id = header(WEBHOOK_ID_HEADER) ?? '';
+      if (id) received.set(id, (received.get(id) ?? 0) + 1);
+      let content = raw;
+      let caseCode = '';
+      try {
+        const { id: _bodyId, ...rest } = JSON.parse(raw) as { id?: string; caseCode?: string };
+        content = JSON.stringify(rest);
+        caseCode = rest.caseCode ?? '';
+      } catch {
+        /* not JSON: the raw body is the content */
+      }
+      deliveries.push({ id, content, caseCode });
       res.writeHead(200).end();
     });
   });
@@ -186,7 +217,6 @@ runBench('chaos', MAX_MINUTES, async () => {
   const hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
 
   // ── the apps' environment: short ACCEPT windows, nothing else lapses, no reminders ──
-  const jwtSecret = `chaos-${process.pid}-${Date.now()}-0123456789abcdef0123456789`;
   const apiPorts = [await freePort(), await freePort()];
   const appEnv = (apiPort: number): NodeJS.ProcessEnv => ({
     ...process.env,
@@ -200,7 +230,7 @@ runBench('chaos', MAX_MINUTES, async () => {
     API_RATE_LIMIT_PER_MINUTE: '10000000',
     JWT_SECRET: jwtSecret,
     NOTIFY_WEBHOOKS: hookUrl,
-    NOTIFY_WEBHOOK_SECRET: `chaos-webhook-${jwtSecret}`,
+    NOTIFY_WEBHOOK_SECRET: webhookSecret,
     NOTIFY_WEBHOOK_TIMEOUT_MS: '2000',
     NOTIFY_RETRY_BASE_MS: '500',
     NOTIFY_RETRY_MAX_MS: '4000',
@@ -274,6 +304,8 @@ runBench('chaos', MAX_MINUTES, async () => {
   let inFlight = 0;
   const apiOk: Array<{ port: number; at: number }> = [];
   const send = async (s: ClientStats, pathOf: string, token: string, key: string, body: unknown, until: number, done: (status: number) => boolean) => {
+    // What each attempt got (a status, or the error): a refused accept is judged with its history.
+    const trail: string[] = [];
     for (let attempt = 0; ; attempt++) {
       const port = liveApis[rr++ % liveApis.length];
       s.attempts += 1;
@@ -287,17 +319,19 @@ runBench('chaos', MAX_MINUTES, async () => {
           signal: AbortSignal.timeout(30_000),
         });
         const text = await res.text();
+        trail.push(`${new Date().toISOString().slice(11, 23)} ${res.status}`);
         if (res.status < 300) apiOk.push({ port, at: Date.now() });
         if (res.headers.get('idempotent-replayed') === 'true') s.replayed += 1;
-        if (done(res.status)) return { status: res.status, body: text };
-      } catch {
+        if (done(res.status)) return { status: res.status, body: text, trail };
+      } catch (err) {
         /* connection refused or reset: the API is down */
+        trail.push(`${new Date().toISOString().slice(11, 23)} ${(err as Error).name}`);
       } finally {
         inFlight -= 1;
       }
       if (Date.now() > until) {
         s.gaveUp += 1;
-        return { status: 0, body: '' };
+        return { status: 0, body: '', trail };
       }
       await sleep(Math.min(2000, 250 * 2 ** Math.min(attempt, 3)));
     }
@@ -331,7 +365,7 @@ runBench('chaos', MAX_MINUTES, async () => {
     await sleep(between(0.1, 0.25) * ACCEPT_S * 1000);
     const a = await send(stats.accept, `/cases/${code}/accept`, workerTokens[i % gridWorkers.length], `accept-${code}`, {}, Date.now() + ACCEPT_S * 330, (st) => st < 500 && st !== 429);
     acceptOf.set(code, a.status >= 200 && a.status < 300 ? 'acknowledged' : a.status === 0 ? 'unknown' : 'none');
-    if (a.status >= 300) log(`accept ${code}: ${a.status} ${a.body.slice(0, 160)}`);
+    if (a.status >= 300) log(`accept ${code}: ${a.status} ${a.body.slice(0, 160)} (attempts: ${a.trail.join(', ')})`);
   };
   let reported = 0;
   let faultsDone = false;
@@ -368,14 +402,48 @@ runBench('chaos', MAX_MINUTES, async () => {
     log(`${f.kind} (${f.detail}): back after ${round((f.backAt - f.at) / 1000, 1)}s${wait ? `, first progress ${p === null ? 'NEVER' : `${round((p - f.backAt) / 1000, 1)}s after`}` : ''}`);
   };
 
+  // When the worker is back: its "worker started" line (Worker.create done; it polls next), read
+  // as worker.log grows. A respawned process that has not got there yet is not back.
+  const workerLog = path.join(dir, 'worker.log');
+  const workerStarts: number[] = [];
+  let logOffset = 0;
+  let logRest = '';
+  const readWorkerStarts = () => {
+    if (!existsSync(workerLog)) return;
+    const size = statSync(workerLog).size;
+    if (size <= logOffset) return;
+    const fd = openSync(workerLog, 'r');
+    try {
+      const buf = Buffer.alloc(size - logOffset);
+      readSync(fd, buf, 0, buf.length, logOffset);
+      logOffset = size;
+      const lines = (logRest + buf.toString('utf8')).split('\n');
+      logRest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.includes('"worker started"')) continue;
+        try {
+          workerStarts.push(Date.parse((JSON.parse(line) as { time: string }).time));
+        } catch {
+          /* not a log line */
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const workerReadyAfter = (t: number) => {
+    readWorkerStarts();
+    return workerStarts.find((x) => x > t);
+  };
+
   await sleep(Math.min(10_000, FAULT_PHASE_S * 100));
-  // 1. the worker, killed at random moments: a few seconds after its restart (often before it
-  //    polls again), at its INSERT INTO "CaseEvent" (inside the recording of facts), or once it
-  //    made progress again; the last one is waited for.
+  // 1. the worker, killed WORKER_KILLS times: each kill comes once the worker killed before it is
+  //    back and has made progress (so every kill has a recovery figure), at a random moment
+  //    0.5–8 s later, or (two of them) at the instant it sends an INSERT INTO "CaseEvent",
+  //    inside the recording of facts.
   let insideRecording = 0;
   for (let k = 0; k < WORKER_KILLS; k++) {
-    // A kill on the INSERT waits for a restarted worker to record again (its whole start-up): two of them.
-    const mode = k === WORKER_KILLS - 1 ? 'after-progress' : k === Math.floor(WORKER_KILLS / 3) || k === Math.floor((2 * WORKER_KILLS) / 3) ? 'recording' : 'random';
+    const mode = k === Math.floor(WORKER_KILLS / 3) || k === Math.floor((2 * WORKER_KILLS) / 3) ? 'recording' : 'random';
     let at: number;
     if (mode === 'recording') {
       at = await new Promise<number>((resolve) => {
@@ -391,17 +459,15 @@ runBench('chaos', MAX_MINUTES, async () => {
         });
       });
     } else {
-      if (mode === 'after-progress') {
-        const since = faults.at(-1)?.backAt ?? Date.now();
-        while (firstProgressAfter(samples, since) === null) await sleep(200);
-      }
-      await sleep(between(mode === 'random' ? 2 : 0, mode === 'random' ? 8 : 3) * 1000);
+      await sleep(between(0.5, 8) * 1000);
       at = Date.now();
       kill(worker.current);
     }
-    const backAt = await backAfter('worker', at, async () => true);
-    const detail = `kill ${k + 1}/${WORKER_KILLS}, ${mode === 'recording' ? 'on its INSERT INTO "CaseEvent"' : mode === 'random' ? 'at a random moment' : 'once it made progress again'}`;
-    await record({ kind: 'worker-kill', at, backAt, detail, progress: { kind: 'event' }, ...(mode === 'recording' ? { recording: true } : {}) }, k === WORKER_KILLS - 1);
+    const spawnedAt = await backAfter('worker', at, async () => true);
+    let backAt = spawnedAt;
+    await waitUntil('worker started', async () => (backAt = workerReadyAfter(spawnedAt) ?? 0) > 0, { timeoutMs: 180_000, intervalMs: 100 });
+    const detail = `kill ${k + 1}/${WORKER_KILLS}, ${mode === 'recording' ? 'on its INSERT INTO "CaseEvent"' : 'at a random moment after the last recovery'}`;
+    await record({ kind: 'worker-kill', at, backAt, spawnedAt, detail, progress: { kind: 'event' }, ...(mode === 'recording' ? { recording: true } : {}) }, true);
   }
 
   // 2. the Temporal dev server, killed and restarted on its own SQLite file.
@@ -454,29 +520,11 @@ runBench('chaos', MAX_MINUTES, async () => {
     while (firstOkAfter(apiPorts[0], at) === null && Date.now() < deadline) await sleep(200);
   }
   faultsDone = true;
-  // When each restarted worker was ready (its "worker started" line): the process is back.
-  const workerStarts: number[] = [];
-  const workerLog = path.join(dir, 'worker.log');
-  if (existsSync(workerLog)) {
-    for (const line of readFileSync(workerLog, 'utf8').split('\n')) {
-      if (!line.includes('"worker started"')) continue;
-      try {
-        workerStarts.push(Date.parse((JSON.parse(line) as { time: string }).time));
-      } catch {
-        /* not a log line */
-      }
-    }
-  }
-  for (const f of faults) {
-    if (f.kind !== 'worker-kill') continue;
-    f.spawnedAt = f.backAt;
-    const ready = workerStarts.find((t) => t > f.backAt);
-    if (ready !== undefined) f.backAt = ready;
-  }
   for (const [i, f] of faults.entries()) {
     f.firstProgressAt = progressAfter(f);
     const next = faults[i + 1];
-    if (next?.recording && next.at >= f.backAt && (f.firstProgressAt == null || next.at < f.firstProgressAt)) f.firstProgressAt = next.at;
+    // Each fault waits for the progress after the one before it, so this marks only a recovery
+    // that never came within the wait (its figure is then missing, and the verdict says so).
     if (next && (f.firstProgressAt === null || f.firstProgressAt > next.at)) {
       f.firstProgressAt = null;
       f.interrupted = true;
@@ -531,6 +579,9 @@ runBench('chaos', MAX_MINUTES, async () => {
   }
   const casesDuplicated = [...perKey.values()].reduce((s, n) => s + Math.max(0, n - 1), 0) + [...codesByKey.values()].filter((s) => s.size > 1).length;
   const outbox = checkOutbox(runs, outboxRows, received);
+  // The run's cases only (the seed's own cases notify nobody here, but the filter keeps it exact).
+  const codes = new Set(runs.map((r) => r.code));
+  const honoured = honouringReceiver(deliveries.filter((d) => codes.has(d.caseCode)));
   const totals = { ...sumDefects([...defects.values()], lostCodes.length), casesDuplicated };
 
   const spanOf = (r: CaseRun) => {
@@ -544,6 +595,8 @@ runBench('chaos', MAX_MINUTES, async () => {
       const hit = runs.filter((r) => list.some((f) => exposed(spanOf(r).reportedAt, spanOf(r).lastAt, f, SETTLE_MS)));
       const hitDefects = hit.map((r) => defects.get(r.code)!);
       const hitOutbox = checkOutbox(hit, outboxRows.filter((o) => hit.some((r) => r.code === o.caseCode)), received);
+      const hitCodes = new Set(hit.map((r) => r.code));
+      const hitHonoured = honouringReceiver(deliveries.filter((d) => hitCodes.has(d.caseCode)));
       const measured = list.filter((f) => !f.interrupted);
       const fromFault = measured.map((f) => (f.firstProgressAt == null ? null : f.firstProgressAt - f.at));
       const fromBack = measured.map((f) => (f.firstProgressAt == null ? null : f.firstProgressAt - f.backAt));
@@ -553,12 +606,24 @@ runBench('chaos', MAX_MINUTES, async () => {
         {
           injections: list.length,
           recoveriesMeasured: measured.length,
-          ...(kind === 'worker-kill' ? { insideRecording } : {}),
+          ...(kind === 'worker-kill'
+            ? {
+                insideRecording,
+                /** Spawn → "worker started" of the restarted workers (the bundle read from its cache). */
+                workerStartS: (() => {
+                  const xs = list.filter((f) => f.spawnedAt !== undefined).map((f) => (f.backAt - f.spawnedAt!) / 1000).sort((a, b) => a - b);
+                  return xs.length ? { min: round(xs[0], 1), median: round(xs[Math.floor((xs.length - 1) / 2)], 1), max: round(xs[xs.length - 1], 1) } : null;
+                })(),
+              }
+            : {}),
           casesExposed: hit.length,
           losses: {
             ...sumDefects(hitDefects, lostCodes.filter((c) => hit.some((r) => r.code === c)).length),
             notificationsLost: hitOutbox.lost + hitOutbox.rowsMissing,
+            /** Raw redeliveries: notifications whose webhook-id the receiver got more than once. */
             notificationsSentTwice: hitOutbox.sentTwice,
+            /** Notifications a receiver that honours webhook-id applied twice. */
+            notificationsTwiceAtIdempotentReceiver: hitHonoured.appliedTwice,
           },
           /** Longest time from the injection to the first new event afterwards. */
           maxFaultToProgressS: maxOf(fromFault),
@@ -580,8 +645,13 @@ runBench('chaos', MAX_MINUTES, async () => {
   const recoveries = faults.filter((f) => !f.interrupted).map((f) => (f.firstProgressAt == null ? Infinity : f.firstProgressAt - f.backAt));
   const verdict = {
     noLoss: noLoss(totals) && totals.casesDuplicated === 0 && outbox.lost + outbox.rowsMissing === 0,
+    /** Raw redeliveries (same webhook-id received more than once): at-least-once delivery, not a loss. */
     notificationsSentTwice: outbox.sentTwice,
-    recoveryWithinTarget: recoveries.every((ms) => ms <= RECOVERY_TARGET_S * 1000),
+    /** What a receiver that honours webhook-id (the documented idempotency key) applied twice. */
+    notificationsTwiceAtIdempotentReceiver: honoured.appliedTwice,
+    signaturesValid: signatures.bad === 0 && signatures.ok > 0,
+    recoveriesMeasured: `${faults.filter((f) => !f.interrupted).length}/${faults.length}`,
+    recoveryWithinTarget: faults.every((f) => !f.interrupted) && recoveries.every((ms) => ms <= RECOVERY_TARGET_S * 1000),
     recoveryTargetS: RECOVERY_TARGET_S,
   };
   const notes = [...defects.values()].filter((d) => d.notes.length).slice(0, 30).map((d) => `${d.code}: ${d.notes.join('; ')}`);
@@ -601,6 +671,12 @@ runBench('chaos', MAX_MINUTES, async () => {
       notifications: outboxRows.length,
       notificationsLost: outbox.lost + outbox.rowsMissing,
       notificationsSentTwice: outbox.sentTwice,
+      webhookRequests: honoured.requests,
+      redeliveredRequestsDropped: honoured.redeliveriesDropped,
+      notificationsUnderTwoIds: honoured.distinctIdsForOneNotification,
+      notificationsTwiceAtIdempotentReceiver: honoured.appliedTwice,
+      signaturesOk: signatures.ok,
+      signaturesBad: signatures.bad,
     },
     faults: perFault,
     clients: stats,
@@ -616,11 +692,14 @@ runBench('chaos', MAX_MINUTES, async () => {
       supervisorPolicy: policy,
       database: { kind: db.kind, behind: 'a TCP proxy in the run (cut = drop + refuse)' },
       temporal: { sqliteFile: 'temp dir, reopened on restart', pragmas: DEV_SERVER_SQLITE_PRAGMAS },
-      outbox: { receiver: 'HTTP server in the run, counts X-Delivery-Id', retryBaseMs: 500, retryMaxMs: 4000, sweepMs: 1000 },
+      outbox: {
+        receiver: 'HTTP server in the run: verifies the Standard Webhooks signature (whsec_ secret), counts each webhook-id (raw redeliveries), and applies each id once as a receiver honouring the idempotency key would',
+        retryBaseMs: 500, retryMaxMs: 4000, sweepMs: 1000,
+      },
       model: 'reminders off; only the ACCEPT window is short (wall clock); a case nobody accepts climbs as its pacing rules say (BREACHED+ESCALATED per level up to the ACCEPT ceiling, the command center, then one last BREACHED held by the duty desk; without pacing: the whole ladder, LEADER_LISTED at the top); an accepted one records ACCEPTED after the lapses due before it (bench/chaosCheck.ts)',
     },
     machine,
-    defects: [...notes, ...outbox.notes.slice(0, 20), ...lostCodes.slice(0, 20).map((c) => `${c}: acknowledged (201) but not in the database`)],
+    defects: [...notes, ...outbox.notes.slice(0, 20), ...honoured.notes.slice(0, 20), ...signatures.notes, ...lostCodes.slice(0, 20).map((c) => `${c}: acknowledged (201) but not in the database`)],
   };
   const out = writeResult(QUICK ? 'chaos-quick.json' : 'chaos.json', result);
   process.stdout.write(`${JSON.stringify({ verdict, totals: result.totals, faults: Object.fromEntries(Object.entries(perFault).map(([k, v]) => [k, { injections: v.injections, losses: v.losses, maxFaultToProgressS: v.maxFaultToProgressS, maxBackToProgressS: v.maxBackToProgressS }])) }, null, 2)}\n\nwritten: ${out}\n`);

@@ -27,7 +27,7 @@ export interface ObservedEvent {
 
 export interface CaseRun {
   code: string;
-  /** What the run knows of the accept it sent: none sent, answered 2xx, or sent without a known outcome. */
+  /** What the run knows of the accept it sent: none sent (or refused with a 4xx), answered 2xx, or sent without a known outcome. */
   accept: 'none' | 'acknowledged' | 'unknown';
   /** The events the database holds for the case (any order). */
   events: ObservedEvent[];
@@ -187,7 +187,7 @@ export function checkCase(run: CaseRun, m: Model): CaseDefects {
     expected.push({ key: 'ACCEPTED', lapse: false });
     if (run.accept === 'none') {
       d.unexpected += 1;
-      d.notes.push('ACCEPTED although the run never sent an accept');
+      d.notes.push('ACCEPTED although the run sent no accept or its accept was refused');
     }
   } else if (run.accept === 'acknowledged') {
     d.eventsMissing += 1;
@@ -227,7 +227,11 @@ export interface OutboxDefects {
   rowsMissing: number;
   /** Rows not DELIVERED when the run ended, or DELIVERED but never received. */
   lost: number;
-  /** Rows the receiver got more than once (delivery is at least once; receivers dedupe on X-Delivery-Id). */
+  /**
+   * Rows the receiver got more than once under their id: the raw redeliveries. Delivery over HTTP
+   * is at least once (a crash between the receiver's 2xx and our record of it resends), so this
+   * can be above 0 without loss of correctness; see honouringReceiver for what a receiver sees.
+   */
   sentTwice: number;
   notes: string[];
 }
@@ -258,6 +262,56 @@ export function checkOutbox(cases: readonly CaseRun[], rows: readonly OutboxRow[
     }
   }
   return d;
+}
+
+/** One request the run's receiver took: its webhook-id, and what the notification says (without the id). */
+export interface ReceivedDelivery {
+  id: string;
+  /** The notification's content (case, kind, message, time, recipient): one notification, one content. */
+  content: string;
+}
+
+export interface HonouringReceiverFigures {
+  /** Requests taken. */
+  requests: number;
+  /** Requests whose id the receiver had already taken (dropped by it: no effect). */
+  redeliveriesDropped: number;
+  /** Notifications that arrived under more than one id (a receiver keyed on the id cannot tell). */
+  distinctIdsForOneNotification: number;
+  /** Notifications whose effect a receiver that honours webhook-id applied more than once. */
+  appliedTwice: number;
+  notes: string[];
+}
+
+/**
+ * What a receiver that honours the idempotency key sees: it applies a request's effect the first
+ * time it meets its webhook-id and drops any later request with that id. A notification reaches
+ * such a receiver twice only when it was sent under two ids (or under none).
+ */
+export function honouringReceiver(deliveries: readonly ReceivedDelivery[]): HonouringReceiverFigures {
+  const seen = new Set<string>();
+  const applied = new Map<string, number>();
+  const idsOf = new Map<string, Set<string>>();
+  let dropped = 0;
+  for (const d of deliveries) {
+    idsOf.set(d.content, (idsOf.get(d.content) ?? new Set()).add(d.id));
+    if (d.id && seen.has(d.id)) {
+      dropped += 1;
+      continue;
+    }
+    if (d.id) seen.add(d.id);
+    applied.set(d.content, (applied.get(d.content) ?? 0) + 1);
+  }
+  const notes: string[] = [];
+  let distinct = 0;
+  for (const [content, ids] of idsOf) {
+    if (ids.size > 1) {
+      distinct += 1;
+      notes.push(`one notification under ${ids.size} ids (${[...ids].join(', ')}): ${content.slice(0, 160)}`);
+    }
+  }
+  const twice = [...applied.values()].filter((n) => n > 1).length;
+  return { requests: deliveries.length, redeliveriesDropped: dropped, distinctIdsForOneNotification: distinct, appliedTwice: twice, notes };
 }
 
 // ───────────────────────── recovery ─────────────────────────

@@ -77,6 +77,11 @@ export const envSchema = z.object({
    * fails the workflow task (the SDK's isolateExecutionTimeout); 0 = no detector (worker/sandboxTimeout).
    */
   WORKER_SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  /**
+   * Where the worker keeps the built workflow bundle between starts (platform/workflowBundleCache);
+   * `off` = bundle at every start. Default: .data/cache/workflow-bundle in the project.
+   */
+  WORKFLOW_BUNDLE_CACHE_DIR: z.string().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
 
@@ -155,7 +160,10 @@ export const envSchema = z.object({
   /** Comma-separated webhook URLs that receive notifications from the outbox. */
   NOTIFY_WEBHOOKS: csv.default([]),
   NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
-  /** HMAC-SHA256 key of the X-Signature header on every delivery. Required in production with NOTIFY_WEBHOOKS. */
+  /**
+   * HMAC-SHA256 key of the webhook-signature (Standard Webhooks; `whsec_<base64>` is decoded) and
+   * X-Signature headers on every delivery. Required in production with NOTIFY_WEBHOOKS.
+   */
   NOTIFY_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Attempts per notification (each one to every receiver still owed it) before it goes DEAD. */
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
@@ -218,7 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)');
   }
   if (cfg.NODE_ENV === 'production' && cfg.NOTIFY_WEBHOOKS.length > 0 && !cfg.NOTIFY_WEBHOOK_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  NOTIFY_WEBHOOK_SECRET: required in production when NOTIFY_WEBHOOKS is set (receivers verify X-Signature with it)');
+    throw new ConfigError('Invalid configuration:\n  NOTIFY_WEBHOOK_SECRET: required in production when NOTIFY_WEBHOOKS is set (receivers verify webhook-signature with it)');
   }
   if (cfg.EVIDENCE_STORAGE === 's3' && !cfg.EVIDENCE_S3_BUCKET) {
     throw new ConfigError('Invalid configuration:\n  EVIDENCE_S3_BUCKET: required with EVIDENCE_STORAGE=s3');

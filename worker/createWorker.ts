@@ -1,6 +1,6 @@
 // Builds the case worker: the workflow bundle plus activities wired to the database.
 import type { PayloadCodec } from '@temporalio/common';
-import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkerOptions, WorkflowBundle } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAssessmentActivities } from '../activities/assessment';
@@ -15,19 +15,26 @@ export interface CaseWorkerOptions {
   deps: ActivityDeps;
   /** Encrypts/decrypts the payloads the worker sends and receives (platform/payloadCodec); null = plain. */
   payloadCodec?: PayloadCodec | null;
+  /** The case workflows already bundled (platform/workflowBundleCache); else the SDK bundles them. */
+  workflowBundle?: WorkflowBundle;
   /** Test or benchmark overrides (e.g. a prebuilt bundle, a smaller cache). */
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createCaseWorker({ connection, cfg, deps, payloadCodec, overrides }: CaseWorkerOptions): Promise<Worker> {
+export async function createCaseWorker({ connection, cfg, deps, payloadCodec, workflowBundle, overrides }: CaseWorkerOptions): Promise<Worker> {
   const { WorkerClass, options: timeoutOptions } = sandboxTimeout(cfg.WORKER_SANDBOX_TIMEOUT_MS);
   return WorkerClass.create({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    workflowsPath: CASE_WORKFLOWS_PATH,
-    // Pure modules are evaluated once per thread, not once per cached case (platform/workflowCode).
-    bundlerOptions: CASE_BUNDLER_OPTIONS,
+    // A prebuilt bundle must have been built with CASE_BUNDLER_OPTIONS (caseWorkflowBundle does).
+    ...(workflowBundle
+      ? { workflowBundle }
+      : {
+          workflowsPath: CASE_WORKFLOWS_PATH,
+          // Pure modules are evaluated once per thread, not once per cached case (platform/workflowCode).
+          bundlerOptions: CASE_BUNDLER_OPTIONS,
+        }),
     activities: {
       ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }), ...createFanOutActivities({ db: deps.db }),
       ...createRetentionActivities({ db: deps.db, codec: payloadCodec ?? null, retentionDays: cfg.PERSONAL_DATA_RETENTION_DAYS }),

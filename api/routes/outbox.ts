@@ -23,7 +23,7 @@ export const OutboxQuerySchema = z.strictObject({
 
 export const OutboxRowSchema = z
   .object({
-    id: z.string().meta({ description: 'Also the X-Delivery-Id receivers dedupe on' }),
+    id: z.string().meta({ description: 'Also the webhook-id (and X-Delivery-Id) of every delivery: the receivers\' idempotency key' }),
     caseCode: z.string(),
     kind: z.string(),
     recipientId: z.string().nullable(),

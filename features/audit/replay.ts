@@ -8,7 +8,8 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import type { History } from '../../platform/historyJson';
 import type { ReplayProbeSinks } from './replayProbe';
 import { localActivityOf, recordedBatchOf } from './recordedFacts';
-import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
+import { CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
+import { bundleCacheDirOf, caseWorkflowBundle } from '../../platform/workflowBundleCache';
 
 export { CASE_WORKFLOWS_PATH };
 
@@ -51,13 +52,12 @@ export function workflowBundle(workflowsPath: string = CASE_WORKFLOWS_PATH, opts
   const key = `${workflowsPath}${opts.probe ? '#probe' : ''}`;
   let bundle = bundles.get(key);
   if (!bundle) {
-    bundle = bundleWorkflowCode({
-      workflowsPath,
-      logger: quiet,
-      // The case code is replayed as the worker runs it: with its shared modules.
-      ...(workflowsPath === CASE_WORKFLOWS_PATH ? CASE_BUNDLER_OPTIONS : {}),
-      ...(opts.probe ? { workflowInterceptorModules: [PROBE_PATH] } : {}),
-    }).then(({ code }) => ({ code }));
+    const interceptors = opts.probe ? { workflowInterceptorModules: [PROBE_PATH] } : {};
+    bundle =
+      workflowsPath === CASE_WORKFLOWS_PATH
+        ? // The case code is replayed as the worker runs it (shared modules), from the worker's bundle cache.
+          caseWorkflowBundle({ cacheDir: bundleCacheDirOf(process.env), logger: quiet, ...interceptors }).then((b) => b.bundle)
+        : bundleWorkflowCode({ workflowsPath, logger: quiet, ...interceptors }).then(({ code }) => ({ code }));
     // A failed build is not remembered: the next call tries again.
     bundle.catch(() => bundles.delete(key));
     bundles.set(key, bundle);

@@ -4,21 +4,24 @@
 // UPDATE … FOR UPDATE SKIP LOCKED that pushes nextAttemptAt past the attempt), so the workflow's
 // delivery activity, a retried activity and the sweepers of several workers never send the same
 // row at the same time, and a DELIVERED row is never picked again. A receiver that answered 2xx
-// is added to deliveredTo at once, so a retry goes only to the others. Delivery is still
-// at-least-once (a receiver may take a request and time out before answering): every request
-// carries a stable X-Delivery-Id (the row id) for the receiver to dedupe on.
+// is added to deliveredTo at once, so a retry goes only to the others. Delivery is at least once,
+// and no sender over HTTP can do better: a crash (or a lost answer) between the receiver's 2xx
+// and our record of it always leaves the choice between resending and maybe losing, and we resend.
+// Every request therefore carries the notification's stable id — the same on every attempt —
+// as webhook-id (Standard Webhooks; also X-Delivery-Id and Idempotency-Key): the receiver's
+// idempotency key. A receiver that applies each id once sees every notification exactly once.
 //
 // Receivers are served in parallel, each with its own bounded concurrency and a per-request
 // timeout, so a slow or failing receiver holds up neither the others nor the rest of the batch.
 import { Prisma } from '../../generated/prisma/client';
 import { afterAttempt, type RetrySchedule } from '../../domain/outbox';
 import type { Db } from '../../platform/db';
-import { SIGNATURE_HEADER, signBody } from './signature';
+import { SIGNATURE_HEADER, WEBHOOK_ID_HEADER, WEBHOOK_TIMESTAMP_HEADER, signBody, standardWebhookHeaders } from './signature';
 
 export interface DeliveryOptions extends RetrySchedule {
   urls: string[];
   timeoutMs: number;
-  /** Signs every request (X-Signature) when set. */
+  /** Signs every request (webhook-signature and X-Signature) when set. */
   secret?: string;
   /** Requests in flight at once per receiver. */
   concurrency: number;
@@ -106,20 +109,38 @@ export function deliveryBody(row: { id: string; payload: unknown }): string {
   return JSON.stringify({ id: row.id, ...(row.payload as object) });
 }
 
-async function post(url: string, row: ClaimedRow, attempt: number, o: DeliveryOptions): Promise<void> {
+/**
+ * One request. Resolves with the response once a 2xx status line is in (its body not read yet),
+ * so the caller records the delivery before anything else; rejects on any other answer.
+ */
+async function post(url: string, row: ClaimedRow, attempt: number, o: DeliveryOptions): Promise<Response> {
   const body = deliveryBody(row);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
-    // The same id under both names: Idempotency-Key for receivers written for the first outbox.
+    // The row id under every name a receiver may dedupe on: webhook-id (Standard Webhooks),
+    // and X-Delivery-Id / Idempotency-Key for receivers written for the first outbox.
+    [WEBHOOK_ID_HEADER]: row.id,
     'idempotency-key': row.id,
     'x-delivery-id': row.id,
     'x-delivery-attempt': String(attempt),
   };
-  if (o.secret) headers[SIGNATURE_HEADER] = signBody(o.secret, body, Math.floor((o.now?.() ?? Date.now()) / 1000));
+  if (o.secret) {
+    const t = Math.floor((o.now?.() ?? Date.now()) / 1000);
+    Object.assign(headers, standardWebhookHeaders(o.secret, row.id, t, body), { [SIGNATURE_HEADER]: signBody(o.secret, body, t) });
+  } else {
+    headers[WEBHOOK_TIMESTAMP_HEADER] = String(Math.floor((o.now?.() ?? Date.now()) / 1000));
+  }
   const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(o.timeoutMs) });
-  // Drain the body so the connection is reused; its content does not matter.
+  if (!res.ok) {
+    await drain(res);
+    throw new Error(`${url} answered ${res.status}`);
+  }
+  return res;
+}
+
+/** Read the body to its end so the connection is reused; its content does not matter. */
+async function drain(res: Response): Promise<void> {
   await res.arrayBuffer().catch(() => undefined);
-  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
 }
 
 /**
@@ -154,17 +175,21 @@ async function deliverClaimed(db: Db, rows: ClaimedRow[], o: DeliveryOptions): P
       await Promise.all(
         owed.map((url) =>
           lanes.get(url)!(async () => {
+            let res: Response;
             try {
-              await post(url, row, attempt, o);
+              res = await post(url, row, attempt, o);
             } catch (err) {
               errors.push(errorText(url, err));
               return;
             }
             try {
-              // Recorded at once: a crash before the row's outcome is written must not resend here.
+              // Recorded the moment the 2xx status is in, before its body is read: from the
+              // receiver's answer to this commit is the only window in which a crash resends.
               await recordDelivered(db, row.id, url, claimEnds);
             } catch (err) {
               errors.push(`${url} took it, but recording that failed: ${(err as Error).message.slice(0, 200)}`);
+            } finally {
+              await drain(res);
             }
           }),
         ),

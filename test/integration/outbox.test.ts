@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { deliverRows, sweepOutbox, type DeliveryOptions } from '../../features/outbox/delivery';
-import { verifySignature } from '../../features/outbox/signature';
+import { verifySignature, verifyStandardWebhook } from '../../features/outbox/signature';
 import { eventually, startHarness, type ApiHarness } from './api.harness';
 
 jest.setTimeout(60_000);
@@ -111,6 +111,13 @@ describe('notification outbox: retries, dead letters, replay', () => {
     expect(JSON.parse(last.raw)).toMatchObject({ id, caseCode: code, kind: 'CASE_ASSIGNED' });
     expect(verifySignature(SECRET, String(last.headers['x-signature']), last.raw, Math.floor(now / 1000))).toEqual({ ok: true, t: Math.floor(now / 1000) });
     expect(verifySignature('another-secret-0123456789', String(last.headers['x-signature']), last.raw, Math.floor(now / 1000)).ok).toBe(false);
+    // Standard Webhooks: the same webhook-id on every attempt (the receiver's idempotency key), a
+    // timestamp and signature per attempt, verifiable as the standardwebhooks libraries do.
+    expect(flaky.received.map((x) => x.headers['webhook-id'])).toEqual([id, id, id]);
+    const std = (x: Received) => ({ id: String(x.headers['webhook-id']), timestamp: String(x.headers['webhook-timestamp']), signature: String(x.headers['webhook-signature']) });
+    expect(last.headers['webhook-timestamp']).toBe(String(Math.floor(now / 1000)));
+    expect(verifyStandardWebhook(SECRET, std(last), last.raw, Math.floor(now / 1000))).toEqual({ ok: true, id, t: Math.floor(now / 1000) });
+    expect(verifyStandardWebhook('another-secret-0123456789', std(last), last.raw, Math.floor(now / 1000)).ok).toBe(false);
 
     // Delivered is final: neither the activity nor a sweep sends it again.
     now += 3_600_000;

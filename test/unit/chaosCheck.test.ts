@@ -5,6 +5,7 @@ import {
   checkCase,
   checkOutbox,
   exposed,
+  honouringReceiver,
   firstProgressAfter,
   ladderOfAcceptLapses,
   noLoss,
@@ -127,6 +128,39 @@ describe('checkOutbox', () => {
     expect(d.rowsMissing).toBe(1);
     expect(d.lost).toBe(1);
     expect(d.sentTwice).toBe(1);
+  });
+});
+
+describe('honouringReceiver', () => {
+  const a = JSON.stringify({ caseCode: 'GL-1', kind: 'ESCALATED', at: '2026-11-23T02:00:15.040Z', recipientId: 'p1' });
+  const b = JSON.stringify({ caseCode: 'GL-1', kind: 'ESCALATED', at: '2026-11-23T02:00:30.030Z', recipientId: 'p2' });
+
+  it('applies a resend under the same id once: a redelivery, not a notification received twice', () => {
+    const f = honouringReceiver([
+      { id: 'GL-1:2:0', content: a },
+      { id: 'GL-1:2:0', content: a },
+      { id: 'GL-1:4:0', content: b },
+    ]);
+    expect(f).toEqual({ requests: 3, redeliveriesDropped: 1, distinctIdsForOneNotification: 0, appliedTwice: 0, notes: [] });
+  });
+
+  it('counts one notification sent under two ids as applied twice', () => {
+    const f = honouringReceiver([
+      { id: 'GL-1:2:0', content: a },
+      { id: 'GL-1:2:0-again', content: a },
+      { id: 'GL-1:4:0', content: b },
+    ]);
+    expect(f.distinctIdsForOneNotification).toBe(1);
+    expect(f.appliedTwice).toBe(1);
+    expect(f.redeliveriesDropped).toBe(0);
+  });
+
+  it('cannot dedupe requests without an id', () => {
+    const f = honouringReceiver([
+      { id: '', content: a },
+      { id: '', content: a },
+    ]);
+    expect(f.appliedTwice).toBe(1);
   });
 });
 
