@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Page, type Request } from 'playwright-core';
+import { chromium, type Page, type Request, type Response } from 'playwright-core';
 import { ensureConsoleBuilt } from '../devstack/console';
 import { adminUrlOf, createDatabase, dropDatabase, withAdmin, withDatabase } from '../devstack/databases';
 import { freePort, PROJECT_ROOT, spawnManaged, tail, waitUntil } from '../devstack/processes';
@@ -181,21 +181,20 @@ async function main(): Promise<void> {
 
     // Conditional polling on the open case page, left alone.
     const polls: Array<{ status: number; bytes: number }> = [];
-    const onPoll = async (r: Request) => {
-      const res = await r.response();
-      if (!res || !new URL(r.url()).pathname.startsWith('/cases/')) return;
-      polls.push({ status: res.status(), bytes: (await r.sizes()).responseBodySize });
+    const onPoll = (res: Response) => {
+      if (!new URL(res.url()).pathname.startsWith('/cases/') || res.request().resourceType() !== 'fetch') return;
+      polls.push({ status: res.status(), bytes: Number(res.headers()['content-length'] ?? 0) });
     };
-    page.on('requestfinished', (r) => void onPoll(r));
+    page.on('response', onPoll);
     await page.waitForTimeout(20_000);
-    page.removeAllListeners('requestfinished');
+    page.off('response', onPoll);
 
     // The other pages, as the roles that see them: requests and JS per page when first opened.
     const others: Array<[string, string, string, string]> = [
       ['Inbox', 'demo-deputy-leader', '/inbox', 'h1'],
       ['Board', 'demo-command-center', '/board', '[data-testid="board-open"]'],
       ['Assessment', 'demo-command-center', '/assessment', '[data-testid^="rank-"]'],
-      ['Administration', 'demo-admin', '/admin', 'td'],
+      ['Administration', 'demo-admin', '/admin', 'tr.ant-table-row'],
       ['Audit', 'demo-auditor', `/cases/${code}/audit`, 'h1'],
     ];
     const pageScriptKB: Record<string, number> = {};
