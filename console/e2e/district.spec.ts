@@ -65,8 +65,14 @@ test('an administrator imports a calendar year', async ({ browser }) => {
   await expectNoSeriousA11yViolations(page, 'Administration: units');
   await page.screenshot({ path: path.join(SHOTS, 'admin-units-desktop.png'), fullPage: true });
 
+  await page.getByRole('tab', { name: '人员' }).click();
+  await expect(page.getByRole('tabpanel', { name: '人员' }).locator('tr.ant-table-row').first()).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'Administration: people');
+
   // The catalog: the API's rule (1–7 working days) shows next to its field.
   await page.getByRole('tab', { name: '事项类别' }).click();
+  await expect(page.getByRole('cell', { name: 'CG-002', exact: true })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'Administration: catalog');
   const category = page.locator('form[id="create-category"]');
   await category.getByLabel('类别编码').fill('CG-901');
   await category.getByLabel('名称').fill('测试类别');
