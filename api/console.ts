@@ -2,6 +2,8 @@
 // under /console/: one process and one origin in production, so the session cookie
 // (SameSite=Strict, path /) and the CSRF header work without CORS.
 //  - /console/assets/* have content hashes in their names: cached for a year, immutable.
+//  - Scripts and styles go gzipped to a browser that accepts it (compressed once per file, kept
+//    in memory: the files are immutable), so the JavaScript transferred is the gzip size.
 //  - index.html is revalidated every time (no-cache), so a new build is picked up at once.
 //  - Client-side routes (/console/cases/GL-…) answer index.html, but only for browser
 //    navigations (Accept: text/html) under /console/: an unknown API path, or a fetch of a
@@ -9,8 +11,9 @@
 //  - The resident's one-time survey link (/survey/{token}, the path POST /cases/{code}/survey-link
 //    issues) answers the console's page to a browser, which then asks the same path for JSON;
 //    like the JSON, the page is never cached and sends no referrer (the token is a credential).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import express, { Router, type Request, type Response } from 'express';
 import { httpErrors } from './errors';
 
@@ -30,6 +33,25 @@ export function consoleRouter(dir: string = CONSOLE_DIST): Router {
   // The root is for people: a browser opening the API's address lands in the console.
   router.get('/', (req, res, next) => (wantsPage(req) ? res.redirect(302, `${CONSOLE_PREFIX}/`) : next()));
 
+  const gzipped = new Map<string, Buffer>();
+  router.get(`${CONSOLE_PREFIX}/assets/:file`, (req, res, next) => {
+    const file = String(req.params.file);
+    const type = /^[\w.-]+\.(js|css)$/.exec(file)?.[1];
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (!type || !req.acceptsEncodings('gzip')) return next();
+    const full = path.join(dir, 'assets', file);
+    let body = gzipped.get(full);
+    if (!body) {
+      if (!existsSync(full)) return next();
+      body = gzipSync(readFileSync(full), { level: 9 });
+      gzipped.set(full, body);
+    }
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type(type === 'js' ? 'text/javascript' : 'text/css');
+    res.setHeader('Content-Length', String(body.length));
+    res.end(body);
+  });
   router.use(
     `${CONSOLE_PREFIX}/assets`,
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),

@@ -26,6 +26,6 @@ export default defineConfig({
   },
   server: {
     // `npx vite console` during development: the API on :3000 answers the data calls.
-    proxy: Object.fromEntries(['/auth', '/me', '/cases', '/categories', '/units', '/inbox'].map((p) => [p, 'http://127.0.0.1:3000'])),
+    proxy: Object.fromEntries(['/auth', '/me', '/cases', '/categories', '/units', '/inbox', '/board', '/assessment', '/admin'].map((p) => [p, 'http://127.0.0.1:3000'])),
   },
 });

@@ -17,6 +17,7 @@ import { CASE_ACTION_TABLE, type ActionInput } from '../../workflows/caseActions
 import { getAllowedActionsQuery, type ActionVerdict, type CaseState } from '../../workflows/messages';
 import { loadCalls, loadCaseScope, requireAllowed, requireReadable } from '../caseAccess';
 import { describeCase } from '../caseWorkflows';
+import { answeredNotModified, etagOf } from '../conditional';
 import type { ApiDeps } from '../deps';
 import type { DomainError } from '../../domain/errors';
 import { fieldsFromZod, fromWorkflowFailure, httpErrors, toApiError, type FieldError } from '../errors';
@@ -163,7 +164,8 @@ async function verdictsOf(temporal: Client, code: string, actor: Actor, log: Log
   }
 }
 
-export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db'>): Router {
+export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'now'>): Router {
+  const now = deps.now ?? Date.now;
   const router = Router();
   const { temporal } = deps;
 
@@ -172,6 +174,10 @@ export function caseActionsRouter(deps: Pick<ApiDeps, 'temporal' | 'db'>): Route
     const principal = principalOf(req);
     // Whether an action is allowed reveals the case's state: a read, so the read scope applies (404).
     await requireReadable(deps, principal, code, req.log);
+    // Conditional polling (api/conditional.ts): the verdicts change with the case's facts; the
+    // minute in the tag bounds how long a rule that depends on the clock alone could stay unseen.
+    const head = await deps.db.case.findUnique({ where: { code }, select: { version: true } });
+    if (head && answeredNotModified(req, res, etagOf(principal, 'actions', code, head.version, Math.floor(now() / 60_000)))) return;
     const scope = await loadCaseScope(deps, code);
     if (!scope) throw httpErrors.notFound(`no case ${code}`);
     if (principal.role === 'DEPARTMENT_OFFICER') scope.calls = await loadCalls(deps, code, req.log);

@@ -9,6 +9,7 @@ import type { CaseEvent, Prisma } from '../../generated/prisma/client';
 import { readScope } from '../../features/cases/readScope';
 import { createCase } from '../../features/intake/intake';
 import { readContextOf, requireReadable } from '../caseAccess';
+import { answeredNotModified, etagOf } from '../conditional';
 import { caseRecordView } from '../caseViews';
 import { describeCase, queryCaseState } from '../caseWorkflows';
 import type { ApiDeps } from '../deps';
@@ -134,19 +135,23 @@ export function casesRouter(deps: ApiDeps): Router {
     };
     // Only the cases the caller may read (domain/access); the filters narrow them further.
     const where: Prisma.CaseWhereInput = { AND: [readScope(caller, await readContextOf(db, caller)), filters] };
-    const [total, rows] = await Promise.all([
-      db.case.count({ where }),
-      db.case.findMany({
-        where,
-        // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
-        orderBy:
-          q.sort === 'deadline'
-            ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
-            : [{ reportedAt: 'desc' }, { code: 'desc' }],
-        skip: (q.page - 1) * q.pageSize,
-        take: q.pageSize,
-      }),
-    ]);
+    // The list's version: how many cases match and the latest update among them (a case that
+    // leaves the list lowers the count, one that enters or changes raises the latest update).
+    // A poller holding this version gets 304 without the rows being read.
+    const fingerprint = await db.case.aggregate({ where, _count: { _all: true }, _max: { updatedAt: true } });
+    const total = fingerprint._count._all;
+    const etag = etagOf(caller, 'cases', JSON.stringify(q), total, fingerprint._max.updatedAt?.getTime());
+    if (answeredNotModified(req, res, etag)) return;
+    const rows = await db.case.findMany({
+      where,
+      // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
+      orderBy:
+        q.sort === 'deadline'
+          ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
+          : [{ reportedAt: 'desc' }, { code: 'desc' }],
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     res.json({ items: rows.map((r) => caseRecordView(caller, r)), page: q.page, pageSize: q.pageSize, total });
   });
 
@@ -155,6 +160,9 @@ export function casesRouter(deps: ApiDeps): Router {
     const caller = principalOf(req);
     await requireReadable(deps, caller, code, req.log);
     const row = await db.case.findUnique({ where: { code } });
+    // The projection's version moves with every fact the workflow records (a lapse, an action):
+    // while it stands still, the poller's copy is current and the workflow is not asked.
+    if (row && answeredNotModified(req, res, etagOf(caller, 'case', code, row.version, row.updatedAt.getTime()))) return;
     const record = row && caseRecordView(caller, row);
     let description: WorkflowExecutionDescription | null;
     try {
@@ -175,6 +183,8 @@ export function casesRouter(deps: ApiDeps): Router {
     const { code } = parseOr400(CaseCodeParams, req.params, 'params');
     // 404 for no case and for a case outside the caller's scope alike.
     await requireReadable(deps, principalOf(req), code, req.log);
+    const head = await db.case.findUnique({ where: { code }, select: { version: true } });
+    if (head && answeredNotModified(req, res, etagOf(principalOf(req), 'events', code, head.version))) return;
     const events = await db.caseEvent.findMany({ where: { caseCode: code }, orderBy: { seq: 'asc' } });
     res.json({ code, items: events.map(eventView) });
   });

@@ -31,10 +31,18 @@ const SignIn = lazy(() => import('./pages/SignIn').then((m) => ({ default: m.Sig
 const CasePage = lazy(() => import('./pages/CasePage').then((m) => ({ default: m.CasePage })));
 const Inbox = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.Inbox })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const BoardPage = lazy(() => import('./pages/BoardPage').then((m) => ({ default: m.BoardPage })));
+const AssessmentPage = lazy(() => import('./pages/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
+const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 const SurveyPage = lazy(() => import('./pages/SurveyPage').then((m) => ({ default: m.SurveyPage })));
 
 /** Roles with an extension inbox (domain/access EXTENSION_APPROVER_ROLES). */
 const APPROVERS = new Set(['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+
+/** Roles of the district (api/routes/commandCenterBoard.ts BOARD_READERS). */
+const BOARD_READERS = new Set(['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'AUDITOR', 'ADMIN']);
+/** domain/assessment/access.ts ASSESSMENT_READERS. */
+const ASSESSMENT_READERS = new Set([...BOARD_READERS, 'STREET_DISPATCHER', 'DEPARTMENT_OFFICER']);
 
 type Session = { state: 'checking' } | { state: 'signedOut' } | { state: 'signedIn'; me: Me };
 
@@ -116,6 +124,24 @@ export function App() {
         <Inbox />
       </Suspense>
     );
+  else if (route.page === 'board')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <BoardPage />
+      </Suspense>
+    );
+  else if (route.page === 'assessment')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <AssessmentPage me={session.me} />
+      </Suspense>
+    );
+  else if (route.page === 'admin')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <AdminPage />
+      </Suspense>
+    );
   else body = <MyWork me={session.me} />;
 
   return (
@@ -134,6 +160,9 @@ export function App() {
             <nav aria-label={t.appTitle} className="coe-navs">
               {link({ page: 'work' }, t.myWork)}
               {APPROVERS.has(session.me.role) && link({ page: 'inbox' }, t.inbox)}
+              {BOARD_READERS.has(session.me.role) && link({ page: 'board' }, t.board)}
+              {ASSESSMENT_READERS.has(session.me.role) && link({ page: 'assessment' }, t.assessment)}
+              {session.me.role === 'ADMIN' && link({ page: 'admin' }, t.admin)}
             </nav>
           )}
           <Space size="small" wrap>

@@ -27,7 +27,7 @@ export function whenUnauthorized(fn: () => void): void {
   onUnauthorized = fn;
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const form = typeof FormData !== 'undefined' && body instanceof FormData;
   // A FormData body goes as multipart/form-data: the browser writes the header with its boundary.
@@ -62,4 +62,26 @@ export function fieldErrors(err: unknown): Record<string, string> {
     }
   }
   return out;
+}
+
+/** A conditional GET's answer: the body and its ETag, or "not modified" (304: the held copy is current). */
+export type Conditional<T> = { notModified: true } | { notModified: false; data: T; etag: string | null };
+
+/**
+ * GET with If-None-Match: the server answers 304 with no body while what it would send has not
+ * changed (api/conditional.ts). The browser's HTTP cache is bypassed (no-store): the console
+ * keeps the copy and the tag itself, so a 304 is seen as one (nothing to re-render).
+ */
+export async function getIfChanged<T>(path: string, etag: string | null): Promise<Conditional<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (etag) headers['If-None-Match'] = etag;
+  const res = await fetch(path, { headers, credentials: 'same-origin', cache: 'no-store' });
+  if (res.status === 304) return { notModified: true };
+  const json: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; fields?: FieldError[] } } | null)?.error;
+    if (res.status === 401) onUnauthorized();
+    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.fields ?? []);
+  }
+  return { notModified: false, data: json as T, etag: res.headers.get('ETag') };
 }

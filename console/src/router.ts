@@ -9,6 +9,9 @@ export type Route =
   | { page: 'case'; code: string }
   | { page: 'audit'; code: string }
   | { page: 'inbox' }
+  | { page: 'board' }
+  | { page: 'assessment' }
+  | { page: 'admin' }
   | { page: 'signin' }
   /** The resident's revisit survey at the one-time link /survey/{token} (outside /console: the link the API issues). */
   | { page: 'survey'; token: string };
@@ -22,6 +25,9 @@ export function parseRoute(pathname: string): Route {
   const m = /^\/cases\/([^/]+)\/?$/.exec(rest);
   if (m) return { page: 'case', code: decodeURIComponent(m[1]!) };
   if (/^\/inbox\/?$/.test(rest)) return { page: 'inbox' };
+  if (/^\/board\/?$/.test(rest)) return { page: 'board' };
+  if (/^\/assessment\/?$/.test(rest)) return { page: 'assessment' };
+  if (/^\/admin\/?$/.test(rest)) return { page: 'admin' };
   if (/^\/signin\/?$/.test(rest)) return { page: 'signin' };
   return { page: 'work' };
 }
@@ -30,6 +36,7 @@ export function hrefOf(route: Route): string {
   if (route.page === 'case') return `${BASE}/cases/${encodeURIComponent(route.code)}`;
   if (route.page === 'audit') return `${BASE}/cases/${encodeURIComponent(route.code)}/audit`;
   if (route.page === 'inbox') return `${BASE}/inbox`;
+  if (route.page === 'board' || route.page === 'assessment' || route.page === 'admin') return `${BASE}/${route.page}`;
   if (route.page === 'survey') return `/survey/${encodeURIComponent(route.token)}`;
   if (route.page === 'signin') return `${BASE}/signin`;
   return `${BASE}/`;

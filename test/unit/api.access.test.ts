@@ -115,3 +115,14 @@ describe('limits on the action and inbox routes', () => {
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
+
+describe('the command center board: district roles only, refused before anything is read', () => {
+  it.each(['grid', 'street', 'officer', 'reporter'])('%s gets 403', async (who) => {
+    const res = await request(app).get('/board/command-center').set('Authorization', `Bearer ${who}`);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/may not read the command center board/);
+  });
+  it('an anonymous caller gets 401', async () => {
+    expect((await request(app).get('/board/command-center')).status).toBe(401);
+  });
+});

@@ -78,6 +78,20 @@ describe('the console served by the API', () => {
     expect(missing.text).not.toContain('<script');
   });
 
+  it('sends scripts gzipped to a browser that accepts gzip, plain to one that does not', async () => {
+    const a = appWith(dir);
+    const gz = await request(a).get('/console/assets/index-abc123.js').set('Accept-Encoding', 'gzip');
+    expect(gz.status).toBe(200);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(gz.headers.vary).toContain('Accept-Encoding');
+    expect(gz.text).toBe('console.log(1)'); // supertest inflates it
+    const plain = await request(a).get('/console/assets/index-abc123.js').set('Accept-Encoding', 'identity');
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe('console.log(1)');
+  });
+
   it('leaves the API alone: unknown API paths and non-HTML requests get the JSON answers', async () => {
     const a = appWith(dir);
     // An API path, even from a browser: the API's answer (here 401 before any route), never the page.

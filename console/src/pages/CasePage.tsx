@@ -1,9 +1,9 @@
 // One case: its record and location, where it stands on the ladder, its open windows with
 // countdowns, its timeline (the event log, GET /cases/{code}/events: readable by whoever
 // may read the case, unlike the auditors' history-derived /timeline), and what the person
-// may do now. Three small GETs, each polled on its own (usePoll).
+// may do now. Three small GETs, each polled on its own, conditionally (usePoll.ts useLive).
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
-import { api, ApiError } from '../http';
+import { ApiError } from '../http';
 import { ActionPanel } from '../components/ActionForms';
 import { CaseFacts, SurveyLinkIssuer } from '../components/CaseFacts';
 import { Countdown } from '../components/Countdown';
@@ -12,7 +12,7 @@ import { useI18n } from '../i18n';
 import { hrefOf, navigate } from '../router';
 import { formatInstant } from '../time';
 import type { AllowedAction, CaseDetail, CaseEvent, LiveWindow, Me } from '../types';
-import { usePoll } from '../usePoll';
+import { useLive } from '../usePoll';
 import { EVENT_LABELS } from '../eventLabels';
 
 const LADDER = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
@@ -24,9 +24,10 @@ const AUDIT_ROLES = new Set(['AUDITOR', 'ADMIN']);
 export function CasePage({ code, me }: { code: string; me: Me }) {
   const { t, lang } = useI18n();
   const enc = encodeURIComponent(code);
-  const detail = usePoll(`case:${code}`, () => api<CaseDetail>('GET', `/cases/${enc}`));
-  const events = usePoll(`events:${code}`, () => api<{ items: CaseEvent[] }>('GET', `/cases/${enc}/events`));
-  const actions = usePoll(`actions:${code}`, () => api<{ actions: AllowedAction[] }>('GET', `/cases/${enc}/actions`));
+  // Conditional polling (usePoll.ts useLive): 304s while the case stands still.
+  const detail = useLive<CaseDetail>(`/cases/${enc}`);
+  const events = useLive<{ items: CaseEvent[] }>(`/cases/${enc}/events`);
+  const actions = useLive<{ actions: AllowedAction[] }>(`/cases/${enc}/actions`);
 
   const refreshAll = async () => {
     await Promise.all([detail.reload(), events.reload(), actions.reload()]);

@@ -5,14 +5,13 @@
 // light parts of antd (no Table, Select or Form), to keep the first load small.
 import { Alert, Grid, Segmented, Spin, Switch, Tag } from 'antd';
 import { useState } from 'react';
-import { api } from '../http';
 import { Countdown } from '../components/Countdown';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { useI18n } from '../i18n';
 import { hrefOf, navigate } from '../router';
 import { formatInstant } from '../time';
 import type { CaseList, CaseRecord, Me } from '../types';
-import { usePoll } from '../usePoll';
+import { useLive } from '../usePoll';
 
 const STATUSES = ['REPORTED', 'ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW', 'LONG_TERM_PLAN', 'CLOSED', 'SURVEYED'];
 
@@ -27,7 +26,8 @@ export function MyWork({ me }: { me: Me }) {
   if (status) query.set('status', status);
   if (overdue) query.set('overdue', 'true');
   const url = `/cases?${query.toString()}`;
-  const list = usePoll(url, () => api<CaseList>('GET', url));
+  // Conditional polling: 304 (no rows read, nothing re-rendered) while the list stands still.
+  const list = useLive<CaseList>(url);
 
   const rows = list.data?.items ?? [];
 
