@@ -4,9 +4,7 @@
 // stored hash from the moment of upload. Reading is authorised like reading the case.
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import busboy from 'busboy';
 import { Router, type Request } from 'express';
-import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { workflowIdForCase } from '../../domain/caseCode';
@@ -25,6 +23,7 @@ import type { ApiDeps } from '../deps';
 import { fieldsFromZod, httpErrors } from '../errors';
 import { principalOf } from '../middleware/auth';
 import { parseOr400 } from '../middleware/validate';
+import { receiveForm } from '../multipart';
 import { EvidenceBodySchema } from '../schemas/actions';
 import { authenticated, CaseCodeParams, CaseCodeSchema, errorResponses, jsonResponse } from '../schemas/common';
 
@@ -103,58 +102,6 @@ for (const [suffix, summary] of [
   });
 }
 
-interface Upload {
-  fields: Record<string, string>;
-  file: Readable;
-}
-
-/**
- * Parse a multipart body, handing the one `file` part to `onFile` while it streams. Whatever
- * `onFile` does not read is drained, so the answer goes out after the whole request was read.
- */
-function receiveMultipart<T>(req: Request, limits: { maxBytes: number }, onFile: (u: Upload) => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let bb: busboy.Busboy;
-    try {
-      // fileSize one above the limit: the size check in the feature sees the excess and answers 413.
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1024, parts: 12, fileSize: limits.maxBytes + 1 } });
-    } catch {
-      reject(httpErrors.unsupportedMediaType('send the file as multipart/form-data'));
-      return;
-    }
-    const fields: Record<string, string> = {};
-    let handled: Promise<T> | null = null;
-    bb.on('field', (name, value) => {
-      fields[name] = value;
-    });
-    bb.on('file', (name, stream) => {
-      if (name !== 'file' || handled) {
-        stream.resume();
-        return;
-      }
-      // The handler reads a stream of its own. When it gives up midway (a refusal destroys what it
-      // reads), busboy's stream is unpiped and drained, never destroyed: busboy waits forever to
-      // push into a destroyed stream, and the request would never end.
-      const file = new PassThrough();
-      const drain = () => {
-        stream.unpipe(file);
-        stream.resume();
-      };
-      file.once('close', drain);
-      stream.pipe(file);
-      handled = onFile({ fields: { ...fields }, file }).finally(drain);
-      // Settled in 'close'; this only keeps an early rejection from counting as unhandled.
-      handled.catch(() => undefined);
-    });
-    bb.on('error', (err) => reject(httpErrors.validation([{ path: 'body', message: `malformed multipart body: ${(err as Error).message}` }])));
-    bb.on('close', () => {
-      if (!handled) reject(httpErrors.validation([{ path: 'body.file', message: 'required: one file part named "file"' }]));
-      else handled.then(resolve, reject);
-    });
-    req.pipe(bb);
-  });
-}
-
 export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg' | 'evidenceStorage'>): Router {
   const router = Router();
   const { temporal, db, cfg } = deps;
@@ -167,7 +114,7 @@ export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg
     const principal = principalOf(req);
     const actor: Actor = { personId: principal.personId, role: principal.role, unitId: principal.unitId, name: principal.name };
 
-    const result = await receiveMultipart(req, { maxBytes }, async ({ fields, file }) => {
+    const form = await receiveForm(req, { fileFields: ['file'], maxFiles: 1, maxBytes, tooManyFiles: () => httpErrors.validation([{ path: 'body', message: 'one file per upload' }]) }, async ({ fields, file }) => {
       const parsed = UploadFields.safeParse(fields);
       if (!parsed.success) throw httpErrors.validation(fieldsFromZod(parsed.error, 'body'));
       const { kind, callId, sha256: deviceSha256 } = parsed.data;
@@ -216,6 +163,9 @@ export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg
       }
       return { sha256: stored.sha256, size: stored.size, contentType: stored.type.mime, url, receivedSha256: stored.receivedSha256, deviceSha256: deviceSha256 ?? null, state };
     });
+    if (form.error) throw form.error;
+    const result = form.results[0];
+    if (!result) throw httpErrors.validation([{ path: 'body.file', message: 'required: one file part named "file"' }]);
     res.status(201).json(result);
   });
 

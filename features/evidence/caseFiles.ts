@@ -37,6 +37,16 @@ export async function isReferenced(db: EvidenceDb, sha256: string): Promise<bool
   return (await db.caseEvent.count({ where: { type: EVIDENCE_UPLOADED, data: { path: ['sha256'], equals: sha256 } } })) > 0;
 }
 
+/**
+ * Remove what a refused request stored: only files it created (the same bytes stored earlier
+ * belong to another upload) and that no case records by now.
+ */
+export async function discardUnrecorded(db: EvidenceDb, storage: EvidenceStorage, stored: ReadonlyArray<{ sha256: string; created: boolean }>): Promise<void> {
+  for (const f of stored) {
+    if (f.created && !(await isReferenced(db, f.sha256))) await storage.delete(f.sha256);
+  }
+}
+
 /** The stored file's type, from its own first bytes (the same rule the upload applied). */
 export async function storedTypeOf(storage: EvidenceStorage, sha256: string): Promise<EvidenceFileType | null> {
   const stream = await storage.get(sha256);
