@@ -21,8 +21,10 @@ export interface ReportFiles {
 export interface ReportFileOptions {
   /** The field names files come under (`photo`, Open311's `media`). */
   fileFields: readonly string[];
+  /** At most this many files (default EVIDENCE_MAX_FILES_PER_CASE). */
+  maxFiles?: number;
   /** Checks the text fields before the first file is stored; throws the refusal. */
-  checkFields: (fields: FormFields) => void;
+  checkFields: (fields: FormFields) => void | Promise<void>;
   tooManyFiles: () => Error;
   /** Logs a failed clean-up (the refusal itself is what the client hears). */
   log: Request['log'];
@@ -40,10 +42,10 @@ export async function receiveReportFiles(
   let checked = false;
   const form = await receiveForm<IngestedFile>(
     req,
-    { fileFields: opts.fileFields, maxFiles: deps.cfg.EVIDENCE_MAX_FILES_PER_CASE, maxBytes, tooManyFiles: opts.tooManyFiles },
+    { fileFields: opts.fileFields, maxFiles: opts.maxFiles ?? deps.cfg.EVIDENCE_MAX_FILES_PER_CASE, maxBytes, tooManyFiles: opts.tooManyFiles },
     async ({ fields, file }) => {
       if (!checked) {
-        opts.checkFields(fields);
+        await opts.checkFields(fields);
         checked = true;
       }
       return ingestEvidenceFile(deps.storage, file, maxBytes);
