@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/env';
 import { defaultCalendar } from '../domain/calendar';
 import { buildCasePolicy } from '../domain/policy';
-import type { Level, TriageKind } from '../domain/types';
+import type { IntakeFile, Level, TriageKind } from '../domain/types';
 import { newCaseOptions } from '../features/intake/intake';
 import type { CaseOptions, CaseWorkflowInput } from '../workflows/messages';
 import { DEPARTMENTS, DIRECTORY, sampleIntake } from './sampleCase';
@@ -29,6 +29,8 @@ export function caseInput(
     noRunArchive?: boolean;
     noRecordedWindows?: boolean;
     noPacing?: boolean;
+    /** Files sent with the report (CaseIntake.files). */
+    files?: IntakeFile[];
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
@@ -36,7 +38,7 @@ export function caseInput(
   const policy = buildCasePolicy({ completionDays: o.completionDays ?? 3, urgent: o.urgent ?? false, windowOverrides: {} }, cfg);
   if (o.noPacing || o.legacy) delete policy.pacing;
   return {
-    intake: sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }),
+    intake: { ...sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }), ...(o.files ? { files: o.files } : {}) },
     policy,
     calendar: defaultCalendar(),
     directory: DIRECTORY,

@@ -62,6 +62,11 @@ export function evidenceFileName(code: string, kind: string, sha256: string, ext
   return `${safe(code)}-${safe(kind).toLowerCase()}-${safe(sha256).slice(0, 8).toLowerCase()}.${safe(ext)}`;
 }
 
+/** The evidence kind a file of this type is recorded as when nobody names one (files sent with a report). */
+export function evidenceKindOf(type: EvidenceFileType): 'PHOTO' | 'RECORDING' | 'VIDEO' | 'DOCUMENT' {
+  return ({ image: 'PHOTO', audio: 'RECORDING', video: 'VIDEO', pdf: 'DOCUMENT' } as const)[type.family];
+}
+
 /** Images are shown in the page; everything else is downloaded, so a browser never runs it. */
 export const dispositionOf = (type: EvidenceFileType): 'inline' | 'attachment' => (type.family === 'image' ? 'inline' : 'attachment');
 

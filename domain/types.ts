@@ -152,6 +152,11 @@ export interface CaseIntake {
   description: string;
   reporter: { name?: string; phone?: string; email?: string };
   photoUrls: string[];
+  /**
+   * Files uploaded with the report (photos stored by the API, content-addressed), recorded as
+   * EVIDENCE_UPLOADED facts right after REPORTED. Absent on cases started before intake took files.
+   */
+  files?: IntakeFile[];
   /** epoch ms: when the report arrived; windows start here. */
   reportedAt: number;
   reportedBy?: Actor;
@@ -212,6 +217,16 @@ export interface DepartmentCall {
 }
 
 export type EvidenceKind = 'RECORDING' | 'VIDEO' | 'DOCUMENT' | 'PHOTO';
+
+/** A file stored at intake, as the case's facts record it (see CaseIntake.files). */
+export interface IntakeFile {
+  kind: EvidenceKind;
+  url: string;
+  /** SHA-256 of the stored bytes (images: after their metadata was stripped). */
+  sha256: string;
+  /** SHA-256 of the bytes as received, when it differs from the stored one. */
+  receivedSha256?: string;
+}
 
 export interface Evidence {
   kind: EvidenceKind;

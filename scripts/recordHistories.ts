@@ -525,6 +525,22 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.principal, ACTORS.principal, '区领导协调排险');
     },
   },
+  {
+    name: 'report-with-photos',
+    description: 'A resident reports with two photos (CaseIntake.files, stored by the API): REPORTED and one EVIDENCE_UPLOADED per photo, by the reporter, in the first step; the grid handles it, the street reviews and closes, the survey is satisfied.',
+    recordsWindows: true,
+    paced: true,
+    options: {
+      files: [
+        { kind: 'PHOTO', url: '/cases/{code}/evidence/files/' + '1a'.repeat(32), sha256: '1a'.repeat(32), receivedSha256: '2b'.repeat(32) },
+        { kind: 'PHOTO', url: '/cases/{code}/evidence/files/' + '3c'.repeat(32), sha256: '3c'.repeat(32) },
+      ],
+    },
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      await c.finish(ACTORS.grid, ACTORS.street, '已清运');
+    },
+  },
 ];
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
@@ -547,6 +563,8 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
       await env.sleep(morning - (await env.currentTimeMs()));
       const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, ...scenario.options });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
+      // A report's files are read under the case's own path, known only now.
+      if (input.intake.files) input.intake.files = input.intake.files.map((f) => ({ ...f, url: f.url.replace('{code}', input.intake.code) }));
       await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
       const driver = new CaseDriver(env, input);
       await driver.quiet();

@@ -133,6 +133,13 @@ export class CaseMachine {
       },
       notify: [this.notice(this.state.assignee, 'CASE_ASSIGNED', `New case ${intake.code}: ${intake.categoryName}. Accept by ${iso(this.state.windows[0].dueAt)}.`)],
     });
+    // Files sent with the report: their hashes enter the facts with the report itself, by the
+    // reporter. Older inputs have no `files`, so their histories record exactly what they did.
+    for (const f of intake.files ?? []) {
+      this.record(now, 'EVIDENCE_UPLOADED', intake.reportedBy ?? null, {
+        data: { callId: null, kind: f.kind, url: f.url, sha256: f.sha256, ...(f.receivedSha256 ? { receivedSha256: f.receivedSha256 } : {}) },
+      });
+    }
     this.endStep();
   }
 

@@ -10,7 +10,13 @@ import type { Logger } from 'pino';
 import { parseCaseCode } from '../../domain/caseCode';
 import type { Prisma } from '../../generated/prisma/client';
 import { fixedUtcOffsetMinutes } from '../../features/directory/directory';
-import { caseCreatedFrom, createCase, readCaseInput, type NewCaseRequest } from '../../features/intake/intake';
+import { caseCreatedFrom, createCase, readCaseInput, type NewCaseRequest, type StoredIntakeFile } from '../../features/intake/intake';
+import { evidenceStorageOf } from '../../features/evidence/configuredStorage';
+import { intakeFilesOf, storedTypeOf } from '../../features/evidence/caseFiles';
+import { dispositionOf, evidenceFileName } from '../../domain/evidenceFiles';
+import { pipeline } from 'node:stream/promises';
+import { isMultipart } from '../multipart';
+import { receiveReportFiles } from '../reportFiles';
 import { GRPC_NOT_FOUND, grpcStatusOf } from '../../platform/temporalConnection';
 import type { ApiDeps } from '../deps';
 import { toApiError, toDomainError } from '../errors';
@@ -144,6 +150,7 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
   const now = opts.now ?? Date.now;
   const offset = fixedUtcOffsetMinutes(cfg.CALENDAR_TIME_ZONE);
   const changesets = new Map<string, number>();
+  const storage = deps.evidenceStorage ?? evidenceStorageOf(cfg);
   const router = Router();
 
   /** Remember the format first, so any later failure answers in it. */
@@ -245,9 +252,8 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
   });
 
   // ---- POST a service request ------------------------------------------------------------
-  router.post('/requests{.:format}', async (req, res) => {
-    const format = formatFrom(res, req.params.format);
-    const p: Params = { ...(req.query as Params), ...((req.body as Params | undefined) ?? {}) };
+  /** A service request's parameters checked and turned into a report; throws the spec's 400/403/404. */
+  const parseServiceRequest = async (p: Params, req: Request) => {
     const key = keyOf(p);
     if (key === undefined) throw Open311Error.forbidden('Missing api_key: an API key is required to create a service request');
     const caller = await callerOf(p);
@@ -336,16 +342,46 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
       reporter: reporter.success ? reporter.data : {},
       photoUrls: mediaUrl ? [mediaUrl] : [],
     };
-    const { created, replayed } = await createCase(
-      { db, temporal: deps.temporal, cfg, directory, logger: req.log ?? deps.logger },
-      {
-        request,
-        actor: caller.actor,
-        // Scoped to the client, so two clients sharing a reporter person never collide.
-        ...(idempotencyKey !== undefined ? { idempotencyKey: `open311:${caller.clientId}:${idempotencyKey}` } : {}),
-        clientAppId: caller.clientId,
-      },
-    );
+    return { request, caller, category, idempotencyKey };
+  };
+
+  router.post('/requests{.:format}', async (req, res) => {
+    const format = formatFrom(res, req.params.format);
+    const query = req.query as Params;
+    let p: Params;
+    let files: StoredIntakeFile[] = [];
+    let start = <T>(fn: () => Promise<T>) => fn();
+    if (isMultipart(req)) {
+      // GeoReport v2 clients upload the photo as `media` in a multipart form: stored like any
+      // evidence file once the other parameters have passed, removed again if the case is refused.
+      const form = await receiveReportFiles(req, { db, cfg, storage }, {
+        fileFields: ['media'],
+        maxFiles: 1,
+        checkFields: async (fields) => void (await parseServiceRequest({ ...query, ...fields }, req)),
+        tooManyFiles: () => Open311Error.badRequest('media: send one file'),
+        log: req.log,
+      });
+      p = { ...query, ...form.fields };
+      files = form.files;
+      start = form.startWith;
+    } else {
+      p = { ...query, ...((req.body as Params | undefined) ?? {}) };
+    }
+    const { created, replayed, category } = await start(async () => {
+      const { request, caller, category, idempotencyKey } = await parseServiceRequest(p, req);
+      const outcome = await createCase(
+        { db, temporal: deps.temporal, cfg, directory, logger: req.log ?? deps.logger },
+        {
+          request,
+          actor: caller.actor,
+          // Scoped to the client, so two clients sharing a reporter person never collide.
+          ...(idempotencyKey !== undefined ? { idempotencyKey: `open311:${caller.clientId}:${idempotencyKey}` } : {}),
+          clientAppId: caller.clientId,
+          ...(files.length ? { files } : {}),
+        },
+      );
+      return { ...outcome, category };
+    });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     sendDocument(res, format, {
       root: 'service_requests',
@@ -364,13 +400,21 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
   // ---- reading requests --------------------------------------------------------------------
 
   /** Names, notices and agencies for a page of rows, in three queries. */
-  const requestViews = async (rows: CaseRow[], caller: Open311Caller | null) => {
+  const requestViews = async (rows: CaseRow[], caller: Open311Caller | null, req: Request) => {
     const codes = [...new Set(rows.map((r) => r.categoryCode))];
     const unitIds = [...new Set(rows.map((r) => r.assigneeUnitId).filter((u): u is string => !!u))];
-    const [categories, units] = await Promise.all([
+    // Only the filing client sees media_url; its uploaded photo is looked up for its own cases only.
+    const withMedia = rows.filter((r) => mayFullySee(caller, r.clientAppId) && !r.photoUrls[0]).map((r) => r.code);
+    const [categories, units, uploaded] = await Promise.all([
       codes.length ? db.matterCategory.findMany({ where: { code: { in: codes } } }) : Promise.resolve([]),
       unitIds.length ? db.orgUnit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } }) : Promise.resolve([]),
+      intakeFilesOf(db, withMedia),
     ]);
+    const mediaBase = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}/media`;
+    const storedMediaUrl = (code: string) => {
+      const sha256 = uploaded.get(code)?.[0];
+      return sha256 ? `${mediaBase}/${encodeURIComponent(code)}/${sha256}` : null;
+    };
     const byCode = new Map(categories.map((c) => [c.code, { name: c.name, notice: noticeFor(c, cfg) }]));
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     return rows.map((r) =>
@@ -379,6 +423,7 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
         serviceName: byCode.get(r.categoryCode)?.name ?? null,
         serviceNotice: byCode.get(r.categoryCode)?.notice ?? null,
         agency: r.assigneeUnitId ? unitName.get(r.assigneeUnitId) ?? r.assigneeUnitId : null,
+        storedMediaUrl: storedMediaUrl(r.code),
         offsetMinutes: offset,
       }),
     );
@@ -411,7 +456,7 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
       };
     }
     const rows = await db.case.findMany({ where, orderBy: [{ reportedAt: 'desc' }, { code: 'desc' }], take: MAX_RESULTS });
-    sendDocument(res, format, { root: 'service_requests', body: await requestViews(rows, caller) });
+    sendDocument(res, format, { root: 'service_requests', body: await requestViews(rows, caller, req) });
   });
 
   /** A case whose workflow has started but whose projection is not written yet, from the workflow's input. */
@@ -458,7 +503,34 @@ export function createOpen311Router(deps: ApiDeps, opts: { now?: () => number } 
     const row: CaseRow | null = (await db.case.findUnique({ where: { code: id } })) ?? (await justStarted(id));
     const visible = row && (row.triage !== 'PRIVATE' || mayFullySee(caller, row.clientAppId));
     if (!row || !visible) throw Open311Error.notFound(`service_request_id ${id} was not found`);
-    sendDocument(res, format, { root: 'service_requests', body: await requestViews([row], caller) });
+    sendDocument(res, format, { root: 'service_requests', body: await requestViews([row], caller, req) });
+  });
+
+  // ---- the photo a client uploaded as `media` ------------------------------------------------
+  // What is public: nothing. A resident's photo shows faces, number plates and front doors, so
+  // like media_url itself it is read only by the client that filed the request, with its
+  // api_key (as any Open311 call). Evidence the people handling the case add later (a
+  // department's recordings, enforcement documents) is never served here at all: only the
+  // files recorded with the report itself (intakeFilesOf). Anything else answers 404.
+  router.get('/media/:code/:sha256', async (req, res) => {
+    res.locals.open311Format = 'json';
+    const { code, sha256 } = req.params;
+    const caller = await callerOf(req.query as Params);
+    if (!caller) throw Open311Error.forbidden('Missing api_key: media is read by the client that filed the request');
+    const row = await db.case.findUnique({ where: { code }, select: { clientAppId: true } });
+    const recorded = row && mayFullySee(caller, row.clientAppId) ? (await intakeFilesOf(db, [code])).get(code) ?? [] : [];
+    // A photo an administrator deleted is no longer recorded here (intakeFilesOf): 404 too.
+    if (!recorded.includes(sha256)) throw Open311Error.notFound(`service_request_id ${code} has no media ${sha256} (or it was deleted)`);
+    const [type, stat] = [await storedTypeOf(storage, sha256), await storage.stat(sha256)];
+    const stream = type && stat ? await storage.get(sha256) : null;
+    if (!type || !stat || !stream) throw Open311Error.notFound(`the media of service_request_id ${code} is not available`);
+    res.set({
+      'Content-Type': type.mime,
+      'Content-Length': String(stat.size),
+      'Content-Disposition': `${dispositionOf(type)}; filename="${evidenceFileName(code, 'media', sha256, type.ext)}"`,
+      'Cache-Control': 'private, no-cache',
+    });
+    await pipeline(stream, res);
   });
 
   // ---- updates (FixMyStreet's extension) ----------------------------------------------------

@@ -211,6 +211,8 @@ export interface RequestContext {
   serviceNotice: string | null;
   /** Name of the unit holding the case now. */
   agency: string | null;
+  /** Where the filing client reads the photo it uploaded as `media` (GET /media/…), if any. */
+  storedMediaUrl?: string | null;
   offsetMinutes: number;
 }
 
@@ -236,7 +238,7 @@ export function requestView(c: CaseRow, ctx: RequestContext) {
     zipcode: null,
     lat: ctx.full ? c.lat : null,
     long: ctx.full ? c.lng : null,
-    media_url: ctx.full ? c.photoUrls[0] ?? null : null,
+    media_url: ctx.full ? c.photoUrls[0] ?? ctx.storedMediaUrl ?? null : null,
   };
 }
 

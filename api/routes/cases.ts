@@ -2,11 +2,12 @@
 // live workflow state), read its event log.
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Role } from '../../domain/types';
 import type { CaseEvent, Prisma } from '../../generated/prisma/client';
 import { readScope } from '../../features/cases/readScope';
+import { evidenceStorageOf } from '../../features/evidence/configuredStorage';
 import { createCase } from '../../features/intake/intake';
 import { readContextOf, requireReadable } from '../caseAccess';
 import { answeredNotModified, etagOf } from '../conditional';
@@ -16,12 +17,16 @@ import type { ApiDeps } from '../deps';
 import { fieldsFromZod, httpErrors, type FieldError } from '../errors';
 import { principalOf, requireRole } from '../middleware/auth';
 import { parseOr400, requireJsonBody } from '../middleware/validate';
+import { isMultipart } from '../multipart';
+import { receiveReportFiles } from '../reportFiles';
 import {
+  caseBodyOfForm,
   CaseCreatedSchema,
   CaseDetailSchema,
   CaseEventListSchema,
   CaseListSchema,
   CreateCaseBodySchema,
+  CreateCaseFormSchema,
   IdempotencyKeySchema,
   ListCasesQuerySchema,
 } from '../schemas/cases';
@@ -42,8 +47,16 @@ casesRegistry.registerPath({
   path: '/cases',
   tags: ['cases'],
   summary: 'Report a case: routes it to its grid and starts its workflow',
+  description:
+    'JSON, or multipart/form-data with the same fields (nested ones dotted: location.gridId, reporter.phone) followed by ' +
+    'one or more files under "photo". Each file is stored as evidence is (POST /cases/{code}/evidence/files: type from its ' +
+    'bytes, image metadata stripped, at most EVIDENCE_MAX_FILE_MB, 413 above) and the case records its hash at intake; ' +
+    'a refused report keeps none of its files.',
   security: authenticated,
-  request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: CreateCaseBodySchema } }, required: true } },
+  request: {
+    headers: IdempotencyHeaders,
+    body: { content: { 'application/json': { schema: CreateCaseBodySchema }, 'multipart/form-data': { schema: CreateCaseFormSchema } }, required: true },
+  },
   responses: {
     201: jsonResponse(CaseCreatedSchema, 'Created (also an Idempotency-Key replay, with header Idempotent-Replayed: true)'),
     ...errorResponses,
@@ -98,21 +111,39 @@ export function casesRouter(deps: ApiDeps): Router {
   const router = Router();
   const { db, temporal } = deps;
 
-  router.post('/cases', requireRole(REPORTING_ROLES, 'report cases'), requireJsonBody, async (req, res) => {
-    const actor = principalOf(req);
-    // Body and header problems are reported together.
-    const body = CreateCaseBodySchema.safeParse(req.body ?? {});
+  const storage = deps.evidenceStorage ?? evidenceStorageOf(deps.cfg);
+
+  /** Body and header problems, reported together. */
+  const parseReport = (rawBody: unknown, req: Request) => {
+    const body = CreateCaseBodySchema.safeParse(rawBody ?? {});
     const headers = IdempotencyHeaders.safeParse({ 'idempotency-key': req.get('Idempotency-Key') });
     const fields: FieldError[] = [
       ...(body.success ? [] : fieldsFromZod(body.error, 'body')),
       ...(headers.success ? [] : fieldsFromZod(headers.error, 'headers')),
     ];
     if (!body.success || !headers.success) throw httpErrors.validation(fields);
+    return { request: body.data, idempotencyKey: headers.data['idempotency-key'] };
+  };
 
-    const { created, replayed } = await createCase(
-      { db, temporal, cfg: deps.cfg, directory: deps.directory, logger: req.log },
-      { request: body.data, actor, idempotencyKey: headers.data['idempotency-key'] },
-    );
+  router.post('/cases', requireRole(REPORTING_ROLES, 'report cases'), async (req, res) => {
+    const actor = principalOf(req);
+    const intakeDeps = { db, temporal, cfg: deps.cfg, directory: deps.directory, logger: req.log };
+    let outcome;
+    if (isMultipart(req)) {
+      // A report with photos: the fields are checked before the first file is stored, the
+      // files stored as they arrive, and removed again if the case is then refused.
+      const form = await receiveReportFiles(req, { db, cfg: deps.cfg, storage }, {
+        fileFields: ['photo'],
+        checkFields: (fields) => void parseReport(caseBodyOfForm(fields), req),
+        tooManyFiles: () => httpErrors.validation([{ path: 'body.photo', message: `at most ${deps.cfg.EVIDENCE_MAX_FILES_PER_CASE} files per case` }]),
+        log: req.log,
+      });
+      outcome = await form.startWith(() => createCase(intakeDeps, { ...parseReport(caseBodyOfForm(form.fields), req), actor, files: form.files }));
+    } else {
+      requireJsonBody(req, res, () => undefined);
+      outcome = await createCase(intakeDeps, { ...parseReport(req.body, req), actor });
+    }
+    const { created, replayed } = outcome;
     res.location(created.links.self);
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(201).json(created);

@@ -4,16 +4,16 @@
 // stored hash from the moment of upload. Reading is authorised like reading the case.
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import busboy from 'busboy';
 import { Router, type Request } from 'express';
-import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { workflowIdForCase } from '../../domain/caseCode';
 import { canActOn, mayAttempt, type ActionTarget } from '../../domain/access';
 import { dispositionOf, evidenceFileName } from '../../domain/evidenceFiles';
+import { DomainError } from '../../domain/errors';
 import type { Actor } from '../../domain/types';
 import { checkIntegrity, evidenceCountOf, evidenceFactsFor, isReferenced, storedTypeOf, thumbnailOf } from '../../features/evidence/caseFiles';
+import { deleteCaseFile, deletionOf, type EvidenceDeletion } from '../../features/evidence/deletion';
 import { ingestEvidenceFile } from '../../features/evidence/ingest';
 import { evidenceStorageOf } from '../../features/evidence/configuredStorage';
 import type { EvidenceStorage } from '../../features/evidence/storage';
@@ -22,9 +22,10 @@ import type { CaseState } from '../../workflows/messages';
 import { loadCalls, loadCaseScope, requireAllowed, requireReadable } from '../caseAccess';
 import { describeCase } from '../caseWorkflows';
 import type { ApiDeps } from '../deps';
-import { fieldsFromZod, httpErrors } from '../errors';
-import { principalOf } from '../middleware/auth';
-import { parseOr400 } from '../middleware/validate';
+import { ApiError, fieldsFromZod, httpErrors } from '../errors';
+import { principalOf, requireRole } from '../middleware/auth';
+import { parseOr400, requireJsonBody } from '../middleware/validate';
+import { receiveForm } from '../multipart';
 import { EvidenceBodySchema } from '../schemas/actions';
 import { authenticated, CaseCodeParams, CaseCodeSchema, errorResponses, jsonResponse } from '../schemas/common';
 
@@ -53,8 +54,34 @@ const UploadedSchema = z
   .meta({ id: 'EvidenceFileUploaded' });
 
 const IntegritySchema = z
-  .object({ sha256: z.string(), ok: z.boolean(), actualSha256: z.string().nullable(), size: z.number().int().nullable(), checkedAt: z.string() })
+  .object({
+    sha256: z.string(),
+    ok: z.boolean(),
+    actualSha256: z.string().nullable(),
+    size: z.number().int().nullable(),
+    checkedAt: z.string(),
+    deleted: z
+      .object({ deletedBy: z.string(), deletedAt: z.string(), reason: z.string(), bytesDeleted: z.boolean(), changeId: z.string() })
+      .nullable()
+      .meta({ description: 'Set when an administrator deleted the file from this case: by whom, when, why.' }),
+  })
   .meta({ id: 'EvidenceIntegrity' });
+
+const DeleteBody = z.strictObject({
+  reason: z.string().trim().min(4).max(500).meta({ description: 'Why the file is deleted (a court order, a resident\'s erasure request…); kept in the change log.' }),
+});
+
+const DeletionSchema = z
+  .object({
+    code: z.string(),
+    sha256: z.string(),
+    deletedBy: z.string(),
+    deletedAt: z.string(),
+    reason: z.string(),
+    bytesDeleted: z.boolean().meta({ description: 'false when other cases still hold the same bytes: only this case lost them' }),
+    changeId: z.string().meta({ description: 'The row of GET /admin/changes (entityKind EVIDENCE_FILE)' }),
+  })
+  .meta({ id: 'EvidenceDeletion' });
 
 export const evidenceFilesRegistry = new OpenAPIRegistry();
 evidenceFilesRegistry.registerPath({
@@ -82,6 +109,27 @@ evidenceFilesRegistry.registerPath({
     413: errorResponses[413],
   },
 });
+evidenceFilesRegistry.registerPath({
+  method: 'delete',
+  path: '/cases/{code}/evidence/files/{sha256}',
+  tags: ['evidence files'],
+  summary: 'ADMIN: delete a file from a case, with a reason (audited)',
+  description:
+    'Written to the change log first (GET /admin/changes, entityKind EVIDENCE_FILE, action DELETE), then the bytes are removed ' +
+    'unless another case still holds the same content. The case keeps its EVIDENCE_UPLOADED fact; reads of the file answer 410 ' +
+    'and its integrity check names who deleted it and when. A second DELETE answers 410.',
+  security: authenticated,
+  request: { params: FileParams, body: { content: { 'application/json': { schema: DeleteBody } }, required: true } },
+  responses: {
+    200: jsonResponse(DeletionSchema, 'Deleted'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: errorResponses[404],
+    409: errorResponses[409],
+    410: { description: 'Already deleted: the message says by whom and when' },
+  },
+});
 for (const [suffix, summary] of [
   ['', "The file's bytes (inline for images, attachment otherwise)"],
   ['/thumbnail', 'A 320-pixel-wide JPEG of an image'],
@@ -103,56 +151,9 @@ for (const [suffix, summary] of [
   });
 }
 
-interface Upload {
-  fields: Record<string, string>;
-  file: Readable;
-}
-
-/**
- * Parse a multipart body, handing the one `file` part to `onFile` while it streams. Whatever
- * `onFile` does not read is drained, so the answer goes out after the whole request was read.
- */
-function receiveMultipart<T>(req: Request, limits: { maxBytes: number }, onFile: (u: Upload) => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let bb: busboy.Busboy;
-    try {
-      // fileSize one above the limit: the size check in the feature sees the excess and answers 413.
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1024, parts: 12, fileSize: limits.maxBytes + 1 } });
-    } catch {
-      reject(httpErrors.unsupportedMediaType('send the file as multipart/form-data'));
-      return;
-    }
-    const fields: Record<string, string> = {};
-    let handled: Promise<T> | null = null;
-    bb.on('field', (name, value) => {
-      fields[name] = value;
-    });
-    bb.on('file', (name, stream) => {
-      if (name !== 'file' || handled) {
-        stream.resume();
-        return;
-      }
-      // The handler reads a stream of its own. When it gives up midway (a refusal destroys what it
-      // reads), busboy's stream is unpiped and drained, never destroyed: busboy waits forever to
-      // push into a destroyed stream, and the request would never end.
-      const file = new PassThrough();
-      const drain = () => {
-        stream.unpipe(file);
-        stream.resume();
-      };
-      file.once('close', drain);
-      stream.pipe(file);
-      handled = onFile({ fields: { ...fields }, file }).finally(drain);
-      // Settled in 'close'; this only keeps an early rejection from counting as unhandled.
-      handled.catch(() => undefined);
-    });
-    bb.on('error', (err) => reject(httpErrors.validation([{ path: 'body', message: `malformed multipart body: ${(err as Error).message}` }])));
-    bb.on('close', () => {
-      if (!handled) reject(httpErrors.validation([{ path: 'body.file', message: 'required: one file part named "file"' }]));
-      else handled.then(resolve, reject);
-    });
-    req.pipe(bb);
-  });
+/** 410 for a deleted file: who deleted it, when and why. */
+function goneError(code: string, sha256: string, d: EvidenceDeletion) {
+  return ApiError.of(new DomainError('Gone', 'EVIDENCE_DELETED', `evidence file ${sha256} of case ${code} was deleted by ${d.deletedBy} at ${d.deletedAt}: ${d.reason}`));
 }
 
 export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg' | 'evidenceStorage'>): Router {
@@ -167,7 +168,7 @@ export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg
     const principal = principalOf(req);
     const actor: Actor = { personId: principal.personId, role: principal.role, unitId: principal.unitId, name: principal.name };
 
-    const result = await receiveMultipart(req, { maxBytes }, async ({ fields, file }) => {
+    const form = await receiveForm(req, { fileFields: ['file'], maxFiles: 1, maxBytes, tooManyFiles: () => httpErrors.validation([{ path: 'body', message: 'one file per upload' }]) }, async ({ fields, file }) => {
       const parsed = UploadFields.safeParse(fields);
       if (!parsed.success) throw httpErrors.validation(fieldsFromZod(parsed.error, 'body'));
       const { kind, callId, sha256: deviceSha256 } = parsed.data;
@@ -216,6 +217,9 @@ export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg
       }
       return { sha256: stored.sha256, size: stored.size, contentType: stored.type.mime, url, receivedSha256: stored.receivedSha256, deviceSha256: deviceSha256 ?? null, state };
     });
+    if (form.error) throw form.error;
+    const result = form.results[0];
+    if (!result) throw httpErrors.validation([{ path: 'body.file', message: 'required: one file part named "file"' }]);
     res.status(201).json(result);
   });
 
@@ -225,11 +229,12 @@ export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg
     await requireReadable(deps, principalOf(req), code, req.log);
     const facts = await evidenceFactsFor(db, code, sha256);
     if (!facts.length) throw httpErrors.notFound(`case ${code} has no evidence file ${sha256}`);
-    return { code, sha256, fact: facts[0]! };
+    return { code, sha256, fact: facts[0]!, deletion: await deletionOf(db, code, sha256) };
   };
-  /** Serving needs the stored bytes to still be of an accepted type (a tampered file may not be). */
+  /** Serving needs the file not deleted, and its bytes still of an accepted type (a tampered file may not be). */
   const servable = async (req: Request) => {
     const r = await recorded(req);
+    if (r.deletion) throw goneError(r.code, r.sha256, r.deletion);
     const type = await storedTypeOf(storage, r.sha256);
     if (!type) throw httpErrors.notFound(`case ${r.code} has no servable evidence file ${r.sha256}; check its integrity`);
     return { ...r, type };
@@ -258,9 +263,38 @@ export function evidenceFilesRouter(deps: Pick<ApiDeps, 'temporal' | 'db' | 'cfg
   });
 
   router.get('/cases/:code/evidence/files/:sha256/integrity', async (req, res) => {
-    const { sha256 } = await recorded(req);
-    res.json(await checkIntegrity(storage, sha256));
+    const { sha256, deletion } = await recorded(req);
+    res.json({ ...(await checkIntegrity(storage, sha256)), deleted: deletion });
   });
+
+  router.delete(
+    '/cases/:code/evidence/files/:sha256',
+    requireRole(['ADMIN'], 'delete evidence files'),
+    requireJsonBody,
+    async (req, res) => {
+      const { code, sha256 } = parseOr400(FileParams, req.params, 'params');
+      const { reason } = parseOr400(DeleteBody, req.body ?? {}, 'body');
+      const principal = principalOf(req);
+      // The administrator's own district only, like reading the case (404 outside).
+      await requireReadable(deps, principal, code, req.log);
+      const facts = await evidenceFactsFor(db, code, sha256);
+      if (!facts.length) throw httpErrors.notFound(`case ${code} has no evidence file ${sha256}`);
+      const scope = await loadCaseScope(deps, code);
+      if (!scope) throw httpErrors.notFound(`no case ${code}`);
+      const { deletion, now } = await deleteCaseFile(db, storage, {
+        code,
+        sha256,
+        fact: facts[0]!,
+        districtId: scope.units.districtId,
+        actorId: principal.personId,
+        reason,
+        at: new Date(),
+      });
+      if (!now) throw goneError(code, sha256, deletion);
+      req.log.info({ code, sha256, changeId: deletion.changeId, bytesDeleted: deletion.bytesDeleted }, 'evidence: file deleted by an administrator');
+      res.json({ code, sha256, ...deletion });
+    },
+  );
 
   return router;
 }

@@ -243,7 +243,7 @@ export const CalendarYearDaysSchema = z
 
 // ---- change log --------------------------------------------------------------------------
 
-export const ENTITY_KINDS = ['UNIT', 'PERSON', 'CATEGORY', 'CALENDAR_YEAR', 'OFFICE_HOURS'] as const;
+export const ENTITY_KINDS = ['UNIT', 'PERSON', 'CATEGORY', 'CALENDAR_YEAR', 'OFFICE_HOURS', 'EVIDENCE_FILE'] as const;
 
 export const AdminChangeQuerySchema = z
   .strictObject({
@@ -260,7 +260,7 @@ export const AdminChangeSchema = z
     id: z.string(),
     entityKind: z.enum(ENTITY_KINDS),
     entityId: z.string(),
-    action: z.enum(['CREATE', 'UPDATE', 'MOVE', 'DEACTIVATE', 'IMPORT']),
+    action: z.enum(['CREATE', 'UPDATE', 'MOVE', 'DEACTIVATE', 'IMPORT', 'DELETE']),
     version: z.number().int().meta({ description: 'per entity: 1, 2, 3 …' }),
     actorId: z.string(),
     districtId: z.string().nullable().meta({ description: 'null: system-wide (catalog, calendar)' }),

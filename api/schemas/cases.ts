@@ -50,6 +50,45 @@ export const CreateCaseBodySchema = z
   })
   .meta({ id: 'CreateCase' });
 
+/** The dotted form fields of a report sent as multipart/form-data, nested as the JSON body. */
+const FORM_GROUPS = new Set(['location', 'reporter']);
+const NUMERIC_FORM_FIELDS = new Set(['location.lat', 'location.lng']);
+
+/**
+ * A report's form fields (`location.gridId`, `reporter.phone`, `photoUrls` repeated…) as the
+ * JSON body CreateCaseBodySchema checks, so both encodings obey the same rules and messages.
+ */
+export function caseBodyOfForm(fields: Record<string, string | string[]>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(fields)) {
+    let value: unknown = name === 'photoUrls' && !Array.isArray(raw) ? [raw] : raw;
+    if (NUMERIC_FORM_FIELDS.has(name) && typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) value = Number(raw);
+    const dot = name.indexOf('.');
+    const group = dot > 0 ? name.slice(0, dot) : '';
+    if (FORM_GROUPS.has(group)) ((body[group] ??= {}) as Record<string, unknown>)[name.slice(dot + 1)] = value;
+    else body[name] = value;
+  }
+  return body;
+}
+
+/** The multipart form of POST /cases, for the OpenAPI document. */
+export const CreateCaseFormSchema = z
+  .object({
+    channel: z.enum(INTAKE_CHANNELS),
+    categoryCode: z.string(),
+    description: z.string(),
+    'location.gridId': z.string().optional(),
+    'location.address': z.string().optional(),
+    'location.lat': z.string().optional(),
+    'location.lng': z.string().optional(),
+    'reporter.name': z.string().optional(),
+    'reporter.phone': z.string().optional(),
+    'reporter.email': z.string().optional(),
+    photoUrls: z.array(z.string()).optional(),
+    photo: z.array(z.string().meta({ format: 'binary' })).meta({ description: 'One or more files, after the text fields.' }),
+  })
+  .meta({ id: 'CreateCaseForm' });
+
 // The parsed body is exactly what intake takes (a compile-time check, not a cast).
 export type CreateCaseBody = z.infer<typeof CreateCaseBodySchema>;
 const _intakeFits = (b: CreateCaseBody): NewCaseRequest => b;
@@ -115,6 +154,10 @@ export const CaseCreatedSchema = z
     reportedAt: IsoDateTime,
     windows: z.array(WindowViewSchema),
     links: z.object({ self: z.string(), events: z.string() }),
+    files: z
+      .array(z.object({ kind: z.string(), url: z.string(), sha256: z.string(), receivedSha256: z.string().optional() }))
+      .optional()
+      .meta({ description: 'Only when files were sent with the report (multipart/form-data): each as the case recorded it.' }),
   })
   .meta({ id: 'CaseCreated' });
 

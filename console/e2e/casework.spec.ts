@@ -98,6 +98,12 @@ test('a street dispatcher calls a department and the department officer reports 
   await evidence.getByRole('button', { name: '上传证据' }).click();
   await expect(officer.getByTestId('call-evidence').getByRole('img')).toBeVisible();
   await expect(officer.getByTestId('event-EVIDENCE_UPLOADED')).toBeVisible();
+  // The case page's evidence card shows it too, as a thumbnail that actually loaded (the
+  // authorised …/thumbnail read, with the session cookie).
+  const thumb = officer.getByTestId('case-evidence').getByRole('img').first();
+  await expect(thumb).toBeVisible();
+  // (The test files compile without the DOM library: the element's fields are read by name.)
+  await expect.poll(() => thumb.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).toBe(320);
 
   const result = officer.getByTestId('form-result');
   await result.getByLabel('处置结果').fill('已现场责令停工，违建部分限期自行拆除');

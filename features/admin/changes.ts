@@ -7,8 +7,9 @@ import { AdminError, conflict, isUniqueViolation } from './errors';
 
 export type Tx = Prisma.TransactionClient;
 
-export type EntityKind = 'UNIT' | 'PERSON' | 'CATEGORY' | 'CALENDAR_YEAR' | 'OFFICE_HOURS';
-export type ChangeAction = 'CREATE' | 'UPDATE' | 'MOVE' | 'DEACTIVATE' | 'IMPORT';
+/** EVIDENCE_FILE: one case's file (entityId `<case code>/<sha256>`), deleted by an administrator. */
+export type EntityKind = 'UNIT' | 'PERSON' | 'CATEGORY' | 'CALENDAR_YEAR' | 'OFFICE_HOURS' | 'EVIDENCE_FILE';
+export type ChangeAction = 'CREATE' | 'UPDATE' | 'MOVE' | 'DEACTIVATE' | 'IMPORT' | 'DELETE';
 
 export interface DirectoryChange {
   entityKind: EntityKind;

@@ -486,7 +486,11 @@ export function deriveTimeline(input: TimelineRunInput[] | History | unknown, op
     // Cause.
     let cause: TimelineCause | null = null;
     let update: UpdateRecord | null = null;
+    const prevRoot = prev?.cause?.kind === 'CONSEQUENCE' ? prev.cause.root : prev?.cause ?? null;
     if (fact?.type === 'REPORTED') {
+      cause = { kind: 'INTAKE' };
+    } else if (fact?.type === 'EVIDENCE_UPLOADED' && prevRoot?.kind === 'INTAKE' && prev!.fact.event.at === e.at) {
+      // A file sent with the report (CaseIntake.files): recorded in the intake step, by the reporter, with no update.
       cause = { kind: 'INTAKE' };
     } else if (e.actorId) {
       update = updateOf(f);

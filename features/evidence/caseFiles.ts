@@ -28,6 +28,38 @@ export async function evidenceFactsFor(db: EvidenceDb, code: string, sha256: str
   return rows.map((r) => dataOf('EVIDENCE_UPLOADED', r.data) as CaseEvidenceFact);
 }
 
+/**
+ * The files each case was reported with (CaseIntake.files): the evidence facts recorded in the
+ * same step as REPORTED, by the reporter. Files added later by the people handling the case
+ * (a department's recordings, enforcement documents) are never among them.
+ */
+export async function intakeFilesOf(db: Pick<Db, 'caseEvent' | 'adminChange'>, codes: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!codes.length) return out;
+  const rows = await db.caseEvent.findMany({
+    where: { caseCode: { in: [...codes] }, type: { in: ['REPORTED', EVIDENCE_UPLOADED] } },
+    orderBy: [{ caseCode: 'asc' }, { seq: 'asc' }],
+    select: { caseCode: true, type: true, at: true, actorId: true, data: true },
+  });
+  const reported = new Map(rows.filter((r) => r.type === 'REPORTED').map((r) => [r.caseCode, r]));
+  for (const r of rows) {
+    const rep = reported.get(r.caseCode);
+    if (r.type !== EVIDENCE_UPLOADED || !rep || r.at.getTime() !== rep.at.getTime() || r.actorId !== rep.actorId) continue;
+    const sha256 = dataOf('EVIDENCE_UPLOADED', r.data).sha256;
+    if (sha256) out.set(r.caseCode, [...(out.get(r.caseCode) ?? []), sha256]);
+  }
+  // A file an administrator deleted from its case is no longer one of them.
+  const ids = [...out].flatMap(([code, hashes]) => hashes.map((h) => `${code}/${h}`));
+  if (ids.length) {
+    const deleted = await db.adminChange.findMany({ where: { entityKind: 'EVIDENCE_FILE', action: 'DELETE', entityId: { in: ids } }, select: { entityId: true } });
+    for (const { entityId } of deleted) {
+      const [code, hash] = entityId.split('/') as [string, string];
+      out.set(code, (out.get(code) ?? []).filter((h) => h !== hash));
+    }
+  }
+  return out;
+}
+
 /** How many evidence facts the case has (the per-case file limit counts them). */
 export const evidenceCountOf = (db: EvidenceDb, code: string): Promise<number> =>
   db.caseEvent.count({ where: { caseCode: code, type: EVIDENCE_UPLOADED } });
@@ -35,6 +67,16 @@ export const evidenceCountOf = (db: EvidenceDb, code: string): Promise<number> =
 /** Whether any case records this hash: then its file is not one refused upload's to delete. */
 export async function isReferenced(db: EvidenceDb, sha256: string): Promise<boolean> {
   return (await db.caseEvent.count({ where: { type: EVIDENCE_UPLOADED, data: { path: ['sha256'], equals: sha256 } } })) > 0;
+}
+
+/**
+ * Remove what a refused request stored: only files it created (the same bytes stored earlier
+ * belong to another upload) and that no case records by now.
+ */
+export async function discardUnrecorded(db: EvidenceDb, storage: EvidenceStorage, stored: ReadonlyArray<{ sha256: string; created: boolean }>): Promise<void> {
+  for (const f of stored) {
+    if (f.created && !(await isReferenced(db, f.sha256))) await storage.delete(f.sha256);
+  }
 }
 
 /** The stored file's type, from its own first bytes (the same rule the upload applied). */

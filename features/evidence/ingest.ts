@@ -31,6 +31,7 @@ class Gate extends Transform {
   private settle!: { resolve: (t: EvidenceFileType) => void; reject: (e: Error) => void };
   /** The reason this upload failed, as the client should hear it (not the downstream echo). */
   failure: DomainError | null = null;
+  private decided = false;
 
   constructor(private readonly maxBytes: number) {
     super();
@@ -44,6 +45,16 @@ class Gate extends Transform {
   get receivedSha256(): string {
     this.digest ??= this.hash.digest('hex');
     return this.digest;
+  }
+
+  /**
+   * The source failed (the client went away mid-file): settles `type` if the head had not
+   * been judged yet, which would otherwise wait forever for bytes that never come.
+   */
+  cutOff(): void {
+    if (this.failure || this.decided) return;
+    this.failure = badFile('the upload was cut off before the file ended');
+    this.settle.reject(this.failure);
   }
 
   private fail(err: DomainError, done: TransformCallback): void {
@@ -67,6 +78,7 @@ class Gate extends Transform {
       this.fail(tooLarge(this.maxBytes), done);
       return false;
     }
+    this.decided = true;
     this.settle.resolve(type);
     for (const c of this.head) this.push(c);
     this.head = [];
@@ -129,7 +141,7 @@ async function withImageSlot<T>(fn: () => Promise<T>): Promise<T> {
  */
 export async function ingestEvidenceFile(storage: EvidenceStorage, source: Readable, maxBytes: number): Promise<IngestedFile> {
   const gate = new Gate(maxBytes);
-  const feeding = pipeline(source, gate).catch(() => undefined);
+  const feeding = pipeline(source, gate).catch(() => gate.cutOff());
   let type: EvidenceFileType;
   try {
     type = await gate.type;

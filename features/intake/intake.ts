@@ -13,7 +13,7 @@ import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/env';
 import { workflowIdForCase } from '../../domain/caseCode';
-import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type Level, type OpenWindow } from '../../domain/types';
+import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type EvidenceKind, type Level, type OpenWindow } from '../../domain/types';
 import { initialWindows } from '../../domain/windows';
 import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../../workflows/messages';
 import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../../workflows/searchAttributes';
@@ -79,6 +79,8 @@ export interface CaseCreated {
   reportedAt: string;
   windows: WindowView[];
   links: { self: string; events: string };
+  /** The files sent with the report, as recorded (only when there were any). */
+  files?: Array<{ kind: EvidenceKind; url: string; sha256: string; receivedSha256?: string }>;
 }
 
 export interface IntakeOutcome {
@@ -103,7 +105,19 @@ export interface IntakeCommand {
   idempotencyKey?: string;
   /** The Open311 client application filing the report (Case.clientAppId), if any. */
   clientAppId?: string;
+  /** Files already stored (features/evidence) to record with the report, in the order sent. */
+  files?: StoredIntakeFile[];
 }
+
+/** A file the API stored for a report: recorded on the case as EVIDENCE_UPLOADED at intake. */
+export interface StoredIntakeFile {
+  kind: EvidenceKind;
+  sha256: string;
+  receivedSha256: string;
+}
+
+/** Where a case's file is read (api/routes/evidenceFiles): what its fact records as `url`. */
+export const evidenceFileUrl = (code: string, sha256: string): string => `/cases/${encodeURIComponent(code)}/evidence/files/${sha256}`;
 
 /** An API view of a window (ISO instants). */
 export function windowView(w: OpenWindow): WindowView {
@@ -134,6 +148,7 @@ export function caseCreatedFrom(input: CaseWorkflowInput): CaseCreated {
     reportedAt: new Date(intake.reportedAt).toISOString(),
     windows: initialWindows(intake, policy, calendar, directory).map(windowView),
     links: { self: `/cases/${encodeURIComponent(code)}`, events: `/cases/${encodeURIComponent(code)}/events` },
+    ...(intake.files?.length ? { files: intake.files.map((f) => ({ ...f })) } : {}),
   };
 }
 
@@ -149,13 +164,24 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** sha256 of the canonical request: what an Idempotency-Key is bound to. */
-export function requestHash(request: NewCaseRequest): string {
-  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+/**
+ * sha256 of the canonical request: what an Idempotency-Key is bound to. Files count by the
+ * hash of the bytes received, so a retry sending the same photos replays; a request without
+ * files hashes exactly as before files existed.
+ */
+export function requestHash(request: NewCaseRequest, files: readonly StoredIntakeFile[] = []): string {
+  const bound = files.length ? { ...request, files: files.map((f) => f.receivedSha256) } : request;
+  return createHash('sha256').update(canonicalJson(bound)).digest('hex');
 }
 
 // gRPC statuses after which the start may or may not have happened on the server.
 const AMBIGUOUS_GRPC = new Set([1 /* CANCELLED */, 2 /* UNKNOWN */, 4 /* DEADLINE_EXCEEDED */]);
+
+/** Whether a failed createCase may still have started the case (then its files must stay). */
+export function caseMayHaveStarted(err: unknown): boolean {
+  const status = grpcStatusOf(err);
+  return status !== undefined && AMBIGUOUS_GRPC.has(status);
+}
 
 function isLevel(s: string): s is Level {
   return (LEVELS as readonly string[]).includes(s);
@@ -201,6 +227,16 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
       description: request.description,
       reporter: request.reporter,
       photoUrls: request.photoUrls,
+      ...(cmd.files?.length
+        ? {
+            files: cmd.files.map((f) => ({
+              kind: f.kind,
+              url: evidenceFileUrl(code, f.sha256),
+              sha256: f.sha256,
+              ...(f.receivedSha256 !== f.sha256 ? { receivedSha256: f.receivedSha256 } : {}),
+            })),
+          }
+        : {}),
       reportedAt,
       reportedBy: { personId: actor.personId, role: actor.role, unitId: actor.unitId, ...(actor.name ? { name: actor.name } : {}) },
       ...(cmd.clientAppId !== undefined ? { clientAppId: cmd.clientAppId } : {}),
@@ -284,7 +320,7 @@ export async function createCase(deps: IntakeDeps, cmd: IntakeCommand): Promise<
   }
 
   const key = scopedIdempotencyKey(cmd.actor, cmd.idempotencyKey);
-  const hash = requestHash(cmd.request);
+  const hash = requestHash(cmd.request, cmd.files);
   const replay = async (row: { caseCode: string; requestHash: string }): Promise<IntakeOutcome> => {
     if (row.requestHash !== hash) {
       throw new IntakeError(

@@ -1,4 +1,5 @@
 // Pure parts of intake: canonical hashing, the answer built from a workflow input, case days.
+import { createHash } from 'node:crypto';
 import { caseDay } from '../../features/intake/caseCodes';
 import { canonicalJson, caseCreatedFrom, requestHash, scopedIdempotencyKey } from '../../features/intake/intake';
 import { grpcStatusOf } from '../../platform/temporalConnection';
@@ -6,6 +7,7 @@ import { buildCasePolicy } from '../../domain/policy';
 import { loadConfig } from '../../config/env';
 import { defaultCalendar } from '../../domain/calendar';
 import type { CaseWorkflowInput } from '../../workflows/messages';
+import { caseBodyOfForm, CreateCaseBodySchema } from '../../api/schemas/cases';
 
 describe('canonicalJson / requestHash', () => {
   it('ignores key order and undefined values', () => {
@@ -14,6 +16,17 @@ describe('canonicalJson / requestHash', () => {
     const b = { photoUrls: [], reporter: {}, description: 'd', location: { gridId: 'G' }, categoryCode: 'C', channel: 'HOTLINE' as const };
     expect(requestHash(a)).toBe(requestHash(b));
     expect(requestHash({ ...a, description: 'e' })).not.toBe(requestHash(a));
+  });
+
+  it('binds files by the hash of the bytes received; no files hashes as before files existed', () => {
+    const a = { channel: 'HOTLINE' as const, categoryCode: 'C', location: { gridId: 'G' }, description: 'd', reporter: {}, photoUrls: [] };
+    expect(requestHash(a, [])).toBe(requestHash(a));
+    // The hash of a request without files is pinned: an Idempotency-Key stored before files keeps matching.
+    expect(requestHash(a)).toBe(createHash('sha256').update(canonicalJson(a)).digest('hex'));
+    const photo = { kind: 'PHOTO' as const, sha256: '1'.repeat(64), receivedSha256: '2'.repeat(64) };
+    expect(requestHash(a, [photo])).not.toBe(requestHash(a));
+    expect(requestHash(a, [photo])).toBe(requestHash(a, [{ ...photo, sha256: '3'.repeat(64) }]));
+    expect(requestHash(a, [photo])).not.toBe(requestHash(a, [{ ...photo, receivedSha256: '4'.repeat(64) }]));
   });
 
   it('scopes keys to the caller', () => {
@@ -82,5 +95,18 @@ describe('caseCreatedFrom', () => {
   it('adds the on-site window for urgent hazards', () => {
     const kinds = caseCreatedFrom(input(true)).windows.map((w) => w.kind);
     expect(kinds).toEqual(['ACCEPT', 'ON_SITE']);
+  });
+});
+
+describe('caseBodyOfForm', () => {
+  it('nests dotted fields, turns positions into numbers and photoUrls into a list, so the JSON rules apply', () => {
+    expect(
+      caseBodyOfForm({ channel: 'HOTLINE', 'location.gridId': 'G', 'location.lat': '26.07', 'location.lng': '119.28', 'reporter.phone': '13800000000', photoUrls: 'https://x.example/a.jpg' }),
+    ).toEqual({ channel: 'HOTLINE', location: { gridId: 'G', lat: 26.07, lng: 119.28 }, reporter: { phone: '13800000000' }, photoUrls: ['https://x.example/a.jpg'] });
+    // Not a number stays text (zod then names the field); unknown groups stay flat (reported as unknown keys).
+    expect(caseBodyOfForm({ 'location.lat': 'north', 'other.x': '1' })).toEqual({ location: { lat: 'north' }, 'other.x': '1' });
+    const parsed = CreateCaseBodySchema.safeParse(caseBodyOfForm({ channel: 'HOTLINE', categoryCode: 'C', 'location.lat': 'north', 'location.lng': '1', description: 'd' }));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['location.lat']);
   });
 });

@@ -6,11 +6,53 @@ import { useState } from 'react';
 import { api, ApiError } from '../http';
 import { useI18n } from '../i18n';
 import { formatInstant } from '../time';
-import type { CaseDetail } from '../types';
+import type { CaseDetail, CaseEvent } from '../types';
 
 type Live = NonNullable<CaseDetail['live']>;
 
 const title = (text: string) => <h2 className="coe-card-title">{text}</h2>;
+
+interface EvidenceFact {
+  kind: string;
+  url: string;
+  sha256: string;
+  callId: string | null;
+}
+
+/**
+ * Every file the case records — the photos a report came with, the handlers' evidence, the
+ * departments' — from its EVIDENCE_UPLOADED facts: photos stored by the API as thumbnails
+ * (opening the full image), anything else as a link.
+ */
+export function CaseEvidence({ events }: { events: CaseEvent[] }) {
+  const { t } = useI18n();
+  const seen = new Set<string>();
+  const files = events
+    .filter((e) => e.type === 'EVIDENCE_UPLOADED')
+    .map((e) => e.data as unknown as EvidenceFact)
+    .filter((f) => !seen.has(f.sha256) && seen.add(f.sha256));
+  return (
+    <Card size="small" title={title(t.caseEvidence)} style={{ marginBottom: 16 }}>
+      {files.length === 0 ? (
+        <Typography.Text className="coe-muted">{t.noEvidence}</Typography.Text>
+      ) : (
+        <Space wrap data-testid="case-evidence">
+          {files.map((f) => {
+            const label = `${t.evidenceKinds[f.kind] ?? f.kind} ${f.sha256.slice(0, 8)}`;
+            // Only files the API stored have a thumbnail; a URL recorded by the JSON action is linked.
+            return f.kind === 'PHOTO' && f.url.startsWith('/cases/') ? (
+              <Image key={f.sha256} width={96} src={`${f.url}/thumbnail`} preview={{ src: f.url }} alt={label} data-testid="evidence-thumbnail" />
+            ) : (
+              <a key={f.sha256} href={f.url}>
+                {label}
+              </a>
+            );
+          })}
+        </Space>
+      )}
+    </Card>
+  );
+}
 
 export function CaseFacts({ live }: { live: Live }) {
   const { t, lang } = useI18n();

@@ -5,7 +5,7 @@
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import { ApiError } from '../http';
 import { ActionPanel } from '../components/ActionForms';
-import { CaseFacts, SurveyLinkIssuer } from '../components/CaseFacts';
+import { CaseEvidence, CaseFacts, SurveyLinkIssuer } from '../components/CaseFacts';
 import { Countdown } from '../components/Countdown';
 import { ReporterDetails } from '../components/ReporterDetails';
 import { useI18n } from '../i18n';
@@ -80,6 +80,7 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
               />
             )}
           </Card>
+          <CaseEvidence events={events.data?.items ?? []} />
           {live && <CaseFacts live={live} />}
           <Card size="small" title={<h2 className="coe-card-title">{t.record}</h2>} style={{ marginBottom: 16 }}>
             {record ? (
