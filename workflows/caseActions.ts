@@ -19,13 +19,16 @@ import {
   decideExtensionUpdate,
   planLongTermUpdate,
   recordSurveyUpdate,
+  replyToUrgeUpdate,
   reportArrivalUpdate,
   requestExtensionUpdate,
   respondCaseUpdate,
   resumePlanUpdate,
   reviewCaseUpdate,
   submitResultUpdate,
+  tickOffLeaderCaseUpdate,
   uploadEvidenceUpdate,
+  urgeUnitUpdate,
   whistleUpdate,
   type CaseState,
   type SubmitResultInput,
@@ -105,6 +108,17 @@ export const CASE_ACTION_TABLE = {
     },
   }),
   survey: defineAction({ update: recordSurveyUpdate, guard: (m, i) => m.guardRecordSurvey(i), effect: (m, i, n) => m.recordSurvey(i, n) }),
+  'tick-off': defineAction({ update: tickOffLeaderCaseUpdate, guard: (m, i) => m.guardTickOff(i), effect: (m, i, n) => m.tickOff(i, n) }),
+  urge: defineAction({ update: urgeUnitUpdate, guard: (m, i) => m.guardUrge(i), effect: (m, i, n) => m.urge(i, n) }),
+  'urge-reply': defineAction({
+    update: replyToUrgeUpdate, guard: (m, i) => m.guardReplyUrge(i), effect: (m, i, n) => m.replyUrge(i, n),
+    // The urge waiting for this actor's unit; a department names its call too (the access rules need it).
+    probe: (m, actor) => {
+      const u = m.urgeAwaiting(actor);
+      if (!u) return { type: CONFLICT_ERROR, message: 'no urge waits for your reply' };
+      return { actor, urgeId: u.id, ...(u.callId && actor.role === 'DEPARTMENT_OFFICER' ? { callId: u.callId } : {}) };
+    },
+  }),
 } satisfies Record<CaseAction, object>;
 
 export type CaseActionTable = typeof CASE_ACTION_TABLE;
@@ -116,7 +130,7 @@ export type ActionInput<A extends CaseAction> = CaseActionTable[A] extends Actio
 export const ruleOf = (action: CaseAction): ActionRule => ACTION_RULES[action];
 
 /** Input fields that name something in the state: a BadInput about one says the target is missing, not the form. */
-const TARGET_FIELDS: ReadonlySet<string> = new Set(['callId', 'requestId']);
+const TARGET_FIELDS: ReadonlySet<string> = new Set(['callId', 'requestId', 'urgeId']);
 const REFUSALS: ReadonlySet<string> = new Set([FORBIDDEN_ERROR, CONFLICT_ERROR, BAD_INPUT_ERROR]);
 
 /**
@@ -141,7 +155,7 @@ export function probeAction(machine: CaseMachine, action: CaseAction, actor: Act
   const decl = CASE_ACTION_TABLE[action] as ActionDecl<{ actor: Actor }>;
   const probe = decl.probe ? decl.probe(machine, actor) : { actor };
   if (!('actor' in probe)) return { action, allowed: false, refusal: probe };
-  const { actor: _actor, ...target } = probe as Probe<{ actor: Actor; callId?: string; requestId?: string }>;
+  const { actor: _actor, ...target } = probe as Probe<{ actor: Actor; callId?: string; requestId?: string; urgeId?: string }>;
   const named = Object.keys(target).length ? { target } : {};
   try {
     // Without its content on purpose: guards read it last, and a BadInput about it means "allowed".
