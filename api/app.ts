@@ -23,6 +23,7 @@ import { casesRouter } from './routes/cases';
 import { directoryRouter } from './routes/directory';
 import { healthRouter } from './routes/health';
 import { inboxRouter } from './routes/inbox';
+import { leadersRouter } from './routes/leaders';
 import { outboxRouter } from './routes/outbox';
 import { personalDataRouter } from './routes/personalData';
 import { codecCors, codecRouter } from './routes/codec';
@@ -77,6 +78,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(caseActionsRouter(deps));
   app.use(evidenceFilesRouter(deps));
   app.use(inboxRouter(deps));
+  app.use(leadersRouter(deps));
   app.use(directoryRouter(deps));
   app.use(adminRouter({ ...deps, authenticator }));
   app.use(createAuditRouter(deps));

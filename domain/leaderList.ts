@@ -2,7 +2,8 @@
 // leader level has one named responsible leader; the leader ticks it off with a closing note
 // once it is resolved for good. Data (LeaderListPolicy, frozen in the case's policy at intake)
 // and pure rules; the machine (workflows/caseMachine) applies them. Sandbox-safe.
-import type { CaseStatus, Level, OpenWindow } from './types';
+import type { Caller } from './access';
+import type { CaseStatus, Level, OpenWindow, Role } from './types';
 
 export interface LeaderListPolicy {
   /** Levels whose holder becomes the case's responsible leader when the case reaches them. */
@@ -44,4 +45,26 @@ export function tickOffBlocker(status: CaseStatus, windows: readonly Pick<OpenWi
   if (status === 'SURVEYED') return null;
   if (status === 'CLOSED') return windows.some((w) => w.kind === 'SURVEY') ? 'its revisit survey (回访) is not in yet' : null;
   return `it is not resolved yet (${status})`;
+}
+
+/** Roles that may read any leader's list of their district (besides the leader himself). */
+export const LEADER_LIST_READERS: readonly Role[] = ['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'AUDITOR'];
+
+/** The role rule alone (before the person is looked up): the leader himself, or a reader role. */
+export function mayReadLeaderLists(caller: Caller, personId: string): boolean {
+  return caller.personId === personId || LEADER_LIST_READERS.includes(caller.role);
+}
+
+/**
+ * Who may read a leader's list (GET /leaders/{personId}/cases): the leader; the command center,
+ * the district leaders and the auditors of the leader's district. Another role is refused (403,
+ * whoever the person is); another district's reader does not see the person at all (404).
+ * `leader` is null when no such person exists.
+ */
+export function leaderListAccess(caller: Caller, personId: string, leader: { unitId: string } | null): 'ALLOW' | 'FORBIDDEN' | 'NOT_FOUND' {
+  const self = caller.personId === personId;
+  if (!mayReadLeaderLists(caller, personId)) return 'FORBIDDEN';
+  if (!leader) return 'NOT_FOUND';
+  if (self || leader.unitId === caller.unitId) return 'ALLOW';
+  return 'NOT_FOUND';
 }

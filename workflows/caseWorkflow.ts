@@ -240,5 +240,8 @@ function projectionOf(s: CaseState): CaseProjection {
     resolution: s.resolution,
     closedAt: closed ? s.updatedAt : null,
     version: s.lastEventSeq,
+    ...(s.leader
+      ? { leader: { personId: s.leader.personId, level: s.leader.level, since: s.leader.since, tickedOffAt: s.leader.tickedOffAt, note: s.leader.note } }
+      : {}),
   };
 }
