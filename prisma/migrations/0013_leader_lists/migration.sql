@@ -1,4 +1,4 @@
--- The district leaders' case lists (包案责任清单, 对单销号; issue 16): the responsible leader of a
+-- The district leaders' case lists (包案责任清单, 对单销号, issue 16): the responsible leader of a
 -- case that reached a leader level, and the tick-off, projected by the case's recordings.
 ALTER TABLE "Case" ADD COLUMN "leaderId" TEXT;
 ALTER TABLE "Case" ADD COLUMN "leaderLevel" TEXT;
