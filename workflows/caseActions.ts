@@ -112,11 +112,13 @@ export const CASE_ACTION_TABLE = {
   urge: defineAction({ update: urgeUnitUpdate, guard: (m, i) => m.guardUrge(i), effect: (m, i, n) => m.urge(i, n) }),
   'urge-reply': defineAction({
     update: replyToUrgeUpdate, guard: (m, i) => m.guardReplyUrge(i), effect: (m, i, n) => m.replyUrge(i, n),
-    // The urge waiting for this actor's unit; a department names its call too (the access rules need it).
+    // The urge waiting for this actor's unit, if any (without one the guard says so); a department
+    // names its call too, as the access rules require of it.
     probe: (m, actor) => {
       const u = m.urgeAwaiting(actor);
-      if (!u) return { type: CONFLICT_ERROR, message: 'no urge waits for your reply' };
-      return { actor, urgeId: u.id, ...(u.callId && actor.role === 'DEPARTMENT_OFFICER' ? { callId: u.callId } : {}) };
+      const callId = actor.role === 'DEPARTMENT_OFFICER' ? (u?.callId ?? callOf(m, actor, () => true)?.id) : undefined;
+      if (actor.role === 'DEPARTMENT_OFFICER' && !callId) return noCall(m, actor);
+      return { actor, ...(u ? { urgeId: u.id } : {}), ...(callId ? { callId } : {}) };
     },
   }),
 } satisfies Record<CaseAction, object>;

@@ -440,6 +440,8 @@ export class CaseMachine {
 
   guardReplyUrge(a: ReplyUrgeInput): void {
     const u = (this.state.urges ?? []).find((x) => x.id === a.urgeId);
+    // Nothing waits for this unit: the state refuses before the urge named is looked at.
+    if (!u && !this.urgeAwaiting(a.actor)) throw conflict('no urge waits for your reply');
     if (!u) throw badInput('urgeId', `no urge ${a.urgeId} on this case`);
     if (!this.actsForUrged(a.actor, u)) throw forbidden(`only ${u.unitId}, the unit urged, replies to ${u.id}`);
     if (u.repliedAt !== null) throw conflict(`urge ${u.id} was answered already (${iso(u.repliedAt)})`);

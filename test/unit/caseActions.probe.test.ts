@@ -103,10 +103,7 @@ describe('the probe agrees with the guard on a complete request', () => {
       } else if (v.action === 'extension-decision' && !v.target) {
         // No request to name: the probe's own refusal; any request id would be refused too.
         expect(v.refusal).toEqual({ type: CONFLICT_ERROR, message: 'no extension request is waiting for a decision' });
-      } else if (v.action === 'urge-reply' && !v.target) {
-        // No urge waiting for the caller's unit: the probe's own refusal.
-        expect(v.refusal).toEqual({ type: CONFLICT_ERROR, message: 'no urge waits for your reply' });
-      } else if (!v.target && (v.action === 'report' || (actor.role === 'DEPARTMENT_OFFICER' && (v.action === 'evidence' || v.action === 'result')))) {
+      } else if (!v.target && (v.action === 'report' || (actor.role === 'DEPARTMENT_OFFICER' && (v.action === 'evidence' || v.action === 'result' || v.action === 'urge-reply')))) {
         // No call of the caller's to name: the probe's own refusal.
         expect(v.refusal).toEqual({ type: FORBIDDEN_ERROR, message: `case ${m.state.code} has no call to ${actor.unitId}` });
       } else {
