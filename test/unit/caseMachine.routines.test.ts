@@ -3,7 +3,7 @@
 // domain/leaderList and domain/supervision. A case whose policy has neither keeps the old behaviour.
 import { ACTORS, DAY, HOUR, MIN, T0, bj, newMachine, verdict } from './fixtures/machineFixture';
 import { defaultCalendar } from '../../domain/calendar';
-import { tickOffBlocker } from '../../domain/leaderList';
+import { leaderListAccess, tickOffBlocker } from '../../domain/leaderList';
 import { DEFAULT_SUPERVISION, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '../../domain/supervision';
 import { nextWakeAt } from '../../domain/windows';
 import type { CaseMachine } from '../../workflows/caseMachine';
@@ -237,5 +237,22 @@ describe('supervision (督办): urge, reply, notice', () => {
     m.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0 + MIN);
     m.tick(m.state.completionDueAt!);
     expect(verdict(() => m.guardUrge({ actor: ACTORS.cc, reason: '请加快' }))).toEqual({ type: CONFLICT_ERROR, message: 'this case started before supervision (督办); it takes no urges' });
+  });
+});
+
+describe("who reads a leader's list (leaderListAccess)", () => {
+  const caller = (role: Parameters<typeof leaderListAccess>[0]['role'], unitId = 'GL', personId = `p-${role}`) => ({ personId, role, unitId });
+  const leader = { unitId: 'GL' };
+  it('the leader himself; the command center, the district leaders and auditors of his district', () => {
+    expect(leaderListAccess(caller('DEPUTY_LEADER', 'GL', 'p-deputy'), 'p-deputy', leader)).toBe('ALLOW');
+    for (const role of ['COMMAND_CENTER', 'PRINCIPAL_LEADER', 'AUDITOR'] as const) expect(leaderListAccess(caller(role), 'p-deputy', leader)).toBe('ALLOW');
+  });
+  it('other roles are refused whoever the person is; another district or an unknown person is not found', () => {
+    for (const role of ['GRID_WORKER', 'STREET_DISPATCHER', 'DEPARTMENT_OFFICER', 'REPORTER', 'ADMIN'] as const) {
+      expect(leaderListAccess(caller(role), 'p-deputy', leader)).toBe('FORBIDDEN');
+      expect(leaderListAccess(caller(role), 'p-nobody', null)).toBe('FORBIDDEN');
+    }
+    expect(leaderListAccess(caller('COMMAND_CENTER', 'XD'), 'p-deputy', leader)).toBe('NOT_FOUND');
+    expect(leaderListAccess(caller('AUDITOR'), 'p-nobody', null)).toBe('NOT_FOUND');
   });
 });
