@@ -57,6 +57,12 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
       resolution: p.resolution,
       closedAt: iso(p.closedAt),
       version: p.version,
+      // The leader's list (包案): null on cases never at a leader level.
+      leaderId: p.leader?.personId ?? null,
+      leaderLevel: p.leader?.level ?? null,
+      leaderSince: iso(p.leader?.since ?? null),
+      leaderTickedAt: iso(p.leader?.tickedOffAt ?? null),
+      leaderNote: p.leader?.note ?? null,
     };
     const events = facts.map(({ event: e }) => ({
       caseCode: code,
@@ -107,11 +113,11 @@ function recordStatement(create: boolean, row: string, events: string, notificat
       INSERT INTO "Case" ("code", "workflowId", "channel", "categoryCode", "triage", "districtId", "streetId", "communityId", "gridId",
         "address", "lat", "lng", "description", "reporterName", "reporterPhone", "reporterEmail", "photoUrls", "reportedAt", "clientAppId",
         "status", "level", "assigneeId", "assigneeUnitId", "dueAt", "overdue", "breachCount", "reopenCount", "resolution", "closedAt",
-        "version", "updatedAt")
+        "leaderId", "leaderLevel", "leaderSince", "leaderTickedAt", "leaderNote", "version", "updatedAt")
       SELECT "code", "workflowId", "channel", "categoryCode", "triage", "districtId", "streetId", "communityId", "gridId",
         "address", "lat", "lng", "description", "reporterName", "reporterPhone", "reporterEmail", COALESCE("photoUrls", '{}'), "reportedAt", "clientAppId",
         "status", "level", "assigneeId", "assigneeUnitId", "dueAt", "overdue", "breachCount", "reopenCount", "resolution", "closedAt",
-        "version", now()
+        "leaderId", "leaderLevel", "leaderSince", "leaderTickedAt", "leaderNote", "version", now()
       FROM r WHERE ${create}::boolean
       ON CONFLICT ("code") DO NOTHING
     ),
@@ -133,7 +139,8 @@ function recordStatement(create: boolean, row: string, events: string, notificat
         "status" = r."status", "level" = r."level", "triage" = r."triage", "assigneeId" = r."assigneeId",
         "assigneeUnitId" = r."assigneeUnitId", "dueAt" = r."dueAt", "overdue" = r."overdue", "breachCount" = r."breachCount",
         "reopenCount" = r."reopenCount", "resolution" = r."resolution", "closedAt" = r."closedAt", "version" = r."version",
-        "updatedAt" = now()
+        "leaderId" = r."leaderId", "leaderLevel" = r."leaderLevel", "leaderSince" = r."leaderSince", "leaderTickedAt" = r."leaderTickedAt",
+        "leaderNote" = r."leaderNote", "updatedAt" = now()
       FROM r WHERE c."code" = r."code" AND c."version" < r."version"
     )
     SELECT "type", "level", "data" FROM events`;

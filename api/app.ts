@@ -24,6 +24,7 @@ import { directoryRouter } from './routes/directory';
 import { healthRouter } from './routes/health';
 import { inboxRouter } from './routes/inbox';
 import { commandCenterBoardRouter } from './routes/commandCenterBoard';
+import { leadersRouter } from './routes/leaders';
 import { outboxRouter } from './routes/outbox';
 import { personalDataRouter } from './routes/personalData';
 import { codecCors, codecRouter } from './routes/codec';
@@ -81,6 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(evidenceFilesRouter(deps));
   app.use(inboxRouter(deps));
   app.use(commandCenterBoardRouter(deps));
+  app.use(leadersRouter(deps));
   app.use(directoryRouter(deps));
   app.use(adminRouter({ ...deps, authenticator }));
   app.use(createAuditRouter(deps));

@@ -10,13 +10,14 @@ import { evidenceFilesRegistry } from './routes/evidenceFiles';
 import { healthRegistry } from './routes/health';
 import { inboxRegistry } from './routes/inbox';
 import { commandCenterBoardRegistry } from './routes/commandCenterBoard';
+import { leadersRegistry } from './routes/leaders';
 import { outboxRegistry } from './routes/outbox';
 import { personalDataRegistry } from './routes/personalData';
 import { codecRegistry } from './routes/codec';
 import { signinRegistry } from './routes/signin';
 import { surveyRegistry } from './routes/survey';
 
-const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, evidenceFilesRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry, personalDataRegistry, codecRegistry, commandCenterBoardRegistry];
+const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, evidenceFilesRegistry, inboxRegistry, leadersRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry, personalDataRegistry, codecRegistry, commandCenterBoardRegistry];
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 

@@ -19,7 +19,8 @@ export function caseInput(
   reportedAt: number,
   // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns;
   // noRecordedWindows: of cases started before CaseOptions.recordWindows; noPacing: of cases started
-  // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); legacy cases have none either.
+  // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); noRoutines: of cases
+// started before CasePolicy.leaderList and .supervision (no leader's list, no urges); legacy cases have none either.
   o: {
     startLevel?: Level;
     urgent?: boolean;
@@ -31,12 +32,17 @@ export function caseInput(
     noPacing?: boolean;
     /** Files sent with the report (CaseIntake.files). */
     files?: IntakeFile[];
+    noRoutines?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
   const code = `GL-20261123-${String(counter).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
   const policy = buildCasePolicy({ completionDays: o.completionDays ?? 3, urgent: o.urgent ?? false, windowOverrides: {} }, cfg);
   if (o.noPacing || o.legacy) delete policy.pacing;
+  if (o.noRoutines || o.legacy) {
+    delete policy.leaderList;
+    delete policy.supervision;
+  }
   return {
     intake: { ...sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }), ...(o.files ? { files: o.files } : {}) },
     policy,

@@ -18,11 +18,15 @@ export type CaseAction =
   | 'resume'
   | 'extensions'
   | 'extension-decision'
-  | 'survey';
+  | 'survey'
+  | 'tick-off'
+  | 'urge'
+  | 'urge-reply';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
   'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
+  'tick-off', 'urge', 'urge-reply',
 ];
 
 /** Which roles may ever attempt one action, before any case is looked at. */
@@ -53,4 +57,8 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   extensions: { what: 'request extensions', holder: true },
   'extension-decision': { what: 'decide extension requests (the district command center or a district leader does)', ladder: (level) => atOrAbove(level, 'COMMAND_CENTER') },
   survey: { what: 'record revisit surveys (the district command center does)', ladder: (_level, role) => role === 'COMMAND_CENTER' },
+  'tick-off': { what: "tick cases off a leader's list (对单销号; the responsible district leader does)", ladder: (level) => level === 'DEPUTY_LEADER' || level === 'PRINCIPAL_LEADER' },
+  urge: { what: 'urge units on cases (催办; the district command center does)', ladder: (_level, role) => role === 'COMMAND_CENTER' },
+  // The urged unit answers: a ladder unit (the workflow checks it is the one urged) or a department about its call.
+  'urge-reply': { what: 'reply to urges (the urged unit does)', holder: true, call: true },
 };

@@ -101,6 +101,19 @@ export type FactDataMap = {
     changeId: string | null;
   };
   /** A new working calendar (a year's schedule imported or changed) moved open windows' due times. */
+  /**
+   * The case reached a leader level (or the leaders' list): `leaderId` is now its responsible
+   * leader (包案), from the directory; `previousLeaderId` had it before (null: nobody).
+   */
+  LEADER_ASSIGNED: { leaderId: string | null; leaderName: string | null; leaderLevel: Level; previousLeaderId: string | null; reason: string };
+  /** The responsible leader ticked the resolved case off the list (对单销号). */
+  LEADER_TICKED_OFF: { leaderId: string; note: string };
+  /** The command center urged a unit (催办); `level` null: a called department (`callId`). */
+  URGED: { urgeId: string; unitId: string; level: Level | null; callId: string | null; ground: 'OVERDUE' | 'AT_RISK'; reason: string; replyDueAt: number; noticeAt: number };
+  /** The urged unit replied; late: after the reply deadline. */
+  URGE_REPLIED: { urgeId: string; unitId: string; reply: string; late: boolean };
+  /** An urge left unanswered became a formal notice (通报) against the unit. */
+  URGE_NOTICED: { urgeId: string; unitId: string; replyDueAt: number };
   CALENDAR_REPLANNED: {
     changeId: string | null;
     windows: Array<{ windowId: string; kind: WindowKind; startedAt: number; fromDueAt: number; toDueAt: number }>;
@@ -156,6 +169,11 @@ const FACT_TYPE_TABLE: Record<FactType, true> = {
   REOPENED: true,
   REASSIGNED: true,
   CALENDAR_REPLANNED: true,
+  LEADER_ASSIGNED: true,
+  LEADER_TICKED_OFF: true,
+  URGED: true,
+  URGE_REPLIED: true,
+  URGE_NOTICED: true,
 };
 
 /** Every fact type the machine records. */
@@ -169,7 +187,7 @@ export function isFactType(type: string): type is FactType {
  * The facts the clock causes directly: the machine records them when its timer fires
  * (a reminder, a lapse), not as the consequence of another fact.
  */
-export const CLOCK_FACTS: ReadonlySet<FactType> = new Set<FactType>(['REMINDED', 'BREACHED', 'PLAN_REVIEW_DUE', 'SURVEY_UNREACHABLE']);
+export const CLOCK_FACTS: ReadonlySet<FactType> = new Set<FactType>(['REMINDED', 'BREACHED', 'PLAN_REVIEW_DUE', 'SURVEY_UNREACHABLE', 'URGE_NOTICED']);
 
 /**
  * Read a stored event (the wire form: `type` a string, `data` JSON) as a typed fact. Only

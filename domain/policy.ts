@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { AppConfig } from '../config/env';
 import { DomainError } from './errors';
 import { extensionApproverLevel } from './extensions';
+import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
+import { defaultSupervision } from './supervision';
 import { LEVELS } from './types';
 import type { CasePolicy, ExtensionRule, Level } from './types';
 
@@ -169,5 +171,7 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     unreachablePolicy: cfg.SURVEY_UNREACHABLE_POLICY,
     historyEventLimit: cfg.HISTORY_EVENT_LIMIT,
     pacing: defaultPacing(),
+    leaderList: defaultLeaderList(),
+    supervision: defaultSupervision(),
   };
 }

@@ -1,6 +1,8 @@
 // Shared vocabulary of the domain. Plain types only: this module is imported by
 // the workflow sandbox, the activities and the API alike.
+import type { LeaderListPolicy } from './leaderList';
 import type { LadderPacing } from './pacing';
+import type { SupervisionPolicy } from './supervision';
 
 /** Ladder levels plus the side level COMMUNITY (small matters, 三事分流). */
 export type Level = 'GRID' | 'COMMUNITY' | 'STREET' | 'COMMAND_CENTER' | 'DEPUTY_LEADER' | 'PRINCIPAL_LEADER';
@@ -108,6 +110,13 @@ export interface CasePolicy {
    * top, at any hour, and a late department moves the case (their histories replay unchanged).
    */
   pacing?: LadderPacing;
+  /**
+   * The leaders' case lists (domain/leaderList): a case reaching these levels gets a named
+   * responsible leader, who ticks it off (对单销号). Absent on cases started before it existed.
+   */
+  leaderList?: LeaderListPolicy;
+  /** Supervision (督办, domain/supervision): urges, replies, notices. Absent on cases started before it existed. */
+  supervision?: SupervisionPolicy;
 }
 
 /** Who holds the case at a level. */

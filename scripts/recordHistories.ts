@@ -63,6 +63,11 @@ export interface Scenario {
    * paths recorded before them go without, so re-recording one still gives the history it gave then.
    */
   paced?: true;
+  /**
+   * Started with the leaders' lists and supervision in its policy (CasePolicy.leaderList,
+   * .supervision), as a case starts now. The paths recorded before them go without.
+   */
+  routines?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -526,6 +531,50 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'leader-list-ticked-off',
+    description: "A case started with the leaders' lists (CasePolicy.leaderList): the grid takes it on and whistles it to the street, the street to the command center, the command center to the deputy leader, who becomes its responsible leader (LEADER_ASSIGNED, 包案); he handles, reviews and closes it, the revisit is satisfied, and the case waits, surveyed, until he ticks it off his list with a closing note (LEADER_TICKED_OFF, 对单销号); then it ends.",
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      await c.act('whistle', { actor: ACTORS.grid, reason: '需街道协调' });
+      await c.wait(17 * MIN + 3 * SEC);
+      await c.act('whistle', { actor: ACTORS.street, reason: '涉及多个部门' });
+      await c.wait(13 * MIN + 7 * SEC);
+      await c.act('whistle', { actor: ACTORS.cc, reason: '需区领导协调' });
+      await c.wait(41 * MIN + 11 * SEC);
+      await c.finish(ACTORS.deputy, ACTORS.deputy, '区分管领导协调解决');
+      await c.wait(29 * MIN + 3 * SEC);
+      await c.act('tick-off', { actor: ACTORS.deputy, note: '已协调解决，群众满意，对单销号' });
+    },
+  },
+  {
+    name: 'supervision-urged-noticed',
+    description: "A case started with supervision (CasePolicy.supervision): the grid takes it on and is slow; past the completion window's reminder point the command center urges it (催办, reply within 1 working hour) and the grid replies in time; urged again, the grid leaves it unanswered and submits its result; one working day after the missed reply deadline the urge becomes a formal notice (通报, URGE_NOTICED, a durable wake of the case); the street reviews and closes it.",
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    async run(c) {
+      await c.acceptAndHandle(ACTORS.grid);
+      const completion = (await c.state()).windows.find((w) => w.kind === 'COMPLETION')!;
+      await c.waitUntil(completion.remindAt! + 7 * MIN + 3 * SEC);
+      await c.act('urge', { actor: ACTORS.cc, reason: '临近办结时限，请加快办理', replyWithinWorkingHours: 1 });
+      await c.wait(23 * MIN + 11 * SEC);
+      const [first] = (await c.state()).urges!;
+      await c.act('urge-reply', { actor: ACTORS.grid, urgeId: first.id, reply: '已联系物业，今日处理' });
+      await c.wait(5 * MIN + 9 * SEC);
+      const s = await c.act('urge', { actor: ACTORS.cc, reason: '请报告处理进度', replyWithinWorkingHours: 1 });
+      const second = s.urges![1];
+      await c.wait(HOUR + 37 * MIN + 5 * SEC);
+      await c.act('result', { actor: ACTORS.grid, summary: '已清理完毕' });
+      await c.waitUntil(second.noticeAt + 5 * MIN + 7 * SEC);
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '核实已办结' });
+      await c.wait(HOUR + 11 * MIN + 5 * SEC);
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    },
+  },
+  {
     name: 'report-with-photos',
     description: 'A resident reports with two photos (CaseIntake.files, stored by the API): REPORTED and one EVIDENCE_UPLOADED per photo, by the reporter, in the first step; the grid handles it, the street reviews and closes, the survey is satisfied.',
     recordsWindows: true,
@@ -561,7 +610,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
     await worker.runUntil(async () => {
       const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
       await env.sleep(morning - (await env.currentTimeMs()));
-      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, ...scenario.options });
+      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, noRoutines: !scenario.routines, ...scenario.options });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
       // A report's files are read under the case's own path, known only now.
       if (input.intake.files) input.intake.files = input.intake.files.map((f) => ({ ...f, url: f.url.replace('{code}', input.intake.code) }));

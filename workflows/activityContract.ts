@@ -17,6 +17,11 @@ export interface CaseProjection {
   closedAt: number | null;
   /** Sequence of the last fact included; older projections never overwrite newer ones. */
   version: number;
+  /**
+   * The case's item on its responsible leader's list (包案, CaseState.leader). Present only once a
+   * leader has it: the recorded activity arguments of every other case stay as they were.
+   */
+  leader?: { personId: string | null; level: string; since: number; tickedOffAt: number | null; note: string | null };
 }
 
 export interface RecordCaseInput {

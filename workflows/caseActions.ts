@@ -19,13 +19,16 @@ import {
   decideExtensionUpdate,
   planLongTermUpdate,
   recordSurveyUpdate,
+  replyToUrgeUpdate,
   reportArrivalUpdate,
   requestExtensionUpdate,
   respondCaseUpdate,
   resumePlanUpdate,
   reviewCaseUpdate,
   submitResultUpdate,
+  tickOffLeaderCaseUpdate,
   uploadEvidenceUpdate,
+  urgeUnitUpdate,
   whistleUpdate,
   type CaseState,
   type SubmitResultInput,
@@ -105,6 +108,19 @@ export const CASE_ACTION_TABLE = {
     },
   }),
   survey: defineAction({ update: recordSurveyUpdate, guard: (m, i) => m.guardRecordSurvey(i), effect: (m, i, n) => m.recordSurvey(i, n) }),
+  'tick-off': defineAction({ update: tickOffLeaderCaseUpdate, guard: (m, i) => m.guardTickOff(i), effect: (m, i, n) => m.tickOff(i, n) }),
+  urge: defineAction({ update: urgeUnitUpdate, guard: (m, i) => m.guardUrge(i), effect: (m, i, n) => m.urge(i, n) }),
+  'urge-reply': defineAction({
+    update: replyToUrgeUpdate, guard: (m, i) => m.guardReplyUrge(i), effect: (m, i, n) => m.replyUrge(i, n),
+    // The urge waiting for this actor's unit, if any (without one the guard says so); a department
+    // names its call too, as the access rules require of it.
+    probe: (m, actor) => {
+      const u = m.urgeAwaiting(actor);
+      const callId = actor.role === 'DEPARTMENT_OFFICER' ? (u?.callId ?? callOf(m, actor, () => true)?.id) : undefined;
+      if (actor.role === 'DEPARTMENT_OFFICER' && !callId) return noCall(m, actor);
+      return { actor, ...(u ? { urgeId: u.id } : {}), ...(callId ? { callId } : {}) };
+    },
+  }),
 } satisfies Record<CaseAction, object>;
 
 export type CaseActionTable = typeof CASE_ACTION_TABLE;
@@ -116,7 +132,7 @@ export type ActionInput<A extends CaseAction> = CaseActionTable[A] extends Actio
 export const ruleOf = (action: CaseAction): ActionRule => ACTION_RULES[action];
 
 /** Input fields that name something in the state: a BadInput about one says the target is missing, not the form. */
-const TARGET_FIELDS: ReadonlySet<string> = new Set(['callId', 'requestId']);
+const TARGET_FIELDS: ReadonlySet<string> = new Set(['callId', 'requestId', 'urgeId']);
 const REFUSALS: ReadonlySet<string> = new Set([FORBIDDEN_ERROR, CONFLICT_ERROR, BAD_INPUT_ERROR]);
 
 /**
@@ -141,7 +157,7 @@ export function probeAction(machine: CaseMachine, action: CaseAction, actor: Act
   const decl = CASE_ACTION_TABLE[action] as ActionDecl<{ actor: Actor }>;
   const probe = decl.probe ? decl.probe(machine, actor) : { actor };
   if (!('actor' in probe)) return { action, allowed: false, refusal: probe };
-  const { actor: _actor, ...target } = probe as Probe<{ actor: Actor; callId?: string; requestId?: string }>;
+  const { actor: _actor, ...target } = probe as Probe<{ actor: Actor; callId?: string; requestId?: string; urgeId?: string }>;
   const named = Object.keys(target).length ? { target } : {};
   try {
     // Without its content on purpose: guards read it last, and a BadInput about it means "allowed".

@@ -7,7 +7,9 @@ import { addWorkingDays } from '../domain/calendar';
 import { extensionApproverLevel } from '../domain/extensions';
 import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
 import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
-import { initialWindows, movesWithCase, openWindow, windowSpan } from '../domain/windows';
+import { initialWindows, movesWithCase, nextWakeAt, openWindow, windowSpan } from '../domain/windows';
+import { needsLeaderAt, tickOffBlocker } from '../domain/leaderList';
+import { isPending, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '../domain/supervision';
 import { isPacedWindowKind, lapseMove, pageDeferredUntil } from '../domain/pacing';
 import { replanWindows } from '../domain/replan';
 import { LEVELS } from '../domain/types';
@@ -42,8 +44,11 @@ import {
   type RequestExtensionInput,
   type RespondCaseInput,
   type ResumePlanInput,
+  type ReplyUrgeInput,
   type ReviewCaseInput,
   type SubmitResultInput,
+  type TickOffInput,
+  type UrgeInput,
   type UploadEvidenceInput,
   type WhistleInput,
 } from './messages';
@@ -150,7 +155,24 @@ export class CaseMachine {
 
   /** The case has reached an end state and nothing more can happen to it. */
   get finished(): boolean {
-    return this.state.status === 'SURVEYED' || (this.state.status === 'CLOSED' && this.state.windows.length === 0);
+    const ended = this.state.status === 'SURVEYED' || (this.state.status === 'CLOSED' && this.state.windows.length === 0);
+    // A case on a leader's list waits for the leader's tick (对单销号) before it ends.
+    const l = this.state.leader;
+    return ended && !(l && l.personId !== null && l.tickedOffAt === null);
+  }
+
+  /** When the workflow must wake next: the earliest window due or reminder, or an urge's notice time. */
+  nextWakeAt(): number | null {
+    const w = nextWakeAt(this.state.windows);
+    const u = this.pendingUrges().length ? nextNoticeAt(this.pendingUrges()) : null;
+    if (u === null) return w;
+    return w === null ? u : Math.min(w, u);
+  }
+
+  /** Urges waiting for their reply on a case still open (a closed case's urges never become notices). */
+  private pendingUrges(): Urge[] {
+    if (!this.state.urges || this.state.status === 'CLOSED' || this.state.status === 'SURVEYED') return [];
+    return this.state.urges.filter(isPending);
   }
 
   /**
@@ -267,6 +289,8 @@ export class CaseMachine {
   guardNoLapseDue(now: number): void {
     const due = this.state.windows.filter((w) => w.dueAt <= now).sort((x, y) => x.dueAt - y.dueAt)[0];
     if (due) throw conflict(`the ${due.kind.toLowerCase()} window lapsed at ${iso(due.dueAt)} and is being recorded first; try again`);
+    const notice = this.pendingUrges().find((u) => u.noticeAt <= now);
+    if (notice) throw conflict(`urge ${notice.id} became a notice (通报) at ${iso(notice.noticeAt)} and is being recorded first; try again`);
   }
 
   guardAccept(a: AcceptCaseInput): void {
@@ -389,7 +413,111 @@ export class CaseMachine {
     if (!byCommandCenter && !byResidentLink) throw forbidden('revisit surveys are recorded by the district command center (or the resident through the one-time link)');
   }
 
+  guardTickOff(a: TickOffInput): void {
+    const item = this.state.leader;
+    if (!item) throw conflict("the case is not on a district leader's list (包案)");
+    if (item.tickedOffAt !== null) throw conflict(`the case was ticked off already (${iso(item.tickedOffAt)})`);
+    if (item.personId === null || a.actor.personId !== item.personId || a.actor.unitId !== this.input.intake.units.districtId) {
+      throw forbidden(`only the responsible leader (${item.name ?? item.personId ?? 'vacant'}, ${item.level}) ticks this case off`);
+    }
+    const why = tickOffBlocker(this.state.status, this.state.windows);
+    if (why) throw conflict(`the case cannot be ticked off yet: ${why}`);
+    if (!a.note?.trim()) throw badInput('note', 'a closing note is required (对单销号)');
+  }
+
+  guardUrge(a: UrgeInput): void {
+    this.requireStatus(['REPORTED', 'ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW'], 'urge a unit on');
+    const policy = this.input.policy.supervision;
+    if (!policy) throw conflict('this case started before supervision (督办); it takes no urges');
+    if (!(a.actor.role === 'COMMAND_CENTER' && a.actor.unitId === this.input.intake.units.districtId)) {
+      throw forbidden('the district command center urges units (催办)');
+    }
+    const target = this.urgeTarget(a.unitId);
+    if (!target) throw badInput('unitId', `${a.unitId} neither holds this case nor has an open call on it`);
+    if (target.level !== null && atOrAbove(target.level, 'COMMAND_CENTER')) throw conflict(`the case is held at district level (${target.level}): nobody below to urge`);
+    const open = (this.state.urges ?? []).find((u) => u.unitId === target.unitId && isPending(u));
+    if (open) throw conflict(`${target.unitId} has an unanswered urge (${open.id}, reply due ${iso(open.replyDueAt)})`);
+    if (!urgeGround(target.unitId, this.state.windows, this.state.breaches, Date.now())) {
+      throw conflict('the case is neither overdue nor at risk (no window past its reminder point): nothing to urge yet');
+    }
+    const h = a.replyWithinWorkingHours;
+    if (h !== undefined && !(h > 0 && h <= policy.maxReplyWorkingHours)) throw badInput('replyWithinWorkingHours', `more than 0, at most ${policy.maxReplyWorkingHours} working hours`);
+    if (!a.reason?.trim()) throw badInput('reason', 'say what is expected of the unit');
+  }
+
+  guardReplyUrge(a: ReplyUrgeInput): void {
+    const u = (this.state.urges ?? []).find((x) => x.id === a.urgeId);
+    // Nothing waits for this unit: the state refuses before the urge named is looked at.
+    if (!u && !this.urgeAwaiting(a.actor)) throw conflict('no urge waits for your reply');
+    if (!u) throw badInput('urgeId', `no urge ${a.urgeId} on this case`);
+    if (!this.actsForUrged(a.actor, u)) throw forbidden(`only ${u.unitId}, the unit urged, replies to ${u.id}`);
+    if (u.repliedAt !== null) throw conflict(`urge ${u.id} was answered already (${iso(u.repliedAt)})`);
+    if (u.noticedAt !== null) throw conflict(`urge ${u.id} became a notice (通报) at ${iso(u.noticedAt)}`);
+    if (!a.reply?.trim()) throw badInput('reply', 'say what the unit is doing about it');
+  }
+
+  /** The unit an urge names: the unit holding the case (no unitId, or its id), or a department with an open call. */
+  private urgeTarget(unitId: string | undefined): { unitId: string; level: Level | null; callId: string | null } | null {
+    if (!unitId || unitId === this.state.assignee.unitId) return { unitId: this.state.assignee.unitId, level: this.state.level, callId: null };
+    const call = this.state.calls.find((c) => c.departmentId === unitId && c.result === null);
+    return call ? { unitId, level: null, callId: call.id } : null;
+  }
+
+  private actsForUrged(actor: Actor, u: Urge): boolean {
+    if (u.level === null) return actor.role === 'DEPARTMENT_OFFICER' && actor.unitId === u.unitId;
+    return actor.role === LEVEL_ROLE[u.level] && actor.unitId === u.unitId;
+  }
+
+  /** The urge `actor` may answer now (for "what may I do here?"), if any. */
+  urgeAwaiting(actor: Actor): Urge | undefined {
+    return (this.state.urges ?? []).find((u) => isPending(u) && this.actsForUrged(actor, u));
+  }
+
+  private urgedRecipient(u: Pick<Urge, 'unitId' | 'level'>): Assignment | undefined {
+    return u.level === null ? this.input.departmentOfficers[u.unitId] : this.holderAt(u.level);
+  }
+
   // ---- actions (handlers: run after their guard passed) ---------------------
+
+  tickOff(a: TickOffInput, now: number): CaseState {
+    const item = this.state.leader!;
+    item.tickedOffAt = now;
+    item.note = a.note;
+    this.record(now, 'LEADER_TICKED_OFF', a.actor, { level: item.level, data: { leaderId: a.actor.personId, note: a.note } });
+    return this.state;
+  }
+
+  urge(a: UrgeInput, now: number): CaseState {
+    const policy = this.input.policy.supervision!;
+    const t = this.urgeTarget(a.unitId)!;
+    const ground = urgeGround(t.unitId, this.state.windows, this.state.breaches, now)!;
+    const { replyDueAt, noticeAt } = urgeDeadlines(now, a.replyWithinWorkingHours ?? policy.replyWorkingHours, policy, this.calendar);
+    const u: Urge = {
+      id: `URGE-${this.seq + 1}`, unitId: t.unitId, level: t.level, callId: t.callId, reason: a.reason,
+      urgedBy: a.actor.personId, urgedAt: now, replyDueAt, noticeAt, repliedAt: null, reply: null, noticedAt: null,
+    };
+    (this.state.urges ??= []).push(u);
+    this.record(now, 'URGED', a.actor, {
+      unitId: u.unitId,
+      level: u.level ?? this.state.level,
+      data: { urgeId: u.id, unitId: u.unitId, level: u.level, callId: u.callId, ground, reason: a.reason, replyDueAt, noticeAt },
+      notify: [this.notice(this.urgedRecipient(u), 'URGED', `Case ${this.state.code}: the command center urges you (催办): ${a.reason}. Reply by ${iso(replyDueAt)}.`)],
+    });
+    return this.state;
+  }
+
+  replyUrge(a: ReplyUrgeInput, now: number): CaseState {
+    const u = this.state.urges!.find((x) => x.id === a.urgeId)!;
+    u.repliedAt = now;
+    u.reply = a.reply;
+    this.record(now, 'URGE_REPLIED', a.actor, {
+      unitId: u.unitId,
+      level: u.level ?? this.state.level,
+      data: { urgeId: u.id, unitId: u.unitId, reply: a.reply, late: now > u.replyDueAt },
+      notify: [this.notice(this.holderAt('COMMAND_CENTER'), 'URGE_REPLIED', `Case ${this.state.code}: ${u.unitId} replied to ${u.id}: ${a.reply}`)],
+    });
+    return this.state;
+  }
 
   accept(a: AcceptCaseInput, now: number): CaseState {
     const timing = this.timing('ACCEPT', now);
@@ -674,6 +802,19 @@ export class CaseMachine {
         });
       }
     }
+    for (const u of this.pendingUrges()) {
+      if (u.noticeAt > now) continue;
+      // Unanswered: a formal notice (通报) against the unit, told to the unit and the command center.
+      u.noticedAt = now;
+      changed = true;
+      const text = `Case ${this.state.code}: ${u.unitId} did not reply to urge ${u.id} (due ${iso(u.replyDueAt)}); notice (通报) recorded.`;
+      this.record(now, 'URGE_NOTICED', null, {
+        unitId: u.unitId,
+        level: u.level ?? this.state.level,
+        data: { urgeId: u.id, unitId: u.unitId, replyDueAt: u.replyDueAt },
+        notify: [this.notice(this.urgedRecipient(u), 'URGE_NOTICE', text), this.notice(this.holderAt('COMMAND_CENTER'), 'URGE_NOTICE', text)],
+      });
+    }
     return changed;
   }
 
@@ -829,7 +970,25 @@ export class CaseMachine {
       data: { from, to, cause, reason, assigneeId: this.state.assignee.personId, ...(deferredUntil !== null ? { deferredUntil } : {}) },
       notify,
     });
+    const lists = this.input.policy.leaderList;
+    if (lists && needsLeaderAt(to, false, lists)) this.assignLeader(now, to, reason);
     if (isTop(to, this.input.policy.ladder)) this.landOnLeaderList(now, reason, deferredUntil);
+  }
+
+  /**
+   * The case's responsible leader (包案) is now the directory's person at `level` (policy.leaderList):
+   * the item moves to their list. Nothing is recorded when that person has it already.
+   */
+  private assignLeader(now: number, level: Level, reason: string): void {
+    const holder = this.holderAt(level);
+    const before = this.state.leader;
+    if (before && before.level === level && before.personId === (holder.personId ?? null)) return;
+    this.state.leader = { personId: holder.personId ?? null, name: holder.personName ?? null, level, since: now, tickedOffAt: null, note: null };
+    this.record(now, 'LEADER_ASSIGNED', null, {
+      level,
+      unitId: holder.unitId,
+      data: { leaderId: holder.personId ?? null, leaderName: holder.personName ?? null, leaderLevel: level, previousLeaderId: before?.personId ?? null, reason },
+    });
   }
 
   private landOnLeaderList(now: number, reason: string, deferredUntil: number | null = null): void {
@@ -843,6 +1002,9 @@ export class CaseMachine {
       data: { reason, ...(deferredUntil !== null ? { deferredUntil } : {}) },
       notify: [page],
     });
+    // A ladder topped below the leader levels still names the person at its top (the list needs one).
+    const lists = this.input.policy.leaderList;
+    if (lists && needsLeaderAt(this.state.level, true, lists)) this.assignLeader(now, this.state.level, reason);
   }
 
   /** Reassign the case to `level` and move the case windows it holds there. */

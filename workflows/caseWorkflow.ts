@@ -15,7 +15,6 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities, CaseProjection } from './activityContract';
-import { nextWakeAt } from '../domain/windows';
 import { CASE_ACTION_TABLE, allowedActions, type ActionDecl } from './caseActions';
 import { CaseMachine, type PendingFact } from './caseMachine';
 import {
@@ -188,7 +187,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   syncSearchAttributes();
   let parkedReviews = 0;
   while (!machine.finished) {
-    const wake = nextWakeAt(machine.state.windows);
+    const wake = machine.nextWakeAt();
     woken = false;
     if (wake === null) await condition(() => woken);
     else await condition(() => woken, Math.max(1, wake - Date.now()));
@@ -241,5 +240,8 @@ function projectionOf(s: CaseState): CaseProjection {
     resolution: s.resolution,
     closedAt: closed ? s.updatedAt : null,
     version: s.lastEventSeq,
+    ...(s.leader
+      ? { leader: { personId: s.leader.personId, level: s.leader.level, since: s.leader.since, tickedOffAt: s.leader.tickedOffAt, note: s.leader.note } }
+      : {}),
   };
 }

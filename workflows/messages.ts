@@ -21,6 +21,8 @@ import type {
   Level,
 } from '../domain/types';
 import type { CaseAction } from '../domain/actionRules';
+import type { LeaderItem } from '../domain/leaderList';
+import type { Urge } from '../domain/supervision';
 
 /** Workflow type name; also the prefix-free id helpers live in domain/caseCode. */
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -100,6 +102,10 @@ export interface CaseState {
   longTermPlan: { explanation: string; since: number; nextReviewAt: number; everyDays: number | null } | null;
   lastEventSeq: number;
   updatedAt: number;
+  /** The case's item on its responsible leader's list (包案); absent until a leader has it (and on cases started before the lists). */
+  leader?: LeaderItem;
+  /** Urges (催办) by the command center; absent until the first (and on cases started before supervision). */
+  urges?: Urge[];
 }
 
 // ---- queries -------------------------------------------------------------
@@ -119,7 +125,7 @@ export interface ActionVerdict {
   action: CaseAction;
   allowed: boolean;
   /** The call or extension request the action would name (its path's :callId / :requestId), chosen from the state. */
-  target?: { callId?: string; requestId?: string };
+  target?: { callId?: string; requestId?: string; urgeId?: string };
   refusal?: ActionRefusal;
 }
 
@@ -206,6 +212,27 @@ export interface ResumePlanInput extends ActionBase {
   note: string;
 }
 
+/** The responsible leader ticks the resolved case off the list (对单销号). */
+export interface TickOffInput extends ActionBase {
+  note: string;
+}
+
+/** The command center urges a unit (催办): the unit holding the case (default) or a called department. */
+export interface UrgeInput extends ActionBase {
+  /** The unit to urge; absent: the unit holding the case. */
+  unitId?: string;
+  reason: string;
+  /** Reply deadline in working hours; absent: the policy's default. */
+  replyWithinWorkingHours?: number;
+}
+
+/** The urged unit replies; a department names its call (the access rules need it). */
+export interface ReplyUrgeInput extends ActionBase {
+  urgeId: string;
+  reply: string;
+  callId?: string;
+}
+
 export const acceptCaseUpdate = defineUpdate<CaseState, [AcceptCaseInput]>('acceptCase');
 export const respondCaseUpdate = defineUpdate<CaseState, [RespondCaseInput]>('respondCase');
 export const whistleUpdate = defineUpdate<CaseState, [WhistleInput]>('whistle');
@@ -219,6 +246,9 @@ export const resumePlanUpdate = defineUpdate<CaseState, [ResumePlanInput]>('resu
 export const requestExtensionUpdate = defineUpdate<CaseState, [RequestExtensionInput]>('requestExtension');
 export const decideExtensionUpdate = defineUpdate<CaseState, [DecideExtensionInput]>('decideExtension');
 export const recordSurveyUpdate = defineUpdate<CaseState, [RecordSurveyInput]>('recordSurvey');
+export const tickOffLeaderCaseUpdate = defineUpdate<CaseState, [TickOffInput]>('tickOffLeaderCase');
+export const urgeUnitUpdate = defineUpdate<CaseState, [UrgeInput]>('urgeUnit');
+export const replyToUrgeUpdate = defineUpdate<CaseState, [ReplyUrgeInput]>('replyToUrge');
 
 // ---- signals ---------------------------------------------------------------
 /**

@@ -298,6 +298,12 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   // Who holds the case and how the office calendar moved a deadline are the city's business.
   REASSIGNED: 'INTERNAL',
   CALENDAR_REPLANNED: 'INTERNAL',
+  // The leaders' lists and the command center's supervision are the district's internal work.
+  LEADER_ASSIGNED: 'INTERNAL',
+  LEADER_TICKED_OFF: 'INTERNAL',
+  URGED: 'INTERNAL',
+  URGE_REPLIED: 'INTERNAL',
+  URGE_NOTICED: 'INTERNAL',
 };
 
 /** Event types published as service request updates (the rest are internal). */
@@ -403,6 +409,11 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'SURVEY_UNREACHABLE':
     case 'REASSIGNED':
     case 'CALENDAR_REPLANNED':
+    case 'LEADER_ASSIGNED':
+    case 'LEADER_TICKED_OFF':
+    case 'URGED':
+    case 'URGE_REPLIED':
+    case 'URGE_NOTICED':
       return null; // INTERNAL (PUBLICATION above)
     default:
       return assertNever(type, 'fact type');

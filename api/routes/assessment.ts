@@ -94,6 +94,8 @@ const UnitFiguresSchema = z
     professionalism: MeanSchema,
     callsMade: z.number(),
     callAccuracy: RatioSchema,
+    urgesReceived: z.number().meta({ description: 'Urges (催办) by the command center the unit received (absent in snapshots published before supervision).' }).optional(),
+    noticesReceived: z.number().meta({ description: 'Urges the unit left unanswered until they became formal notices (通报).' }).optional(),
     score: z.number().nullable(),
   })
   .meta({ id: 'UnitFigures' });

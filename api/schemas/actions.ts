@@ -80,8 +80,23 @@ export const SurveyBodySchema = z
   })
   .meta({ id: 'RecordSurvey' });
 
+export const TickOffBodySchema = z.strictObject({ note: text(2000) }).meta({ id: 'TickOffLeaderCase' });
+
+export const UrgeBodySchema = z
+  .strictObject({
+    unitId: id.optional().meta({ description: 'The unit to urge: the one holding the case (default) or a department with an open call on it.' }),
+    reason: text(2000),
+    replyWithinWorkingHours: z.number().positive().max(200).optional().meta({ description: "Reply deadline in working hours (default: the case policy's)." }),
+  })
+  .meta({ id: 'UrgeUnit' });
+
+export const UrgeReplyBodySchema = z
+  .strictObject({ reply: text(2000), callId: id.optional().meta({ description: 'A department replying names its call.' }) })
+  .meta({ id: 'ReplyToUrge' });
+
 export const CallIdParams = z.object({ code: CaseCodeSchema, callId: id });
 export const RequestIdParams = z.object({ code: CaseCodeSchema, requestId: id });
+export const UrgeIdParams = z.object({ code: CaseCodeSchema, urgeId: id });
 
 /** The HTTP side of one case action (workflows/caseActions declares the rest, once). */
 export interface ActionHttp<A extends CaseAction, B extends z.ZodType, P extends z.ZodObject> {
@@ -117,6 +132,9 @@ export const ACTION_HTTP = {
   extensions: http('extensions')({ path: 'extensions', summary: 'Request an extension (延期)', body: ExtensionBodySchema, params: CaseCodeParams, payload: (b) => b }),
   'extension-decision': http('extension-decision')({ path: 'extensions/:requestId/decision', summary: 'Approve or reject an extension request', body: ExtensionDecisionBodySchema, params: RequestIdParams, payload: (b, p) => ({ ...b, requestId: p.requestId }) }),
   survey: http('survey')({ path: 'survey', summary: 'Record the revisit survey (回访)', body: SurveyBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  'tick-off': http('tick-off')({ path: 'tick-off', summary: "The responsible leader ticks the resolved case off the list (对单销号)", body: TickOffBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  urge: http('urge')({ path: 'urges', summary: 'The command center urges a unit on an overdue or at-risk case (催办)', body: UrgeBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  'urge-reply': http('urge-reply')({ path: 'urges/:urgeId/reply', summary: 'The urged unit replies to an urge', body: UrgeReplyBodySchema, params: UrgeIdParams, payload: (b, p) => ({ ...b, urgeId: p.urgeId }) }),
 } satisfies { [A in CaseAction]: { action: A } };
 
 /** Why an action is refused: the error the POST would answer, without the request id. */

@@ -29,4 +29,9 @@ export const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   SURVEY_UNREACHABLE: { zh: '回访未接通', en: 'Survey: unreachable' },
   REASSIGNED: { zh: '改派', en: 'Reassigned' },
   CALENDAR_REPLANNED: { zh: '日历调整', en: 'Calendar replanned' },
+  LEADER_ASSIGNED: { zh: '确定包案领导', en: 'Responsible leader named' },
+  LEADER_TICKED_OFF: { zh: '对单销号', en: "Ticked off the leader's list" },
+  URGED: { zh: '催办', en: 'Urged' },
+  URGE_REPLIED: { zh: '催办回复', en: 'Urge answered' },
+  URGE_NOTICED: { zh: '通报', en: 'Formal notice' },
 };

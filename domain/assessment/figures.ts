@@ -43,6 +43,12 @@ const ASSESSED: Record<FactType, boolean> = {
   // close a window carry the due time in force when it closed.
   REASSIGNED: false,
   CALENDAR_REPLANNED: false,
+  // Supervision counts against the unit urged (督办); a leader's list is the leader's, not a unit's.
+  URGED: true,
+  URGE_NOTICED: true,
+  URGE_REPLIED: false,
+  LEADER_ASSIGNED: false,
+  LEADER_TICKED_OFF: false,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -151,6 +157,11 @@ export interface UnitFigures {
   callsMade: number;
   /** Calls the called department judged "ours to answer" over calls it scored. */
   callAccuracy: Ratio;
+  // ---- supervised (督办) ----
+  /** Urges (催办) by the command center the unit received. */
+  urgesReceived: number;
+  /** Urges the unit left unanswered until they became formal notices (通报). */
+  noticesReceived: number;
   /** Composite score 0–100 used for rankings (see docs/ASSESSMENT.md); null when no component is measured. */
   score: number | null;
 }
@@ -191,6 +202,8 @@ interface Acc {
   professionalism: [number, number];
   callsMade: number;
   accurate: [number, number];
+  urged: number;
+  noticed: number;
 }
 
 const newAcc = (): Acc => ({
@@ -213,6 +226,8 @@ const newAcc = (): Acc => ({
   professionalism: [0, 0],
   callsMade: 0,
   accurate: [0, 0],
+  urged: 0,
+  noticed: 0,
 });
 
 /** Count one outcome in a [numerator, denominator] pair. */
@@ -467,7 +482,16 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
         }
         break;
       }
+      case 'URGED':
+        if (e.unitId) acc(e.unitId).urged += 1;
+        break;
+      case 'URGE_NOTICED':
+        if (e.unitId) acc(e.unitId).noticed += 1;
+        break;
       // Not assessed (ASSESSED above).
+      case 'URGE_REPLIED':
+      case 'LEADER_ASSIGNED':
+      case 'LEADER_TICKED_OFF':
       case 'REMINDED':
       case 'LEADER_LISTED':
       case 'EVIDENCE_UPLOADED':
@@ -528,6 +552,8 @@ function unitFigures(unitId: string, a: UnitCounts, info: Pick<UnitInfo, 'kind' 
     professionalism: mean(...a.professionalism),
     callsMade: a.callsMade,
     callAccuracy: ratio(...a.accurate),
+    urgesReceived: a.urged,
+    noticesReceived: a.noticed,
     score: null,
   };
   f.score = compositeScore(f);

@@ -148,6 +148,8 @@ SELECT x.u, x.m, sum(x.n)::int AS n, sum(x.d)::int AS d FROM (
   UNION ALL SELECT s."toUnitId", 'cooperation', 1, s.cooperation FROM sc s WHERE s.direction = 'STREET_TO_DEPT' AND s.cooperation IS NOT NULL
   UNION ALL SELECT s."toUnitId", 'professionalism', 1, s.professionalism FROM sc s WHERE s.direction = 'STREET_TO_DEPT' AND s.professionalism IS NOT NULL
   UNION ALL SELECT s."toUnitId", 'accurate', CASE WHEN s.accurate THEN 1 ELSE 0 END, 1 FROM sc s WHERE s.direction <> 'STREET_TO_DEPT' AND s.accurate IS NOT NULL
+  UNION ALL SELECT e.unit, 'urged', 1, 0 FROM ev e WHERE e.type = 'URGED' AND e.unit <> ''
+  UNION ALL SELECT e.unit, 'noticed', 1, 0 FROM ev e WHERE e.type = 'URGE_NOTICED' AND e.unit <> ''
   -- A scored unit is listed even when no score had a value (as the fold lists it).
   UNION ALL SELECT s."toUnitId", 'handled', 0, 0 FROM sc s
   UNION ALL SELECT NULL, 'cases', count(*), 0 FROM cohort k JOIN "Case" c ON c.code = k.code
@@ -160,7 +162,7 @@ SELECT x.u, x.m, sum(x.n)::int AS n, sum(x.d)::int AS d FROM (
 }
 
 const PAIRS = new Set<string>(['accept', 'response', 'completion', 'satisfied', 'solved', 'reopened', 'reported', 'onTimeReports', 'cooperation', 'professionalism', 'accurate'] satisfies PairKey[]);
-const COUNTS = new Set<string>(['handled', 'breaches', 'extAsked', 'extGranted', 'answered', 'unreachable', 'callsReceived', 'callsMade'] satisfies CountKey[]);
+const COUNTS = new Set<string>(['handled', 'breaches', 'extAsked', 'extGranted', 'answered', 'unreachable', 'callsReceived', 'callsMade', 'urged', 'noticed'] satisfies CountKey[]);
 const TOTALS = new Set<string>(['cases', 'closed', 'surveysAnswered', 'surveysUnreachable', 'calls', 'scores'] satisfies TotalKey[]);
 
 /** Fold the query's rows into every unit's counts and the totals. */

@@ -837,6 +837,12 @@ function windowOfFact(e: CaseFact, before: TrackedWindow[], prev: CaseFact | nul
     case 'LEADER_LISTED':
     case 'REASSIGNED':
     case 'CALENDAR_REPLANNED':
+    // A leader's list and supervision (催办/通报) are not case windows: their deadlines are in their data.
+    case 'LEADER_ASSIGNED':
+    case 'LEADER_TICKED_OFF':
+    case 'URGED':
+    case 'URGE_REPLIED':
+    case 'URGE_NOTICED':
       return { window: null, relation: 'IN_FORCE' };
     default:
       return assertNever(e, 'fact');
@@ -917,6 +923,11 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
     case 'REOPENED':
     // A new holder at the same unit: the windows stay where they are.
     case 'REASSIGNED':
+    case 'LEADER_ASSIGNED':
+    case 'LEADER_TICKED_OFF':
+    case 'URGED':
+    case 'URGE_REPLIED':
+    case 'URGE_NOTICED':
       return windows;
     default:
       return assertNever(e, 'fact');
@@ -1108,6 +1119,21 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       break;
     case 'CALENDAR_REPLANNED':
       what = `working calendar changed: ${(d.windows ?? []).map((m) => `${windowName(m.kind)} window due ${t(m.fromDueAt)} → ${t(m.toDueAt)}`).join(', ')}`;
+      break;
+    case 'LEADER_ASSIGNED':
+      what = `responsible leader (包案): ${d.leaderId ?? 'vacant'}${d.leaderName ? ` (${d.leaderName})` : ''} at ${d.leaderLevel}${d.previousLeaderId ? `, was ${d.previousLeaderId}` : ''}: ${d.reason}`;
+      break;
+    case 'LEADER_TICKED_OFF':
+      what = `ticked off the leader's list (对单销号) by ${d.leaderId}: ${d.note}`;
+      break;
+    case 'URGED':
+      what = `urged (催办) ${d.unitId}${d.callId ? ` about ${d.callId}` : ''} (${d.ground === 'OVERDUE' ? 'overdue' : 'at risk'}): ${d.reason}; reply due ${t(d.replyDueAt)}, notice (通报) at ${t(d.noticeAt)} if unanswered`;
+      break;
+    case 'URGE_REPLIED':
+      what = `${d.unitId} replied to ${d.urgeId}${d.late ? ' (LATE)' : ''}: ${d.reply}`;
+      break;
+    case 'URGE_NOTICED':
+      what = `NOTICE (通报): ${d.unitId} left ${d.urgeId} unanswered (reply was due ${t(d.replyDueAt)})`;
       break;
     default:
       return assertNever(type, 'fact type');

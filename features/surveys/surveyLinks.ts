@@ -223,6 +223,11 @@ function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROU
     case 'SURVEY_UNREACHABLE':
     case 'REASSIGNED':
     case 'CALENDAR_REPLANNED':
+    case 'LEADER_ASSIGNED':
+    case 'LEADER_TICKED_OFF':
+    case 'URGED':
+    case 'URGE_REPLIED':
+    case 'URGE_NOTICED':
       return undefined;
     default:
       return assertNever(type, 'fact type');

@@ -70,13 +70,16 @@ const bodyOf = (e: Entry): object => {
     case 'extensions': return { days: 2, reason: '材料未到' };
     case 'extension-decision': return { approve: true, reason: 'ok' };
     case 'survey': return { satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' };
+    case 'tick-off': return { note: '已销号' };
+    case 'urge': return { reason: '请加快办理' };
+    case 'urge-reply': return { ...callId, reply: '正在办理' };
     default: return {};
   }
 };
 
 /** The POST an entry describes, with placeholder ids where the case names none (refused before they matter). */
 const postOf = (e: Entry, auth: string) => {
-  const params = { callId: 'CALL-0', requestId: 'EXT-0', ...e.params };
+  const params = { callId: 'CALL-0', requestId: 'EXT-0', urgeId: 'URGE-0', ...e.params };
   const path = e.path.replace(/\{(\w+)\}/g, (_m, k: string) => params[k as keyof typeof params]);
   return request(h.app).post(path).set('Authorization', auth).send(bodyOf(e));
 };
@@ -93,7 +96,7 @@ describe('GET /cases/:code/actions', () => {
   it('a grid worker on a fresh case may accept; the refusals are what each POST answers', async () => {
     const code = await report();
     const a = await list(code, gridWorker);
-    expect(Object.keys(a)).toHaveLength(13);
+    expect(Object.keys(a)).toHaveLength(16);
     expect(a.accept).toEqual({ action: 'accept', method: 'POST', path: '/cases/{code}/accept', params: { code }, allowed: true });
     expect(a.whistle.allowed).toBe(true);
     // Not the grid's role: refused by the role rule before the case is asked.
@@ -126,7 +129,7 @@ describe('GET /cases/:code/actions', () => {
     expect(a.report).toEqual({
       action: 'report', method: 'POST', path: '/cases/{code}/calls/{callId}/report', params: { code, callId }, allowed: true,
     });
-    for (const action of ['accept', 'respond', 'whistle', 'calls', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey']) {
+    for (const action of ['accept', 'respond', 'whistle', 'calls', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'tick-off', 'urge']) {
       expect([action, a[action].reason?.status, a[action].reason?.code]).toEqual([action, 403, 'FORBIDDEN']);
     }
     // Its own call, but before reporting on site: the case refuses.

@@ -29,8 +29,9 @@ beforeAll(async () => {
     await insertDirectory(pool, directory);
     let batch: GeneratedCase[] = [];
     // Reported from 1 September to 31 December 2026 (Shanghai), so September borders the quarter.
+    let i = 0;
     for (const c of generateCases({ seed: 18, cases: CASES, startMs: sh('2026-09-01 00:00'), endMs: sh('2027-01-01 00:00'), directory })) {
-      batch.push(c);
+      batch.push(withSupervision(c, i++));
       if (batch.length === 500) {
         await insertCases(pool, batch);
         batch = [];
@@ -41,6 +42,24 @@ beforeAll(async () => {
     await pool.end();
   }
 });
+
+/**
+ * Supervision (督办) on top of the generated year, without touching the generator's random stream:
+ * every third case with a breach has its blamed unit urged after the breach, every sixth one's
+ * urge becomes a notice (通报), and some urges are answered (not counted).
+ */
+function withSupervision(c: GeneratedCase, i: number): GeneratedCase {
+  const breach = c.events.find((e) => e.type === 'BREACHED');
+  if (!breach || i % 3 !== 0) return c;
+  const events = [...c.events];
+  const add = (type: string, data: Record<string, unknown>) =>
+    events.push({ seq: events.length + 1, type, at: events[events.length - 1].at + 3_600_000, actorId: null, actorRole: null, unitId: breach.unitId, level: breach.level, data });
+  const urgeId = `URGE-${events.length + 1}`;
+  add('URGED', { urgeId, unitId: breach.unitId, ground: 'OVERDUE' });
+  if (i % 6 === 0) add('URGE_NOTICED', { urgeId, unitId: breach.unitId });
+  else add('URGE_REPLIED', { urgeId, unitId: breach.unitId, late: i % 2 === 1 });
+  return { ...c, events };
+}
 
 afterAll(async () => {
   await db?.$disconnect();
@@ -87,6 +106,8 @@ describe('database figures agree with the reference fold', () => {
       (u: AssessmentFigures['units'][number]) => u.callAccuracy.denominator,
       (u: AssessmentFigures['units'][number]) => u.surveysUnreachable,
       (u: AssessmentFigures['units'][number]) => u.callsMade,
+      (u: AssessmentFigures['units'][number]) => u.urgesReceived,
+      (u: AssessmentFigures['units'][number]) => u.noticesReceived,
     ]) {
       expect(sum(f, pick)).toBeGreaterThan(0);
     }

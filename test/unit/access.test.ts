@@ -44,13 +44,13 @@ const MAY: Record<Role, readonly CaseAction[]> = {
   REPORTER: [],
   AUDITOR: [],
   ADMIN: [],
-  DEPARTMENT_OFFICER: ['report', 'evidence', 'result'],
-  GRID_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions'],
-  COMMUNITY_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions'],
-  STREET_DISPATCHER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions'],
-  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey'],
-  DEPUTY_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision'],
-  PRINCIPAL_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision'],
+  DEPARTMENT_OFFICER: ['report', 'evidence', 'result', 'urge-reply'],
+  GRID_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply'],
+  COMMUNITY_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply'],
+  STREET_DISPATCHER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'urge-reply'],
+  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'urge', 'urge-reply'],
+  DEPUTY_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply'],
+  PRINCIPAL_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply'],
 };
 
 const roles = Object.keys(OWN) as Role[];

@@ -154,6 +154,20 @@ describe('unit-level rules in isolation', () => {
     expect(unit(f, C1).casesHandled).toBe(1);
   });
 
+  it('supervision counts against the unit urged: urges and the ones left to become notices; the score is unchanged', () => {
+    const base: Array<[string, string | null, Record<string, unknown>?]> = [['REPORTED', G1], ['ACCEPTED', G1, { onTime: true }], ['RESPONDED', G1, { onTime: true, decision: 'SELF' }]];
+    const f = one([
+      ...base,
+      ['URGED', G1, { urgeId: 'URGE-4', unitId: G1 }], ['URGE_REPLIED', G1, { urgeId: 'URGE-4', late: false }],
+      ['URGED', G1, { urgeId: 'URGE-6', unitId: G1 }], ['URGE_NOTICED', G1, { urgeId: 'URGE-6' }],
+      ['URGED', CG, { urgeId: 'URGE-8', unitId: CG }],
+    ]);
+    expect(unit(f, G1)).toMatchObject({ urgesReceived: 2, noticesReceived: 1 });
+    expect(unit(f, CG)).toMatchObject({ urgesReceived: 1, noticesReceived: 0 });
+    expect(unit(f, S1)).toMatchObject({ urgesReceived: 0, noticesReceived: 0 });
+    expect(unit(f, G1).score).toBe(unit(one(base), G1).score);
+  });
+
   it('a rejected extension is asked, not granted', () => {
     const f = one([['REPORTED', G1], ['EXTENSION_REQUESTED', G1, { requestId: 'EXT-2' }], ['EXTENSION_REJECTED', D, { requestId: 'EXT-2' }]]);
     expect(unit(f, G1)).toMatchObject({ extensionsAsked: 1, extensionsGranted: 0 });

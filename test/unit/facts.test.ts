@@ -72,7 +72,24 @@ function drive(): CaseMachine[] {
   const holiday = new Date(due - DAY + 8 * HOUR).toISOString().slice(0, 10);
   followed.replanCalendar({ calendar: { ...cal, holidays: [...cal.holidays, holiday] }, changeId: 'c2', asOf: T0 + MIN }, T0 + MIN);
 
-  return [life, ladder, called, community, guidance, whistled, undecided, followed];
+  // The leaders' list and supervision (policy routines): whistled to the leaders, urged, ticked off.
+  const listed = newMachine({ routines: true, startLevel: 'STREET' });
+  listed.accept({ actor: ACTORS.street }, T0);
+  listed.callDepartments({ actor: ACTORS.street, calls: [{ departmentId: 'GL-D-CG', reportBy: T0 + HOUR, place: '路口' }] }, T0);
+  listed.tick(T0 + HOUR + MIN);
+  listed.urge({ actor: ACTORS.cc, unitId: 'GL-D-CG', reason: '请立即报到' }, T0 + HOUR + 2 * MIN);
+  listed.urge({ actor: ACTORS.cc, reason: '请加快' }, T0 + HOUR + 3 * MIN);
+  listed.replyUrge({ actor: ACTORS.street, urgeId: listed.state.urges![1].id, reply: '正在协调' }, T0 + HOUR + 4 * MIN);
+  listed.tick(listed.state.urges![0].noticeAt);
+  listed.whistle({ actor: ACTORS.street, reason: '需要区里协调' }, next());
+  listed.whistle({ actor: ACTORS.cc, reason: '需要领导协调' }, next());
+  listed.reportArrival({ actor: ACTORS.cg, callId: listed.state.calls[0].id }, next());
+  listed.submitResult({ actor: ACTORS.cg, callId: listed.state.calls[0].id, summary: '已处置' }, next());
+  listed.review({ actor: ACTORS.deputy, decision: 'CLOSE', reason: '核实' }, next());
+  listed.recordSurvey({ actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' }, next());
+  listed.tickOff({ actor: ACTORS.deputy, note: '已销号' }, next());
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed];
 }
 
 describe('domain/facts', () => {

@@ -88,6 +88,8 @@ describe.each([
         ...(dir === DIR ? ['directory-reassigned', 'calendar-replanned'] : []),
         // Recorded since the ladder is paced (CasePolicy.pacing).
         ...(dir === DIR ? ['ladder-paced-duty-desk', 'ladder-paced-night'] : []),
+        // Recorded since the leaders' lists and supervision (CasePolicy.leaderList, .supervision).
+        ...(dir === DIR ? ['leader-list-ticked-off', 'supervision-urged-noticed'] : []),
         // Recorded since a report carries its files (CaseIntake.files).
         ...(dir === DIR ? ['report-with-photos'] : []),
       ].sort(),

@@ -221,6 +221,43 @@ const FORMS: Record<string, FormSpec> = {
       </>
     ),
   },
+  'tick-off': {
+    fields: ['note'],
+    body: (v) => texts(v, ['note']),
+    render: ({ t }) => (
+      <Form.Item label={t.closingNote} name="note" rules={[...req(t), { max: 2000 }]}>
+        <Input.TextArea rows={2} maxLength={2000} />
+      </Form.Item>
+    ),
+  },
+  urge: {
+    fields: ['unitId', 'reason', 'replyWithinWorkingHours'],
+    body: (v) => ({
+      ...texts(v, ['unitId', 'reason']),
+      ...(typeof v.replyWithinWorkingHours === 'number' ? { replyWithinWorkingHours: v.replyWithinWorkingHours } : {}),
+    }),
+    render: ({ t }) => (
+      <>
+        <Form.Item label={t.urgeUnit} name="unitId" rules={[{ max: 100 }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        {reasonItem(t)}
+        <Form.Item label={t.replyWithin} name="replyWithinWorkingHours">
+          <InputNumber min={0.5} max={200} step={0.5} />
+        </Form.Item>
+      </>
+    ),
+  },
+  'urge-reply': {
+    fields: ['reply'],
+    // A department replies about its call, which the server named in the action's params.
+    body: (v, a) => ({ ...(a.params.callId ? { callId: a.params.callId } : {}), ...texts(v, ['reply']) }),
+    render: ({ t }) => (
+      <Form.Item label={t.urgeReply} name="reply" rules={[...req(t), { max: 2000 }]}>
+        <Input.TextArea rows={2} maxLength={2000} />
+      </Form.Item>
+    ),
+  },
 };
 
 function RespondFields({ t, form }: { t: Dict; form: FormInstance }) {

@@ -1,0 +1,126 @@
+// The leaders' case lists through the API (real PostgreSQL, Temporal dev server, a case worker):
+// a case whistled up to the deputy leader lands on his list (GET /leaders/{personId}/cases, read
+// from the Case projection), the tick-off (POST /cases/{code}/tick-off, 对单销号) is an action of
+// the action table (GET /cases/{code}/actions shows it), and who may read a list. Urging (催办) is
+// an action too; its timing rules are shown by the workflow tests.
+import request from 'supertest';
+import { eventually, startHarness, type ApiHarness } from './api.harness';
+
+jest.setTimeout(120_000);
+
+const GRID = 'GL-S01-C01-G01';
+const DEPUTY = 'p-deputy-GL';
+let h: ApiHarness;
+const bearer: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await startHarness();
+  bearer.reporter = await h.bearer('REPORTER');
+  bearer.grid = await h.bearer('GRID_WORKER', GRID);
+  bearer.street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
+  bearer.cc = await h.bearer('COMMAND_CENTER', 'GL');
+  bearer.deputy = `Bearer ${await h.tokenFor(DEPUTY)}`;
+  bearer.principal = await h.bearer('PRINCIPAL_LEADER', 'GL');
+  bearer.auditor = await h.bearer('AUDITOR', 'GL');
+  bearer.admin = await h.bearer('ADMIN', 'GL');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const act = (code: string, path: string, who: string, body: object = {}) => request(h.app).post(`/cases/${code}/${path}`).set('Authorization', who).send(body);
+const list = (personId: string, who: string) => request(h.app).get(`/leaders/${personId}/cases`).set('Authorization', who);
+const actionOf = async (code: string, who: string, action: string) => {
+  const res = await request(h.app).get(`/cases/${code}/actions`).set('Authorization', who);
+  expect(res.status).toBe(200);
+  return (res.body.actions as Array<{ action: string; allowed: boolean; path: string; reason?: { status: number; message: string } }>).find((a) => a.action === action)!;
+};
+
+it("a case whistled to the deputy leader is on his list until he ticks it off with a note; then it is on the ticked-off part", async () => {
+  const created = await request(h.app)
+    .post('/cases')
+    .set('Authorization', bearer.reporter)
+    .send({ channel: 'HOTLINE', categoryCode: 'CG-002', location: { gridId: GRID }, description: '包案测试：多部门协调' });
+  expect(created.status).toBe(201);
+  const code: string = created.body.code;
+  expect((await act(code, 'accept', bearer.grid)).status).toBe(200);
+  expect((await act(code, 'respond', bearer.grid, { decision: 'SELF' })).status).toBe(200);
+  expect((await act(code, 'whistle', bearer.grid, { reason: '需街道协调' })).status).toBe(200);
+  expect((await act(code, 'whistle', bearer.street, { reason: '涉及多个部门' })).status).toBe(200);
+  const up = await act(code, 'whistle', bearer.cc, { reason: '需区领导协调' });
+  expect(up.status).toBe(200);
+  expect(up.body.leader).toMatchObject({ personId: DEPUTY, level: 'DEPUTY_LEADER', tickedOffAt: null });
+
+  const open = await eventually(async () => {
+    const res = await list(DEPUTY, bearer.deputy);
+    expect(res.status).toBe(200);
+    return res.body.open.some((i: { code: string }) => i.code === code) ? res.body : null;
+  }, 20_000, "the case on the deputy leader's list");
+  const item = open.open.find((i: { code: string }) => i.code === code);
+  expect(item).toMatchObject({ code, categoryCode: 'CG-002', status: 'IN_PROGRESS', level: 'DEPUTY_LEADER', leaderLevel: 'DEPUTY_LEADER', tickedOffAt: null, note: null, links: { case: `/cases/${code}`, tickOff: `/cases/${code}/tick-off` } });
+  expect(Date.parse(item.dueAt)).toBeGreaterThan(Date.now());
+  expect(open.leader).toMatchObject({ personId: DEPUTY, role: 'DEPUTY_LEADER', unitId: 'GL' });
+  expect(open.openTotal).toBeGreaterThanOrEqual(1);
+
+  // The tick-off is a case action: listed, refused with the case's reason while unresolved.
+  const before = await actionOf(code, bearer.deputy, 'tick-off');
+  expect(before).toMatchObject({ allowed: false, path: '/cases/{code}/tick-off', reason: { status: 409 } });
+  expect(before.reason!.message).toMatch(/not resolved yet/);
+  const early = await act(code, 'tick-off', bearer.deputy, { note: '销号' });
+  expect(early.status).toBe(409);
+  // Only the leader roles ever tick off; the body is checked at the edge.
+  expect((await act(code, 'tick-off', bearer.cc, { note: '销号' })).status).toBe(403);
+  const empty = await act(code, 'tick-off', bearer.deputy, {});
+  expect(empty.status).toBe(400);
+  expect(empty.body.error.fields[0].path).toBe('body.note');
+
+  expect((await act(code, 'result', bearer.deputy, { summary: '区分管领导协调解决' })).status).toBe(200);
+  expect((await act(code, 'review', bearer.deputy, { decision: 'CLOSE', reason: '核实' })).status).toBe(200);
+  expect((await act(code, 'survey', bearer.cc, { satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' })).status).toBe(200);
+  // Another leader is refused by the case itself (he is not its responsible leader).
+  expect((await act(code, 'tick-off', bearer.principal, { note: '销号' })).status).toBe(403);
+  expect(await actionOf(code, bearer.deputy, 'tick-off')).toMatchObject({ allowed: true });
+
+  const ticked = await act(code, 'tick-off', bearer.deputy, { note: '已协调解决，群众满意' });
+  expect(ticked.status).toBe(200);
+  expect(ticked.body.leader).toMatchObject({ personId: DEPUTY, note: '已协调解决，群众满意' });
+  const after = await eventually(async () => {
+    const res = await list(DEPUTY, bearer.cc);
+    expect(res.status).toBe(200);
+    return res.body.tickedOff.some((i: { code: string }) => i.code === code) ? res.body : null;
+  }, 20_000, 'the tick-off in the projection');
+  expect(after.open.some((i: { code: string }) => i.code === code)).toBe(false);
+  expect(after.tickedOff.find((i: { code: string }) => i.code === code)).toMatchObject({ status: 'SURVEYED', note: '已协调解决，群众满意', tickedOffAt: expect.any(String) });
+  const row = await h.db.case.findUniqueOrThrow({ where: { code } });
+  expect(row).toMatchObject({ leaderId: DEPUTY, leaderLevel: 'DEPUTY_LEADER', leaderNote: '已协调解决，群众满意' });
+  expect(row.leaderTickedAt).toBeInstanceOf(Date);
+});
+
+it('who reads a leader\'s list: the leader, the command center, the district leaders, auditors; others 403; unknown or another district 404', async () => {
+  for (const who of ['deputy', 'cc', 'principal', 'auditor']) expect([who, (await list(DEPUTY, bearer[who])).status]).toEqual([who, 200]);
+  for (const who of ['grid', 'street', 'reporter', 'admin']) expect([who, (await list(DEPUTY, bearer[who])).status]).toEqual([who, 403]);
+  expect((await list('p-nobody', bearer.cc)).status).toBe(404);
+  // A person of another district (the grid worker, whose unit is not the district) is not on the district's lists.
+  expect((await list('p-grid-GL-S01-C01-G01', bearer.cc)).status).toBe(404);
+  const bad = await request(h.app).get(`/leaders/${DEPUTY}/cases`).set('Authorization', bearer.cc).query({ limit: '0' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.fields[0].path).toBe('query.limit');
+  expect((await request(h.app).get(`/leaders/${DEPUTY}/cases`)).status).toBe(401);
+});
+
+it('urging (催办) is an action of the command center: a fresh case is not yet overdue or at risk (409), other roles 403', async () => {
+  const created = await request(h.app)
+    .post('/cases')
+    .set('Authorization', bearer.reporter)
+    .send({ channel: 'HOTLINE', categoryCode: 'CG-002', location: { gridId: GRID }, description: '督办测试' });
+  const code: string = created.body.code;
+  const refused = await act(code, 'urges', bearer.cc, { reason: '请加快办理' });
+  expect(refused.status).toBe(409);
+  expect(refused.body.error.message).toMatch(/neither overdue nor at risk/);
+  expect((await act(code, 'urges', bearer.street, { reason: '请加快办理' })).status).toBe(403);
+  const bad = await act(code, 'urges', bearer.cc, { reason: '请加快办理', replyWithinWorkingHours: -1 });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.fields[0].path).toBe('body.replyWithinWorkingHours');
+  expect(await actionOf(code, bearer.cc, 'urge')).toMatchObject({ allowed: false, path: '/cases/{code}/urges', reason: { status: 409 } });
+  expect(await actionOf(code, bearer.grid, 'urge-reply')).toMatchObject({ allowed: false, reason: { status: 409, message: 'no urge waits for your reply' } });
+});
