@@ -25,6 +25,7 @@ import { healthRouter } from './routes/health';
 import { inboxRouter } from './routes/inbox';
 import { outboxRouter } from './routes/outbox';
 import { personalDataRouter } from './routes/personalData';
+import { routinesRouter } from './routes/routines';
 import { codecCors, codecRouter } from './routes/codec';
 import { signinPublicRouter, signinRouter } from './routes/signin';
 
@@ -82,6 +83,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(createAuditRouter(deps));
   app.use(outboxRouter(deps));
   app.use(personalDataRouter(deps));
+  app.use(routinesRouter(deps));
   app.use(createAssessmentRouter({ ...deps, authenticator }));
 
   app.use(notFoundHandler);

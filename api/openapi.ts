@@ -11,11 +11,12 @@ import { healthRegistry } from './routes/health';
 import { inboxRegistry } from './routes/inbox';
 import { outboxRegistry } from './routes/outbox';
 import { personalDataRegistry } from './routes/personalData';
+import { routinesRegistry } from './routes/routines';
 import { codecRegistry } from './routes/codec';
 import { signinRegistry } from './routes/signin';
 import { surveyRegistry } from './routes/survey';
 
-const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, evidenceFilesRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry, personalDataRegistry, codecRegistry];
+const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, evidenceFilesRegistry, inboxRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry, personalDataRegistry, codecRegistry, routinesRegistry];
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 
