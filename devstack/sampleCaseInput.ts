@@ -29,12 +29,15 @@ export function caseInput(
     noRunArchive?: boolean;
     noRecordedWindows?: boolean;
     noPacing?: boolean;
+    /** Of cases started before CasePolicy.responseFromReceipt (the response window counts from acceptance). */
+    noResponseFromReceipt?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
   const code = `GL-20261123-${String(counter).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
   const policy = buildCasePolicy({ completionDays: o.completionDays ?? 3, urgent: o.urgent ?? false, windowOverrides: {} }, cfg);
   if (o.noPacing || o.legacy) delete policy.pacing;
+  if (o.noResponseFromReceipt || o.noPacing || o.legacy) delete policy.responseFromReceipt;
   return {
     intake: sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }),
     policy,

@@ -169,5 +169,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     unreachablePolicy: cfg.SURVEY_UNREACHABLE_POLICY,
     historyEventLimit: cfg.HISTORY_EVENT_LIMIT,
     pacing: defaultPacing(),
+    responseFromReceipt: true,
   };
 }

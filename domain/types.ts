@@ -108,6 +108,11 @@ export interface CasePolicy {
    * top, at any hour, and a late department moves the case (their histories replay unchanged).
    */
   pacing?: LadderPacing;
+  /**
+   * The response window counts from receipt (the report), not from acceptance. Absent on cases
+   * started before it existed: their response window counts from acceptance (histories replay unchanged).
+   */
+  responseFromReceipt?: true;
 }
 
 /** Who holds the case at a level. */

@@ -63,6 +63,11 @@ export interface Scenario {
    * paths recorded before them go without, so re-recording one still gives the history it gave then.
    */
   paced?: true;
+  /**
+   * Started with the response window counting from receipt (CasePolicy.responseFromReceipt), as a
+   * case starts now. The paths recorded before it go without.
+   */
+  fromReceipt?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -545,7 +550,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
     await worker.runUntil(async () => {
       const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
       await env.sleep(morning - (await env.currentTimeMs()));
-      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, ...scenario.options });
+      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, noResponseFromReceipt: !scenario.fromReceipt, ...scenario.options });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
       await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
       const driver = new CaseDriver(env, input);
