@@ -530,6 +530,21 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.principal, ACTORS.principal, '区领导协调排险');
     },
   },
+  {
+    name: 'response-from-receipt',
+    description: 'A case started with the response window counting from receipt (CasePolicy.responseFromReceipt, 接到事项1个工作小时内): reported 09:30, accepted by the grid at 09:38, the grid does not decide; the response window lapses at 10:30 (one working hour from the report, not from the acceptance) and climbs to the street, which decides to handle it itself, then handles and closes it.',
+    recordsWindows: true,
+    paced: true,
+    fromReceipt: true,
+    async run(c) {
+      await c.wait(8 * MIN + 13 * SEC);
+      await c.act('accept', { actor: ACTORS.grid, note: '已受理' });
+      await c.wait(53 * MIN + 7 * SEC);
+      await c.act('respond', { actor: ACTORS.street, decision: 'SELF' });
+      await c.wait(3 * HOUR + 9 * MIN + 5 * SEC);
+      await c.finish(ACTORS.street, ACTORS.street, '街道已处置');
+    },
+  },
 ];
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
