@@ -27,6 +27,7 @@ import { commandCenterBoardRouter } from './routes/commandCenterBoard';
 import { leadersRouter } from './routes/leaders';
 import { outboxRouter } from './routes/outbox';
 import { personalDataRouter } from './routes/personalData';
+import { routinesRouter } from './routes/routines';
 import { codecCors, codecRouter } from './routes/codec';
 import { signinPublicRouter, signinRouter } from './routes/signin';
 
@@ -88,6 +89,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(createAuditRouter(deps));
   app.use(outboxRouter(deps));
   app.use(personalDataRouter(deps));
+  app.use(routinesRouter(deps));
   app.use(createAssessmentRouter({ ...deps, authenticator }));
 
   app.use(notFoundHandler);

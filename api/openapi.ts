@@ -13,11 +13,12 @@ import { commandCenterBoardRegistry } from './routes/commandCenterBoard';
 import { leadersRegistry } from './routes/leaders';
 import { outboxRegistry } from './routes/outbox';
 import { personalDataRegistry } from './routes/personalData';
+import { routinesRegistry } from './routes/routines';
 import { codecRegistry } from './routes/codec';
 import { signinRegistry } from './routes/signin';
 import { surveyRegistry } from './routes/survey';
 
-const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, evidenceFilesRegistry, inboxRegistry, leadersRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry, personalDataRegistry, codecRegistry, commandCenterBoardRegistry];
+const REGISTRIES = [healthRegistry, casesRegistry, caseActionsRegistry, evidenceFilesRegistry, inboxRegistry, leadersRegistry, directoryRegistry, auditRegistry, surveyRegistry, assessmentRegistry, signinRegistry, adminRegistry, outboxRegistry, personalDataRegistry, codecRegistry, commandCenterBoardRegistry, routinesRegistry];
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 

@@ -33,6 +33,8 @@ export function caseInput(
     /** Files sent with the report (CaseIntake.files). */
     files?: IntakeFile[];
     noRoutines?: boolean;
+    /** Of cases started before CasePolicy.responseFromReceipt (the response window counts from acceptance). */
+    noResponseFromReceipt?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
@@ -43,6 +45,7 @@ export function caseInput(
     delete policy.leaderList;
     delete policy.supervision;
   }
+  if (o.noResponseFromReceipt || o.noPacing || o.legacy) delete policy.responseFromReceipt;
   return {
     intake: { ...sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }), ...(o.files ? { files: o.files } : {}) },
     policy,

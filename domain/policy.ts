@@ -173,5 +173,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     pacing: defaultPacing(),
     leaderList: defaultLeaderList(),
     supervision: defaultSupervision(),
+    responseFromReceipt: true,
   };
 }

@@ -117,6 +117,11 @@ export interface CasePolicy {
   leaderList?: LeaderListPolicy;
   /** Supervision (督办, domain/supervision): urges, replies, notices. Absent on cases started before it existed. */
   supervision?: SupervisionPolicy;
+  /**
+   * The response window counts from receipt (the report), not from acceptance. Absent on cases
+   * started before it existed: their response window counts from acceptance (histories replay unchanged).
+   */
+  responseFromReceipt?: true;
 }
 
 /** Who holds the case at a level. */

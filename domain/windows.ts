@@ -67,6 +67,16 @@ export function openWindow(a: OpenWindowArgs): OpenWindow {
   };
 }
 
+/**
+ * When the response window of a case accepted at `acceptedAt` starts: at receipt (the report)
+ * on new cases ([004] "街镇在接到事项1个工作小时内须做出“自行处置”或“呼叫”的决定"), so its due
+ * time and reminder are the span from the report (a window already due lapses on the next tick);
+ * at the acceptance on cases started before policy.responseFromReceipt.
+ */
+export function responseStartsAt(intake: Pick<CaseIntake, 'reportedAt'>, policy: Pick<CasePolicy, 'responseFromReceipt'>, acceptedAt: number): number {
+  return policy.responseFromReceipt ? intake.reportedAt : acceptedAt;
+}
+
 /** The windows a new case opens at intake: accept, and on-site for urgent hazards. */
 export function initialWindows(intake: CaseIntake, policy: CasePolicy, calendar: CalendarSnapshot, directory: LevelDirectory): OpenWindow[] {
   const holder = directory[intake.startLevel];

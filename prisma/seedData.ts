@@ -262,8 +262,26 @@ export const SEED_PEOPLE: readonly SeedPerson[] = [...ladderPeople, ...departmen
 
 // ---- matter catalog (事项清单) -----------------------------------------------------------
 
-/** Urgent safety hazards: accept within 5 minutes (the default on-site window is 2 hours). */
-const URGENT = { acceptMinutes: 5 };
+/**
+ * Where the seed catalog's values come from (docs/RULES.md, "Windows as the seeds count them").
+ * SEED: stated by a seed (/work/shared/seeds), quoted; DEFAULT: not in any seed, chosen here and
+ * open to change by an administrator (PATCH /admin/categories/{code}). No category overrides a
+ * window the seeds state: every one runs on the configured values below.
+ */
+export const CATALOG_SOURCES = {
+  acceptMinutes: { value: 10, source: 'SEED', quote: '[004] 由原来的4个工作小时响应压缩为10分钟内受理、1个工作小时响应' },
+  responseWorkingHours: { value: 1, source: 'SEED', quote: '[004] 街镇在接到事项1个工作小时内须做出“自行处置”或“呼叫”的决定' },
+  onSiteHours: { value: 2, source: 'SEED', quote: '[002] 街道将安全隐患问题作为“优先级”处置事件,2小时内完成现场勘查、方案确定及人材机进场消险全过程' },
+  completionDaysRange: { value: [1, 7], source: 'SEED', quote: '[004] 所有事项原则按分类在1—7个工作日内办理完毕' },
+  completionDays: { source: 'DEFAULT', note: "each category's number of days inside 1–7: the seeds give the range, not the value per category" },
+  urgent: { source: 'DEFAULT', note: 'which categories are safety hazards (安全隐患) with the 2-hour on-site window' },
+  defaultLevel: { source: 'DEFAULT', note: 'the level a new case starts at (GRID or STREET)' },
+  departmentIds: { source: 'DEFAULT', note: 'the departments a street usually calls' },
+  triage: { source: 'DEFAULT', note: "each category's kind (big, small, private): the seeds define the kinds ([001] 三事分流), not the catalog" },
+} as const;
+
+/** Urgent safety hazards: the seeds' windows (accept 10 minutes, on site within 2 hours), no overrides. */
+const URGENT = {};
 
 /** Open311 attributes: urgent hazards ask whether anyone is trapped or hurt; road damage asks its size. */
 const PEOPLE_AT_RISK: ServiceAttributeInput = {
@@ -374,9 +392,9 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
   },
   {
     code: 'SC-002', name: '电梯困人', group: '安全隐患', triage: 'BIG', defaultLevel: 'GRID', completionDays: 1, urgent: true,
-    description: '电梯故障困人，须立即救援；维保单位30分钟内到场。',
+    description: '电梯故障困人，须立即救援。',
     keywords: ['电梯', '困人', '电梯故障', '关在电梯'], departmentIds: [dept('SCJG'), dept('YJ')],
-    windowOverrides: { acceptMinutes: 5, onSiteHours: 0.5 }, attributes: ATTRIBUTES.lift,
+    windowOverrides: URGENT, attributes: ATTRIBUTES.lift,
   },
   {
     code: 'SC-003', name: '消费投诉', group: '市场监管', triage: 'BIG', defaultLevel: 'GRID', completionDays: 5, urgent: false,
@@ -409,7 +427,7 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
     code: 'ZJ-002', name: '燃气泄漏', group: '安全隐患', triage: 'BIG', defaultLevel: 'STREET', completionDays: 1, urgent: true,
     description: '闻到燃气味、燃气管道或设施泄漏，须立即疏散处置。',
     keywords: ['燃气', '煤气', '漏气', '燃气味'], departmentIds: [dept('ZJ'), dept('YJ'), dept('GA')],
-    windowOverrides: { acceptMinutes: 5, onSiteHours: 1 }, attributes: ATTRIBUTES.gas,
+    windowOverrides: URGENT, attributes: ATTRIBUTES.gas,
   },
   {
     code: 'ZJ-003', name: '房屋安全隐患', group: '安全隐患', triage: 'BIG', defaultLevel: 'STREET', completionDays: 3, urgent: true,
@@ -431,7 +449,7 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
   {
     code: 'SL-001', name: '停水', group: '市政设施', triage: 'BIG', defaultLevel: 'GRID', completionDays: 1, urgent: false,
     description: '无通知停水、水压不足或供水管道爆裂。',
-    keywords: ['停水', '没水', '水压', '爆管'], departmentIds: [dept('SL')], windowOverrides: { responseWorkingHours: 0.5 },
+    keywords: ['停水', '没水', '水压', '爆管'], departmentIds: [dept('SL')], windowOverrides: {},
   },
   {
     code: 'SL-002', name: '污水外溢', group: '市政设施', triage: 'BIG', defaultLevel: 'GRID', completionDays: 2, urgent: false,
@@ -447,7 +465,7 @@ export const SEED_CATEGORIES: readonly SeedCategory[] = [
   {
     code: 'JT-002', name: '井盖缺失破损', group: '安全隐患', triage: 'BIG', defaultLevel: 'GRID', completionDays: 1, urgent: true,
     description: '道路井盖缺失、破损或移位，存在行人车辆坠落危险。',
-    keywords: ['井盖', '窨井', '缺失'], departmentIds: [dept('CG'), dept('JT')], windowOverrides: { acceptMinutes: 5, onSiteHours: 1 },
+    keywords: ['井盖', '窨井', '缺失'], departmentIds: [dept('CG'), dept('JT')], windowOverrides: URGENT,
     attributes: ATTRIBUTES.manhole,
   },
   // 社区事务 / small matters: the residents' committee leads (三事分流)

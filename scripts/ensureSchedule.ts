@@ -1,6 +1,7 @@
 // Make the monthly assessment schedule exist: at 01:00 Asia/Shanghai on the 1st of every
 // month it starts monthlyAssessmentWorkflow, which publishes the month that just ended. And the
-// daily retention schedule: personalDataRetentionWorkflow at 02:30 (docs/PRIVACY.md).
+// daily retention schedule: personalDataRetentionWorkflow at 02:30 (docs/PRIVACY.md). And the
+// end-of-day sweep (事不过夜): endOfDaySweepWorkflow at 17:30 (docs/RULES.md).
 // Idempotent: creates the schedule, or brings an existing one to this definition (its
 // paused state and notes are kept). Run at every start, like ensureNamespace.
 //
@@ -102,6 +103,42 @@ export function ensureRetentionSchedule(client: Client, opts: EnsureScheduleOpti
   return upsertSchedule(client, opts.scheduleId ?? RETENTION_SCHEDULE_ID, retentionScheduleDefinition(opts), purpose, opts.log ?? (() => undefined));
 }
 
+// ---- the end-of-day sweep (事不过夜) ------------------------------------------------------------
+
+/** The end-of-day schedule's id in the namespace. */
+export const END_OF_DAY_SCHEDULE_ID = 'end-of-day-sweep';
+
+/**
+ * 17:30 every day (Asia/Shanghai): the end of the default office hours (09:00–12:00,
+ * 13:30–17:30, a **default**). Every day, not Monday to Friday: the workflow asks the calendar,
+ * so holidays are skipped and make-up working days (调休, often a Saturday) are swept.
+ */
+export const END_OF_DAY_CRON = '30 17 * * *';
+
+/** The end-of-day schedule's spec, action and policies (exported for tests). */
+export function endOfDayScheduleDefinition(opts: EnsureScheduleOptions): ScheduleDefinition {
+  return {
+    spec: { cronExpressions: [END_OF_DAY_CRON], timezone: opts.timezone ?? 'Asia/Shanghai' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'endOfDaySweepWorkflow',
+      taskQueue: opts.taskQueue,
+      // No date: the workflow sweeps the day it starts on.
+      args: [{}],
+      workflowId: `${opts.scheduleId ?? END_OF_DAY_SCHEDULE_ID}-run`,
+    },
+    // A late start the same evening still sweeps the day (its own date); a day later it would
+    // sweep the wrong date, so the catch-up window stays short.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '4 hours' },
+  };
+}
+
+/** Create the daily end-of-day schedule, or update it to the current definition. */
+export function ensureEndOfDaySchedule(client: Client, opts: EnsureScheduleOptions): Promise<'created' | 'updated'> {
+  const purpose = 'end-of-day sweep of unanswered and urgent unresolved cases (事不过夜)';
+  return upsertSchedule(client, opts.scheduleId ?? END_OF_DAY_SCHEDULE_ID, endOfDayScheduleDefinition(opts), purpose, opts.log ?? (() => undefined));
+}
+
 if (require.main === module) {
   void (async () => {
     const { loadConfig } = await import('../config/env');
@@ -114,6 +151,8 @@ if (require.main === module) {
       process.stdout.write(`${JSON.stringify({ scheduleId: ASSESSMENT_SCHEDULE_ID, result: res })}\n`);
       const retention = await ensureRetentionSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
       process.stdout.write(`${JSON.stringify({ scheduleId: RETENTION_SCHEDULE_ID, result: retention })}\n`);
+      const endOfDay = await ensureEndOfDaySchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
+      process.stdout.write(`${JSON.stringify({ scheduleId: END_OF_DAY_SCHEDULE_ID, result: endOfDay })}\n`);
     } finally {
       await close();
     }

@@ -26,6 +26,7 @@ import { MemoryRecorder } from '../devstack/memoryRecorder';
 import { ACTORS, DIRECTORY } from '../devstack/sampleCase';
 import { caseInput } from '../devstack/sampleCaseInput';
 import { archiveWorkflowId } from '../workflows/archiveCaseWorkflow';
+import type { RecordEndOfDaySweepInput, RecordEndOfDaySweepResult } from '../workflows/activityContract';
 import { CASE_ACTION_TABLE, type ActionInput } from '../workflows/caseActions';
 import type { CaseAction } from '../domain/actionRules';
 import {
@@ -51,6 +52,11 @@ export interface Scenario {
   description: string;
   /** Also start the case's archiver once it ends, and record the archiver's history under this name. */
   archiveAs?: string;
+  /**
+   * Also run the end-of-day sweep (endOfDaySweepWorkflow) for the day the case was reported, once
+   * the case has ended, and record the sweep's history under this name (its activity in memory).
+   */
+  sweepAs?: string;
   run(c: CaseDriver): Promise<void>;
   options?: Parameters<typeof caseInput>[1];
   /**
@@ -68,6 +74,11 @@ export interface Scenario {
    * .supervision), as a case starts now. The paths recorded before them go without.
    */
   routines?: true;
+  /**
+   * Started with the response window counting from receipt (CasePolicy.responseFromReceipt), as a
+   * case starts now. The paths recorded before it go without.
+   */
+  fromReceipt?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -590,6 +601,22 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.grid, ACTORS.street, '已清运');
     },
   },
+  {
+    name: 'response-from-receipt',
+    description: 'A case started with the response window counting from receipt (CasePolicy.responseFromReceipt, 接到事项1个工作小时内): reported 09:30, accepted by the grid at 09:38, the grid does not decide; the response window lapses at 10:30 (one working hour from the report, not from the acceptance) and climbs to the street, which decides to handle it itself, then handles and closes it. Then the end-of-day sweep (事不过夜) of that working day runs (endOfDaySweepWorkflow: the calendar, then the sweep\'s record).',
+    recordsWindows: true,
+    paced: true,
+    fromReceipt: true,
+    sweepAs: 'end-of-day-sweep',
+    async run(c) {
+      await c.wait(8 * MIN + 13 * SEC);
+      await c.act('accept', { actor: ACTORS.grid, note: '已受理' });
+      await c.wait(53 * MIN + 7 * SEC);
+      await c.act('respond', { actor: ACTORS.street, decision: 'SELF' });
+      await c.wait(3 * HOUR + 9 * MIN + 5 * SEC);
+      await c.finish(ACTORS.street, ACTORS.street, '街道已处置');
+    },
+  },
 ];
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
@@ -604,13 +631,17 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
     if (!runs || runs.at(-1)!.status === 'RUNNING') throw ApplicationFailure.retryable(`case ${workflowId} is still running`, 'CaseStillRunning');
     return { events: runs.reduce((n, r) => n + (r.history.events?.length ?? 0), 0), runs: runs.length };
   };
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const sweeps = {
+    // The sweep's record, in memory: the day as the workflow planned it, one item, street and command center told.
+    recordEndOfDaySweep: async (i: RecordEndOfDaySweepInput): Promise<RecordEndOfDaySweepResult> => ({ date: i.date, created: true, items: 1, notifications: 2 }),
+  };
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: { ...activities, ...sweeps } });
   const files: string[] = [];
   try {
     await worker.runUntil(async () => {
       const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
       await env.sleep(morning - (await env.currentTimeMs()));
-      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, noRoutines: !scenario.routines, ...scenario.options });
+      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, noRoutines: !scenario.routines, noResponseFromReceipt: !scenario.fromReceipt, ...scenario.options });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
       // A report's files are read under the case's own path, known only now.
       if (input.intake.files) input.intake.files = input.intake.files.map((f) => ({ ...f, url: f.url.replace('{code}', input.intake.code) }));
@@ -624,6 +655,18 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
       for (const run of runs) {
         const file = multi ? `${scenario.name}.run-${run.runIndex}.json` : `${scenario.name}.json`;
         writeFileSync(path.join(HISTORIES_DIR, file), `${JSON.stringify(historyToJson(run.history), null, 2)}\n`);
+        files.push(file);
+      }
+      if (scenario.sweepAs) {
+        const sweep = await env.client.workflow.start('endOfDaySweepWorkflow', {
+          // The file's name: the strict replay runs it under that workflow id.
+          workflowId: scenario.sweepAs,
+          taskQueue,
+          args: [{ date: localDate(input.intake.reportedAt, input.calendar) }],
+        });
+        await sweep.result();
+        const file = `${scenario.sweepAs}.json`;
+        writeFileSync(path.join(HISTORIES_DIR, file), `${JSON.stringify(historyToJson(await sweep.fetchHistory()), null, 2)}\n`);
         files.push(file);
       }
       if (scenario.archiveAs) {

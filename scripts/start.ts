@@ -30,7 +30,7 @@ import { connectTemporal, isTemporalUnreachable } from '../platform/temporalConn
 import { ensureDevPayloadKeys, payloadCodecFromConfig } from '../platform/payloadCodec';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { ensureNamespace } from './ensureNamespace';
-import { ensureAssessmentSchedule, ensureRetentionSchedule } from './ensureSchedule';
+import { ensureAssessmentSchedule, ensureEndOfDaySchedule, ensureRetentionSchedule } from './ensureSchedule';
 import {
   alive,
   assertPortFree,
@@ -291,10 +291,12 @@ async function main(): Promise<void> {
     await ensureAssessmentSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
     // So does the daily anonymisation of reporters past PERSONAL_DATA_RETENTION_DAYS.
     await ensureRetentionSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
+    // And the end-of-day sweep (事不过夜) of every working day.
+    await ensureEndOfDaySchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log });
   } finally {
     await close();
   }
-  log(`namespace ${cfg.TEMPORAL_NAMESPACE} ready, assessment and retention schedules in place (${since()})`);
+  log(`namespace ${cfg.TEMPORAL_NAMESPACE} ready, assessment, retention and end-of-day schedules in place (${since()})`);
 
   // The apps read their config from the environment, like in production.
   const appEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, ...(payloadKeys ? { PAYLOAD_KEYS: payloadKeys } : {}) };

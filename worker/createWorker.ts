@@ -6,6 +6,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { createAssessmentActivities } from '../activities/assessment';
 import { createFanOutActivities } from '../activities/fanOut';
 import { createRetentionActivities } from '../activities/retention';
+import { createEndOfDayActivities } from '../activities/endOfDay';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../platform/workflowCode';
 import { sandboxTimeout } from './sandboxTimeout';
 
@@ -38,6 +39,7 @@ export async function createCaseWorker({ connection, cfg, deps, payloadCodec, wo
     activities: {
       ...createActivities(deps), ...createAssessmentActivities({ db: deps.db }), ...createFanOutActivities({ db: deps.db }),
       ...createRetentionActivities({ db: deps.db, codec: payloadCodec ?? null, retentionDays: cfg.PERSONAL_DATA_RETENTION_DAYS }),
+      ...createEndOfDayActivities({ db: deps.db }),
     },
     // The cache bounds worker memory: evicted cases replay from history when they wake.
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,

@@ -144,3 +144,28 @@ export interface AnonymiseExpiredResult {
 export interface RetentionActivities {
   anonymiseExpiredPersonalData(input: AnonymiseExpiredInput): Promise<AnonymiseExpiredResult>;
 }
+
+// ───────────────────────── the end-of-day sweep (事不过夜) ─────────────────────────
+
+export interface RecordEndOfDaySweepInput {
+  /** The local date swept (YYYY-MM-DD). */
+  date: string;
+  /** The day's start and the instant the cases are read at (epoch ms, the workflow's clock). */
+  from: number;
+  asOf: number;
+  /** The workflow run recording it. */
+  recordedBy: string | null;
+}
+
+export interface RecordEndOfDaySweepResult {
+  date: string;
+  /** False when the day had already been swept (nothing new written). */
+  created: boolean;
+  items: number;
+  notifications: number;
+}
+
+/** The end-of-day activity (activities/endOfDay.ts), proxied by workflows/endOfDayWorkflow.ts. */
+export interface EndOfDayActivities {
+  recordEndOfDaySweep(input: RecordEndOfDaySweepInput): Promise<RecordEndOfDaySweepResult>;
+}

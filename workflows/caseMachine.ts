@@ -7,7 +7,7 @@ import { addWorkingDays } from '../domain/calendar';
 import { extensionApproverLevel } from '../domain/extensions';
 import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
 import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
-import { initialWindows, movesWithCase, nextWakeAt, openWindow, windowSpan } from '../domain/windows';
+import { initialWindows, movesWithCase, nextWakeAt, openWindow, responseStartsAt, windowSpan } from '../domain/windows';
 import { needsLeaderAt, tickOffBlocker } from '../domain/leaderList';
 import { isPending, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '../domain/supervision';
 import { isPacedWindowKind, lapseMove, pageDeferredUntil } from '../domain/pacing';
@@ -523,7 +523,8 @@ export class CaseMachine {
     const timing = this.timing('ACCEPT', now);
     this.closeWindows(['ACCEPT']);
     this.state.status = 'ACCEPTED';
-    this.open('RESPONSE', this.input.policy.windows.response, now);
+    // New cases: the street's hour counts from receipt (policy.responseFromReceipt); older ones from now.
+    this.open('RESPONSE', this.input.policy.windows.response, now, { startedAt: responseStartsAt(this.input.intake, this.input.policy, now) });
     this.record(now, 'ACCEPTED', a.actor, { data: { note: a.note ?? null, ...timing } });
     return this.state;
   }
@@ -1108,14 +1109,14 @@ export class CaseMachine {
     });
   }
 
-  private open(kind: WindowKind, span: Span, now: number, o: { level?: Level; unitId?: string; refId?: string; dueAt?: number; remind?: boolean } = {}): OpenWindow {
+  private open(kind: WindowKind, span: Span, now: number, o: { level?: Level; unitId?: string; refId?: string; dueAt?: number; remind?: boolean; startedAt?: number } = {}): OpenWindow {
     const w = openWindow({
       id: `${kind}-${this.seq + 1}`,
       kind,
       span,
       level: o.level ?? this.state.level,
       unitId: o.unitId ?? this.state.assignee.unitId,
-      startedAt: now,
+      startedAt: o.startedAt ?? now,
       remindFraction: o.remind === false ? 0 : this.input.policy.windows.remindAt,
       calendar: this.calendar,
       ...(o.refId !== undefined ? { refId: o.refId } : {}),

@@ -4,3 +4,4 @@ export { archiveCaseWorkflow } from './archiveCaseWorkflow';
 export { monthlyAssessmentWorkflow } from './assessmentWorkflow';
 export { fanOutWorkflow } from './fanOutWorkflow';
 export { personalDataRetentionWorkflow } from './retentionWorkflow';
+export { endOfDaySweepWorkflow } from './endOfDayWorkflow';

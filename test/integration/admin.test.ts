@@ -294,6 +294,16 @@ describe('matter catalog', () => {
     expect(await h.db.matterCategory.findUnique({ where: { code: CATEGORY } })).toBeNull();
   });
 
+  it('an edit refuses a completion window outside 1–7 working days (seed [004]) with a field error and changes nothing', async () => {
+    const seeded = await h.db.matterCategory.findUniqueOrThrow({ where: { code: 'CG-001' } });
+    for (const completionDays of [0, 8, 2.5, 30]) {
+      const res = await as(admin).patch('/admin/categories/CG-001', { completionDays });
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields).toEqual([expect.objectContaining({ path: 'body.completionDays' })]);
+    }
+    expect(await h.db.matterCategory.findUniqueOrThrow({ where: { code: 'CG-001' } })).toEqual(seeded);
+  });
+
   it('create, 409 twice, 404 unknown, 403 non-admin', async () => {
     const res = await as(admin).post('/admin/categories', category());
     expect(res.status).toBe(201);

@@ -146,7 +146,7 @@ describe('directory on PostgreSQL', () => {
       expect(s.categories).toHaveLength(SEED_CATEGORIES.length);
       expect(s.days).toHaveLength(SEED_CALENDAR_DAYS.length);
       expect(s.setting).toMatchObject({ timeZone: 'Asia/Shanghai', officeHours: [['09:00', '12:00'], ['13:30', '17:30']], workWeek: [1, 2, 3, 4, 5] });
-      expect(s.categories.find((c) => c.code === 'SC-002')?.windowOverrides).toEqual({ acceptMinutes: 5, onSiteHours: 0.5 });
+      expect(s.categories.find((c) => c.code === 'SC-002')?.windowOverrides).toEqual({}); // the seeds' windows: accept 10 minutes, on site 2 hours
     });
 
     it('is idempotent: a second run (and two at once) changes nothing', async () => {

@@ -36,7 +36,8 @@ function corpus(dir: string) {
     (CHAINS[m[1]] ??= []).push(f);
   }
   for (const files of Object.values(CHAINS)) files.sort((a, b) => Number(/run-(\d+)/.exec(a)?.[1] ?? 0) - Number(/run-(\d+)/.exec(b)?.[1] ?? 0));
-  const CASE_PATHS = Object.keys(CHAINS).filter((n) => n !== 'archive-case-workflow');
+  // The archiver's and the end-of-day sweep's histories are other workflow types.
+  const CASE_PATHS = Object.keys(CHAINS).filter((n) => n !== 'archive-case-workflow' && n !== 'end-of-day-sweep');
 
   const cache = new Map<string, Timeline>();
   const timelineOf = (name: string): Timeline => {
@@ -92,6 +93,8 @@ describe.each([
         ...(dir === DIR ? ['leader-list-ticked-off', 'supervision-urged-noticed'] : []),
         // Recorded since a report carries its files (CaseIntake.files).
         ...(dir === DIR ? ['report-with-photos'] : []),
+        // Recorded since the response window counts from receipt (CasePolicy.responseFromReceipt).
+        ...(dir === DIR ? ['response-from-receipt'] : []),
       ].sort(),
     );
   });
