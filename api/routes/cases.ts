@@ -19,6 +19,7 @@ import {
   CaseCreatedSchema,
   CaseDetailSchema,
   CaseEventListSchema,
+  CASE_LIST_COUNT_CAP,
   CaseListSchema,
   CreateCaseBodySchema,
   IdempotencyKeySchema,
@@ -93,6 +94,17 @@ export function eventView(e: CaseEvent) {
   };
 }
 
+/** How far a list's count goes: the cap, or the end of the page asked for if that is further. */
+export const countLimitOf = (skip: number, pageSize: number): number => Math.max(CASE_LIST_COUNT_CAP, skip + pageSize);
+
+/** A list's total from a count taken with `take: countLimit + 1` (more than the limit = the count stopped). */
+export function listTotal(counted: number, skip: number, pageSize: number, rowsOnPage: number): { total: number; totalIsEstimate: boolean; hasMore: boolean } {
+  const limit = countLimitOf(skip, pageSize);
+  const totalIsEstimate = counted > limit;
+  const total = totalIsEstimate ? limit : counted;
+  return { total, totalIsEstimate, hasMore: totalIsEstimate || skip + rowsOnPage < total };
+}
+
 export function casesRouter(deps: ApiDeps): Router {
   const router = Router();
   const { db, temporal } = deps;
@@ -134,8 +146,12 @@ export function casesRouter(deps: ApiDeps): Router {
     };
     // Only the cases the caller may read (domain/access); the filters narrow them further.
     const where: Prisma.CaseWhereInput = { AND: [readScope(caller, await readContextOf(db, caller)), filters] };
-    const [total, rows] = await Promise.all([
-      db.case.count({ where }),
+    // The count stops at a cap (or the end of this page): an exact total of a busy district's
+    // year would cost more than the page. Above the cap, total is a lower bound (totalIsEstimate).
+    const skip = (q.page - 1) * q.pageSize;
+    const countLimit = countLimitOf(skip, q.pageSize);
+    const [counted, rows] = await Promise.all([
+      db.case.count({ where, take: countLimit + 1 }),
       db.case.findMany({
         where,
         // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
@@ -143,11 +159,11 @@ export function casesRouter(deps: ApiDeps): Router {
           q.sort === 'deadline'
             ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
             : [{ reportedAt: 'desc' }, { code: 'desc' }],
-        skip: (q.page - 1) * q.pageSize,
+        skip,
         take: q.pageSize,
       }),
     ]);
-    res.json({ items: rows.map((r) => caseRecordView(caller, r)), page: q.page, pageSize: q.pageSize, total });
+    res.json({ items: rows.map((r) => caseRecordView(caller, r)), page: q.page, pageSize: q.pageSize, ...listTotal(counted, skip, q.pageSize, rows.length) });
   });
 
   router.get('/cases/:code', async (req, res) => {
