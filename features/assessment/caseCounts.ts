@@ -82,7 +82,62 @@ delta AS (
 INSERT INTO "AssessmentMonthCount" (month, "unitId", metric, n, d)
 SELECT delta.month, delta.u, delta.m, delta.n, delta.d FROM delta ORDER BY 1, 2, 3
 ON CONFLICT (month, "unitId", metric) DO UPDATE SET n = "AssessmentMonthCount".n + excluded.n, d = "AssessmentMonthCount".d + excluded.d`;
-  await db.$transaction([db.$queryRaw(lock), db.$executeRaw(write)]);
+  await db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw(lock);
+      await tx.$executeRaw(write);
+    },
+    { maxWait: 60_000, timeout: 120_000 },
+  );
+}
+
+/**
+ * The backfill right after migration 0013, before workers record again: into EMPTY tables,
+ * each case's rows inserted in chunks of case codes (one pass of the per-case query each, no
+ * upserts), then the month sums in one aggregate. Refuses to run when the tables hold rows
+ * (use rebuildCaseCounts, which is safe while cases are recorded).
+ */
+export async function backfillCaseCounts(
+  db: CaseCountsDb,
+  opts: { chunk?: number; onChunk?: (done: number) => void } = {},
+): Promise<number> {
+  const chunk = opts.chunk ?? 25_000;
+  const [{ n: existing }] = await db.$queryRaw<Array<{ n: number }>>`
+    SELECT ((SELECT count(*) FROM (SELECT 1 FROM "AssessmentCaseState" LIMIT 1) a) + (SELECT count(*) FROM (SELECT 1 FROM "AssessmentMonthCount" LIMIT 1) b))::int AS n`;
+  if (existing > 0) throw new Error('the assessment counts are not empty: use rebuildCaseCounts (npm run assessment:rebuild -- --live)');
+  let after = '';
+  let done = 0;
+  for (;;) {
+    const bound = await db.$queryRaw<Array<{ code: string; n: number }>>`
+      SELECT max(code) AS code, count(*)::int AS n FROM (SELECT code FROM "Case" WHERE code > ${after} ORDER BY code LIMIT ${chunk}) x`;
+    const last = bound[0]?.code;
+    if (!last) break;
+    const rep = Prisma.sql`
+      SELECT r."caseCode" AS code, (array_agg(r.at ORDER BY r.seq))[1] AS reported_at
+      FROM "CaseEvent" r WHERE r.type = 'REPORTED' AND r."caseCode" > ${after} AND r."caseCode" <= ${last} GROUP BY r."caseCode"`;
+    await db.$executeRaw`
+      WITH rep AS (${rep}), fresh AS (${perCaseCountsQuery(Prisma.sql`SELECT rep.code FROM rep`)})
+      INSERT INTO "AssessmentCaseCount" ("caseCode", "unitId", metric, "dueFrom", n, d) SELECT f.code, f.u, f.m, f.due, f.n, f.d FROM fresh f`;
+    await db.$executeRaw`
+      WITH rep AS (${rep}),
+      ev AS (
+        SELECT e."caseCode" AS code, max(e.at) AS at FROM "CaseEvent" e
+        WHERE e."caseCode" > ${after} AND e."caseCode" <= ${last} AND e.type = ANY(${[...ASSESSED_FACT_TYPES]}::text[]) GROUP BY 1
+      ),
+      sc AS (SELECT s."caseCode" AS code, max(s.at) AS at FROM "CallScore" s WHERE s."caseCode" > ${after} AND s."caseCode" <= ${last} GROUP BY 1)
+      INSERT INTO "AssessmentCaseState" ("caseCode", month, "reportedAt", "lastAt")
+      SELECT rep.code, ${monthOf('rep.reported_at')}, rep.reported_at, COALESCE(GREATEST(ev.at, sc.at), rep.reported_at)
+      FROM rep LEFT JOIN ev ON ev.code = rep.code LEFT JOIN sc ON sc.code = rep.code`;
+    done += bound[0].n;
+    after = last;
+    opts.onChunk?.(done);
+  }
+  await db.$executeRaw`
+    INSERT INTO "AssessmentMonthCount" (month, "unitId", metric, n, d)
+    SELECT s.month, c."unitId", c.metric, sum(c.n), sum(c.d)
+    FROM "AssessmentCaseCount" c JOIN "AssessmentCaseState" s ON s."caseCode" = c."caseCode"
+    WHERE c."dueFrom" = 0 GROUP BY 1, 2, 3`;
+  return done;
 }
 
 /**

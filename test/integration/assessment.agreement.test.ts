@@ -11,7 +11,7 @@ import { computeAssessment, figuresFromCounts, type AssessmentFigures } from '..
 import { parsePeriod } from '../../domain/assessment/period';
 import { generateCases, insertCases, insertDirectory, scaledDirectory, type GeneratedCase } from '../../devstack/volumeYear';
 import { computeLive, computeLiveInMemory, loadAssessmentInput } from '../../features/assessment/store';
-import { countsFromMaintained, rebuildCaseCounts, refreshCaseCounts } from '../../features/assessment/caseCounts';
+import { backfillCaseCounts, countsFromMaintained, rebuildCaseCounts, refreshCaseCounts } from '../../features/assessment/caseCounts';
 import { computeAssessmentInDb, countsFromRows, figuresFromRows, type CountRow } from '../../features/assessment/sqlFigures';
 import { createDb, type Db } from '../../platform/db';
 import { poolConfigFromUrl } from '../../platform/dbUrl';
@@ -45,8 +45,8 @@ beforeAll(async () => {
   } finally {
     await pool.end();
   }
-  // The backfill after migration 0013 (scripts/rebuildAssessmentCounts.ts).
-  await rebuildCaseCounts(db, { batch: 300 });
+  // The backfill after migration 0013 (npm run assessment:rebuild).
+  await backfillCaseCounts(db, { chunk: 700 });
 });
 
 afterAll(async () => {
@@ -147,7 +147,7 @@ describe('database figures agree with the reference fold', () => {
     }
   });
 
-  it('recorded fact by fact, each refresh retried: the month sums equal a rebuild from scratch', async () => {
+  it('recorded fact by fact, each refresh retried: the month sums equal a refresh of every case and a backfill from scratch', async () => {
     const pool = new Pool(poolConfigFromUrl(iso.url, { max: 1 }));
     try {
       const stepped = [...generateCases({ seed: 19, cases: 40, startMs: sh('2026-08-01 00:00'), endMs: sh('2026-09-01 00:00'), directory })];
@@ -177,8 +177,12 @@ describe('database figures agree with the reference fold', () => {
       SELECT month, "unitId", metric, n, d FROM "AssessmentMonthCount" WHERE n <> 0 OR d <> 0 ORDER BY 1, 2, 3`;
     const incremental = await months();
     await agree('2026-08', LATER, true);
-    await db.$executeRaw`TRUNCATE "AssessmentCaseCount", "AssessmentCaseState", "AssessmentMonthCount"`;
+    // A refresh of every case (the repair safe while recording) changes nothing…
     await rebuildCaseCounts(db, { batch: 700 });
+    expect(await months()).toEqual(incremental);
+    // …and the bulk backfill into empty tables gives the same sums.
+    await db.$executeRaw`TRUNCATE "AssessmentCaseCount", "AssessmentCaseState", "AssessmentMonthCount"`;
+    await backfillCaseCounts(db, { chunk: 700 });
     expect(await months()).toEqual(incremental);
     await agree('2026-08', LATER, true);
   });
