@@ -137,6 +137,9 @@ function pendingRequests(districtId: string, levels: readonly Level[]): Prisma.S
       FROM "CaseEvent" r
       JOIN "Case" c ON c.code = r."caseCode"
       WHERE r.type = 'EXTENSION_REQUESTED' AND c."districtId" = ${districtId}
+        -- Closing and a long-term plan reject every pending request (the NOT EXISTS below), so a
+        -- case in one of these states has none: the filter spares a year of finished cases.
+        AND c.status NOT IN ('CLOSED', 'SURVEYED', 'LONG_TERM_PLAN')
         AND NOT EXISTS (
           SELECT 1 FROM "CaseEvent" d
           WHERE d."caseCode" = r."caseCode" AND d.seq > r.seq
