@@ -134,11 +134,13 @@ function pendingRequests(districtId: string, levels: readonly Level[]): Prisma.S
                ORDER BY x.seq DESC LIMIT 1
              ), r.data->>'approverLevel') AS "approverLevel",
              c.status AS "caseStatus", c.level AS "caseLevel"
-      FROM "CaseEvent" r
-      JOIN "Case" c ON c.code = r."caseCode"
-      WHERE r.type = 'EXTENSION_REQUESTED' AND c."districtId" = ${districtId}
-        -- Closing and a long-term plan reject every pending request (the NOT EXISTS below), so a
-        -- case in one of these states has none: the filter spares a year of finished cases.
+      -- From the district's cases that may hold a pending request to their requests (LATERAL:
+      -- by the case's event index), not from every request of the year. Closing and a long-term
+      -- plan reject every pending request (the NOT EXISTS below), and requests are made only
+      -- IN_PROGRESS, so a case in one of these states has none.
+      FROM "Case" c
+      CROSS JOIN LATERAL (SELECT * FROM "CaseEvent" e WHERE e."caseCode" = c.code AND e.type = 'EXTENSION_REQUESTED') r
+      WHERE c."districtId" = ${districtId}
         AND c.status NOT IN ('CLOSED', 'SURVEYED', 'LONG_TERM_PLAN')
         AND NOT EXISTS (
           SELECT 1 FROM "CaseEvent" d
