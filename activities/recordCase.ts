@@ -5,6 +5,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { Db } from '../platform/db';
 import type { RecordCaseInput, RecordCaseResult, RecordedLocally } from '../workflows/activityContract';
 import type { CaseIntake } from '../domain/types';
+import { refreshCaseCounts, touchesAssessment } from '../features/assessment/caseCounts';
 
 export interface RecordCaseOptions {
   deliver: boolean;
@@ -78,6 +79,9 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
     const inserted = await db.$queryRaw<InsertedEvent[]>(
       recordStatement(Boolean(input.create), JSON.stringify(row), JSON.stringify(events), JSON.stringify(notifications)),
     );
+    // The case's assessment counts follow its facts. Also on a retry that inserted nothing:
+    // the attempt before may have stored the events and failed before this.
+    if (touchesAssessment(facts.map((f) => f.event.type))) await refreshCaseCounts(db, [code]);
     if (opts.onInserted && inserted.length) {
       try {
         opts.onInserted(inserted);

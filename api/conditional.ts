@@ -1,8 +1,8 @@
 // Conditional GETs for the console's polling (docs/ARCHITECTURE.md, "Live updates"): a read
 // answers with a weak ETag derived from a cheap version of what it shows (a case's projection
-// version, a list's count and latest update) and the caller, and a request whose If-None-Match
-// carries that tag gets 304 with no body, before the expensive part of the read (workflow
-// queries, the rows) runs. Express's own ETags stay off: they hash the finished body, which
+// version; a list page's cases and their update times, and its capped total) and the caller,
+// and a request whose If-None-Match carries that tag gets 304 with no body, before the
+// expensive part of the read (workflow queries, building the views) runs. Express's own ETags stay off: they hash the finished body, which
 // costs the whole read.
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';

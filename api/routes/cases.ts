@@ -24,6 +24,7 @@ import {
   CaseCreatedSchema,
   CaseDetailSchema,
   CaseEventListSchema,
+  CASE_LIST_COUNT_CAP,
   CaseListSchema,
   CreateCaseBodySchema,
   CreateCaseFormSchema,
@@ -107,6 +108,17 @@ export function eventView(e: CaseEvent) {
   };
 }
 
+/** How far a list's count goes: the cap, or the end of the page asked for if that is further. */
+export const countLimitOf = (skip: number, pageSize: number): number => Math.max(CASE_LIST_COUNT_CAP, skip + pageSize);
+
+/** A list's total from a count taken with `take: countLimit + 1` (more than the limit = the count stopped). */
+export function listTotal(counted: number, skip: number, pageSize: number, rowsOnPage: number): { total: number; totalIsEstimate: boolean; hasMore: boolean } {
+  const limit = countLimitOf(skip, pageSize);
+  const totalIsEstimate = counted > limit;
+  const total = totalIsEstimate ? limit : counted;
+  return { total, totalIsEstimate, hasMore: totalIsEstimate || skip + rowsOnPage < total };
+}
+
 export function casesRouter(deps: ApiDeps): Router {
   const router = Router();
   const { db, temporal } = deps;
@@ -166,24 +178,30 @@ export function casesRouter(deps: ApiDeps): Router {
     };
     // Only the cases the caller may read (domain/access); the filters narrow them further.
     const where: Prisma.CaseWhereInput = { AND: [readScope(caller, await readContextOf(db, caller)), filters] };
-    // The list's version: how many cases match and the latest update among them (a case that
-    // leaves the list lowers the count, one that enters or changes raises the latest update).
-    // A poller holding this version gets 304 without the rows being read.
-    const fingerprint = await db.case.aggregate({ where, _count: { _all: true }, _max: { updatedAt: true } });
-    const total = fingerprint._count._all;
-    const etag = etagOf(caller, 'cases', JSON.stringify(q), total, fingerprint._max.updatedAt?.getTime());
+    // The count stops at a cap (or the end of this page): an exact total of a busy district's
+    // year would cost more than the page. Above the cap, total is a lower bound (totalIsEstimate).
+    const skip = (q.page - 1) * q.pageSize;
+    const countLimit = countLimitOf(skip, q.pageSize);
+    const [counted, rows] = await Promise.all([
+      db.case.count({ where, take: countLimit + 1 }),
+      db.case.findMany({
+        where,
+        // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
+        orderBy:
+          q.sort === 'deadline'
+            ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
+            : [{ reportedAt: 'desc' }, { code: 'desc' }],
+        skip,
+        take: q.pageSize,
+      }),
+    ]);
+    const totals = listTotal(counted, skip, q.pageSize, rows.length);
+    // The list's version: the page's cases as they stand and the (capped) total. An aggregate
+    // over every matching case would cost what the cap saves; the page is an index read. A
+    // poller holding this version gets 304: no views built, no body sent, nothing re-rendered.
+    const etag = etagOf(caller, 'cases', JSON.stringify(q), JSON.stringify(totals), ...rows.map((r) => `${r.code}@${r.updatedAt.getTime()}`));
     if (answeredNotModified(req, res, etag)) return;
-    const rows = await db.case.findMany({
-      where,
-      // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
-      orderBy:
-        q.sort === 'deadline'
-          ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
-          : [{ reportedAt: 'desc' }, { code: 'desc' }],
-      skip: (q.page - 1) * q.pageSize,
-      take: q.pageSize,
-    });
-    res.json({ items: rows.map((r) => caseRecordView(caller, r)), page: q.page, pageSize: q.pageSize, total });
+    res.json({ items: rows.map((r) => caseRecordView(caller, r)), page: q.page, pageSize: q.pageSize, ...totals });
   });
 
   router.get('/cases/:code', async (req, res) => {

@@ -200,12 +200,22 @@ export const CaseRecordSchema = z
   })
   .meta({ id: 'CaseRecord', description: 'The database projection of a case (written by the case workflow).' });
 
+/**
+ * The case list counts matching cases up to this many (or to the end of the page asked for):
+ * an exact count of a busy district's year costs more than the page itself (bench:volume).
+ */
+export const CASE_LIST_COUNT_CAP = 10_000;
+
 export const CaseListSchema = z
   .object({
     items: z.array(CaseRecordSchema),
     page: z.number().int(),
     pageSize: z.number().int(),
-    total: z.number().int(),
+    total: z.number().int().meta({
+      description: `Cases matching, counted up to ${'`'}max(${CASE_LIST_COUNT_CAP}, page × pageSize)${'`'}; beyond that the count stops and totalIsEstimate is true (there are at least this many)`,
+    }),
+    totalIsEstimate: z.boolean().meta({ description: 'True when the count stopped at its cap: total is a lower bound' }),
+    hasMore: z.boolean().meta({ description: 'True when there are cases after this page' }),
   })
   .meta({ id: 'CaseList' });
 

@@ -52,6 +52,9 @@ export interface CaseList {
   page: number;
   pageSize: number;
   total: number;
+  /** The count stopped at its cap: there are at least `total` cases (older APIs omit it). */
+  totalIsEstimate?: boolean;
+  hasMore?: boolean;
 }
 
 /** An open window of the live state; instants are epoch milliseconds. */

@@ -6,6 +6,7 @@ import { LEVEL_ROLE } from '../../domain/ladder';
 import type { Actor, CaseUnits, Level } from '../../domain/types';
 import { DomainError } from '../../domain/errors';
 import type { Db } from '../../platform/db';
+import { refreshCaseCounts, type CaseCountsDb } from './caseCounts';
 import { callerUnitOf, type CallScoreDirection } from '../../domain/assessment/figures';
 
 /** A department call as its DEPARTMENT_CALLED event recorded it. */
@@ -95,17 +96,21 @@ export class AlreadyScoredError extends DomainError {
   }
 }
 
-/** Store a score; throws AlreadyScoredError if this side has scored this call before. */
+/**
+ * Store a score and recount its case (caseCounts); throws AlreadyScoredError if this side has
+ * scored this call before.
+ */
 export async function recordCallScore(
-  db: Pick<Db, 'callScore'>,
+  db: Pick<Db, 'callScore'> & CaseCountsDb,
   call: CallRef,
   side: ScoreSide,
   input: ScoreInput,
   scoredBy: string,
   at = new Date(),
 ) {
+  let row;
   try {
-    return await db.callScore.create({
+    row = await db.callScore.create({
       data: {
         caseCode: call.caseCode,
         callId: call.callId,
@@ -126,4 +131,7 @@ export async function recordCallScore(
     }
     throw err;
   }
+  // A failure here leaves the score stored and its case uncounted until its next recording or a rebuild.
+  await refreshCaseCounts(db, [call.caseCode]);
+  return row;
 }

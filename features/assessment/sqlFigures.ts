@@ -27,7 +27,7 @@ type CountKey = { [K in keyof UnitCounts]: UnitCounts[K] extends number ? K : ne
 type TotalKey = keyof AssessmentFigures['totals'];
 
 /** One row of the query: a unit's metric (n, d) — or a total when `u` is null. */
-interface CountRow {
+export interface CountRow {
   u: string | null;
   m: string;
   n: number;
@@ -51,16 +51,36 @@ export function countsQuery(period: Period, asOf: number): Prisma.Sql {
   const start = new Date(period.startMs);
   const end = new Date(period.endMs);
   const asOfAt = new Date(asOf);
+  return factsQuery(
+    Prisma.sql`SELECT DISTINCT r."caseCode" AS code FROM "CaseEvent" r
+  WHERE r.type = 'REPORTED' AND r.at >= ${start} AND r.at < ${end} AND r.at <= ${asOfAt}`,
+    asOf,
+    false,
+  );
+}
+
+/**
+ * Each case's own contributions (caseCode, unit, metric, dueFrom, n, d) counting every fact
+ * recorded so far, for the maintained counts (caseCounts.ts). Unit '' holds the totals. A call
+ * not reported yet is due only from its report-by time: its rows carry that time as dueFrom
+ * (0 = counted whenever the case is), so a read as of any instant can still apply the rule.
+ */
+export function perCaseCountsQuery(cohort: Prisma.Sql): Prisma.Sql {
+  return factsQuery(cohort, null, true);
+}
+
+/** `infinity`: every recorded fact counts. */
+const ALL = 'infinity';
+
+function factsQuery(cohortSql: Prisma.Sql, asOf: number | null, perCase: boolean): Prisma.Sql {
+  const asOfAt = asOf === null ? ALL : new Date(asOf);
   return Prisma.sql`
-WITH cohort AS (
-  SELECT DISTINCT r."caseCode" AS code FROM "CaseEvent" r
-  WHERE r.type = 'REPORTED' AND r.at >= ${start} AND r.at < ${end} AND r.at <= ${asOfAt}
-),
+WITH cohort AS (${cohortSql}),
 ev AS MATERIALIZED (
   SELECT e."caseCode" AS code, e.seq, e.type, e."unitId" AS unit, e.level, e.data,
          c."districtId" AS district, c."streetId" AS street, c."communityId" AS community, c."gridId" AS grid
   FROM cohort k JOIN "Case" c ON c.code = k.code JOIN "CaseEvent" e ON e."caseCode" = k.code
-  WHERE e.at <= ${asOfAt} AND e.type = ANY(${[...ASSESSED_FACT_TYPES]}::text[])
+  WHERE e.at <= ${asOfAt}::timestamptz AND e.type = ANY(${[...ASSESSED_FACT_TYPES]}::text[])
 ),
 -- The next assessed event (did a survey reopen the case?) and the closing each event follows.
 ord AS (
@@ -71,12 +91,12 @@ ord AS (
 ),
 -- A survey is about the handler of the latest closing before it (the district without one).
 sv AS (
-  SELECT o.type, o.data, o.next_type, COALESCE(first_value(o.closer) OVER (PARTITION BY o.code, o.closings ORDER BY o.seq), o.district) AS about
+  SELECT o.code, o.type, o.data, o.next_type, COALESCE(first_value(o.closer) OVER (PARTITION BY o.code, o.closings ORDER BY o.seq), o.district) AS about
   FROM ord o WHERE o.type IN ('CLOSED', 'SURVEY_RECORDED', 'SURVEY_UNREACHABLE')
 ),
 -- A submission counts unless the next review fact is a return or another submission.
 rv AS (
-  SELECT e.type, e.data, lead(e.type) OVER (PARTITION BY e.code ORDER BY e.seq) AS nxt
+  SELECT e.code, e.type, e.data, lead(e.type) OVER (PARTITION BY e.code ORDER BY e.seq) AS nxt
   FROM ev e WHERE e.type IN ('REVIEW_REQUESTED', 'REVIEW_RETURNED', 'REVIEWED_CLOSED', 'CLOSED')
 ),
 -- A grant belongs to the latest request (by a unit) of its requestId before it.
@@ -86,7 +106,7 @@ ex AS (
   FROM ev e WHERE e.type IN ('EXTENSION_REQUESTED', 'EXTENSION_APPROVED') AND ${str('e', 'requestId')} IS NOT NULL
 ),
 grants AS (
-  SELECT x.type, first_value(CASE WHEN x.type = 'EXTENSION_REQUESTED' AND x.unit <> '' THEN x.unit END) OVER (PARTITION BY x.code, x.rid, x.g ORDER BY x.seq) AS requester
+  SELECT x.code, x.type, first_value(CASE WHEN x.type = 'EXTENSION_REQUESTED' AND x.unit <> '' THEN x.unit END) OVER (PARTITION BY x.code, x.rid, x.g ORDER BY x.seq) AS requester
   FROM ex x
 ),
 -- Department calls and reports; a report tracks the latest call of its callId before it.
@@ -102,18 +122,19 @@ cl AS (
   FROM cl0 c WHERE c.type = 'DEPARTMENT_REPORTED' OR c.dept <> ''
 ),
 calls AS (
-  SELECT max(c.dept) AS dept,
+  SELECT c.code, max(c.dept) AS dept,
          max(CASE WHEN c.type = 'DEPARTMENT_CALLED' AND jsonb_typeof(c.data->'reportBy') = 'number' THEN (c.data->>'reportBy')::float8 END) AS report_by,
          bool_or(c.type = 'DEPARTMENT_REPORTED') AS reported,
          (array_agg(c.data->'late' = 'true'::jsonb ORDER BY c.seq DESC) FILTER (WHERE c.type = 'DEPARTMENT_REPORTED'))[1] AS late
   FROM cl c WHERE c.g >= 1 AND c.g = c.gmax GROUP BY c.code, c.cid, c.g
 ),
 due AS (
-  SELECT c.dept, c.reported, COALESCE(c.late, false) AS late FROM calls c
-  WHERE c.reported OR c.report_by <= ${asOf}::float8
+  SELECT c.code, c.dept, c.reported, COALESCE(c.late, false) AS late,
+         CASE WHEN c.reported THEN 0 ELSE c.report_by END AS due_from FROM calls c
+  WHERE c.reported OR ${perCase ? Prisma.sql`c.report_by IS NOT NULL` : Prisma.sql`c.report_by <= ${asOf}::float8`}
 ),
 sc AS (
-  SELECT s.* FROM "CallScore" s JOIN cohort k ON k.code = s."caseCode" WHERE s.at <= ${asOfAt}
+  SELECT s.* FROM "CallScore" s JOIN cohort k ON k.code = s."caseCode" WHERE s.at <= ${asOfAt}::timestamptz
 ),
 handled AS (
   SELECT e.unit AS u, e.code FROM ev e WHERE e.type IN ('REPORTED', 'ESCALATED', 'ACCEPTED', 'RESPONDED', 'GUIDANCE_GIVEN') AND e.unit <> ''
@@ -121,44 +142,46 @@ handled AS (
   UNION SELECT o.closer, o.code FROM ord o WHERE o.type = 'CLOSED' AND o.closer <> ''
   UNION SELECT c.dept, c.code FROM cl c WHERE c.type = 'DEPARTMENT_CALLED'
 )
-SELECT x.u, x.m, sum(x.n)::int AS n, sum(x.d)::int AS d FROM (
-  SELECT h.u, 'handled' AS m, count(*) AS n, 0 AS d FROM handled h GROUP BY h.u
-  UNION ALL SELECT e.unit, 'accept', ${bit('e', 'onTime')}, 1 FROM ev e WHERE e.type = 'ACCEPTED' AND e.unit <> '' AND ${bit('e', 'onTime')} IS NOT NULL
-  UNION ALL SELECT e.unit, 'response', ${bit('e', 'onTime')}, 1 FROM ev e WHERE e.type IN ('RESPONDED', 'GUIDANCE_GIVEN') AND e.unit <> '' AND ${bit('e', 'onTime')} IS NOT NULL
-  UNION ALL SELECT e.unit, 'breaches', 1, 0 FROM ev e WHERE e.type = 'BREACHED' AND e.unit <> ''
-  UNION ALL SELECT e.unit, CASE e.data->>'kind' WHEN 'ACCEPT' THEN 'accept' WHEN 'RESPONSE' THEN 'response' ELSE 'completion' END, 0, 1
+${perCase
+    ? Prisma.sql`SELECT x.code, COALESCE(x.u, '') AS u, x.m, x.due, sum(x.n)::int AS n, sum(x.d)::int AS d FROM (`
+    : Prisma.sql`SELECT x.u, x.m, sum(x.n)::int AS n, sum(x.d)::int AS d FROM (`}
+  SELECT h.code AS code, 0::float8 AS due, h.u, 'handled' AS m, 1 AS n, 0 AS d FROM handled h
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'accept', ${bit('e', 'onTime')}, 1 FROM ev e WHERE e.type = 'ACCEPTED' AND e.unit <> '' AND ${bit('e', 'onTime')} IS NOT NULL
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'response', ${bit('e', 'onTime')}, 1 FROM ev e WHERE e.type IN ('RESPONDED', 'GUIDANCE_GIVEN') AND e.unit <> '' AND ${bit('e', 'onTime')} IS NOT NULL
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'breaches', 1, 0 FROM ev e WHERE e.type = 'BREACHED' AND e.unit <> ''
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, CASE e.data->>'kind' WHEN 'ACCEPT' THEN 'accept' WHEN 'RESPONSE' THEN 'response' ELSE 'completion' END, 0, 1
     FROM ev e WHERE e.type = 'BREACHED' AND e.unit <> '' AND e.data->>'kind' IN ('ACCEPT', 'RESPONSE', 'COMPLETION')
-  UNION ALL SELECT ${str('r', 'handlerUnitId')}, 'completion', ${bit('r', 'onTime')}, 1 FROM rv r
+  UNION ALL SELECT r.code AS code, 0::float8 AS due, ${str('r', 'handlerUnitId')}, 'completion', ${bit('r', 'onTime')}, 1 FROM rv r
     WHERE r.type = 'REVIEW_REQUESTED' AND ${str('r', 'handlerUnitId')} IS NOT NULL AND ${bit('r', 'onTime')} IS NOT NULL
       AND (r.nxt IS NULL OR r.nxt IN ('REVIEWED_CLOSED', 'CLOSED'))
-  UNION ALL SELECT e.unit, 'extAsked', 1, 0 FROM ev e WHERE e.type = 'EXTENSION_REQUESTED' AND e.unit <> ''
-  UNION ALL SELECT g.requester, 'extGranted', 1, 0 FROM grants g WHERE g.type = 'EXTENSION_APPROVED' AND g.requester IS NOT NULL
-  UNION ALL SELECT s.about, 'answered', 1, 0 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
-  UNION ALL SELECT s.about, 'satisfied', CASE WHEN s.data->>'satisfaction' IN ('SATISFIED', 'BASICALLY_SATISFIED') THEN 1 ELSE 0 END, 1 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
-  UNION ALL SELECT s.about, 'solved', CASE WHEN s.data->'solved' = 'true'::jsonb THEN 1 ELSE 0 END, 1 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
-  UNION ALL SELECT s.about, 'reopened', CASE WHEN s.next_type = 'REOPENED' THEN 1 ELSE 0 END, 1 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
-  UNION ALL SELECT s.about, 'unreachable', 1, 0 FROM sv s WHERE s.type = 'SURVEY_UNREACHABLE'
-  UNION ALL SELECT s.about, 'satisfied', CASE WHEN s.data->>'policy' = 'SATISFIED' THEN 1 ELSE 0 END, 1 FROM sv s
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'extAsked', 1, 0 FROM ev e WHERE e.type = 'EXTENSION_REQUESTED' AND e.unit <> ''
+  UNION ALL SELECT g.code AS code, 0::float8 AS due, g.requester, 'extGranted', 1, 0 FROM grants g WHERE g.type = 'EXTENSION_APPROVED' AND g.requester IS NOT NULL
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, s.about, 'answered', 1, 0 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, s.about, 'satisfied', CASE WHEN s.data->>'satisfaction' IN ('SATISFIED', 'BASICALLY_SATISFIED') THEN 1 ELSE 0 END, 1 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, s.about, 'solved', CASE WHEN s.data->'solved' = 'true'::jsonb THEN 1 ELSE 0 END, 1 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, s.about, 'reopened', CASE WHEN s.next_type = 'REOPENED' THEN 1 ELSE 0 END, 1 FROM sv s WHERE s.type = 'SURVEY_RECORDED'
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, s.about, 'unreachable', 1, 0 FROM sv s WHERE s.type = 'SURVEY_UNREACHABLE'
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, s.about, 'satisfied', CASE WHEN s.data->>'policy' = 'SATISFIED' THEN 1 ELSE 0 END, 1 FROM sv s
     WHERE s.type = 'SURVEY_UNREACHABLE' AND s.data->>'policy' IN ('SATISFIED', 'NEUTRAL')
-  UNION ALL SELECT s.about, 'reopened', 0, 1 FROM sv s WHERE s.type = 'SURVEY_UNREACHABLE'
-  UNION ALL SELECT c.dept, 'callsReceived', 1, 0 FROM cl c WHERE c.type = 'DEPARTMENT_CALLED'
-  UNION ALL SELECT c.caller, 'callsMade', 1, 0 FROM cl c WHERE c.type = 'DEPARTMENT_CALLED'
-  UNION ALL SELECT d.dept, 'reported', CASE WHEN d.reported THEN 1 ELSE 0 END, 1 FROM due d
-  UNION ALL SELECT d.dept, 'onTimeReports', CASE WHEN d.reported AND NOT d.late THEN 1 ELSE 0 END, 1 FROM due d
-  UNION ALL SELECT s."toUnitId", 'cooperation', 1, s.cooperation FROM sc s WHERE s.direction = 'STREET_TO_DEPT' AND s.cooperation IS NOT NULL
-  UNION ALL SELECT s."toUnitId", 'professionalism', 1, s.professionalism FROM sc s WHERE s.direction = 'STREET_TO_DEPT' AND s.professionalism IS NOT NULL
-  UNION ALL SELECT s."toUnitId", 'accurate', CASE WHEN s.accurate THEN 1 ELSE 0 END, 1 FROM sc s WHERE s.direction <> 'STREET_TO_DEPT' AND s.accurate IS NOT NULL
-  UNION ALL SELECT e.unit, 'urged', 1, 0 FROM ev e WHERE e.type = 'URGED' AND e.unit <> ''
-  UNION ALL SELECT e.unit, 'noticed', 1, 0 FROM ev e WHERE e.type = 'URGE_NOTICED' AND e.unit <> ''
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, s.about, 'reopened', 0, 1 FROM sv s WHERE s.type = 'SURVEY_UNREACHABLE'
+  UNION ALL SELECT c.code AS code, 0::float8 AS due, c.dept, 'callsReceived', 1, 0 FROM cl c WHERE c.type = 'DEPARTMENT_CALLED'
+  UNION ALL SELECT c.code AS code, 0::float8 AS due, c.caller, 'callsMade', 1, 0 FROM cl c WHERE c.type = 'DEPARTMENT_CALLED'
+  UNION ALL SELECT d.code AS code, d.due_from::float8 AS due, d.dept, 'reported', CASE WHEN d.reported THEN 1 ELSE 0 END, 1 FROM due d
+  UNION ALL SELECT d.code AS code, d.due_from::float8 AS due, d.dept, 'onTimeReports', CASE WHEN d.reported AND NOT d.late THEN 1 ELSE 0 END, 1 FROM due d
+  UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'cooperation', 1, s.cooperation FROM sc s WHERE s.direction = 'STREET_TO_DEPT' AND s.cooperation IS NOT NULL
+  UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'professionalism', 1, s.professionalism FROM sc s WHERE s.direction = 'STREET_TO_DEPT' AND s.professionalism IS NOT NULL
+  UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'accurate', CASE WHEN s.accurate THEN 1 ELSE 0 END, 1 FROM sc s WHERE s.direction <> 'STREET_TO_DEPT' AND s.accurate IS NOT NULL
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'urged', 1, 0 FROM ev e WHERE e.type = 'URGED' AND e.unit <> ''
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'noticed', 1, 0 FROM ev e WHERE e.type = 'URGE_NOTICED' AND e.unit <> ''
   -- A scored unit is listed even when no score had a value (as the fold lists it).
-  UNION ALL SELECT s."toUnitId", 'handled', 0, 0 FROM sc s
-  UNION ALL SELECT NULL, 'cases', count(*), 0 FROM cohort k JOIN "Case" c ON c.code = k.code
-  UNION ALL SELECT NULL, 'closed', 1, 0 FROM ev e WHERE e.type = 'CLOSED'
-  UNION ALL SELECT NULL, 'surveysAnswered', 1, 0 FROM ev e WHERE e.type = 'SURVEY_RECORDED'
-  UNION ALL SELECT NULL, 'surveysUnreachable', 1, 0 FROM ev e WHERE e.type = 'SURVEY_UNREACHABLE'
-  UNION ALL SELECT NULL, 'calls', 1, 0 FROM cl c WHERE c.type = 'DEPARTMENT_CALLED'
-  UNION ALL SELECT NULL, 'scores', 1, 0 FROM sc
-) x GROUP BY x.u, x.m`;
+  UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'handled', 0, 0 FROM sc s
+  UNION ALL SELECT k.code AS code, 0::float8 AS due, NULL, 'cases', 1, 0 FROM cohort k JOIN "Case" c ON c.code = k.code
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, NULL, 'closed', 1, 0 FROM ev e WHERE e.type = 'CLOSED'
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, NULL, 'surveysAnswered', 1, 0 FROM ev e WHERE e.type = 'SURVEY_RECORDED'
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, NULL, 'surveysUnreachable', 1, 0 FROM ev e WHERE e.type = 'SURVEY_UNREACHABLE'
+  UNION ALL SELECT c.code AS code, 0::float8 AS due, NULL, 'calls', 1, 0 FROM cl c WHERE c.type = 'DEPARTMENT_CALLED'
+  UNION ALL SELECT sc."caseCode" AS code, 0::float8 AS due, NULL, 'scores', 1, 0 FROM sc
+) x ${perCase ? Prisma.sql`GROUP BY x.code, x.u, x.m, x.due` : Prisma.sql`GROUP BY x.u, x.m`}`;
 }
 
 const PAIRS = new Set<string>(['accept', 'response', 'completion', 'satisfied', 'solved', 'reopened', 'reported', 'onTimeReports', 'cooperation', 'professionalism', 'accurate'] satisfies PairKey[]);
@@ -190,10 +213,15 @@ export function countsFromRows(rows: readonly CountRow[]): { counts: Map<string,
   return { counts, totals };
 }
 
-/** The figures of `period` as of `asOf`, aggregated by the database. */
+/** The figures of `period` as of `asOf`, aggregated by the database from the events (the event-level query). */
 export async function computeAssessmentInDb(db: SqlFiguresDb, period: Period, asOf: number): Promise<AssessmentFigures> {
   // Sequential, not parallel: the embedded PGlite server mishandles interleaved queries.
   const rows = await db.$queryRaw<CountRow[]>(countsQuery(period, asOf));
+  return figuresFromRows(db, period, asOf, rows);
+}
+
+/** The figures made from count rows (of the event-level query or the maintained counts) and the directory. */
+export async function figuresFromRows(db: Pick<SqlFiguresDb, 'orgUnit'>, period: Period, asOf: number, rows: readonly CountRow[]): Promise<AssessmentFigures> {
   const unitRows = await db.orgUnit.findMany({ select: { id: true, kind: true, name: true, parentId: true } });
   const units: UnitInfo[] = unitRows.map((u) => ({ id: u.id, kind: u.kind, name: u.name, parentId: u.parentId }));
   const { counts, totals } = countsFromRows(rows);

@@ -12,13 +12,14 @@ import {
   type UnitInfo,
 } from '../../domain/assessment/figures';
 import type { FactType } from '../../domain/facts';
-import { computeAssessmentInDb } from './sqlFigures';
+import { computeAssessmentInDb, figuresFromRows } from './sqlFigures';
+import { countsFromMaintained } from './caseCounts';
 import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from '../../domain/assessment/period';
 
 /** The event types the figures read (domain/assessment/figures); the others are not loaded. */
 export const ASSESSED_EVENT_TYPES = ASSESSED_FACT_TYPES;
 
-export type AssessmentDb = Pick<Db, 'case' | 'caseEvent' | 'callScore' | 'orgUnit' | 'assessmentSnapshot' | '$queryRaw'>;
+export type AssessmentDb = Pick<Db, 'case' | 'caseEvent' | 'callScore' | 'orgUnit' | 'assessmentSnapshot' | '$queryRaw' | '$executeRaw' | '$transaction'>;
 
 /**
  * Everything the figures of `period` as of `asOf` depend on: the cases whose REPORTED event
@@ -81,13 +82,20 @@ async function loadScores(db: AssessmentDb, codes: string[], asOf: Date): Promis
 }
 
 /**
- * The figures of a period computed now from the database (`asOf` defaults to now): aggregated
- * by the database (sqlFigures), so a busy year is never loaded into memory. The fold over
- * loadAssessmentInput is the reference the agreement test compares it with.
+ * The figures of a period computed now from the database (`asOf` defaults to now): summed
+ * from the counts maintained as facts are recorded (caseCounts) when they can answer, else
+ * aggregated from the events (sqlFigures); a busy year is never loaded into memory. The fold
+ * over loadAssessmentInput is the reference the agreement test compares both with.
  */
 export async function computeLive(db: AssessmentDb, period: string | Period, asOf = Date.now(), utcOffsetMinutes = SHANGHAI_OFFSET_MINUTES): Promise<AssessmentFigures> {
   const p = typeof period === 'string' ? parsePeriod(period, utcOffsetMinutes) : period;
-  return computeAssessmentInDb(db, p, asOf);
+  return figuresOf(db, p, asOf);
+}
+
+/** Maintained counts first (a sum over month rows); the event-level query for a past asOf or a non-Shanghai calendar. */
+async function figuresOf(db: AssessmentDb, period: Period, asOf: number): Promise<AssessmentFigures> {
+  const rows = await countsFromMaintained(db, period, asOf);
+  return rows ? figuresFromRows(db, period, asOf, rows) : computeAssessmentInDb(db, period, asOf);
 }
 
 /** The reference: the same figures folded in memory from every loaded event (tests compare the two). */
@@ -143,7 +151,7 @@ export async function publishSnapshot(db: AssessmentDb, opts: PublishOptions): P
     if (existing) return { snapshot: toSnapshot(existing), created: false };
   }
   const asOf = opts.asOf ?? Date.now();
-  const figures = await computeAssessmentInDb(db, period, asOf);
+  const figures = await figuresOf(db, period, asOf);
   for (let attempt = 0; ; attempt++) {
     const last = await db.assessmentSnapshot.findFirst({ where: { period: period.text }, orderBy: { version: 'desc' }, select: { version: true } });
     try {
@@ -197,6 +205,6 @@ export async function figuresFor(db: AssessmentDb, period: Period, opts: { live?
     const snap = await latestSnapshot(db, period.text);
     if (snap) return { source: 'SNAPSHOT', version: snap.version, publishedAt: snap.publishedAt.toISOString(), figures: snap.figures };
   }
-  const figures = await computeAssessmentInDb(db, period, opts.now ?? Date.now());
+  const figures = await figuresOf(db, period, opts.now ?? Date.now());
   return { source: 'LIVE', version: null, publishedAt: null, figures };
 }

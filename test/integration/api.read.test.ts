@@ -75,6 +75,9 @@ describe('GET /cases', () => {
     expect(p1.body).toMatchObject({ page: 1, pageSize: 2 });
     expect(p1.body.total).toBeGreaterThanOrEqual(4);
     expect(p2.body.total).toBe(p1.body.total);
+    expect(p1.body).toMatchObject({ totalIsEstimate: false, hasMore: true });
+    const last = await list({ pageSize: 2, page: Math.ceil(p1.body.total / 2) });
+    expect(last.body).toMatchObject({ totalIsEstimate: false, hasMore: false });
     expect(p1.body.items).toHaveLength(2);
     const all = [...p1.body.items, ...p2.body.items];
     expect(new Set(all.map((i: { code: string }) => i.code)).size).toBe(all.length);

@@ -3,11 +3,16 @@
 // of a district (devstack/volumeYear: breaches, escalations, calls with reports and scores,
 // extensions, review returns, surveys, reopenings, open cases): identical, unit by unit, for
 // months, a quarter and the year, as of an instant inside the data and after all of it.
+// The counts maintained as facts are recorded (features/assessment/caseCounts) are held to
+// the same reference: period by period, case by case, and when a case is recorded fact by
+// fact with retries (the month sums moved by differences equal a rebuild from scratch).
 import { Pool } from 'pg';
-import type { AssessmentFigures } from '../../domain/assessment/figures';
+import { computeAssessment, figuresFromCounts, type AssessmentFigures } from '../../domain/assessment/figures';
 import { parsePeriod } from '../../domain/assessment/period';
 import { generateCases, insertCases, insertDirectory, scaledDirectory, type GeneratedCase } from '../../devstack/volumeYear';
-import { computeLive, computeLiveInMemory } from '../../features/assessment/store';
+import { computeLive, computeLiveInMemory, loadAssessmentInput } from '../../features/assessment/store';
+import { backfillCaseCounts, countsFromMaintained, rebuildCaseCounts, refreshCaseCounts } from '../../features/assessment/caseCounts';
+import { computeAssessmentInDb, countsFromRows, figuresFromRows, type CountRow } from '../../features/assessment/sqlFigures';
 import { createDb, type Db } from '../../platform/db';
 import { poolConfigFromUrl } from '../../platform/dbUrl';
 import { sh } from '../fixtures/assessmentCases';
@@ -41,6 +46,8 @@ beforeAll(async () => {
   } finally {
     await pool.end();
   }
+  // The backfill after migration 0013 (npm run assessment:rebuild).
+  await backfillCaseCounts(db, { chunk: 700 });
 });
 
 /**
@@ -68,16 +75,28 @@ afterAll(async () => {
 
 const sum = (f: AssessmentFigures, pick: (u: AssessmentFigures['units'][number]) => number) => f.units.reduce((s, u) => s + pick(u), 0);
 
-/** The two computations, compared unit by unit (a difference names its unit). */
-async function agree(periodText: string, asOf: number): Promise<AssessmentFigures> {
-  const period = parsePeriod(periodText);
-  const inDb = await computeLive(db, period, asOf);
-  const reference = await computeLiveInMemory(db, period, asOf);
+/** Figures compared unit by unit with the reference (a difference names its unit). */
+function same(inDb: AssessmentFigures, reference: AssessmentFigures): void {
   expect(inDb.totals).toEqual(reference.totals);
   expect(inDb.units.map((u) => u.unitId)).toEqual(reference.units.map((u) => u.unitId));
   for (let i = 0; i < reference.units.length; i++) expect({ unit: inDb.units[i].unitId, ...inDb.units[i] }).toEqual({ unit: reference.units[i].unitId, ...reference.units[i] });
   expect(inDb).toEqual(reference);
-  return inDb;
+}
+
+/**
+ * The event-level query and the live read (the maintained counts when they can answer) against
+ * the reference. `maintained`: whether the maintained counts must be able to answer.
+ */
+async function agree(periodText: string, asOf: number, maintained?: boolean): Promise<AssessmentFigures> {
+  const period = parsePeriod(periodText);
+  const reference = await computeLiveInMemory(db, period, asOf);
+  same(await computeAssessmentInDb(db, period, asOf), reference);
+  const rows = await countsFromMaintained(db, period, asOf);
+  if (maintained !== undefined) expect(rows !== null).toBe(maintained);
+  if (rows) same(await figuresFromRows(db, period, asOf, rows), reference);
+  const live = await computeLive(db, period, asOf);
+  same(live, reference);
+  return live;
 }
 
 const MID_DECEMBER = sh('2026-12-15 12:00');
@@ -85,13 +104,54 @@ const LATER = sh('2027-03-01 00:00');
 
 describe('database figures agree with the reference fold', () => {
   it.each(['2026-09', '2026-10', '2026-11', '2026-12', '2026-Q4', '2026'])('%s, once everything is recorded', async (period) => {
-    const f = await agree(period, LATER);
+    const f = await agree(period, LATER, true);
     expect(f.totals.cases).toBeGreaterThan(0);
   });
 
   it.each(['2026-11', '2026-12', '2026-Q4', '2026'])('%s, as of mid-December (later events, calls not yet due)', async (period) => {
-    await agree(period, MID_DECEMBER);
+    // Facts after mid-December: the maintained counts cannot answer, the event-level query does.
+    await agree(period, MID_DECEMBER, period === '2026-11' ? undefined : false);
   });
+
+  it('as of the last recorded fact: the maintained counts answer, calls not reported count from their report-by time', async () => {
+    const [{ last, pending }] = await db.$queryRaw<Array<{ last: Date; pending: number }>>`
+      SELECT max("lastAt") AS last, (SELECT count(*)::int FROM "AssessmentCaseCount" WHERE "dueFrom" > 0) AS pending FROM "AssessmentCaseState"`;
+    expect(pending).toBeGreaterThan(0);
+    for (const p of ['2026-12', '2026']) await agree(p, last.getTime(), true);
+    // Between the last fact and the last report-by time, calls become due one by one.
+    const [{ due }] = await db.$queryRaw<Array<{ due: number }>>`SELECT max("dueFrom") AS due FROM "AssessmentCaseCount" WHERE "dueFrom" > 0`;
+    if (due > last.getTime()) await agree('2026', Math.floor((due + last.getTime()) / 2), true);
+  });
+
+  it("case by case: each case's maintained rows give the reference's figures of that case alone", async () => {
+    const period = parsePeriod('2026');
+    const input = await loadAssessmentInput(db, period, LATER);
+    const rows = await db.$queryRaw<Array<CountRow & { code: string }>>`
+      SELECT "caseCode" AS code, NULLIF("unitId", '') AS u, metric AS m, n, d FROM "AssessmentCaseCount" WHERE "dueFrom" <= ${LATER}::float8`;
+    const byCase = new Map<string, CountRow[]>();
+    for (const r of rows) {
+      const list = byCase.get(r.code) ?? [];
+      list.push(r);
+      byCase.set(r.code, list);
+    }
+    expect(byCase.size).toBe(CASES);
+    const scoresOf = new Map<string, typeof input.scores>();
+    for (const s of input.scores) {
+      const list = scoresOf.get(s.caseCode) ?? [];
+      list.push(s);
+      scoresOf.set(s.caseCode, list);
+    }
+    let compared = 0;
+    for (const c of input.cases) {
+      const reference = computeAssessment({ ...input, cases: [c], scores: scoresOf.get(c.code) ?? [] });
+      const { counts, totals } = countsFromRows(byCase.get(c.code) ?? []);
+      const mine = figuresFromCounts(period, LATER, totals, counts, input.units);
+      // A cheap comparison first (2,000 cases); the matcher names the difference when there is one.
+      if (JSON.stringify(mine) !== JSON.stringify(reference)) expect({ code: c.code, ...mine }).toEqual({ code: c.code, ...reference });
+      compared++;
+    }
+    expect(compared).toBe(CASES);
+  }, 300_000);
 
   it('the generated year exercises every figure (the agreement is not vacuous)', async () => {
     const f = await agree('2026', LATER);
@@ -112,4 +172,44 @@ describe('database figures agree with the reference fold', () => {
       expect(sum(f, pick)).toBeGreaterThan(0);
     }
   });
+
+  it('recorded fact by fact, each refresh retried: the month sums equal a refresh of every case and a backfill from scratch', async () => {
+    const pool = new Pool(poolConfigFromUrl(iso.url, { max: 1 }));
+    try {
+      const stepped = [...generateCases({ seed: 19, cases: 20, startMs: sh('2026-08-01 00:00'), endMs: sh('2026-09-01 00:00'), directory })];
+      await insertCases(pool, stepped.map((c) => ({ ...c, events: [], scores: [] })));
+      for (const c of stepped) {
+        for (const e of c.events) {
+          await pool.query(
+            `INSERT INTO "CaseEvent" ("caseCode", seq, type, at, "actorId", "actorRole", "unitId", level, data) VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, $8, $9::jsonb)`,
+            [c.code, e.seq, e.type, e.at, e.actorId, e.actorRole, e.unitId, e.level, JSON.stringify(e.data)],
+          );
+          await refreshCaseCounts(db, [c.code]);
+          if (e.seq % 3 === 0) await refreshCaseCounts(db, [c.code]); // a retried activity
+        }
+        for (const s of c.scores) {
+          await pool.query(
+            `INSERT INTO "CallScore" ("caseCode", "callId", direction, "fromUnitId", "toUnitId", cooperation, professionalism, accurate, "scoredBy", at)
+             VALUES ($1, $2, $3::"CallScoreDirection", $4, $5, $6, $7, $8, 'generated', to_timestamp($9 / 1000.0))`,
+            [s.caseCode, s.callId, s.direction, s.fromUnitId, s.toUnitId, s.cooperation, s.professionalism, s.accurate, s.at],
+          );
+          await refreshCaseCounts(db, [c.code]);
+        }
+      }
+    } finally {
+      await pool.end();
+    }
+    const months = () => db.$queryRaw<Array<{ month: Date; unitId: string; metric: string; n: bigint; d: bigint }>>`
+      SELECT month, "unitId", metric, n, d FROM "AssessmentMonthCount" WHERE n <> 0 OR d <> 0 ORDER BY 1, 2, 3`;
+    const incremental = await months();
+    await agree('2026-08', LATER, true);
+    // A refresh of every case (the repair safe while recording) changes nothing…
+    await rebuildCaseCounts(db, { batch: 700 });
+    expect(await months()).toEqual(incremental);
+    // …and the bulk backfill into empty tables gives the same sums.
+    await db.$executeRaw`TRUNCATE "AssessmentCaseCount", "AssessmentCaseState", "AssessmentMonthCount"`;
+    await backfillCaseCounts(db, { chunk: 700 });
+    expect(await months()).toEqual(incremental);
+    await agree('2026-08', LATER, true);
+  }, 300_000);
 });

@@ -311,9 +311,9 @@ describe('authorization matrix', () => {
     expect(failures).toEqual([]);
   });
 
-  it('inbox items carry the request and the live decision window; pages', async () => {
+  it('inbox items carry the request and (live=true) the live decision window; pages', async () => {
     const { x5 } = fixtures as Required<typeof fixtures>;
-    const res = await send(actor('DEPUTY_LEADER', 'own'), { method: 'get', path: '/inbox/extensions', query: { pageSize: 100 } });
+    const res = await send(actor('DEPUTY_LEADER', 'own'), { method: 'get', path: '/inbox/extensions', query: { pageSize: 100, live: 'true' } });
     expect(res.body.level).toBe('DEPUTY_LEADER');
     const item = res.body.items.find((i: { caseCode: string }) => i.caseCode === x5.code);
     expect(item).toEqual({
@@ -334,6 +334,9 @@ describe('authorization matrix', () => {
     });
     const window = (await live(x5.code)).windows.find((w) => w.kind === 'EXTENSION_DECISION' && w.refId === x5.requestId)!;
     expect(Date.parse(item.decisionDueAt)).toBe(window.dueAt);
+    // By default the database alone answers: the same item without the live window.
+    const fromDb = await send(actor('DEPUTY_LEADER', 'own'), { method: 'get', path: '/inbox/extensions', query: { pageSize: 100 } });
+    expect(fromDb.body.items.find((i: { caseCode: string }) => i.caseCode === x5.code)).toEqual({ ...item, decisionDueAt: null });
 
     const onlyMine = await send(actor('DEPUTY_LEADER', 'own'), { method: 'get', path: '/inbox/extensions', query: { pageSize: 100, includeLowerLevels: 'false' } });
     expect(onlyMine.body.items.every((i: { lowerLevel: boolean; approverLevel: string }) => !i.lowerLevel && i.approverLevel === 'DEPUTY_LEADER')).toBe(true);

@@ -51,7 +51,7 @@ function Decision({ item, onDone }: { item: InboxItem; onDone: () => Promise<voi
 
 export function Inbox() {
   const { t, lang } = useI18n();
-  const inbox = usePoll('inbox', () => api<InboxAnswer>('GET', '/inbox/extensions?pageSize=50'));
+  const inbox = usePoll('inbox', () => api<InboxAnswer>('GET', '/inbox/extensions?pageSize=50&live=true'));
   const items = inbox.data?.items ?? [];
   return (
     <section aria-labelledby="inbox-title">

@@ -81,7 +81,7 @@ export function MyWork({ me }: { me: Me }) {
         <label>
           <Switch size="small" checked={overdue} onChange={setOverdue} aria-label={t.overdueOnly} /> {t.overdueOnly}
         </label>
-        {list.data && <span className="coe-muted">{t.shownOf(rows.length, list.data.total)}</span>}
+        {list.data && <span className="coe-muted">{t.shownOf(rows.length, list.data.total, list.data.totalIsEstimate)}</span>}
       </div>
       {list.error !== undefined && list.data && <Alert type="warning" title={t.stale} showIcon style={{ marginBottom: 8 }} />}
       {list.loading && !list.data ? (

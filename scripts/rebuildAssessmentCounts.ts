@@ -1,0 +1,29 @@
+// Count every case into the maintained assessment counts (features/assessment/caseCounts).
+//   npm run assessment:rebuild            the backfill after migration 0013: bulk, into the
+//                                         empty tables, before workers record again
+//   npm run assessment:rebuild -- --live  a repair: the recording activity's per-case refresh,
+//                                         in batches of case codes, safe while cases are recorded
+// Reads DATABASE_URL (else the running embedded PGlite server).
+import { databaseUrl, loadConfig } from '../config/env';
+import { backfillCaseCounts, rebuildCaseCounts } from '../features/assessment/caseCounts';
+import { createDb } from '../platform/db';
+
+if (require.main === module) {
+  void (async () => {
+    const cfg = loadConfig();
+    const db = createDb(databaseUrl(cfg), 2);
+    const started = Date.now();
+    try {
+      const progress = (done: number) => process.stderr.write(`${done} cases counted\n`);
+      const n = process.argv.includes('--live')
+        ? await rebuildCaseCounts(db, { batch: 500, onBatch: (done) => { if (done % 20_000 === 0) progress(done); } })
+        : await backfillCaseCounts(db, { chunk: 25_000, onChunk: progress });
+      process.stdout.write(`${JSON.stringify({ cases: n, seconds: Math.round((Date.now() - started) / 100) / 10 })}\n`);
+    } finally {
+      await db.$disconnect();
+    }
+  })().catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}
