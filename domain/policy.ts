@@ -7,6 +7,7 @@ import { DomainError } from './errors';
 import { extensionApproverLevel } from './extensions';
 import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
+import { defaultSite } from './siteSteps';
 import { defaultSupervision } from './supervision';
 import { LEVELS } from './types';
 import type { CasePolicy, ExtensionRule, Level } from './types';
@@ -173,5 +174,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     pacing: defaultPacing(),
     leaderList: defaultLeaderList(),
     supervision: defaultSupervision(),
+    site: defaultSite(),
   };
 }
