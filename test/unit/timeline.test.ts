@@ -90,6 +90,8 @@ describe.each([
         ...(dir === DIR ? ['ladder-paced-duty-desk', 'ladder-paced-night'] : []),
         // Recorded since the leaders' lists and supervision (CasePolicy.leaderList, .supervision).
         ...(dir === DIR ? ['leader-list-ticked-off', 'supervision-urged-noticed'] : []),
+        // Recorded since arrival and the hazard steps (CasePolicy.site).
+        ...(dir === DIR ? ['hazard-cleared-on-site'] : []),
       ].sort(),
     );
   });
