@@ -341,8 +341,8 @@ export class CaseMachine {
     this.requireStatus(['ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW'], 'record a step on site for');
     if (a.callId) {
       const call = this.requireCallOf(a.actor, a.callId);
-      if (a.step === 'ARRIVED') throw conflict('a called department reports its arrival (报到) with the report action');
       if (call.reportedAt === null) throw conflict('report (报到) before recording steps on site');
+      if (a.step === 'ARRIVED') throw conflict('a called department reports its arrival (报到) with the report action');
     } else this.requireHolder(a.actor);
     // The step is the form's content: checked after who may act (the probe leaves it out).
     if (!isSiteStep(a.step)) throw badInput('step', `one of ${SITE_STEPS.join(', ')}`);
