@@ -74,8 +74,10 @@ const zh = {
   actionNames: {
     accept: '受理', respond: '首次响应', whistle: '吹哨', calls: '呼叫部门', report: '部门报到', evidence: '上传证据',
     result: '提交结果', review: '审核', 'long-term-plan': '长期办理计划', resume: '恢复办理', extensions: '申请延期',
-    'extension-decision': '延期审批', survey: '回访',
+    'extension-decision': '延期审批', survey: '回访', 'on-site': '到场与消险步骤',
   } as Record<string, string>,
+  siteStep: '现场步骤',
+  siteSteps: { ARRIVED: '到场', SURVEYED: '现场勘查', PLANNED: '方案确定', CREW_ON_SITE: '人材机进场', CLEARED: '消险' } as Record<string, string>,
   laterSlice: '表单将在后续版本提供',
   reason: '理由',
   reasonRequired: '请填写理由',
@@ -238,8 +240,10 @@ const en: Dict = {
   actionNames: {
     accept: 'Accept', respond: 'First response', whistle: 'Whistle (call departments in)', calls: 'Call departments', report: 'Department on site',
     evidence: 'Upload evidence', result: 'Submit the result', review: 'Review', 'long-term-plan': 'Long-term plan', resume: 'Resume',
-    extensions: 'Ask for an extension', 'extension-decision': 'Decide an extension', survey: 'Survey',
+    extensions: 'Ask for an extension', 'extension-decision': 'Decide an extension', survey: 'Survey', 'on-site': 'On site: arrival and hazard steps',
   },
+  siteStep: 'Step on site',
+  siteSteps: { ARRIVED: 'Arrived on site', SURVEYED: 'Site surveyed', PLANNED: 'Plan decided', CREW_ON_SITE: 'Crew, material and machinery on site', CLEARED: 'Hazard cleared' },
   laterSlice: 'its form comes in a later version',
   reason: 'Reason',
   reasonRequired: 'Give a reason',
