@@ -363,6 +363,23 @@ describe('reassignment and calendar re-plan (current corpus)', () => {
   });
 });
 
+describe('arrival and the hazard path (current corpus, CasePolicy.site)', () => {
+  const { timelineOf } = corpus(DIR);
+
+  it("the department's report meets the on-site window; the four steps read in order with their evidence; the promise kept", () => {
+    const t = timelineOf('hazard-cleared-on-site');
+    const [reported] = facts(t, 'DEPARTMENT_REPORTED');
+    expect(reported.text).toContain('evidence PHOTO https://files.example/hazard-1.jpg');
+    expect(reported.text).toMatch(/on-site window met \(due .*, in time\)/);
+    expect(facts(t, 'SITE_STEP').map((e) => e.text.replace(/^.*on site: /, '').replace(/ for CALL.*$/, ''))).toEqual([
+      'site surveyed (现场勘查)', 'plan decided (方案确定)', 'crew, material and machinery on site (人材机进场)', 'hazard cleared (消险)',
+    ]);
+    expect(facts(t, 'SITE_STEP').at(-1)!.text).toMatch(/two-hour promise \(due .*\) kept$/);
+    // Met by the arrival: the on-site window never lapsed.
+    expect(facts(t, 'BREACHED')).toEqual([]);
+  });
+});
+
 describe('deadlines recorded by the machine (CaseOptions.recordWindows)', () => {
   const NAME = 'urgent-on-site-breach-windows-recorded';
   const { readJson, CHAINS, timelineOf } = corpus(DIR);
