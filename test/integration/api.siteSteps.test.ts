@@ -87,3 +87,35 @@ it('a fallen tree (urgent): the grid arrives with a photo, then records 现场�
   // Cleared within minutes of the report: inside the seed's two hours.
   expect(events[4].data).toMatchObject({ hazardDueAt, withinPromise: true });
 });
+
+it("a house hazard at the street (urgent): the called department's report (报到) carries a photo and meets the on-site window; its steps name its call", async () => {
+  const street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
+  const officer = await h.bearer('DEPARTMENT_OFFICER', 'GL-D-CG');
+  const created = await request(h.app)
+    .post('/cases')
+    .set('Authorization', bearer.reporter)
+    .send({ channel: 'HOTLINE', categoryCode: 'ZJ-003', location: { gridId: GRID }, description: '外墙开裂，有坠落风险' });
+  expect(created.status).toBe(201);
+  const code: string = created.body.code;
+  expect((await act(code, 'accept', street)).status).toBe(200);
+  const called = await act(code, 'calls', street, { calls: [{ departmentId: 'GL-D-CG', reportBy: new Date(Date.now() + 3_600_000).toISOString(), place: '虎踞北路4号' }] });
+  expect(called.status).toBe(200);
+  const callId: string = called.body.calls[0].id;
+
+  // Before its report the department records no step; its own arrival is the report, not a step.
+  expect((await act(code, 'site-steps', officer, { callId, step: 'SURVEYED' })).status).toBe(409);
+  const badReport = await act(code, `calls/${callId}/report`, officer, { evidence: [{ kind: 'PHOTO', url: 'ftp://files.example/x.jpg', sha256: SHA }] });
+  expect(badReport.status).toBe(400);
+  expect(badReport.body.error.fields[0].path).toBe('body.evidence.0.url');
+  const reported = await act(code, `calls/${callId}/report`, officer, { evidence: [{ kind: 'PHOTO', url: 'https://files.example/house.jpg', sha256: SHA }] });
+  expect(reported.status).toBe(200);
+  expect(reported.body.windows.map((w: { kind: string }) => w.kind)).not.toContain('ON_SITE');
+  expect(reported.body.calls[0].evidence).toEqual([expect.objectContaining({ kind: 'PHOTO', url: 'https://files.example/house.jpg', sha256: SHA })]);
+  expect((await act(code, 'site-steps', officer, { callId, step: 'ARRIVED' })).status).toBe(409);
+  expect(await actionOf(code, officer, 'on-site')).toMatchObject({ allowed: true, params: { code, callId } });
+  const surveyed = await act(code, 'site-steps', officer, { callId, step: 'SURVEYED', note: '外墙空鼓' });
+  expect(surveyed.status).toBe(200);
+  expect(surveyed.body.site.steps.map((s: { step: string; callId: string }) => [s.step, s.callId])).toEqual([['SURVEYED', callId]]);
+  const event = await eventually(async () => h.db.caseEvent.findFirst({ where: { caseCode: code, type: 'DEPARTMENT_REPORTED' } }), 20_000, 'the report recorded');
+  expect(event.data).toMatchObject({ callId, evidence: [{ kind: 'PHOTO', sha256: SHA }], onSite: { onTime: true } });
+});
