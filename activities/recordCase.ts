@@ -64,6 +64,11 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
       leaderSince: iso(p.leader?.since ?? null),
       leaderTickedAt: iso(p.leader?.tickedOffAt ?? null),
       leaderNote: p.leader?.note ?? null,
+      // Arrival and the hazard path (CasePolicy.site): null / empty on cases without it.
+      siteArrivedAt: iso(p.site?.arrivedAt ?? null),
+      hazardSteps: p.site?.steps ?? [],
+      hazardDueAt: iso(p.site?.hazardDueAt ?? null),
+      hazardClearedAt: iso(p.site?.clearedAt ?? null),
     };
     const events = facts.map(({ event: e }) => ({
       caseCode: code,
@@ -117,11 +122,13 @@ function recordStatement(create: boolean, row: string, events: string, notificat
       INSERT INTO "Case" ("code", "workflowId", "channel", "categoryCode", "triage", "districtId", "streetId", "communityId", "gridId",
         "address", "lat", "lng", "description", "reporterName", "reporterPhone", "reporterEmail", "photoUrls", "reportedAt", "clientAppId",
         "status", "level", "assigneeId", "assigneeUnitId", "dueAt", "overdue", "breachCount", "reopenCount", "resolution", "closedAt",
-        "leaderId", "leaderLevel", "leaderSince", "leaderTickedAt", "leaderNote", "version", "updatedAt")
+        "leaderId", "leaderLevel", "leaderSince", "leaderTickedAt", "leaderNote",
+        "siteArrivedAt", "hazardSteps", "hazardDueAt", "hazardClearedAt", "version", "updatedAt")
       SELECT "code", "workflowId", "channel", "categoryCode", "triage", "districtId", "streetId", "communityId", "gridId",
         "address", "lat", "lng", "description", "reporterName", "reporterPhone", "reporterEmail", COALESCE("photoUrls", '{}'), "reportedAt", "clientAppId",
         "status", "level", "assigneeId", "assigneeUnitId", "dueAt", "overdue", "breachCount", "reopenCount", "resolution", "closedAt",
-        "leaderId", "leaderLevel", "leaderSince", "leaderTickedAt", "leaderNote", "version", now()
+        "leaderId", "leaderLevel", "leaderSince", "leaderTickedAt", "leaderNote",
+        "siteArrivedAt", COALESCE("hazardSteps", '{}'), "hazardDueAt", "hazardClearedAt", "version", now()
       FROM r WHERE ${create}::boolean
       ON CONFLICT ("code") DO NOTHING
     ),
@@ -144,7 +151,8 @@ function recordStatement(create: boolean, row: string, events: string, notificat
         "assigneeUnitId" = r."assigneeUnitId", "dueAt" = r."dueAt", "overdue" = r."overdue", "breachCount" = r."breachCount",
         "reopenCount" = r."reopenCount", "resolution" = r."resolution", "closedAt" = r."closedAt", "version" = r."version",
         "leaderId" = r."leaderId", "leaderLevel" = r."leaderLevel", "leaderSince" = r."leaderSince", "leaderTickedAt" = r."leaderTickedAt",
-        "leaderNote" = r."leaderNote", "updatedAt" = now()
+        "leaderNote" = r."leaderNote", "siteArrivedAt" = r."siteArrivedAt", "hazardSteps" = COALESCE(r."hazardSteps", '{}'),
+        "hazardDueAt" = r."hazardDueAt", "hazardClearedAt" = r."hazardClearedAt", "updatedAt" = now()
       FROM r WHERE c."code" = r."code" AND c."version" < r."version"
     )
     SELECT "type", "level", "data" FROM events`;

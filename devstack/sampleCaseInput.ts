@@ -20,7 +20,8 @@ export function caseInput(
   // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns;
   // noRecordedWindows: of cases started before CaseOptions.recordWindows; noPacing: of cases started
   // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); noRoutines: of cases
-// started before CasePolicy.leaderList and .supervision (no leader's list, no urges); legacy cases have none either.
+// started before CasePolicy.leaderList and .supervision (no leader's list, no urges); noSite: of cases started
+// before CasePolicy.site (the on-site window met by the result, no steps on site); legacy cases have none either.
   o: {
     startLevel?: Level;
     urgent?: boolean;
@@ -35,6 +36,7 @@ export function caseInput(
     noRoutines?: boolean;
     /** Of cases started before CasePolicy.responseFromReceipt (the response window counts from acceptance). */
     noResponseFromReceipt?: boolean;
+    noSite?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
@@ -46,6 +48,7 @@ export function caseInput(
     delete policy.supervision;
   }
   if (o.noResponseFromReceipt || o.noPacing || o.legacy) delete policy.responseFromReceipt;
+  if (o.noSite || o.legacy) delete policy.site;
   return {
     intake: { ...sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }), ...(o.files ? { files: o.files } : {}) },
     policy,

@@ -21,12 +21,13 @@ export type CaseAction =
   | 'survey'
   | 'tick-off'
   | 'urge'
-  | 'urge-reply';
+  | 'urge-reply'
+  | 'on-site';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
   'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
-  'tick-off', 'urge', 'urge-reply',
+  'tick-off', 'urge', 'urge-reply', 'on-site',
 ];
 
 /** Which roles may ever attempt one action, before any case is looked at. */
@@ -61,4 +62,6 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   urge: { what: 'urge units on cases (催办; the district command center does)', ladder: (_level, role) => role === 'COMMAND_CENTER' },
   // The urged unit answers: a ladder unit (the workflow checks it is the one urged) or a department about its call.
   'urge-reply': { what: 'reply to urges (the urged unit does)', holder: true, call: true },
+  // The holder arrives and works the hazard path; a called department records its steps on its call.
+  'on-site': { what: 'record arrival and hazard steps on site (到场, 现场勘查, 方案确定, 人材机进场, 消险)', holder: true, call: true },
 };

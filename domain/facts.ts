@@ -14,6 +14,7 @@ import type {
   UnreachablePolicy,
   WindowKind,
 } from './types';
+import type { EvidenceRef, SiteStep } from './siteSteps';
 
 /** Whether an action that closed a window came in time; both null when no such window was open. */
 export type Timing = { windowDueAt: number | null; onTime: boolean | null };
@@ -60,7 +61,11 @@ export type FactDataMap = {
   ESCALATED: { from: Level; to: Level; cause: EscalationCause; reason: string; assigneeId: string | null; deferredUntil?: number };
   LEADER_LISTED: { reason: string; deferredUntil?: number };
   DEPARTMENT_CALLED: { callId: string; departmentId: string; reportBy: number; place: string; instructions: string | null };
-  DEPARTMENT_REPORTED: { callId: string; late: boolean; reportBy: number };
+  /**
+   * A called department reported on site (报到). Only on cases with CasePolicy.site: `evidence`
+   * (when given) and `onSite`, the urgent on-site window the report met (absent when none was open).
+   */
+  DEPARTMENT_REPORTED: { callId: string; late: boolean; reportBy: number; evidence?: EvidenceRef[]; onSite?: Timing };
   /** receivedSha256: the bytes as the reporter's device sent them, kept beside the stored (stripped) ones; absent before it was recorded. */
   EVIDENCE_UPLOADED: { callId: string | null; kind: EvidenceKind; url: string; sha256: string; receivedSha256?: string };
   DEPARTMENT_RESULT: { callId: string; summary: string };
@@ -114,6 +119,20 @@ export type FactDataMap = {
   URGE_REPLIED: { urgeId: string; unitId: string; reply: string; late: boolean };
   /** An urge left unanswered became a formal notice (通报) against the unit. */
   URGE_NOTICED: { urgeId: string; unitId: string; replyDueAt: number };
+  /**
+   * A step on site (domain/siteSteps): the holder's (or a department's, callId) arrival or one of the
+   * hazard path's steps, with evidence. `onSite`: the urgent on-site window the arrival met (ARRIVED,
+   * when one was open). `hazardDueAt`/`withinPromise`: the two-hour promise, on the CLEARED step.
+   */
+  SITE_STEP: {
+    step: SiteStep;
+    callId: string | null;
+    note: string | null;
+    evidence: EvidenceRef[];
+    onSite?: Timing;
+    hazardDueAt?: number | null;
+    withinPromise?: boolean | null;
+  };
   CALENDAR_REPLANNED: {
     changeId: string | null;
     windows: Array<{ windowId: string; kind: WindowKind; startedAt: number; fromDueAt: number; toDueAt: number }>;
@@ -174,6 +193,7 @@ const FACT_TYPE_TABLE: Record<FactType, true> = {
   URGED: true,
   URGE_REPLIED: true,
   URGE_NOTICED: true,
+  SITE_STEP: true,
 };
 
 /** Every fact type the machine records. */

@@ -7,6 +7,7 @@ import { DomainError } from './errors';
 import { extensionApproverLevel } from './extensions';
 import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
+import { defaultSite } from './siteSteps';
 import { defaultSupervision } from './supervision';
 import { LEVELS } from './types';
 import type { CasePolicy, ExtensionRule, Level } from './types';
@@ -174,5 +175,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     leaderList: defaultLeaderList(),
     supervision: defaultSupervision(),
     responseFromReceipt: true,
+    site: defaultSite(),
   };
 }

@@ -2,6 +2,7 @@
 // the workflow sandbox, the activities and the API alike.
 import type { LeaderListPolicy } from './leaderList';
 import type { LadderPacing } from './pacing';
+import type { SitePolicy } from './siteSteps';
 import type { SupervisionPolicy } from './supervision';
 
 /** Ladder levels plus the side level COMMUNITY (small matters, 三事分流). */
@@ -122,6 +123,12 @@ export interface CasePolicy {
    * started before it existed: their response window counts from acceptance (histories replay unchanged).
    */
   responseFromReceipt?: true;
+  /**
+   * Arrival and the hazard path's steps (domain/siteSteps): the arrival meets the urgent on-site
+   * window, the two-hour promise is read from the steps. Absent on cases started before it (their
+   * on-site window is met by the result, as before).
+   */
+  site?: SitePolicy;
 }
 
 /** Who holds the case at a level. */

@@ -79,6 +79,11 @@ export interface Scenario {
    * case starts now. The paths recorded before it go without.
    */
   fromReceipt?: true;
+  /**
+   * Started with arrival and the hazard steps in its policy (CasePolicy.site), as a case starts
+   * now. The paths recorded before them go without.
+   */
+  site?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -617,6 +622,39 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.street, ACTORS.street, '街道已处置');
     },
   },
+  {
+    name: 'hazard-cleared-on-site',
+    description: "An urgent hazard at the street, started with arrival and the hazard steps (CasePolicy.site): the street calls the city management department, whose report on site (报到) with a photo meets the 2-hour on-site window (DEPARTMENT_REPORTED with onSite; the window closes, no lapse); the department records 现场勘查, 方案确定, 人材机进场 and 消险 on its call with evidence (SITE_STEP), cleared inside the seed's two-hour promise (withinPromise); its result, the street's review and the revisit close the case.",
+    options: { urgent: true, startLevel: 'STREET' },
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    site: true,
+    async run(c) {
+      await c.wait(3 * MIN + 7 * SEC);
+      await c.act('accept', { actor: ACTORS.street, note: '安全隐患，优先处置' });
+      await c.wait(2 * MIN + 11 * SEC);
+      const s = await c.act('calls', { actor: ACTORS.street, calls: [{ departmentId: 'GL-D-CG', reportBy: (await c.now()) + 40 * MIN, place: '虎踞北路4号05幢' }] });
+      const callId = s.calls[0].id;
+      const photo = (n: number) => [{ kind: 'PHOTO' as const, url: `https://files.example/hazard-${n}.jpg`, sha256: String(n).repeat(64).slice(0, 64).replace(/[^0-9a-f]/g, 'a') }];
+      await c.wait(31 * MIN + 3 * SEC);
+      await c.act('report', { actor: ACTORS.cg, callId, evidence: photo(1) });
+      await c.wait(14 * MIN + 9 * SEC);
+      await c.act('on-site', { actor: ACTORS.cg, callId, step: 'SURVEYED', note: '外墙开裂，有坠落风险', evidence: photo(2) });
+      await c.wait(11 * MIN + 5 * SEC);
+      await c.act('on-site', { actor: ACTORS.cg, callId, step: 'PLANNED', note: '拉警戒线，拆除松动墙体' });
+      await c.wait(17 * MIN + 3 * SEC);
+      await c.act('on-site', { actor: ACTORS.cg, callId, step: 'CREW_ON_SITE', note: '施工队及吊车到场', evidence: photo(3) });
+      await c.wait(23 * MIN + 1 * SEC);
+      await c.act('on-site', { actor: ACTORS.cg, callId, step: 'CLEARED', note: '险情已消除', evidence: photo(4) });
+      await c.wait(9 * MIN + 7 * SEC);
+      await c.act('result', { actor: ACTORS.cg, callId, summary: '险情已消除，现场已恢复' });
+      await c.wait(HOUR + 7 * MIN + 3 * SEC);
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '核实已消险' });
+      await c.wait(HOUR + 11 * MIN + 5 * SEC);
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    },
+  },
 ];
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
@@ -641,7 +679,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
     await worker.runUntil(async () => {
       const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
       await env.sleep(morning - (await env.currentTimeMs()));
-      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, noRoutines: !scenario.routines, noResponseFromReceipt: !scenario.fromReceipt, ...scenario.options });
+      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, noRoutines: !scenario.routines, noResponseFromReceipt: !scenario.fromReceipt, noSite: !scenario.site, ...scenario.options });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
       // A report's files are read under the case's own path, known only now.
       if (input.intake.files) input.intake.files = input.intake.files.map((f) => ({ ...f, url: f.url.replace('{code}', input.intake.code) }));

@@ -22,6 +22,12 @@ export interface CaseProjection {
    * leader has it: the recorded activity arguments of every other case stay as they were.
    */
   leader?: { personId: string | null; level: string; since: number; tickedOffAt: number | null; note: string | null };
+  /**
+   * Arrival on site and the hazard path's steps (CaseState.site, CasePolicy.site): present from
+   * intake on urgent cases, so the end-of-day sweep (事不过夜) can list those whose hazard is not
+   * cleared; absent on every case started before, whose recorded arguments stay as they were.
+   */
+  site?: { arrivedAt: number | null; steps: string[]; hazardDueAt: number | null; clearedAt: number | null };
 }
 
 export interface RecordCaseInput {

@@ -18,6 +18,7 @@ import {
   callDepartmentsUpdate,
   decideExtensionUpdate,
   planLongTermUpdate,
+  recordSiteStepUpdate,
   recordSurveyUpdate,
   replyToUrgeUpdate,
   reportArrivalUpdate,
@@ -31,6 +32,7 @@ import {
   urgeUnitUpdate,
   whistleUpdate,
   type CaseState,
+  type SiteStepInput,
   type SubmitResultInput,
   type UploadEvidenceInput,
 } from './messages';
@@ -120,6 +122,11 @@ export const CASE_ACTION_TABLE = {
       if (actor.role === 'DEPARTMENT_OFFICER' && !callId) return noCall(m, actor);
       return { actor, ...(u ? { urgeId: u.id } : {}), ...(callId ? { callId } : {}) };
     },
+  }),
+  'on-site': defineAction({
+    update: recordSiteStepUpdate, guard: (m, i) => m.guardSiteStep(i), effect: (m, i, n) => m.recordSiteStep(i, n),
+    // A department acts on its reported call; the holder without one.
+    probe: probeCallStep<SiteStepInput>((c) => c.reportedAt !== null),
   }),
 } satisfies Record<CaseAction, object>;
 

@@ -9,6 +9,7 @@ import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLeve
 import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
 import { initialWindows, movesWithCase, nextWakeAt, openWindow, responseStartsAt, windowSpan } from '../domain/windows';
 import { needsLeaderAt, tickOffBlocker } from '../domain/leaderList';
+import { SITE_STEPS, isSiteStep, newSiteProgress, stepBlocker, type EvidenceRef } from '../domain/siteSteps';
 import { isPending, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '../domain/supervision';
 import { isPacedWindowKind, lapseMove, pageDeferredUntil } from '../domain/pacing';
 import { replanWindows } from '../domain/replan';
@@ -49,6 +50,7 @@ import {
   type SubmitResultInput,
   type TickOffInput,
   type UrgeInput,
+  type SiteStepInput,
   type UploadEvidenceInput,
   type WhistleInput,
 } from './messages';
@@ -124,6 +126,8 @@ export class CaseMachine {
       longTermPlan: null,
       lastEventSeq: 0,
       updatedAt: now,
+      // Urgent cases show their hazard steps from intake on, so a sweep lists those not cleared.
+      ...(policy.site && intake.urgent ? { site: newSiteProgress(true, intake.reportedAt, policy.site) } : {}),
     };
     this.record(now, 'REPORTED', intake.reportedBy ?? null, {
       unitId: this.state.assignee.unitId,
@@ -335,6 +339,23 @@ export class CaseMachine {
   guardReportArrival(a: ReportArrivalInput): void {
     const call = this.requireCallOf(a.actor, a.callId);
     if (call.reportedAt !== null) throw conflict('this department has already reported for this call');
+    guardEvidence(a.evidence);
+  }
+
+  guardSiteStep(a: SiteStepInput): void {
+    const policy = this.input.policy.site;
+    if (!policy) throw conflict('this case started before on-site steps were recorded; report arrival (报到) or submit the result');
+    this.requireStatus(['ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW'], 'record a step on site for');
+    if (a.callId) {
+      const call = this.requireCallOf(a.actor, a.callId);
+      if (call.reportedAt === null) throw conflict('report (报到) before recording steps on site');
+      if (a.step === 'ARRIVED') throw conflict('a called department reports its arrival (报到) with the report action');
+    } else this.requireHolder(a.actor);
+    // The step is the form's content: checked after who may act (the probe leaves it out).
+    if (!isSiteStep(a.step)) throw badInput('step', `one of ${SITE_STEPS.join(', ')}`);
+    const why = stepBlocker(this.state.site, a.step, this.input.intake.urgent);
+    if (why) throw conflict(why);
+    guardEvidence(a.evidence);
   }
 
   guardUploadEvidence(a: UploadEvidenceInput): void {
@@ -617,11 +638,51 @@ export class CaseMachine {
     call.reportedBy = a.actor.personId;
     call.late = call.late || now > call.reportBy;
     this.state.windows = this.state.windows.filter((w) => !(w.kind === 'REPORT' && w.refId === call.id));
+    const evidence = evidenceOf(a.evidence);
+    if (evidence) call.evidence.push(...evidence.map((e) => ({ ...e, uploadedBy: a.actor.personId, at: now })));
+    // With CasePolicy.site the department's arrival is the case's arrival: it meets the on-site window.
+    const onSite = this.input.policy.site ? this.arrive(now) : null;
     this.record(now, 'DEPARTMENT_REPORTED', a.actor, {
       unitId: call.departmentId,
-      data: { callId: call.id, late: call.late, reportBy: call.reportBy },
+      data: { callId: call.id, late: call.late, reportBy: call.reportBy, ...(evidence ? { evidence } : {}), ...(onSite ? { onSite } : {}) },
     });
     return this.state;
+  }
+
+  recordSiteStep(a: SiteStepInput, now: number): CaseState {
+    const site = (this.state.site ??= newSiteProgress(this.input.intake.urgent, this.input.intake.reportedAt, this.input.policy.site!));
+    const evidence = evidenceOf(a.evidence) ?? [];
+    const call = a.callId ? this.state.calls.find((c) => c.id === a.callId)! : null;
+    site.steps.push({ step: a.step, at: now, by: a.actor.personId, unitId: a.actor.unitId, callId: call?.id ?? null, note: a.note ?? null, evidence });
+    if (call && evidence.length) call.evidence.push(...evidence.map((e) => ({ ...e, uploadedBy: a.actor.personId, at: now })));
+    const onSite = a.step === 'ARRIVED' ? this.arrive(now) : null;
+    if (a.step === 'CLEARED') site.clearedAt = now;
+    this.record(now, 'SITE_STEP', a.actor, {
+      unitId: a.actor.unitId,
+      data: {
+        step: a.step,
+        callId: call?.id ?? null,
+        note: a.note ?? null,
+        evidence,
+        ...(onSite ? { onSite } : {}),
+        ...(a.step === 'CLEARED' ? { hazardDueAt: site.hazardDueAt, withinPromise: site.hazardDueAt === null ? null : now <= site.hazardDueAt } : {}),
+      },
+    });
+    return this.state;
+  }
+
+  /**
+   * The first arrival on site (CasePolicy.site): closes the urgent on-site window (met by the
+   * arrival, not the result) and says whether it came in time; null when no such window was open.
+   */
+  private arrive(now: number): Timing | null {
+    const site = (this.state.site ??= newSiteProgress(this.input.intake.urgent, this.input.intake.reportedAt, this.input.policy.site!));
+    if (site.arrivedAt !== null) return null;
+    site.arrivedAt = now;
+    if (!this.state.windows.some((w) => w.kind === 'ON_SITE')) return null;
+    const timing = this.timing('ON_SITE', now);
+    this.closeWindows(['ON_SITE']);
+    return timing;
   }
 
   uploadEvidence(a: UploadEvidenceInput, now: number): CaseState {
@@ -1211,6 +1272,18 @@ function recordedWindow(w: OpenWindow): RecordedWindow {
 
 function breachData(b: Breach): BreachData {
   return { windowId: b.windowId, kind: b.kind, dueAt: b.dueAt, escalatedTo: b.escalatedTo, lateMs: b.at - b.dueAt };
+}
+
+/** Evidence references as the evidence action checks them (the API checked the URL's form). */
+function guardEvidence(evidence: EvidenceRef[] | undefined): void {
+  if (evidence === undefined) return;
+  if (evidence.length > 10) throw badInput('evidence', 'at most 10 items');
+  for (const e of evidence) if (!/^[0-9a-f]{64}$/i.test(e.sha256)) throw badInput('evidence.sha256', '64 hexadecimal characters');
+}
+
+/** The references as recorded (hash in lower case); undefined when none were given. */
+function evidenceOf(evidence: EvidenceRef[] | undefined): EvidenceRef[] | undefined {
+  return evidence?.length ? evidence.map((e) => ({ kind: e.kind, url: e.url, sha256: e.sha256.toLowerCase() })) : undefined;
 }
 
 function iso(ms: number): string {

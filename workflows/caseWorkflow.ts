@@ -17,6 +17,7 @@ import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/co
 import type { CaseActivities, CaseProjection } from './activityContract';
 import { CASE_ACTION_TABLE, allowedActions, type ActionDecl } from './caseActions';
 import { CaseMachine, type PendingFact } from './caseMachine';
+import { hazardStepsDone } from '../domain/siteSteps';
 import {
   calendarChangedSignal,
   directoryChangedSignal,
@@ -243,5 +244,6 @@ function projectionOf(s: CaseState): CaseProjection {
     ...(s.leader
       ? { leader: { personId: s.leader.personId, level: s.leader.level, since: s.leader.since, tickedOffAt: s.leader.tickedOffAt, note: s.leader.note } }
       : {}),
+    ...(s.site ? { site: { arrivedAt: s.site.arrivedAt, steps: hazardStepsDone(s.site), hazardDueAt: s.site.hazardDueAt, clearedAt: s.site.clearedAt } } : {}),
   };
 }

@@ -22,6 +22,7 @@ import type {
 } from '../domain/types';
 import type { CaseAction } from '../domain/actionRules';
 import type { LeaderItem } from '../domain/leaderList';
+import type { EvidenceRef, SiteProgress, SiteStep } from '../domain/siteSteps';
 import type { Urge } from '../domain/supervision';
 
 /** Workflow type name; also the prefix-free id helpers live in domain/caseCode. */
@@ -106,6 +107,11 @@ export interface CaseState {
   leader?: LeaderItem;
   /** Urges (催办) by the command center; absent until the first (and on cases started before supervision). */
   urges?: Urge[];
+  /**
+   * Arrival on site and the hazard path's steps (CasePolicy.site): from intake on urgent cases,
+   * from the first arrival on others; absent on cases started before it.
+   */
+  site?: SiteProgress;
 }
 
 // ---- queries -------------------------------------------------------------
@@ -164,6 +170,16 @@ export interface CallDepartmentsInput extends ActionBase {
 
 export interface ReportArrivalInput extends ActionBase {
   callId: string;
+  /** Photos or recordings of the arrival (cases with CasePolicy.site). */
+  evidence?: EvidenceRef[];
+}
+
+/** A step on site: the holder's arrival, or a hazard step (a department names its call). */
+export interface SiteStepInput extends ActionBase {
+  step: SiteStep;
+  callId?: string;
+  note?: string;
+  evidence?: EvidenceRef[];
 }
 
 export interface UploadEvidenceInput extends ActionBase {
@@ -249,6 +265,7 @@ export const recordSurveyUpdate = defineUpdate<CaseState, [RecordSurveyInput]>('
 export const tickOffLeaderCaseUpdate = defineUpdate<CaseState, [TickOffInput]>('tickOffLeaderCase');
 export const urgeUnitUpdate = defineUpdate<CaseState, [UrgeInput]>('urgeUnit');
 export const replyToUrgeUpdate = defineUpdate<CaseState, [ReplyUrgeInput]>('replyToUrge');
+export const recordSiteStepUpdate = defineUpdate<CaseState, [SiteStepInput]>('recordSiteStep');
 
 // ---- signals ---------------------------------------------------------------
 /**

@@ -3,6 +3,7 @@
 // already read, so the mapping table in docs/OPEN311.md is testable line by line.
 import type { AppConfig } from '../../config/env';
 import { FACT_TYPES, asFact, assertNever, type FactType } from '../../domain/facts';
+import { SITE_STEP_LABELS, isSiteStep } from '../../domain/siteSteps';
 import type { CaseStatus, Level, Span } from '../../domain/types';
 import { buildCasePolicy, type PolicyCategory, type PolicyConfig } from '../../domain/policy';
 import type { ServiceAttribute } from '../../features/open311/attributes';
@@ -304,6 +305,8 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   URGED: 'INTERNAL',
   URGE_REPLIED: 'INTERNAL',
   URGE_NOTICED: 'INTERNAL',
+  // Arrival and the hazard steps tell the reporter the work on site is under way.
+  SITE_STEP: 'OPEN',
 };
 
 /** Event types published as service request updates (the rest are internal). */
@@ -362,6 +365,11 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'DEPARTMENT_REPORTED':
       description = both(`${unit}已到场报到`, `${unit} reported on site`);
       break;
+    case 'SITE_STEP': {
+      const label = isSiteStep(data.step) ? SITE_STEP_LABELS[data.step] : { zh: '现场处置', en: 'work on site' };
+      description = both(`${unit}：${label.zh}`, `${unit}: ${label.en}`);
+      break;
+    }
     case 'EXTENSION_APPROVED': {
       const days = typeof data.days === 'number' ? data.days : null;
       const due = when(data.newDueAt);

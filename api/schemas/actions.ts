@@ -40,16 +40,30 @@ export const CallDepartmentsBodySchema = z
   })
   .meta({ id: 'CallDepartments' });
 
-export const ReportArrivalBodySchema = z.strictObject({}).meta({ id: 'ReportArrival' });
+/** One evidence reference, as the evidence action takes it (the bytes are in the object store). */
+const evidenceRef = {
+  kind: z.enum(['RECORDING', 'VIDEO', 'DOCUMENT', 'PHOTO']),
+  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { message: '64 hexadecimal characters' }).transform((s) => s.toLowerCase()),
+};
+const evidenceRefs = z.array(z.strictObject(evidenceRef)).min(1).max(10);
 
-export const EvidenceBodySchema = z
+export const ReportArrivalBodySchema = z
+  .strictObject({ evidence: evidenceRefs.optional().meta({ description: 'Photos or recordings of the arrival (报到), on cases started with on-site steps.' }) })
+  .meta({ id: 'ReportArrival' });
+
+export const EvidenceBodySchema = z.strictObject({ callId: id.optional(), ...evidenceRef }).meta({ id: 'UploadEvidence' });
+
+export const SiteStepBodySchema = z
   .strictObject({
-    callId: id.optional(),
-    kind: z.enum(['RECORDING', 'VIDEO', 'DOCUMENT', 'PHOTO']),
-    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048),
-    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { message: '64 hexadecimal characters' }).transform((s) => s.toLowerCase()),
+    step: z.enum(['ARRIVED', 'SURVEYED', 'PLANNED', 'CREW_ON_SITE', 'CLEARED']).meta({
+      description: 'ARRIVED (到场, the holder; a department reports with /report), then on urgent cases in order: SURVEYED (现场勘查), PLANNED (方案确定), CREW_ON_SITE (人材机进场), CLEARED (消险).',
+    }),
+    callId: id.optional().meta({ description: 'A called department recording a hazard step names its call.' }),
+    note: text(2000).optional(),
+    evidence: evidenceRefs.optional(),
   })
-  .meta({ id: 'UploadEvidence' });
+  .meta({ id: 'RecordSiteStep' });
 
 export const ResultBodySchema = z.strictObject({ callId: id.optional(), summary: text(4000) }).meta({ id: 'SubmitResult' });
 
@@ -134,6 +148,7 @@ export const ACTION_HTTP = {
   survey: http('survey')({ path: 'survey', summary: 'Record the revisit survey (回访)', body: SurveyBodySchema, params: CaseCodeParams, payload: (b) => b }),
   'tick-off': http('tick-off')({ path: 'tick-off', summary: "The responsible leader ticks the resolved case off the list (对单销号)", body: TickOffBodySchema, params: CaseCodeParams, payload: (b) => b }),
   urge: http('urge')({ path: 'urges', summary: 'The command center urges a unit on an overdue or at-risk case (催办)', body: UrgeBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  'on-site': http('on-site')({ path: 'site-steps', summary: 'Record the arrival on site (到场) or a hazard step (现场勘查, 方案确定, 人材机进场, 消险)', body: SiteStepBodySchema, params: CaseCodeParams, payload: (b) => b }),
   'urge-reply': http('urge-reply')({ path: 'urges/:urgeId/reply', summary: 'The urged unit replies to an urge', body: UrgeReplyBodySchema, params: UrgeIdParams, payload: (b, p) => ({ ...b, urgeId: p.urgeId }) }),
 } satisfies { [A in CaseAction]: { action: A } };
 

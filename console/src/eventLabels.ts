@@ -34,4 +34,5 @@ export const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   URGED: { zh: '催办', en: 'Urged' },
   URGE_REPLIED: { zh: '催办回复', en: 'Urge answered' },
   URGE_NOTICED: { zh: '通报', en: 'Formal notice' },
+  SITE_STEP: { zh: '现场处置步骤', en: 'Step on site' },
 };

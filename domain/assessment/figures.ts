@@ -49,6 +49,8 @@ const ASSESSED: Record<FactType, boolean> = {
   URGE_REPLIED: false,
   LEADER_ASSIGNED: false,
   LEADER_TICKED_OFF: false,
+  // Steps on site: the on-site window's lapses (BREACHED) count; the steps themselves are not a figure yet.
+  SITE_STEP: false,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -492,6 +494,7 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
       case 'URGE_REPLIED':
       case 'LEADER_ASSIGNED':
       case 'LEADER_TICKED_OFF':
+      case 'SITE_STEP':
       case 'REMINDED':
       case 'LEADER_LISTED':
       case 'EVIDENCE_UPLOADED':

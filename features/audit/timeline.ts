@@ -18,6 +18,7 @@ import type { RecordedWindow } from '../../workflows/caseMachine';
 import { addSpan } from '../../domain/calendar';
 import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../../domain/types';
 import { CLOCK_FACTS, assertNever, type CaseFact, type FactData } from '../../domain/facts';
+import { SITE_STEP_LABELS, type EvidenceRef } from '../../domain/siteSteps';
 import { isWindowKind, movesWithCase, windowSpan } from '../../domain/windows';
 import type { CaseState, CaseWorkflowInput } from '../../workflows/messages';
 import { timestampMs, toHistory, type History } from '../../platform/historyJson';
@@ -844,6 +845,9 @@ function windowOfFact(e: CaseFact, before: TrackedWindow[], prev: CaseFact | nul
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
       return { window: null, relation: 'IN_FORCE' };
+    // An arrival that met the urgent on-site window (CasePolicy.site) closed it; other steps name none.
+    case 'SITE_STEP':
+      return e.data.onSite ? inForce(byKind(before, 'ON_SITE')) : { window: null, relation: 'IN_FORCE' };
     default:
       return assertNever(e, 'fact');
   }
@@ -928,6 +932,7 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
     case 'URGED':
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
+    case 'SITE_STEP':
       return windows;
     default:
       return assertNever(e, 'fact');
@@ -1061,7 +1066,7 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       what = `called department ${d.departmentId} (${d.callId}) to report at ${d.place} by ${t(d.reportBy)}${d.instructions ? `: ${d.instructions}` : ''}`;
       break;
     case 'DEPARTMENT_REPORTED':
-      what = `department ${x.unitId} reported on site (报到) for ${d.callId}; report due ${t(d.reportBy)}${timing}`;
+      what = `department ${x.unitId} reported on site (报到) for ${d.callId}; report due ${t(d.reportBy)}${timing}${evidenceText(d.evidence)}${d.onSite ? `; on-site window met${onSiteText(d.onSite, t)}` : ''}`;
       break;
     case 'EVIDENCE_UPLOADED':
       what = `evidence ${d.kind}${d.callId ? ` for ${d.callId}` : ''}: ${d.url} (sha256 ${String(d.sha256).slice(0, 12)}…)`;
@@ -1135,10 +1140,24 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
     case 'URGE_NOTICED':
       what = `NOTICE (通报): ${d.unitId} left ${d.urgeId} unanswered (reply was due ${t(d.replyDueAt)})`;
       break;
+    case 'SITE_STEP': {
+      const label = SITE_STEP_LABELS[d.step];
+      const promise = d.step === 'CLEARED' && d.hazardDueAt != null ? `; two-hour promise (due ${t(d.hazardDueAt)}) ${d.withinPromise ? 'kept' : 'MISSED'}` : '';
+      what = `on site: ${label.en} (${label.zh})${d.callId ? ` for ${d.callId}` : ''}${d.note ? `: ${d.note}` : ''}${evidenceText(d.evidence)}${d.onSite ? `; on-site window met${onSiteText(d.onSite, t)}` : ''}${promise}`;
+      break;
+    }
     default:
       return assertNever(type, 'fact type');
   }
   return `#${x.seq} ${x.type} by ${who}: ${what}`;
+}
+
+function evidenceText(evidence: EvidenceRef[] | undefined): string {
+  return evidence?.length ? `; evidence ${evidence.map((e) => `${e.kind} ${e.url} (sha256 ${e.sha256.slice(0, 12)}…)`).join(', ')}` : '';
+}
+
+function onSiteText(onSite: { windowDueAt: number | null; onTime: boolean | null }, t: (ms: unknown) => string): string {
+  return onSite.windowDueAt === null ? '' : ` (due ${t(onSite.windowDueAt)}${onSite.onTime ? ', in time' : ', LATE'})`;
 }
 
 /** The timeline as plain text, one line per entry, for people and `npm run replay -- --timeline`. */

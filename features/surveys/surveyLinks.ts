@@ -228,6 +228,7 @@ function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROU
     case 'URGED':
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
+    case 'SITE_STEP':
       return undefined;
     default:
       return assertNever(type, 'fact type');

@@ -44,13 +44,13 @@ const MAY: Record<Role, readonly CaseAction[]> = {
   REPORTER: [],
   AUDITOR: [],
   ADMIN: [],
-  DEPARTMENT_OFFICER: ['report', 'evidence', 'result', 'urge-reply'],
-  GRID_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply'],
-  COMMUNITY_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply'],
-  STREET_DISPATCHER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'urge-reply'],
-  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'urge', 'urge-reply'],
-  DEPUTY_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply'],
-  PRINCIPAL_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply'],
+  DEPARTMENT_OFFICER: ['report', 'evidence', 'result', 'urge-reply', 'on-site'],
+  GRID_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site'],
+  COMMUNITY_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site'],
+  STREET_DISPATCHER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site'],
+  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'urge', 'urge-reply', 'on-site'],
+  DEPUTY_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site'],
+  PRINCIPAL_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site'],
 };
 
 const roles = Object.keys(OWN) as Role[];

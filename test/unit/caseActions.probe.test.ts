@@ -75,6 +75,7 @@ const CONTENT: Record<CaseAction, object> = {
   'tick-off': { note: '已销号' },
   urge: { reason: '请加快办理' },
   'urge-reply': { reply: '正在办理' },
+  'on-site': { step: 'ARRIVED' },
 };
 
 /** The real guard's verdict on a complete request naming the probe's target. */
@@ -103,7 +104,7 @@ describe('the probe agrees with the guard on a complete request', () => {
       } else if (v.action === 'extension-decision' && !v.target) {
         // No request to name: the probe's own refusal; any request id would be refused too.
         expect(v.refusal).toEqual({ type: CONFLICT_ERROR, message: 'no extension request is waiting for a decision' });
-      } else if (!v.target && (v.action === 'report' || (actor.role === 'DEPARTMENT_OFFICER' && (v.action === 'evidence' || v.action === 'result' || v.action === 'urge-reply')))) {
+      } else if (!v.target && (v.action === 'report' || (actor.role === 'DEPARTMENT_OFFICER' && (v.action === 'evidence' || v.action === 'result' || v.action === 'urge-reply' || v.action === 'on-site')))) {
         // No call of the caller's to name: the probe's own refusal.
         expect(v.refusal).toEqual({ type: FORBIDDEN_ERROR, message: `case ${m.state.code} has no call to ${actor.unitId}` });
       } else {

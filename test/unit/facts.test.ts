@@ -89,7 +89,15 @@ function drive(): CaseMachine[] {
   listed.recordSurvey({ actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' }, next());
   listed.tickOff({ actor: ACTORS.deputy, note: '已销号' }, next());
 
-  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed];
+  // Arrival and the hazard path (policy site): the holder arrives, clears the hazard step by step.
+  const hazard = newMachine({ site: true, urgent: true });
+  hazard.accept({ actor: ACTORS.grid }, T0 + MIN);
+  hazard.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0 + 2 * MIN);
+  for (const [i, step] of (['ARRIVED', 'SURVEYED', 'PLANNED', 'CREW_ON_SITE', 'CLEARED'] as const).entries()) {
+    hazard.recordSiteStep({ actor: ACTORS.grid, step, evidence: [{ kind: 'PHOTO', url: 'https://files.example/s.jpg', sha256: SHA }] }, T0 + (10 + 15 * i) * MIN);
+  }
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard];
 }
 
 describe('domain/facts', () => {

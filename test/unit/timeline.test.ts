@@ -95,6 +95,8 @@ describe.each([
         ...(dir === DIR ? ['report-with-photos'] : []),
         // Recorded since the response window counts from receipt (CasePolicy.responseFromReceipt).
         ...(dir === DIR ? ['response-from-receipt'] : []),
+        // Recorded since arrival and the hazard steps (CasePolicy.site).
+        ...(dir === DIR ? ['hazard-cleared-on-site'] : []),
       ].sort(),
     );
   });
@@ -364,6 +366,23 @@ describe('reassignment and calendar re-plan (current corpus)', () => {
     // The result came after the old deadline, before the new one: in time.
     expect(facts(c, 'REVIEW_REQUESTED')[0].onTime).toBe(true);
     expect(c.entries.find((e) => e.kind === 'SIGNAL')).toMatchObject({ type: 'calendarChanged', text: 'working calendar changed (change change-0002)' });
+  });
+});
+
+describe('arrival and the hazard path (current corpus, CasePolicy.site)', () => {
+  const { timelineOf } = corpus(DIR);
+
+  it("the department's report meets the on-site window; the four steps read in order with their evidence; the promise kept", () => {
+    const t = timelineOf('hazard-cleared-on-site');
+    const [reported] = facts(t, 'DEPARTMENT_REPORTED');
+    expect(reported.text).toContain('evidence PHOTO https://files.example/hazard-1.jpg');
+    expect(reported.text).toMatch(/on-site window met \(due .*, in time\)/);
+    expect(facts(t, 'SITE_STEP').map((e) => e.text.replace(/^.*on site: /, '').replace(/ for CALL.*$/, ''))).toEqual([
+      'site surveyed (现场勘查)', 'plan decided (方案确定)', 'crew, material and machinery on site (人材机进场)', 'hazard cleared (消险)',
+    ]);
+    expect(facts(t, 'SITE_STEP').at(-1)!.text).toMatch(/two-hour promise \(due .*\) kept$/);
+    // Met by the arrival: the on-site window never lapsed.
+    expect(facts(t, 'BREACHED')).toEqual([]);
   });
 });
 

@@ -200,6 +200,22 @@ const FORMS: Record<string, FormSpec> = {
       </>
     ),
   },
+  // Arrival (the holder) and the hazard steps in order; the server says which step is next (409 otherwise).
+  // A department's steps name its call; it reports its own arrival with the report form.
+  'on-site': {
+    fields: ['step', 'note'],
+    body: (v, a) => ({ ...(a.params.callId ? { callId: a.params.callId } : {}), step: v.step, ...texts(v, ['note']) }),
+    render: ({ t }) => (
+      <>
+        <Form.Item label={t.siteStep} name="step" rules={[{ required: true, message: t.required }]}>
+          <Select options={['ARRIVED', 'SURVEYED', 'PLANNED', 'CREW_ON_SITE', 'CLEARED'].map((s) => ({ value: s, label: t.siteSteps[s] }))} />
+        </Form.Item>
+        <Form.Item label={t.note} name="note" rules={[{ max: 2000 }]}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+      </>
+    ),
+  },
   survey: {
     fields: ['satisfaction', 'solved', 'comment', 'channel'],
     initial: () => ({ channel: 'PHONE' }),
