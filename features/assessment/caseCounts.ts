@@ -173,18 +173,26 @@ export function monthsOf(period: Period): { start: Date; end: Date } | null {
 
 /**
  * The counts of `period` as of `asOf` from the maintained rows, or null when they cannot
- * answer: the period is not whole Shanghai months, or one of its cases recorded an assessed
- * fact or score after asOf (a past instant; the caller then computes from the events).
+ * answer: the period is not whole Shanghai months, one of its cases recorded an assessed
+ * fact or score after asOf (a past instant), or a case of the period has no rows yet; the
+ * caller then computes from the events.
  * Calls not reported yet count from their report-by time, as of asOf.
  */
 export async function countsFromMaintained(db: CaseCountsDb, period: Period, asOf: number): Promise<CountRow[] | null> {
   const months = monthsOf(period);
   if (!months) return null;
   const asOfAt = new Date(asOf);
-  const later = await db.$queryRaw<Array<{ later: boolean }>>`
+  // Complete: every case reported in the period (as of asOf) has its rows. Cases recorded
+  // before the rows existed (until `npm run assessment:rebuild`), or facts written by other
+  // means, would otherwise be silently missing from the figures.
+  const [check] = await db.$queryRaw<Array<{ later: boolean; reported: bigint; maintained: bigint }>>`
     SELECT EXISTS (SELECT 1 FROM "AssessmentCaseState" s
-                   WHERE s."lastAt" > ${asOfAt} AND s.month >= ${months.start} AND s.month < ${months.end}) AS later`;
-  if (later[0]?.later) return null;
+                   WHERE s."lastAt" > ${asOfAt} AND s.month >= ${months.start} AND s.month < ${months.end}) AS later,
+           (SELECT count(DISTINCT r."caseCode") FROM "CaseEvent" r
+             WHERE r.type = 'REPORTED' AND r.at >= ${months.start} AND r.at < ${months.end} AND r.at <= ${asOfAt}) AS reported,
+           (SELECT count(*) FROM "AssessmentCaseState" s
+             WHERE s.month >= ${months.start} AND s.month < ${months.end} AND s."reportedAt" <= ${asOfAt}) AS maintained`;
+  if (!check || check.later || check.reported !== check.maintained) return null;
   return db.$queryRaw<CountRow[]>(maintainedCountsQuery(months, asOf));
 }
 

@@ -212,4 +212,23 @@ describe('database figures agree with the reference fold', () => {
     expect(await months()).toEqual(incremental);
     await agree('2026-08', LATER, true);
   }, 300_000);
+
+  it("a case of the period without its rows (recorded before them, or not through the recorder): the live read computes from the events, never without it", async () => {
+    const [{ code }] = await db.$queryRaw<Array<{ code: string }>>`
+      SELECT "caseCode" AS code FROM "AssessmentCaseState" WHERE month >= ${new Date(sh('2026-10-01 00:00'))} AND month < ${new Date(sh('2026-11-01 00:00'))} ORDER BY 1 LIMIT 1`;
+    const rows = () => db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "AssessmentCaseCount" WHERE "caseCode" = ${code}`;
+    expect((await rows())[0].n).toBeGreaterThan(0);
+    // Remove the case's share from the month sums too, as if it had never been maintained.
+    await db.$executeRaw`
+      UPDATE "AssessmentMonthCount" m SET n = m.n - c.n, d = m.d - c.d
+      FROM (SELECT "unitId", metric, sum(n) AS n, sum(d) AS d FROM "AssessmentCaseCount" WHERE "caseCode" = ${code} AND "dueFrom" = 0 GROUP BY 1, 2) c
+      WHERE m.month = (SELECT month FROM "AssessmentCaseState" WHERE "caseCode" = ${code}) AND m."unitId" = c."unitId" AND m.metric = c.metric`;
+    await db.$executeRaw`DELETE FROM "AssessmentCaseCount" WHERE "caseCode" = ${code}`;
+    await db.$executeRaw`DELETE FROM "AssessmentCaseState" WHERE "caseCode" = ${code}`;
+    await agree('2026-10', LATER, false);
+    await agree('2026', LATER, false);
+    // The repair brings the fast path back.
+    await refreshCaseCounts(db, [code]);
+    await agree('2026-10', LATER, true);
+  });
 });
