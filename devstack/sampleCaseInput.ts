@@ -19,7 +19,8 @@ export function caseInput(
   reportedAt: number,
   // legacy: the options of the first cases; noRunArchive: of cases started before CaseOptions.archiveEarlierRuns;
   // noRecordedWindows: of cases started before CaseOptions.recordWindows; noPacing: of cases started
-  // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); legacy cases have none either.
+  // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); legacy cases have none either;
+  // recordLocally: of cases started while facts were recorded by the local activity (CaseOptions.recordLocally).
   o: {
     startLevel?: Level;
     urgent?: boolean;
@@ -29,6 +30,7 @@ export function caseInput(
     noRunArchive?: boolean;
     noRecordedWindows?: boolean;
     noPacing?: boolean;
+    recordLocally?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
@@ -41,7 +43,12 @@ export function caseInput(
     calendar: defaultCalendar(),
     directory: DIRECTORY,
     departmentOfficers: DEPARTMENTS,
-    options: o.legacy ? { searchAttributes: false } : withoutFlags(newCaseOptions(false), { archiveEarlierRuns: o.noRunArchive, recordWindows: o.noRecordedWindows }),
+    options: o.legacy
+      ? { searchAttributes: false }
+      : {
+          ...withoutFlags(newCaseOptions(false), { archiveEarlierRuns: o.noRunArchive, recordWindows: o.noRecordedWindows }),
+          ...(o.recordLocally ? { recordLocally: true } : {}),
+        },
   };
 }
 
