@@ -1,6 +1,6 @@
 // npm run bench:herd — a thundering herd of deadlines: N cases whose ACCEPT windows all
 // lapse at the same instant T0. Each lapse escalates the case GRID → STREET and the
-// recordCaseLocally local activity persists it (Case row + ESCALATED event in one statement). How
+// recordCase activity persists it (Case row + ESCALATED event in one statement). How
 // late are they, how fast does the system drain them, is any missed or done twice?
 // Compared with the bare limit: N timer-only workflows due at one instant T1 on the same
 // server and the same worker process.
@@ -418,11 +418,11 @@ runBench('bench:herd', envNumber('BENCH_MAX_MINUTES', 30), async () => {
       return [
         `N=${r.n} (${r.payloadEncryption ? 'encrypted' : 'plain'}): drain ${r.drainPerSec}/s vs bare timers ${r.bareTimersPerSec}/s (ratio ${r.ratio}); lateness p50 ${r.p50LatenessMs} / p99 ${r.p99LatenessMs} / max ${r.maxLatenessMs} ms; missed ${r.missed}, doubled ${r.doubled}; worker RSS ${r.workerRssMb} MB (cache ${r.cacheSize}).`,
         `Bare: ${d.bare.persistence.callsPerTimer} persistence calls per timer workflow at ${d.bare.persistence.requestsPerSec} calls/s (mean ${d.bare.persistence.meanLatencyMs} ms), server ${d.bare.cpu.byProcess.temporal} cores, worker ${d.bare.cpu.byProcess.worker}, machine ${busy(d.bare.cpu)}% busy (${others(d.bare.cpu)}).`,
-        `Herd: ${d.drainPersistence.callsPerCase} calls per escalation (timer fired → workflow task${r.cacheSize < r.n ? ', replayed from history when evicted' : ''} → recordCaseLocally local activity inside that task + search-attribute upsert + next timer) at ${d.drainPersistence.requestsPerSec} calls/s (mean ${d.drainPersistence.meanLatencyMs} ms) through the dev server's single SQLite connection on 1 shard — predicted ratio ${round(d.bare.persistence.callsPerTimer / Math.max(0.01, d.drainPersistence.callsPerCase), 2)} from calls alone.`,
+        `Herd: ${d.drainPersistence.callsPerCase} calls per escalation (timer fired → workflow task${r.cacheSize < r.n ? ', replayed from history when evicted' : ''} → recordCase activity task → a second workflow task + search-attribute upsert + next timer) at ${d.drainPersistence.requestsPerSec} calls/s (mean ${d.drainPersistence.meanLatencyMs} ms) through the dev server's single SQLite connection on 1 shard — predicted ratio ${round(d.bare.persistence.callsPerTimer / Math.max(0.01, d.drainPersistence.callsPerCase), 2)} from calls alone.`,
         `CPU per escalation: ${Object.entries(d.drainCpuMsPerCase).map(([k, v]) => `${k} ${v}`).join(', ')} ms; machine ${busy(d.drainCpu)}% busy (${Object.entries(d.drainCpu.byProcess).map(([k, v]) => `${k} ${v}`).join(', ')}, ${others(d.drainCpu)}).`,
         firedShare >= 50
           ? `Most lateness is queueing before the workflow sees the lapse: ESCALATED.at − T0 p50 ${d.timerFiredLatenessMs.p50} ms (${firedShare}% of the persisted p50; timer-queue mean ${d.drainTimerQueue.meanQueueLatencyMs} ms), i.e. the fired timers' workflow tasks wait behind the other cases' tasks and activities for the one writer; lateness grows ≈ linearly with N (last ≈ N / drain rate).`
-          : `Most lateness comes after the workflow saw the lapse (ESCALATED.at − T0 p50 ${d.timerFiredLatenessMs.p50} ms of ${r.p50LatenessMs} ms): the recordCaseLocally local activity and its database statement.`,
+          : `Most lateness comes after the workflow saw the lapse (ESCALATED.at − T0 p50 ${d.timerFiredLatenessMs.p50} ms of ${r.p50LatenessMs} ms): the recordCase activity (its task round trip) and its database statement.`,
       ].join(' ');
     });
     // The codec's cost per N: the encrypted leg over the plain one, same N, same run.

@@ -297,7 +297,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   track('close pg pool', () => pool.end());
   const caseRows = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM "Case"')).rows[0].n);
   let created = seq - refused.length;
-  /** Wait until the worker has written every created case (its first recordCaseLocally). */
+  /** Wait until the worker has written every created case (its first recordCase). */
   const waitPersisted = async (): Promise<number | null> => {
     const t = Date.now();
     try {
@@ -455,10 +455,10 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
       ? `The machine was only ${pct(a)} busy (${split(a)}) and the server used ${a.byProcess.temporal} cores: the single SQLite writer, not CPU, caps it.`
       : `The machine was ${pct(a)} busy (${split(a)}): CPU contention slowed the serialised writer too.`,
     `Both numbers count accepted starts; the work behind them lags: empty workflows completed at ${phaseA.completedPerSec}/s end to end, and cases were recorded by the worker at ${phaseB.recordedPerSec}/s end to end (the last ${phaseB.persistLagS}s after the last 201).`,
-    `Intake ${phaseB.casesPerSec} cases/s at ${offeredRate}/s offered (ratio ${round(phaseB.casesPerSec / bare, 2)}). A case costs ${callsPerCase} persistence calls (start with search attributes, first workflow task with the recordCaseLocally local activity, visibility) vs ${callsPerStart} for a bare start — the serialised writer alone predicts a ratio of ${round(callsPerStart / callsPerCase, 2)}.`,
+    `Intake ${phaseB.casesPerSec} cases/s at ${offeredRate}/s offered (ratio ${round(phaseB.casesPerSec / bare, 2)}). A case costs ${callsPerCase} persistence calls (start with search attributes, first workflow task, the recordCase activity task and the task after it, visibility) vs ${callsPerStart} for a bare start — the serialised writer alone predicts a ratio of ${round(callsPerStart / callsPerCase, 2)}.`,
     `It also costs ${round(systemMsPerCase, 1)} ms of CPU (${Object.entries(phaseB.cpuMsPerCase).map(([k, v]) => `${k} ${v}`).join(', ')}) vs ${round(bareSystemMs, 1)} ms for a bare start; on ${b.cores} cores that alone allows ~${round((b.cores * 1000) / Math.max(0.1, systemMsPerCase), 0)}/s, and the machine was ${pct(b)} busy in phase B (${split(b)}).`,
     busy(b) > 0.85
-      ? `So intake is bound by the machine's 2 cores (the dev server's serialised SQLite writer, the worker's first task and its recordCaseLocally, the API) rather than by Temporal's start path alone.`
+      ? `So intake is bound by the machine's 2 cores (the dev server's serialised SQLite writer, the worker's first task, its recordCase activity and the task after it, the API) rather than by Temporal's start path alone.`
       : `So intake is bound by the serialised SQLite writer, with CPU to spare.`,
     contended ? `Caveat: other tenants of this shared machine used up to ${Math.max(a.otherCores, b.otherCores)} cores during the run; numbers on an idle machine are higher.` : '',
     `SQLite pragmas: ${phaseA.bareStartsPerSec} bare starts/s with ${DEV_SERVER_SQLITE_PRAGMAS.join(' + ')} vs ${withoutPragmas.bareStartsPerSec} without (rollback journal: an fsync per commit).`,

@@ -21,7 +21,8 @@ export function caseInput(
   // noRecordedWindows: of cases started before CaseOptions.recordWindows; noPacing: of cases started
   // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); noRoutines: of cases
 // started before CasePolicy.leaderList and .supervision (no leader's list, no urges); noSite: of cases started
-// before CasePolicy.site (the on-site window met by the result, no steps on site); legacy cases have none either.
+// before CasePolicy.site (the on-site window met by the result, no steps on site); legacy cases have none either;
+// recordLocally: of cases started while facts were recorded by the local activity (CaseOptions.recordLocally).
   o: {
     startLevel?: Level;
     urgent?: boolean;
@@ -37,6 +38,7 @@ export function caseInput(
     /** Of cases started before CasePolicy.responseFromReceipt (the response window counts from acceptance). */
     noResponseFromReceipt?: boolean;
     noSite?: boolean;
+    recordLocally?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
@@ -55,7 +57,12 @@ export function caseInput(
     calendar: defaultCalendar(),
     directory: DIRECTORY,
     departmentOfficers: DEPARTMENTS,
-    options: o.legacy ? { searchAttributes: false } : withoutFlags(newCaseOptions(false), { archiveEarlierRuns: o.noRunArchive, recordWindows: o.noRecordedWindows }),
+    options: o.legacy
+      ? { searchAttributes: false }
+      : {
+          ...withoutFlags(newCaseOptions(false), { archiveEarlierRuns: o.noRunArchive, recordWindows: o.noRecordedWindows }),
+          ...(o.recordLocally ? { recordLocally: true } : {}),
+        },
   };
 }
 

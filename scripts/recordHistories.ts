@@ -84,6 +84,12 @@ export interface Scenario {
    * now. The paths recorded before them go without.
    */
   site?: true;
+  /**
+   * Records its facts by the recordCase activity, as a case starts now (no CaseOptions.recordLocally).
+   * The paths recorded while new cases recorded by the local activity go with it, so re-recording
+   * one still gives the history it gave then.
+   */
+  byActivity?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -533,18 +539,7 @@ export const SCENARIOS: Scenario[] = [
     options: { urgent: true },
     recordsWindows: true,
     paced: true,
-    async run(c) {
-      await c.wait(3 * MIN + 1 * SEC);
-      await c.act('accept', { actor: ACTORS.grid });
-      await c.wait(11 * MIN + 7 * SEC);
-      await c.act('respond', { actor: ACTORS.grid, decision: 'SELF' });
-      // 09:30 + 2 h × 5: the on-site window lapses at 11:30, 13:30, 15:30, 17:30 and 19:30.
-      await c.wait(10 * HOUR + 7 * MIN + 3 * SEC);
-      // The next working morning, 09:40.
-      const cal = c.input.calendar;
-      await c.waitUntil(nextWorkingMorning(await c.now(), cal) + 10 * MIN);
-      await c.finish(ACTORS.principal, ACTORS.principal, '区领导协调排险');
-    },
+    run: ladderPacedNight,
   },
   {
     name: 'leader-list-ticked-off',
@@ -655,7 +650,29 @@ export const SCENARIOS: Scenario[] = [
       await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
     },
   },
+  {
+    name: 'ladder-paced-night-by-activity',
+    description: 'The same night ladder as a case starts it now: its facts are recorded by the `recordCase` activity, which only a committed workflow task schedules, instead of the `recordCaseLocally` local activity the paths above use (docs/VERSIONING.md, `recordLocally`).',
+    options: { urgent: true },
+    recordsWindows: true,
+    paced: true,
+    byActivity: true,
+    run: ladderPacedNight,
+  },
 ];
+
+async function ladderPacedNight(c: CaseDriver): Promise<void> {
+  await c.wait(3 * MIN + 1 * SEC);
+  await c.act('accept', { actor: ACTORS.grid });
+  await c.wait(11 * MIN + 7 * SEC);
+  await c.act('respond', { actor: ACTORS.grid, decision: 'SELF' });
+  // 09:30 + 2 h × 5: the on-site window lapses at 11:30, 13:30, 15:30, 17:30 and 19:30.
+  await c.wait(10 * HOUR + 7 * MIN + 3 * SEC);
+  // The next working morning, 09:40.
+  const cal = c.input.calendar;
+  await c.waitUntil(nextWorkingMorning(await c.now(), cal) + 10 * MIN);
+  await c.finish(ACTORS.principal, ACTORS.principal, '区领导协调排险');
+}
 
 /** Run one scenario on a fresh time-skipping server; returns the files written. */
 async function record(scenario: Scenario, index: number, serverPath: string | undefined): Promise<string[]> {
@@ -679,7 +696,15 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
     await worker.runUntil(async () => {
       const morning = nextWorkingMorning(await env.currentTimeMs(), caseInput(0).calendar);
       await env.sleep(morning - (await env.currentTimeMs()));
-      const input = caseInput(await env.currentTimeMs(), { noRecordedWindows: !scenario.recordsWindows, noPacing: !scenario.paced, noRoutines: !scenario.routines, noResponseFromReceipt: !scenario.fromReceipt, noSite: !scenario.site, ...scenario.options });
+      const input = caseInput(await env.currentTimeMs(), {
+        noRecordedWindows: !scenario.recordsWindows,
+        noPacing: !scenario.paced,
+        noRoutines: !scenario.routines,
+        noResponseFromReceipt: !scenario.fromReceipt,
+        noSite: !scenario.site,
+        recordLocally: !scenario.byActivity,
+        ...scenario.options,
+      });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
       // A report's files are read under the case's own path, known only now.
       if (input.intake.files) input.intake.files = input.intake.files.map((f) => ({ ...f, url: f.url.replace('{code}', input.intake.code) }));
@@ -734,7 +759,8 @@ function writeReadme(recorded: Array<{ scenario: Scenario; files: string[] }>): 
     'a change that would break a running case fails there first. Re-record only on purpose (see docs/VERSIONING.md).',
     '',
     '`v1-activity-recorder/` holds the corpus recorded before facts were recorded by a local activity; it is frozen',
-    '(never re-recorded) and replayed too, since cases started then may still be running.',
+    '(never re-recorded) and replayed too, since cases started then may still be running. The paths here record by the',
+    'local activity (`recordLocally`, as cases started until issue 17 do) except those marked `byActivity` in the recorder.',
     '',
     '| path | files | what happens |',
     '|---|---|---|',

@@ -34,9 +34,10 @@ const { recordCase, loadCalendar } = proxyActivities<CaseActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// The same write as a local activity: it runs inside the workflow task that produced the
-// facts, so a step costs one workflow task instead of a task, an activity task and a second
-// workflow task. Retries longer than the threshold wait on a durable timer.
+// The same write as a local activity, for cases started with CaseOptions.recordLocally: it runs
+// inside the workflow task that produced the facts (one workflow task per step instead of a
+// task, an activity task and a second workflow task), but before that task is committed, so
+// it is no longer used for new cases. Retries longer than the threshold wait on a durable timer.
 const { recordCaseLocally } = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   localRetryThreshold: '10 seconds',
@@ -119,7 +120,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   // A continued run's first recording archives the runs before it (CaseOptions.archiveEarlierRuns).
   let archiveEarlier = Boolean(input.carried) && input.options.archiveEarlierRuns === true;
   const deliveries: string[] = [];
-  // Cases started before local recording keep the activity (their histories must replay).
+  // Only cases started with local recording use it (their histories must replay); the activity
+  // is scheduled by a committed workflow task, so its facts are the committed execution's.
   const record = input.options.recordLocally ? recordCaseLocally : recordCase;
   const recorder = (async () => {
     for (;;) {

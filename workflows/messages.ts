@@ -53,7 +53,9 @@ export interface CaseOptions {
   /**
    * Facts are recorded by the local activity `recordCaseLocally` inside the workflow task
    * that produced them, instead of by the `recordCase` activity (one task round trip less per
-   * step). Absent on cases started before it existed.
+   * step). Set only on cases started while it was the default: its write happens before the
+   * task is committed, so a worker killed in between leaves facts of a task Temporal never
+   * saw (docs/VERSIONING.md). New cases and cases started before it record by `recordCase`.
    */
   recordLocally?: boolean;
   /** The starter already set all six search attributes to the initial state: skip the first upsert. */

@@ -253,10 +253,13 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
   };
 }
 
-/** How new cases run (workflows/messages CaseOptions): the current behaviour, all switched on. */
+/** How new cases run (workflows/messages CaseOptions): the current behaviour. */
 export function newCaseOptions(searchAttributes: boolean): CaseOptions {
   // The start request sets the initial search attributes (initialSearchAttributes).
-  return { searchAttributes, recordLocally: true, startAttributesSet: searchAttributes, archiveEarlierRuns: true, recordWindows: true };
+  // No recordLocally: a local activity writes the facts of a workflow task before Temporal has
+  // committed it, so a worker killed in between left facts of a path the retried task did not
+  // take (docs/VERSIONING.md). The recordCase activity is scheduled only by a committed task.
+  return { searchAttributes, startAttributesSet: searchAttributes, archiveEarlierRuns: true, recordWindows: true };
 }
 
 /** Initial search attributes, so a new case is findable in the Temporal UI before its first task. */

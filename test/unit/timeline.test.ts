@@ -97,6 +97,8 @@ describe.each([
         ...(dir === DIR ? ['response-from-receipt'] : []),
         // Recorded since arrival and the hazard steps (CasePolicy.site).
         ...(dir === DIR ? ['hazard-cleared-on-site'] : []),
+        // Recorded since new cases record by the recordCase activity again (CaseOptions.recordLocally withdrawn).
+        ...(dir === DIR ? ['ladder-paced-night-by-activity'] : []),
       ].sort(),
     );
   });
@@ -446,5 +448,21 @@ describe('deadlines recorded by the machine (CaseOptions.recordWindows)', () => 
       expect({ seq: e.seq, window: e.window && view(e.window) }).toEqual({ seq: x.seq, window: x.window && view(x.window) });
       if (e.deadlines) expect({ seq: e.seq, deadlines: e.deadlines.map(view) }).toEqual({ seq: x.seq, deadlines: x.deadlines?.map(view) });
     }
+  });
+});
+
+describe('facts recorded by the activity again (new cases, no CaseOptions.recordLocally)', () => {
+  const { timelineOf } = corpus(DIR);
+  /**
+   * A fact as the timeline shows it. Instants are left out: the two paths were recorded on
+   * different weekdays, so "the next working morning" falls after a weekend in one of them.
+   */
+  const shape = (t: Timeline) =>
+    facts(t).map((e) => ({ seq: e.seq, type: e.type, level: e.level, actor: e.actor?.personId ?? null, deadlines: e.deadlines?.map((d) => ({ kind: d.kind, level: d.level })) ?? null }));
+
+  it('the same night ladder gives the same timeline whether the local activity or the recordCase activity recorded it', () => {
+    const byActivity = timelineOf('ladder-paced-night-by-activity');
+    expect(byActivity.warnings).toEqual([]);
+    expect(shape(byActivity)).toEqual(shape(timelineOf('ladder-paced-night')));
   });
 });

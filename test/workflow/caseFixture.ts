@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { MemoryRecorder } from '../../devstack/memoryRecorder';
 import { startLocalEnv, startTimeSkippingEnv } from '../../devstack/testServers';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
@@ -41,4 +41,17 @@ export async function failureType(p: Promise<unknown>): Promise<string> {
     throw err;
   }
   return 'none';
+}
+
+/**
+ * Terminate a case once none of its activities is in flight. Terminated with a recordCase
+ * still outstanding (new cases record by the activity), the time-skipping test server was seen
+ * to stop skipping time, so a later test's sleep over months waited in real time.
+ */
+export async function terminateWhenQuiet(h: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (((await h.describe()).raw.pendingActivities ?? []).length === 0) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await h.terminate('test done');
 }

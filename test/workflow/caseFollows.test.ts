@@ -21,7 +21,7 @@ import {
 } from '../../workflows/messages';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
 import { startTimeSkippingEnv } from '../../devstack/testServers';
-import { ACTORS, DIRECTORY, MemoryRecorder, UNITS, caseInput } from './caseFixture';
+import { ACTORS, DIRECTORY, MemoryRecorder, UNITS, caseInput, terminateWhenQuiet } from './caseFixture';
 
 jest.setTimeout(180_000);
 
@@ -147,7 +147,7 @@ describe('a directory change', () => {
     // The new holder works the case.
     const accepted = await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: gridWorker('p-grid-9') }] });
     expect(accepted.status).toBe('ACCEPTED');
-    await h.terminate('test done');
+    await terminateWhenQuiet(h);
   });
 });
 
@@ -176,7 +176,7 @@ describe('a calendar change', () => {
     expect(minute(after.dueAt)).toBe(at10(Y.y - 1, 11, dec + 10));
     expect(after.dueAt).toBe(addSpan(before.startedAt, { clock: 'WORKING', days: 7 }, Y.calendar));
     expect(recorder.of(code).filter((e) => e.type === 'CALENDAR_REPLANNED')).toHaveLength(1);
-    await h.terminate('test done');
+    await terminateWhenQuiet(h);
   });
 
   it("moves a 7-working-day completion window past the imported year's Spring Festival, and the timer with it", async () => {
@@ -214,7 +214,7 @@ describe('a calendar change', () => {
     await sleepUntil(after.dueAt + MIN);
     const lapsed = await recorder.settled(h, code);
     expect(lapsed.breaches.map((b) => [b.kind, b.level, b.dueAt])).toEqual([['COMPLETION', 'GRID', after.dueAt]]);
-    await h.terminate('test done');
+    await terminateWhenQuiet(h);
   });
 
   it('leaves a lapsed window lapsed: its breach and the escalation stand, only the open windows move', async () => {
@@ -247,7 +247,7 @@ describe('a calendar change', () => {
     const replanned = recorder.of(code).filter((e) => e.type === 'CALENDAR_REPLANNED');
     expect(replanned.map((e) => (e.data as { windows: Array<{ windowId: string }> }).windows.map((w) => w.windowId))).toEqual([[restarted.id]]);
     expect(recorder.types(code).filter((t) => t === 'BREACHED')).toHaveLength(1);
-    await h.terminate('test done');
+    await terminateWhenQuiet(h);
   });
 });
 
@@ -287,6 +287,6 @@ describe('the fan-out workflow', () => {
     const cal = await startCalendarFanOut(env.client, { taskQueue, changeId: 'cal-fan-1', year: 2027 });
     expect(cal).toEqual({ workflowId: 'fanout:calendar:cal-fan-1', started: true });
     expect(await env.client.workflow.getHandle(cal.workflowId).result()).toEqual(expect.objectContaining({ kind: 'CALENDAR', signalled: 3, gone: 0 }));
-    for (const c of cases) await c.h.terminate('test done');
+    for (const c of cases) await terminateWhenQuiet(c.h);
   });
 });

@@ -97,8 +97,11 @@ it('an update that comes with the start (update-with-start) is applied in the fi
   const after = await recorder.settled(h, input.intake.code);
   expect(after.status).toBe('ACCEPTED');
   expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'ACCEPTED']);
-  // Both facts were recorded by the first workflow task: one task, one local activity.
+  // Both facts came out of the first workflow task: it scheduled one recordCase holding both.
   const events = (await h.fetchHistory()).events!;
-  expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
-  expect(events.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(1);
+  const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordCase');
+  expect(scheduled).toHaveLength(1);
+  const firstTask = events.findIndex((e) => e.workflowTaskCompletedEventAttributes);
+  expect(Number(scheduled[0]!.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId)).toBe(Number(events[firstTask]!.eventId));
+  expect(events.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(0);
 });

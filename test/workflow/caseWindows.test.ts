@@ -317,15 +317,27 @@ describe('how facts are recorded (CaseOptions.recordLocally)', () => {
     marker: e.markerRecordedEventAttributes?.markerName ?? null,
   }));
 
-  it('a new case records its facts with the local activity, inside the workflow task: no activity task at all', async () => {
+  it('a new case records its facts with the recordCase activity, which only a committed workflow task schedules: no local activity', async () => {
     const { h, input } = await start();
+    expect(input.options.recordLocally).toBeUndefined();
     await env.sleep(25 * MIN); // grid → street → command center
     const s = await settled(h, input.intake.code);
     expect(s.level).toBe('COMMAND_CENTER');
     expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'REMINDED', 'BREACHED', 'ESCALATED', 'REMINDED', 'BREACHED', 'ESCALATED']);
     const events = await eventTypes(h);
-    expect(events.filter((e) => e.activity !== null)).toEqual([]);
+    expect(events.filter((e) => e.marker !== null)).toEqual([]);
     // One recording per workflow task that produced facts: intake, 2 reminders, 2 escalations.
+    expect(events.filter((e) => e.activity === 'recordCase').length).toBe(5);
+  });
+
+  it('a case started with local recording (recordLocally in its input) keeps the local activity, inside the workflow task: no activity task at all', async () => {
+    const { h, input } = await start({ recordLocally: true });
+    await env.sleep(25 * MIN);
+    const s = await settled(h, input.intake.code);
+    expect(s.level).toBe('COMMAND_CENTER');
+    expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'REMINDED', 'BREACHED', 'ESCALATED', 'REMINDED', 'BREACHED', 'ESCALATED']);
+    const events = await eventTypes(h);
+    expect(events.filter((e) => e.activity !== null)).toEqual([]);
     expect(events.filter((e) => e.marker === 'core_local_activity').length).toBe(5);
   });
 
