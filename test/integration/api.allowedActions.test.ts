@@ -127,6 +127,9 @@ describe('GET /cases/:code/actions', () => {
     });
     expect(called.status).toBe(200);
     const callId: string = called.body.calls[0].id;
+    // The update answers before the recordCase activity writes the call into the projection,
+    // which the read scope of a department consults: the officer sees the case a moment later.
+    await eventually(async () => (await request(h.app).get(`/cases/${code}/actions`).set('Authorization', officer)).status === 200, 15_000, "the call in the department's read scope");
 
     const a = await list(code, officer);
     expect(a.report).toEqual({

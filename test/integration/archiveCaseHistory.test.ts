@@ -181,7 +181,10 @@ describe('archiveCaseHistory', () => {
     }, 'continue-as-new');
     // The continued run's first facts (a response that does not end the case) start the archiver of run 0.
     await handle.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
-    await expect(temporal.client.workflow.getHandle(archiveWorkflowId(intake.code, second.runId)).result()).resolves.toMatchObject({ runs: 1 });
+    // Started by the recordCase activity that records the response, a moment after the update answers.
+    const archiver = temporal.client.workflow.getHandle(archiveWorkflowId(intake.code, second.runId));
+    await until(() => archiver.describe().catch(() => null), 'the archiver of run 0');
+    await expect(archiver.result()).resolves.toMatchObject({ runs: 1 });
     const rows = await archivedRows(intake.code);
     expect(rows.map((r) => [r.runId, r.runIndex, r.closeStatus])).toEqual([[first.runId, 0, 'CONTINUED_AS_NEW']]);
     expect(rows[0].verifiedAt).toBeInstanceOf(Date);

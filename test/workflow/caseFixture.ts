@@ -6,6 +6,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { MemoryRecorder } from '../../devstack/memoryRecorder';
+import { caseInput } from '../../devstack/sampleCaseInput';
+import { nextOfficeStart } from '../../domain/calendar';
+import type { CaseWorkflowInput } from '../../workflows/messages';
 import { startLocalEnv, startTimeSkippingEnv } from '../../devstack/testServers';
 import { CASE_BUNDLER_OPTIONS, CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
 
@@ -54,4 +57,27 @@ export async function terminateWhenQuiet(h: WorkflowHandle): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
   await h.terminate('test done');
+}
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+/**
+ * Skip the server's clock to 09:30 (calendar time) of the next working morning after today
+ * and start a case there, as intake starts one: the test then never depends on the hour
+ * the suite runs at.
+ */
+export async function startCaseAtMorning(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  o: Parameters<typeof caseInput>[1] = {},
+): Promise<{ h: WorkflowHandle; input: CaseWorkflowInput }> {
+  const cal = caseInput(0).calendar;
+  const offset = cal.utcOffsetMinutes * MIN;
+  const now = await env.currentTimeMs();
+  const midnight = Math.floor((now + offset) / DAY) * DAY + DAY - offset;
+  await env.sleep(nextOfficeStart(midnight, cal) + 30 * MIN - now);
+  const input = caseInput(await env.currentTimeMs(), o);
+  const h = await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
+  return { h, input };
 }

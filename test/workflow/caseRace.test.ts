@@ -6,7 +6,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { acceptCaseUpdate, CONFLICT_ERROR, FORBIDDEN_ERROR } from '../../workflows/messages';
-import { ACTORS, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
+import { ACTORS, caseInput, startCaseEnv, terminateWhenQuiet, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(120_000);
 
@@ -76,7 +76,7 @@ it('an accept racing the lapsing accept window has exactly one outcome, recorded
       expect(types.filter((t) => t === 'BREACHED').length).toBeGreaterThanOrEqual(1);
       expect(s.level).not.toBe('GRID');
     }
-    await h.terminate('test done');
+    await terminateWhenQuiet(h);
   }
   // Both outcomes are legal; what matters is that each run had exactly one.
   expect(outcomes.filter((o) => o !== CONFLICT_ERROR)).toHaveLength(5);

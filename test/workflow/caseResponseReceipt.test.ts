@@ -7,7 +7,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { acceptCaseUpdate, getCaseStateQuery, type CaseWorkflowInput } from '../../workflows/messages';
-import { ACTORS, caseInput, startCaseEnv, type MemoryRecorder } from './caseFixture';
+import { ACTORS, caseInput, startCaseEnv, terminateWhenQuiet, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(120_000);
 
@@ -71,5 +71,5 @@ it('reported 10:00, accepted 10:08: a new case must decide by 11:00 and lapses t
   // The older case's hour is not over yet.
   expect(recorder.of(old.input.intake.code).some((e) => e.type === 'BREACHED')).toBe(false);
   expect((await old.h.query(getCaseStateQuery)).level).toBe('GRID');
-  await Promise.all([h.terminate('test done'), old.h.terminate('test done')]);
+  await Promise.all([terminateWhenQuiet(h), terminateWhenQuiet(old.h)]);
 });

@@ -4,7 +4,6 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { nextOfficeStart } from '../../domain/calendar';
 import {
   acceptCaseUpdate,
   getCaseStateQuery,
@@ -18,7 +17,7 @@ import {
   whistleUpdate,
   type CaseWorkflowInput,
 } from '../../workflows/messages';
-import { ACTORS, caseInput, failureType, startCaseEnv, type MemoryRecorder } from './caseFixture';
+import { ACTORS, type caseInput, failureType, startCaseAtMorning, startCaseEnv, terminateWhenQuiet, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(120_000);
 
@@ -43,16 +42,7 @@ afterAll(async () => {
 });
 
 /** A case started at 09:30 (calendar time) of a working morning after now, as intake starts one today. */
-async function startMorning(o: Parameters<typeof caseInput>[1] = {}): Promise<{ h: WorkflowHandle; input: CaseWorkflowInput }> {
-  const cal = caseInput(0).calendar;
-  const offset = cal.utcOffsetMinutes * MIN;
-  const now = await env.currentTimeMs();
-  const midnight = Math.floor((now + offset) / (24 * HOUR)) * 24 * HOUR + 24 * HOUR - offset;
-  await env.sleep(nextOfficeStart(midnight, cal) + 30 * MIN - now);
-  const input = caseInput(await env.currentTimeMs(), o);
-  const h = await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
-  return { h, input };
-}
+const startMorning = (o: Parameters<typeof caseInput>[1] = {}) => startCaseAtMorning(env, taskQueue, o);
 
 /** Let skipped time pass (odd offsets: never on a timer's instant), then let the case record. */
 async function pass(h: WorkflowHandle, code: string, ms: number) {
@@ -147,6 +137,6 @@ describe('supervision (督办)', () => {
     // A notice stands: the late reply is refused.
     expect(await failureType(h.executeUpdate(replyToUrgeUpdate, { args: [{ actor: ACTORS.grid, urgeId: second.id, reply: '晚了' }] }))).toBe('InvalidTransition');
     expect((await h.query(getCaseStateQuery)).status).toBe('IN_PROGRESS');
-    await h.terminate('test done');
+    await terminateWhenQuiet(h);
   });
 });

@@ -6,7 +6,6 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { nextOfficeStart } from '../../domain/calendar';
 import {
   acceptCaseUpdate,
   callDepartmentsUpdate,
@@ -16,7 +15,7 @@ import {
   type CaseWorkflowInput,
   type SiteStepInput,
 } from '../../workflows/messages';
-import { ACTORS, caseInput, failureType, startCaseEnv, type MemoryRecorder } from './caseFixture';
+import { ACTORS, type caseInput, failureType, startCaseAtMorning, startCaseEnv, terminateWhenQuiet, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(120_000);
 
@@ -42,16 +41,7 @@ afterAll(async () => {
 });
 
 /** An urgent case started at 09:30 (calendar time) of a working morning after now. */
-async function startMorning(o: Parameters<typeof caseInput>[1] = {}): Promise<{ h: WorkflowHandle; input: CaseWorkflowInput }> {
-  const cal = caseInput(0).calendar;
-  const offset = cal.utcOffsetMinutes * MIN;
-  const now = await env.currentTimeMs();
-  const midnight = Math.floor((now + offset) / (24 * HOUR)) * 24 * HOUR + 24 * HOUR - offset;
-  await env.sleep(nextOfficeStart(midnight, cal) + 30 * MIN - now);
-  const input = caseInput(await env.currentTimeMs(), { urgent: true, ...o });
-  const h = await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
-  return { h, input };
-}
+const startMorning = (o: Parameters<typeof caseInput>[1] = {}) => startCaseAtMorning(env, taskQueue, { urgent: true, ...o });
 
 /** Let skipped time pass (odd offsets: never on a timer's instant), then let the case record. */
 async function pass(h: WorkflowHandle, code: string, ms: number) {
@@ -107,7 +97,8 @@ describe('arrival on site and the hazard path (CasePolicy.site)', () => {
       hazardDueAt: reportedAt + 2 * HOUR,
       clearedAt: s.site!.clearedAt,
     });
-    await h.terminate('test done');
+    // Left running: terminated here (even with no activity in flight), the time-skipping server
+    // stopped skipping time for the next test, whose two hours then passed in real time.
   });
 
   it('a case started before CasePolicy.site: the action is refused, a department report leaves the window open, and it lapses', async () => {
@@ -127,6 +118,6 @@ describe('arrival on site and the hazard path (CasePolicy.site)', () => {
     s = await pass(h, code, 2 * HOUR);
     expect(facts(code, 'BREACHED').map((e) => e.data?.kind)).toEqual(['ON_SITE']);
     expect(s.level).toBe('COMMAND_CENTER');
-    await h.terminate('test done');
+    await terminateWhenQuiet(h);
   });
 });
