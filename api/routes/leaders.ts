@@ -7,7 +7,7 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { leaderListAccess, mayReadLeaderLists } from '../../domain/leaderList';
+import { LEADER_LIST_READERS, leaderListAccess, mayReadLeaderLists } from '../../domain/leaderList';
 import type { ApiDeps } from '../deps';
 import { httpErrors } from '../errors';
 import { principalOf } from '../middleware/auth';
@@ -46,7 +46,20 @@ export const LeaderCasesSchema = z
   })
   .meta({ id: 'LeaderCases' });
 
+export const DistrictLeadersSchema = z
+  .object({ items: z.array(z.object({ personId: z.string(), name: z.string(), role: RoleSchema, unitId: z.string() })) })
+  .meta({ id: 'DistrictLeaders' });
+
 export const leadersRegistry = new OpenAPIRegistry();
+leadersRegistry.registerPath({
+  method: 'get',
+  path: '/leaders',
+  tags: ['leaders'],
+  summary: "The district leaders whose case lists the caller may read (the console's leader picker)",
+  description: "The deputy and principal leaders of the caller's district; for the readers of leaders' lists only (403 for other roles).",
+  security: authenticated,
+  responses: { 200: jsonResponse(DistrictLeadersSchema, 'The leaders, principal first'), 401: errorResponses[401], 403: errorResponses[403], 503: errorResponses[503] },
+});
 leadersRegistry.registerPath({
   method: 'get',
   path: '/leaders/{personId}/cases',
@@ -93,6 +106,18 @@ function item(r: Row): z.infer<typeof LeaderCaseItemSchema> {
 
 export function leadersRouter(deps: Pick<ApiDeps, 'db'>): Router {
   const router = Router();
+
+  router.get('/leaders', async (req, res) => {
+    const caller = principalOf(req);
+    if (!LEADER_LIST_READERS.includes(caller.role)) throw httpErrors.forbidden(`${caller.role} may not list the district's leaders (the command center, the district leaders and auditors do)`);
+    const rows = await deps.db.person.findMany({
+      where: { unitId: caller.unitId, active: true, role: { in: ['PRINCIPAL_LEADER', 'DEPUTY_LEADER'] } },
+      select: { id: true, name: true, role: true, unitId: true },
+      orderBy: { id: 'asc' },
+    });
+    rows.sort((a, b) => Number(b.role === 'PRINCIPAL_LEADER') - Number(a.role === 'PRINCIPAL_LEADER'));
+    res.json({ items: rows.map((p) => ({ personId: p.id, name: p.name, role: p.role, unitId: p.unitId })) });
+  });
 
   router.get('/leaders/:personId/cases', async (req, res) => {
     const { personId } = parseOr400(LeaderParamsSchema, req.params, 'params');

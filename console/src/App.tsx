@@ -33,6 +33,7 @@ const Inbox = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.Inbox
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 const BoardPage = lazy(() => import('./pages/BoardPage').then((m) => ({ default: m.BoardPage })));
 const AssessmentPage = lazy(() => import('./pages/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
+const LeadersPage = lazy(() => import('./pages/LeadersPage').then((m) => ({ default: m.LeadersPage })));
 const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
 const SurveyPage = lazy(() => import('./pages/SurveyPage').then((m) => ({ default: m.SurveyPage })));
 
@@ -43,6 +44,9 @@ const APPROVERS = new Set(['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'
 const BOARD_READERS = new Set(['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'AUDITOR', 'ADMIN']);
 /** domain/assessment/access.ts ASSESSMENT_READERS. */
 const ASSESSMENT_READERS = new Set([...BOARD_READERS, 'STREET_DISPATCHER', 'DEPARTMENT_OFFICER']);
+
+/** domain/leaderList.ts LEADER_LIST_READERS: the leaders themselves, the command center, auditors. */
+const LEADER_LIST_READERS = new Set(['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'AUDITOR']);
 
 type Session = { state: 'checking' } | { state: 'signedOut' } | { state: 'signedIn'; me: Me };
 
@@ -130,6 +134,12 @@ export function App() {
         <BoardPage />
       </Suspense>
     );
+  else if (route.page === 'leaders')
+    body = (
+      <Suspense fallback={<Spin />}>
+        <LeadersPage me={session.me} personId={route.personId} />
+      </Suspense>
+    );
   else if (route.page === 'assessment')
     body = (
       <Suspense fallback={<Spin />}>
@@ -161,6 +171,7 @@ export function App() {
               {link({ page: 'work' }, t.myWork)}
               {APPROVERS.has(session.me.role) && link({ page: 'inbox' }, t.inbox)}
               {BOARD_READERS.has(session.me.role) && link({ page: 'board' }, t.board)}
+              {LEADER_LIST_READERS.has(session.me.role) && link({ page: 'leaders' }, t.leaders)}
               {ASSESSMENT_READERS.has(session.me.role) && link({ page: 'assessment' }, t.assessment)}
               {session.me.role === 'ADMIN' && link({ page: 'admin' }, t.admin)}
             </nav>

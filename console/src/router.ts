@@ -10,6 +10,8 @@ export type Route =
   | { page: 'audit'; code: string }
   | { page: 'inbox' }
   | { page: 'board' }
+  /** A district leader's case list (包案责任清单): the reader's own (a leader) or the one picked. */
+  | { page: 'leaders'; personId?: string }
   | { page: 'assessment' }
   | { page: 'admin' }
   | { page: 'signin' }
@@ -26,6 +28,9 @@ export function parseRoute(pathname: string): Route {
   if (m) return { page: 'case', code: decodeURIComponent(m[1]!) };
   if (/^\/inbox\/?$/.test(rest)) return { page: 'inbox' };
   if (/^\/board\/?$/.test(rest)) return { page: 'board' };
+  if (/^\/leaders\/?$/.test(rest)) return { page: 'leaders' };
+  const leader = /^\/leaders\/([^/]+)\/?$/.exec(rest);
+  if (leader) return { page: 'leaders', personId: decodeURIComponent(leader[1]!) };
   if (/^\/assessment\/?$/.test(rest)) return { page: 'assessment' };
   if (/^\/admin\/?$/.test(rest)) return { page: 'admin' };
   if (/^\/signin\/?$/.test(rest)) return { page: 'signin' };
@@ -36,6 +41,7 @@ export function hrefOf(route: Route): string {
   if (route.page === 'case') return `${BASE}/cases/${encodeURIComponent(route.code)}`;
   if (route.page === 'audit') return `${BASE}/cases/${encodeURIComponent(route.code)}/audit`;
   if (route.page === 'inbox') return `${BASE}/inbox`;
+  if (route.page === 'leaders') return route.personId ? `${BASE}/leaders/${encodeURIComponent(route.personId)}` : `${BASE}/leaders`;
   if (route.page === 'board' || route.page === 'assessment' || route.page === 'admin') return `${BASE}/${route.page}`;
   if (route.page === 'survey') return `/survey/${encodeURIComponent(route.token)}`;
   if (route.page === 'signin') return `${BASE}/signin`;

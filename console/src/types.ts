@@ -177,3 +177,30 @@ export interface AllowedAction {
   allowed: boolean;
   reason?: { code: string; message: string };
 }
+
+/** GET /leaders/{personId}/cases (api/routes/leaders.ts): an item of a leader's case list. */
+export interface LeaderCaseItem {
+  code: string;
+  categoryCode: string;
+  status: CaseStatus;
+  level: Level;
+  leaderLevel: Level;
+  listedAt: string;
+  dueAt: string | null;
+  overdue: boolean;
+  tickedOffAt: string | null;
+  note: string | null;
+}
+
+export interface LeaderCases {
+  leader: { personId: string; name: string; role: Role; unitId: string };
+  open: LeaderCaseItem[];
+  tickedOff: LeaderCaseItem[];
+  openTotal: number;
+  tickedOffTotal: number;
+}
+
+/** GET /leaders: the district's leaders, for the picker. */
+export interface DistrictLeaders {
+  items: Array<{ personId: string; name: string; role: Role; unitId: string }>;
+}

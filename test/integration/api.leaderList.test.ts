@@ -108,6 +108,19 @@ it('who reads a leader\'s list: the leader, the command center, the district lea
   expect((await request(h.app).get(`/leaders/${DEPUTY}/cases`)).status).toBe(401);
 });
 
+it("the district's leaders for the console's picker (GET /leaders): principal first, the list readers only", async () => {
+  const res = await request(h.app).get('/leaders').set('Authorization', bearer.cc);
+  expect(res.status).toBe(200);
+  const items = res.body.items as Array<{ personId: string; role: string; unitId: string }>;
+  expect(items.map((l) => l.personId)).toContain(DEPUTY);
+  expect(items[0]!.role).toBe('PRINCIPAL_LEADER');
+  expect(new Set(items.map((l) => l.role))).toEqual(new Set(['PRINCIPAL_LEADER', 'DEPUTY_LEADER']));
+  expect(items.every((l) => l.unitId === 'GL')).toBe(true);
+  for (const who of ['deputy', 'principal', 'auditor']) expect([who, (await request(h.app).get('/leaders').set('Authorization', bearer[who]!)).status]).toEqual([who, 200]);
+  for (const who of ['grid', 'street', 'reporter', 'admin']) expect([who, (await request(h.app).get('/leaders').set('Authorization', bearer[who]!)).status]).toEqual([who, 403]);
+  expect((await request(h.app).get('/leaders')).status).toBe(401);
+});
+
 it('urging (催办) is an action of the command center: a fresh case is not yet overdue or at risk (409), other roles 403', async () => {
   const created = await request(h.app)
     .post('/cases')

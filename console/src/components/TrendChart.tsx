@@ -1,15 +1,23 @@
-// A small line chart of a figure over periods, in plain SVG. The project's chart library
-// (Apache ECharts) is not installed here; this draws the assessment's trends without it and,
-// like the page using it, loads only with the assessment page. The values are also in the
-// chart's accessible name, so a screen reader gets the numbers, not a picture.
+// A line chart of a figure over periods, drawn by Apache ECharts. Only what it draws is
+// imported (echarts/core, the line chart, grid, tooltip, legend, the SVG renderer), and only
+// the assessment page imports this component, so ECharts is in that page's lazy chunk, never in
+// the first load (bench/consoleFirstLoad.ts). The chart is a picture to assistive technology:
+// its accessible name carries the values, and a visually hidden table gives them as data.
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+
+echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
+
 interface Point {
   label: string;
   value: number | null;
 }
 
-const W = 360;
-const H = 160;
-const PAD = { left: 32, right: 24, top: 12, bottom: 28 };
+const H = 180;
+// The console's theme colours, AA contrast on white.
 const COLOURS = ['#1d4ed8', '#b45309'];
 
 export function TrendChart({
@@ -27,57 +35,67 @@ export function TrendChart({
   max: number;
   unit?: string;
 }) {
-  const n = points.length;
-  const x = (i: number) => PAD.left + (n <= 1 ? 0 : (i * (W - PAD.left - PAD.right)) / (n - 1));
-  const y = (v: number) => PAD.top + (1 - Math.min(v, max) / max) * (H - PAD.top - PAD.bottom);
-  const path = (values: Array<number | null>) => {
-    let d = '';
-    let pen = false;
-    values.forEach((v, i) => {
-      if (v === null) {
-        pen = false;
-        return;
-      }
-      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
-      pen = true;
-    });
-    return d;
-  };
+  const box = useRef<HTMLDivElement>(null);
   const fmt = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)}${unit}`);
   const series = [{ name: firstName ?? title, values: points.map((p) => p.value) }, ...(second ? [{ name: second.name, values: second.points }] : [])];
   const label = `${title}: ${series.map((s) => `${s.name} ${points.map((p, i) => `${p.label} ${fmt(s.values[i] ?? null)}`).join(', ')}`).join('; ')}`;
+  // One key for the data the chart draws: the effect below redraws only when it changes.
+  const key = JSON.stringify({ labels: points.map((p) => p.label), series, max, unit });
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const chart = echarts.init(el, undefined, { renderer: 'svg' });
+    const data = JSON.parse(key) as { labels: string[]; series: Array<{ name: string; values: Array<number | null> }>; max: number; unit: string };
+    chart.setOption({
+      // Our own accessible name is on the container; ECharts' generated description would repeat it.
+      aria: { enabled: false },
+      animation: false,
+      color: COLOURS,
+      grid: { left: 36, right: 16, top: data.series.length > 1 ? 28 : 12, bottom: 24 },
+      legend: data.series.length > 1 ? { top: 0, textStyle: { color: '#374151' } } : { show: false },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)}${data.unit}` : '—') },
+      xAxis: { type: 'category', data: data.labels, axisLabel: { color: '#4b5563' } },
+      yAxis: { type: 'value', min: 0, max: data.max, interval: data.max / 2, axisLabel: { color: '#4b5563' } },
+      series: data.series.map((s) => ({ name: s.name, type: 'line', data: s.values, connectNulls: false, symbolSize: 6 })),
+    });
+    const resize = new ResizeObserver(() => chart.resize());
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      chart.dispose();
+    };
+  }, [key]);
+
   return (
     <figure style={{ margin: 0 }} data-testid="trend-chart">
       <figcaption className="coe-muted" style={{ fontSize: 13 }}>
         {title}
-        {second &&
-          series.map((s, i) => (
-            <span key={s.name} style={{ marginLeft: 8, color: COLOURS[i] }}>
-              ● {s.name}
-            </span>
-          ))}
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={label} style={{ maxWidth: W }}>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} stroke="#e5e7eb" />
-            <text x={PAD.left - 4} y={y(max * f) + 4} fontSize="10" textAnchor="end" fill="#4b5563">
-              {max * f}
-            </text>
-          </g>
-        ))}
-        {points.map((p, i) => (
-          <text key={p.label} x={x(i)} y={H - 8} fontSize="10" textAnchor="middle" fill="#4b5563">
-            {p.label}
-          </text>
-        ))}
-        {series.map((s, si) => (
-          <g key={s.name}>
-            <path d={path(s.values)} fill="none" stroke={COLOURS[si]} strokeWidth={2} />
-            {s.values.map((v, i) => (v === null ? null : <circle key={i} cx={x(i)} cy={y(v)} r={3} fill={COLOURS[si]} />))}
-          </g>
-        ))}
-      </svg>
+      <div ref={box} role="img" aria-label={label} style={{ width: '100%', maxWidth: 480, height: H }} />
+      <table className="coe-sr-only">
+        <caption>{title}</caption>
+        <thead>
+          <tr>
+            <td />
+            {series.map((s) => (
+              <th key={s.name} scope="col">
+                {s.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p, i) => (
+            <tr key={p.label}>
+              <th scope="row">{p.label}</th>
+              {series.map((s) => (
+                <td key={s.name}>{fmt(s.values[i] ?? null)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </figure>
   );
 }

@@ -4,8 +4,8 @@
 // GET /assessment/rankings and GET /assessment/units/{id}/scorecard (one request per widget);
 // the figures change slowly, so they are refreshed once a minute, not every 5 s.
 //
-// The trend is drawn by components/TrendChart.tsx (a small SVG line chart, no chart library:
-// Apache ECharts is not installed in this repository), which is only in this page's chunk.
+// The trend is drawn by components/TrendChart.tsx (Apache ECharts, core + line chart only),
+// which is only in this page's lazy chunk.
 import { Alert, Button, Card, Col, Descriptions, Form, Input, Row, Segmented, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { TrendChart } from '../components/TrendChart';

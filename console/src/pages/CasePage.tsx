@@ -102,7 +102,7 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card size="small" title={<h2 className="coe-card-title">{t.ladder}</h2>} style={{ marginBottom: 16 }}>
+          <Card size="small" title={<h2 className="coe-card-title">{t.ladder}</h2>} style={{ marginBottom: 16 }} data-testid="case-ladder" data-level={level}>
             <Steps
               orientation="vertical"
               size="small"
