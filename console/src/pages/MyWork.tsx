@@ -1,9 +1,10 @@
 // My work: the cases my unit holds, nearest deadline first, each with a live countdown.
 // GET /cases does the work: the caller's read scope, assigneeUnitId (held by my unit, or off
 // for everything I may read), sort=deadline, and the status and overdue filters; a page of
-// up to 100 rows, rendered by a virtual table. The first page after sign-in: it uses only
+// 100 rows at a time (prev/next through the rest: a grid worker works from the nearest
+// deadlines, and a page is one index read however busy the district), rendered by a virtual table. The first page after sign-in: it uses only
 // light parts of antd (no Table, Select or Form), to keep the first load small.
-import { Alert, Grid, Segmented, Spin, Switch, Tag } from 'antd';
+import { Alert, Button, Grid, Segmented, Spin, Switch, Tag } from 'antd';
 import { useState } from 'react';
 import { Countdown } from '../components/Countdown';
 import { VirtualTable, type Column } from '../components/VirtualTable';
@@ -13,6 +14,8 @@ import { formatInstant } from '../time';
 import type { CaseList, CaseRecord, Me } from '../types';
 import { useLive } from '../usePoll';
 
+const PAGE_SIZE = 100;
+
 const STATUSES = ['REPORTED', 'ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW', 'LONG_TERM_PLAN', 'CLOSED', 'SURVEYED'];
 
 export function MyWork({ me }: { me: Me }) {
@@ -20,8 +23,14 @@ export function MyWork({ me }: { me: Me }) {
   const [scope, setScope] = useState<'unit' | 'all'>('unit');
   const [status, setStatus] = useState<string | undefined>();
   const [overdue, setOverdue] = useState(false);
+  const [page, setPage] = useState(1);
+  // A new filter starts from its first page.
+  const filtered = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    setPage(1);
+  };
 
-  const query = new URLSearchParams({ sort: 'deadline', pageSize: '100' });
+  const query = new URLSearchParams({ sort: 'deadline', pageSize: String(PAGE_SIZE), page: String(page) });
   if (scope === 'unit') query.set('assigneeUnitId', me.unitId);
   if (status) query.set('status', status);
   if (overdue) query.set('overdue', 'true');
@@ -67,10 +76,10 @@ export function MyWork({ me }: { me: Me }) {
       <div className="coe-toolbar">
         <Segmented
           value={scope}
-          onChange={(v) => setScope(v as 'unit' | 'all')}
+          onChange={(v) => filtered(setScope)(v as 'unit' | 'all')}
           options={[{ label: t.heldByMyUnit, value: 'unit' }, { label: t.allReadable, value: 'all' }]}
         />
-        <select aria-label={t.status} className="coe-select" value={status ?? ''} onChange={(e) => setStatus(e.target.value || undefined)}>
+        <select aria-label={t.status} className="coe-select" value={status ?? ''} onChange={(e) => filtered(setStatus)(e.target.value || undefined)}>
           <option value="">{t.status}: {t.any}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -79,9 +88,20 @@ export function MyWork({ me }: { me: Me }) {
           ))}
         </select>
         <label>
-          <Switch size="small" checked={overdue} onChange={setOverdue} aria-label={t.overdueOnly} /> {t.overdueOnly}
+          <Switch size="small" checked={overdue} onChange={filtered(setOverdue)} aria-label={t.overdueOnly} /> {t.overdueOnly}
         </label>
         {list.data && <span className="coe-muted">{t.shownOf(rows.length, list.data.total, list.data.totalIsEstimate)}</span>}
+        {list.data && (page > 1 || list.data.hasMore) && (
+          <span>
+            <Button size="small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              {t.prevPage}
+            </Button>{' '}
+            <span className="coe-muted" data-testid="mywork-page">{t.pageN(page)}</span>{' '}
+            <Button size="small" disabled={!list.data.hasMore} onClick={() => setPage(page + 1)}>
+              {t.nextPage}
+            </Button>
+          </span>
+        )}
       </div>
       {list.error !== undefined && list.data && <Alert type="warning" title={t.stale} showIcon style={{ marginBottom: 8 }} />}
       {list.loading && !list.data ? (
