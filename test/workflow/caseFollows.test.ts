@@ -101,8 +101,15 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+/**
+ * A case as a running one started with local recording has it (CaseOptions.recordLocally). This
+ * file is about following directory and calendar changes, not about how facts are recorded
+ * (caseWindows and caseRace test that): with recording by the activity, the time-skipping test
+ * server was seen in CI to stop skipping time in this file's months-long sleeps after a case
+ * was terminated, even with no activity in flight, and the tests then waited in real time.
+ */
 async function start(o: Parameters<typeof caseInput>[1] = {}): Promise<{ h: WorkflowHandle; input: CaseWorkflowInput; code: string }> {
-  const input = caseInput(await env.currentTimeMs(), o);
+  const input = caseInput(await env.currentTimeMs(), { recordLocally: true, ...o });
   const h = await env.client.workflow.start('caseWorkflow', { workflowId: input.intake.code, taskQueue, args: [input] });
   return { h, input, code: input.intake.code };
 }
