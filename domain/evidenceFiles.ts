@@ -12,6 +12,15 @@ export interface EvidenceFileType {
   ext: string;
 }
 
+/**
+ * HEIC/HEIF, what iPhones and many Android phones shoot: accepted, but never stored as sent —
+ * it is decoded and stored as a JPEG without metadata (features/evidence/heic.ts), so what is
+ * stored, served and hashed is always a type every browser shows.
+ */
+export const HEIC: EvidenceFileType = { family: 'image', mime: 'image/heic', ext: 'heic' };
+/** The type a HEIC upload is stored as. */
+export const JPEG: EvidenceFileType = { family: 'image', mime: 'image/jpeg', ext: 'jpg' };
+
 /** Bytes detectEvidenceType needs to decide: read at least this many before asking. */
 export const SNIFF_BYTES = 64;
 
@@ -30,7 +39,7 @@ function isoBrand(b: Uint8Array): string | null {
 
 /** The type of a file from its first bytes, or null when it is not one the API accepts. */
 export function detectEvidenceType(head: Uint8Array): EvidenceFileType | null {
-  if (bytes(head, 0, [0xff, 0xd8, 0xff])) return { family: 'image', mime: 'image/jpeg', ext: 'jpg' };
+  if (bytes(head, 0, [0xff, 0xd8, 0xff])) return JPEG;
   if (bytes(head, 0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { family: 'image', mime: 'image/png', ext: 'png' };
   if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP')) return { family: 'image', mime: 'image/webp', ext: 'webp' };
   if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WAVE')) return { family: 'audio', mime: 'audio/wav', ext: 'wav' };
@@ -43,14 +52,15 @@ export function detectEvidenceType(head: Uint8Array): EvidenceFileType | null {
   if (brand !== null) {
     if (brand === 'M4A ' || brand === 'M4B ') return { family: 'audio', mime: 'audio/mp4', ext: 'm4a' };
     if (brand === 'qt  ') return { family: 'video', mime: 'video/quicktime', ext: 'mov' };
-    // HEIC is left out: the prebuilt image library decodes no HEVC, so it could not be stripped.
+    // HEIF images and image sequences (mif1/msf1 are the generic HEIF brands).
+    if (/^(heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(brand)) return HEIC;
     if (/^(isom|iso[2-9]|mp41|mp42|avc1|dash|3gp[4-9]|3g2[a-c]|MSNV|M4V )$/.test(brand)) return { family: 'video', mime: 'video/mp4', ext: 'mp4' };
   }
   return null;
 }
 
 /** The sentence a refused upload carries. */
-export const ACCEPTED_TYPES = 'JPEG, PNG or WebP images; MP3, M4A, AMR or WAV recordings; MP4 or MOV videos; PDF documents';
+export const ACCEPTED_TYPES = 'JPEG, PNG, WebP or HEIC images; MP3, M4A, AMR or WAV recordings; MP4 or MOV videos; PDF documents';
 
 /**
  * A download name that reveals nothing about the people on the case: the case code, the

@@ -3,15 +3,17 @@
 // storage.put), and images are re-encoded on the way so that what is stored — and hashed,
 // and recorded on the case — carries no GPS position and no camera details.
 import { createHash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp, { type Sharp } from 'sharp';
-import { ACCEPTED_TYPES, detectEvidenceType, SNIFF_BYTES, type EvidenceFileType } from '../../domain/evidenceFiles';
+import { ACCEPTED_TYPES, detectEvidenceType, HEIC, JPEG, SNIFF_BYTES, type EvidenceFileType } from '../../domain/evidenceFiles';
 import { DomainError } from '../../domain/errors';
+import { heicToJpeg } from './heic';
 import type { EvidenceStorage, StoredFile } from './storage';
 
 export interface IngestedFile extends StoredFile {
   created: boolean;
+  /** The type of the stored bytes (a HEIC upload is stored as a JPEG). */
   type: EvidenceFileType;
   /** SHA-256 of the bytes as received (before images are stripped): what a device computes. */
   receivedSha256: string;
@@ -115,25 +117,34 @@ function stripper(type: EvidenceFileType): Sharp {
   return s.jpeg({ quality: 90 });
 }
 
+/** At most `n` calls of `fn` run at once; the rest wait in order. */
+function slots(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((r) => queue.push(r));
+    else active += 1;
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next waiter, or is freed.
+      const next = queue.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}
+
 /**
  * Images are decoded whole (a 12-megapixel photo is ~36 MB of pixels), so only a few are
  * re-encoded at once; the rest wait with their request bodies unread (TCP holds them back).
  */
-const IMAGE_SLOTS = 2;
-let imagesActive = 0;
-const imageQueue: Array<() => void> = [];
-async function withImageSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (imagesActive >= IMAGE_SLOTS) await new Promise<void>((r) => imageQueue.push(r));
-  else imagesActive += 1;
-  try {
-    return await fn();
-  } finally {
-    // The slot passes straight to the next waiter, or is freed.
-    const next = imageQueue.shift();
-    if (next) next();
-    else imagesActive -= 1;
-  }
-}
+const withImageSlot = slots(2);
+/**
+ * A HEIC decode also holds libheif's WebAssembly memory (≈ 180 MB at the peak for 12 megapixels,
+ * 420 MB for two at once), so HEIC photos take one image slot at a time among themselves.
+ */
+const withHeicSlot = slots(1);
 
 /**
  * Store one file from `source`. Rejects with a DomainError: BadInput (not an accepted type, an
@@ -152,7 +163,12 @@ export async function ingestEvidenceFile(storage: EvidenceStorage, source: Reada
   }
   const store = async () => {
     let stream: Readable = gate;
-    if (type.family === 'image') {
+    if (type.mime === HEIC.mime) {
+      // libheif wants the whole file; the gate has already bounded its size.
+      const chunks: Buffer[] = [];
+      for await (const c of gate) chunks.push(c as Buffer);
+      stream = Readable.from([await heicToJpeg(Buffer.concat(chunks))]);
+    } else if (type.family === 'image') {
       const s = stripper(type);
       gate.on('error', (err) => s.destroy(err));
       stream = gate.pipe(s);
@@ -162,8 +178,8 @@ export async function ingestEvidenceFile(storage: EvidenceStorage, source: Reada
     return stored;
   };
   try {
-    const stored = type.family === 'image' ? await withImageSlot(store) : await store();
-    return { ...stored, type, receivedSha256: gate.receivedSha256 };
+    const stored = type.mime === HEIC.mime ? await withHeicSlot(() => withImageSlot(store)) : type.family === 'image' ? await withImageSlot(store) : await store();
+    return { ...stored, type: type.mime === HEIC.mime ? JPEG : type, receivedSha256: gate.receivedSha256 };
   } catch (err) {
     // Drain what is left, so the request can still be answered.
     source.resume();

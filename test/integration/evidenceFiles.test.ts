@@ -252,6 +252,52 @@ describe('evidence files', () => {
 });
 
 describe('disk storage', () => {
+  it("an iPhone's HEIC photo is stored as a JPEG without its GPS position and camera, served as a JPEG", async () => {
+    // 96×64, red left half and blue right half, with Make "Apple", Model "iPhone 15" and a GPS
+    // position in its EXIF (made with pillow-heif's x265 encoder; the image library here decodes no HEVC).
+    const heic = readFileSync(join(__dirname, '../fixtures/evidence/gps.heic'));
+    expect(heic.toString('latin1')).toMatch(/iPhone 15/);
+    const heicCase = await caseInProgress();
+    const res = await upload(heicCase, gridWorker, heic, { filename: 'IMG_0001.HEIC', contentType: 'image/heic', sha256: sha256(heic) });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ contentType: 'image/jpeg', receivedSha256: sha256(heic), deviceSha256: sha256(heic) });
+    const storedHeic: string = res.body.sha256;
+    const file = readFileSync(join(dir, storedHeic.slice(0, 2), storedHeic));
+    expect(sha256(file)).toBe(storedHeic);
+    const meta = await sharp(file).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 96, height: 64 });
+    expect(meta.exif).toBeUndefined();
+    expect(file.toString('latin1')).not.toMatch(/Apple|iPhone|GPS/);
+    // The pixels survived the trip: red on the left, blue on the right.
+    const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+    const px = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
+    expect(px(10, 30)[0]).toBeGreaterThan(180);
+    expect(px(10, 30)[2]).toBeLessThan(80);
+    expect(px(85, 30)[2]).toBeGreaterThan(180);
+    expect(px(85, 30)[0]).toBeLessThan(80);
+
+    const read = await request(h.app).get(`/cases/${heicCase}/evidence/files/${storedHeic}`).set('Authorization', street).buffer(true).parse(binary);
+    expect(read.status).toBe(200);
+    expect(read.headers['content-type']).toBe('image/jpeg');
+    expect(read.headers['content-disposition']).toBe(`inline; filename="${heicCase}-photo-${storedHeic.slice(0, 8)}.jpg"`);
+    const fact = await eventually(
+      async () => (await h.db.caseEvent.findMany({ where: { caseCode: heicCase, type: 'EVIDENCE_UPLOADED' } }))[0],
+      15_000,
+      'EVIDENCE_UPLOADED fact of the HEIC photo',
+    );
+    expect(fact.data).toMatchObject({ kind: 'PHOTO', sha256: storedHeic, receivedSha256: sha256(heic) });
+  });
+
+  it('a file that says it is HEIC but cannot be decoded is refused (400) and leaves nothing', async () => {
+    const heicCase = await caseInProgress();
+    const before = filesOnDisk().length;
+    const fake = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(200, 7)]);
+    const res = await upload(heicCase, gridWorker, fake, { filename: 'IMG_0002.HEIC', contentType: 'image/heic' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'UNSUPPORTED_FILE', message: 'the image cannot be decoded' });
+    expect(filesOnDisk().length).toBe(before);
+  });
+
   it('a stream that fails midway leaves nothing behind', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'evidence-abort-'));
     const storage = createDiskStorage(folder);

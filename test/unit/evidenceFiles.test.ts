@@ -20,12 +20,14 @@ describe('detectEvidenceType', () => {
     ['MP4 (mp42)', ftyp('mp42'), 'video/mp4', 'mp4'],
     ['MOV', ftyp('qt  '), 'video/quicktime', 'mov'],
     ['PDF', b('%PDF-1.7\n'), 'application/pdf', 'pdf'],
+    ['HEIC (iPhone)', ftyp('heic'), 'image/heic', 'heic'],
+    ['HEIF (generic brand)', ftyp('mif1'), 'image/heic', 'heic'],
   ])('%s', (_name, head, mime, ext) => {
     expect(detectEvidenceType(head)).toMatchObject({ mime, ext });
   });
 
   it('decides by content, not by any name: text, HTML, SVG, ZIP, an EXE and nothing at all are refused', () => {
-    for (const head of [b('hello, this is not a photo'), b('<!doctype html><script>'), b('<svg xmlns='), b('PK', 3, 4), b('MZ', 0x90, 0), b(), ftyp('heic')]) {
+    for (const head of [b('hello, this is not a photo'), b('<!doctype html><script>'), b('<svg xmlns='), b('PK', 3, 4), b('MZ', 0x90, 0), b(), ftyp('avis'), ftyp('crx ')]) {
       expect(detectEvidenceType(head)).toBeNull();
     }
   });
