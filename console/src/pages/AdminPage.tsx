@@ -4,10 +4,11 @@
 // whose field errors are the API's (400 with every field), shown next to the fields. The
 // calendar tab imports a year's document (docs/calendar/README.md) with PUT /admin/calendar/years/{year}.
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Table, Tabs, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
 import { useState, type ReactNode } from 'react';
 import { api, ApiError, fieldErrors } from '../http';
 import { useI18n } from '../i18n';
-import { usePoll } from '../usePoll';
+import { usePoll, type Polled } from '../usePoll';
 
 const UNIT_KINDS = ['STREET', 'COMMUNITY', 'GRID', 'DEPARTMENT'];
 const ROLES = ['GRID_WORKER', 'COMMUNITY_WORKER', 'STREET_DISPATCHER', 'DEPARTMENT_OFFICER', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER', 'AUDITOR', 'ADMIN', 'REPORTER'];
@@ -198,22 +199,33 @@ function UnitsTab({ x }: { x: Text }) {
           </Button>
         </Form>
       </CreateCard>
-      <Table<Unit>
-        size="small"
+      <ListTable<Unit>
+        x={x}
         rowKey="id"
-        loading={!list.data && list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 20, showTotal: x.total }}
-        scroll={{ x: 'max-content' }}
+        list={list}
         columns={[
           { title: x.id, dataIndex: 'id' },
           { title: x.kind, dataIndex: 'kind', render: (k: string) => x.unitKinds[k] ?? k },
           { title: x.name, dataIndex: 'name' },
           { title: x.parent, dataIndex: 'parentId', render: (p: string | null) => p ?? '—' },
-          { title: x.active, dataIndex: 'active', render: (a: boolean) => <Tag>{a ? x.yes : x.no}</Tag> },
         ]}
       />
     </>
+  );
+}
+
+/** The list under each create form: one table shape, the columns of its kind, then whether it is active. */
+function ListTable<T extends { active: boolean }>({ x, rowKey, list, columns }: { x: Text; rowKey: keyof T & string; list: Polled<Page<T>>; columns: ColumnsType<T> }) {
+  return (
+    <Table<T>
+      size="small"
+      rowKey={rowKey}
+      loading={!list.data && list.loading}
+      dataSource={list.data?.items ?? []}
+      pagination={{ pageSize: 20, showTotal: x.total }}
+      scroll={{ x: 'max-content' }}
+      columns={[...columns, { title: x.active, dataIndex: 'active', render: (a: boolean) => <Tag>{a ? x.yes : x.no}</Tag> }]}
+    />
   );
 }
 
@@ -253,20 +265,16 @@ function PeopleTab({ x }: { x: Text }) {
           </Button>
         </Form>
       </CreateCard>
-      <Table<Person>
-        size="small"
+      <ListTable<Person>
+        x={x}
         rowKey="id"
-        loading={!list.data && list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 20, showTotal: x.total }}
-        scroll={{ x: 'max-content' }}
+        list={list}
         columns={[
           { title: x.id, dataIndex: 'id' },
           { title: x.name, dataIndex: 'name' },
           { title: x.role, dataIndex: 'role' },
           { title: x.unit, dataIndex: 'unitId' },
           { title: x.login, dataIndex: 'login', render: (l: string | null) => l ?? '—' },
-          { title: x.active, dataIndex: 'active', render: (a: boolean) => <Tag>{a ? x.yes : x.no}</Tag> },
         ]}
       />
     </>
@@ -306,20 +314,16 @@ function CatalogTab({ x }: { x: Text }) {
           </Button>
         </Form>
       </CreateCard>
-      <Table<Category>
-        size="small"
+      <ListTable<Category>
+        x={x}
         rowKey="code"
-        loading={!list.data && list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 20, showTotal: x.total }}
-        scroll={{ x: 'max-content' }}
+        list={list}
         columns={[
           { title: x.code, dataIndex: 'code' },
           { title: x.name, dataIndex: 'name' },
           { title: x.group, dataIndex: 'group' },
           { title: x.triage, dataIndex: 'triage' },
           { title: x.completionDays, dataIndex: 'completionDays' },
-          { title: x.active, dataIndex: 'active', render: (a: boolean) => <Tag>{a ? x.yes : x.no}</Tag> },
         ]}
       />
     </>
