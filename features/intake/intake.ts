@@ -15,6 +15,7 @@ import type { AppConfig } from '../../config/env';
 import { workflowIdForCase } from '../../domain/caseCode';
 import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type EvidenceKind, type Level, type OpenWindow } from '../../domain/types';
 import { initialWindows } from '../../domain/windows';
+import { triageStartLevel } from '../../domain/triage';
 import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../../workflows/messages';
 import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../../workflows/searchAttributes';
 import { allocateCaseCode } from './caseCodes';
@@ -209,7 +210,9 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
     deps.directory.loadCalendar(),
   ]);
   const policy = buildCasePolicy(category, deps.cfg);
-  const startLevel: Level = isLevel(category.defaultLevel) ? category.defaultLevel : 'GRID';
+  const catalogLevel: Level = isLevel(category.defaultLevel) ? category.defaultLevel : 'GRID';
+  // The kind's route (三事分流, policy.triage): a small matter starts with its grid's community, a big one at the street.
+  const startLevel = triageStartLevel(category.triage, catalogLevel, directory, policy.triage);
   const { location } = request;
 
   return (code) => {
