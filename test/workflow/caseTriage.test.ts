@@ -3,6 +3,8 @@
 // matter is fast-tracked (政府快办: the street holds it, the category's departments are called at
 // intake); a private matter is answered with guidance, and handling it takes a re-triage with a
 // reason. Each case starts at a working morning (startCaseAtMorning), so nothing depends on the hour.
+// The cases are left running (no terminate): after a terminate the time-skipping server was seen to
+// stop skipping time for the next test's move to the next morning.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import {
@@ -14,7 +16,7 @@ import {
   reviewCaseUpdate,
   submitResultUpdate,
 } from '../../workflows/messages';
-import { ACTORS, DIRECTORY, UNITS, failureType, startCaseAtMorning, startCaseEnv, terminateWhenQuiet, type MemoryRecorder } from './caseFixture';
+import { ACTORS, DIRECTORY, UNITS, failureType, startCaseAtMorning, startCaseEnv, type MemoryRecorder } from './caseFixture';
 
 jest.setTimeout(180_000);
 
@@ -57,7 +59,6 @@ it('a small matter starts with the community (居委会主导), which calls a de
   expect(closed.status).toBe('CLOSED');
   await recorder.settled(h, input.intake.code);
   expect(recorder.types(input.intake.code).slice(0, 4)).toEqual(['REPORTED', 'ACCEPTED', 'RESPONDED', 'DEPARTMENT_CALLED']);
-  await terminateWhenQuiet(h);
 });
 
 it('a big matter is fast-tracked (政府快办): the street holds it, its department is called at intake, the acceptance is the first response', async () => {
@@ -82,7 +83,6 @@ it('a big matter is fast-tracked (政府快办): the street holds it, its depart
   expect(facts[1].data).toMatchObject({ departmentId: 'GL-D-CG', fastTrack: true });
   expect(facts[3].data).toMatchObject({ decision: 'DEPARTMENTS', onTime: true });
   expect(facts.find((f) => f.type === 'DEPARTMENT_REPORTED')!.data).toMatchObject({ late: false });
-  await terminateWhenQuiet(h);
 });
 
 it('a private matter is answered with guidance; handling it takes a re-triage with a reason', async () => {
@@ -99,5 +99,4 @@ it('a private matter is answered with guidance; handling it takes a re-triage wi
   await recorder.settled(h, input.intake.code);
   const responded = recorder.of(input.intake.code).find((f) => f.type === 'RESPONDED')!;
   expect(responded.data).toMatchObject({ decision: 'SELF', retriage: { from: 'PRIVATE', to: 'SMALL', reason: '楼道杂物影响公共通道，非个人事务' } });
-  await terminateWhenQuiet(h);
 });
