@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/env';
 import { defaultCalendar } from '../domain/calendar';
 import { buildCasePolicy } from '../domain/policy';
-import { defaultTriage, triageStartLevel } from '../domain/triage';
+import { defaultTriage, ladderForPlace, triageStartLevel } from '../domain/triage';
 import type { IntakeFile, Level, TriageKind } from '../domain/types';
 import { newCaseOptions } from '../features/intake/intake';
 import type { CaseOptions, CaseWorkflowInput } from '../workflows/messages';
@@ -59,7 +59,8 @@ export function caseInput(
   if (o.noTriage || o.legacy) delete policy.triage;
   else if (o.triageRoutes) policy.triage = defaultTriage(o.triageRoutes);
   const sample = sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel });
-  // As intake starts it: the kind's route decides the level (三事分流).
+  // As intake starts it: the ladder at this place, and the kind's route decides the level (三事分流).
+  policy.ladder = ladderForPlace(policy.ladder, DIRECTORY);
   sample.startLevel = triageStartLevel(sample.triage, sample.startLevel, DIRECTORY, policy.triage);
   return {
     intake: { ...sample, ...(o.files ? { files: o.files } : {}) },

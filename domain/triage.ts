@@ -14,7 +14,7 @@ export type FirstResponse = 'SELF' | 'COMMUNITY' | 'GUIDANCE' | 'DEPARTMENTS';
  * Where a new case starts:
  * - CATALOG: at the category's level (as before the routes);
  * - COMMUNITY: with the residents' committee (居委会) of its grid, when the directory gives the
- *   grid a community and the category starts below it; otherwise at the category's level;
+ *   grid a community with a holder and the category starts below it; otherwise at the category's level;
  * - STREET: with its street (the street keeps the case), unless the category starts higher.
  */
 export type TriageStart = 'CATALOG' | 'COMMUNITY' | 'STREET';
@@ -67,10 +67,19 @@ export function isTriageKind(s: string): s is TriageKind {
   return (TRIAGE_KINDS as readonly string[]).includes(s);
 }
 
+/**
+ * Whether the directory gives the case's grid a community with a holder (the residents'
+ * committee's worker): a grid without one, or with the post vacant, keeps its catalog start.
+ */
+export function hasCommunity(directory: LevelDirectory): boolean {
+  const c = directory.COMMUNITY;
+  return Boolean(c?.unitId) && (c?.personId ?? null) !== null;
+}
+
 /** Where a new case of `kind` starts, given the category's level and the directory of its place. */
 export function triageStartLevel(kind: TriageKind, catalogLevel: Level, directory: LevelDirectory, policy: TriagePolicy | undefined): Level {
   const start = policy ? policy.routes[kind].start : 'CATALOG';
-  if (start === 'COMMUNITY') return directory.COMMUNITY && rank(catalogLevel) < rank('COMMUNITY') ? 'COMMUNITY' : catalogLevel;
+  if (start === 'COMMUNITY') return hasCommunity(directory) && rank(catalogLevel) < rank('COMMUNITY') ? 'COMMUNITY' : catalogLevel;
   if (start === 'STREET') return rank(catalogLevel) < rank('STREET') ? 'STREET' : catalogLevel;
   return catalogLevel;
 }
@@ -105,4 +114,13 @@ export function responseBlocker(response: FirstResponse, kind: TriageKind, polic
     DEPARTMENTS: 'handled by calling departments',
   };
   return `a ${kind.toLowerCase()} matter is not ${what[response]} (it takes ${fits.map((r) => r.toLowerCase()).join(' or ')}); correct the triage with a reason`;
+}
+
+/**
+ * The ladder a new case climbs at its place (层层): the configured ladder, except that a ladder
+ * naming COMMUNITY (LADDER=GRID,COMMUNITY,STREET,…) skips it for a grid the directory gives no
+ * community with a holder, so a lapse or a whistle never lands on a post nobody holds.
+ */
+export function ladderForPlace(ladder: readonly Level[], directory: LevelDirectory): Level[] {
+  return ladder.includes('COMMUNITY') && !hasCommunity(directory) ? ladder.filter((l) => l !== 'COMMUNITY') : [...ladder];
 }

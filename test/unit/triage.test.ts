@@ -1,7 +1,7 @@
 // Three kinds of matter (三事分流) as routes: the pure rules (domain/triage) and the machine
 // applying them on cases with CasePolicy.triage; cases without it keep the old behaviour.
 import { parseTriageRoutes, PolicyError } from '../../domain/policy';
-import { DEFAULT_TRIAGE, defaultTriage, mayCall, responseBlocker, triageCalls, triageStartLevel, UNROUTED } from '../../domain/triage';
+import { DEFAULT_TRIAGE, defaultTriage, ladderForPlace, mayCall, responseBlocker, triageCalls, triageStartLevel, UNROUTED } from '../../domain/triage';
 import type { TriageKind } from '../../domain/types';
 import { CaseMachine } from '../../workflows/caseMachine';
 import { ACTORS, DEPARTMENTS, DIRECTORY, HOUR, MIN, T0, bj, machineInput, types, verdict } from './fixtures/machineFixture';
@@ -13,6 +13,8 @@ describe('domain/triage', () => {
     expect(triageStartLevel('SMALL', 'GRID', DIRECTORY, all)).toBe('COMMUNITY');
     const { COMMUNITY: _c, ...noCommunity } = DIRECTORY;
     expect(triageStartLevel('SMALL', 'GRID', noCommunity, all)).toBe('GRID');
+    // The community's post vacant: nobody would be told; the grid (the catalog's level) keeps it.
+    expect(triageStartLevel('SMALL', 'GRID', { ...DIRECTORY, COMMUNITY: { ...DIRECTORY.COMMUNITY!, personId: null } }, all)).toBe('GRID');
     // A category that starts higher keeps its level.
     expect(triageStartLevel('SMALL', 'STREET', DIRECTORY, all)).toBe('STREET');
   });
@@ -65,6 +67,15 @@ describe('domain/triage', () => {
     const a = defaultTriage();
     a.routes.BIG.responses.push('GUIDANCE');
     expect(defaultTriage().routes.BIG.responses).toEqual(['SELF', 'DEPARTMENTS']);
+  });
+
+  it('a ladder naming the community keeps it where the grid has one with a holder, and skips it elsewhere', () => {
+    const ladder = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'] as const;
+    expect(ladderForPlace(ladder, DIRECTORY)).toEqual([...ladder]);
+    const vacant = { ...DIRECTORY, COMMUNITY: { ...DIRECTORY.COMMUNITY!, personId: null } };
+    expect(ladderForPlace(ladder, vacant)).toEqual(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+    // The default ladder (no COMMUNITY) is left as it is.
+    expect(ladderForPlace(['GRID', 'STREET', 'COMMAND_CENTER'], DIRECTORY)).toEqual(['GRID', 'STREET', 'COMMAND_CENTER']);
   });
 
   it('TRIAGE_ROUTES names known kinds, each once', () => {
@@ -186,6 +197,17 @@ describe('CaseMachine with CasePolicy.triage', () => {
     m.respond({ actor: ACTORS.community, decision: 'GUIDANCE', guidance: '请自行联系维修', triage: 'PRIVATE', triageReason: '户内设施，属个人事务' }, T0 + 3 * MIN);
     expect(m.state).toMatchObject({ status: 'CLOSED', resolution: 'GUIDANCE', triage: 'PRIVATE' });
     expect(m.pending.find((f) => f.event.type === 'GUIDANCE_GIVEN')!.event.data).toMatchObject({ retriage: { from: 'SMALL', to: 'PRIVATE' } });
+  });
+
+  it('on a ladder with the community (层层), a grid\'s missed acceptance climbs to the community, then to the street (the pacing table\'s COMMUNITY column)', () => {
+    const input = machineInput({ reportedAt: T0, paced: true });
+    input.policy.ladder = ladderForPlace(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'], input.directory);
+    const m = new CaseMachine(input, T0);
+    m.tick(T0 + 10 * MIN);
+    expect(m.state).toMatchObject({ level: 'COMMUNITY', assignee: DIRECTORY.COMMUNITY });
+    m.tick(T0 + 20 * MIN);
+    expect(m.state.level).toBe('STREET');
+    expect(m.state.breaches.map((b) => [b.kind, b.level, b.escalatedTo])).toEqual([['ACCEPT', 'GRID', 'COMMUNITY'], ['ACCEPT', 'COMMUNITY', 'STREET']]);
   });
 
   it('without CasePolicy.triage a private matter may be handled and a response records no re-triage', () => {
