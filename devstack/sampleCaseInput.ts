@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/env';
 import { defaultCalendar } from '../domain/calendar';
 import { buildCasePolicy } from '../domain/policy';
+import { defaultTriage, ladderForPlace, triageStartLevel } from '../domain/triage';
 import type { IntakeFile, Level, TriageKind } from '../domain/types';
 import { newCaseOptions } from '../features/intake/intake';
 import type { CaseOptions, CaseWorkflowInput } from '../workflows/messages';
@@ -39,6 +40,10 @@ export function caseInput(
     noResponseFromReceipt?: boolean;
     noSite?: boolean;
     recordLocally?: boolean;
+    /** Of cases started before CasePolicy.triage (every kind starts at the catalog's level, only streets call). */
+    noTriage?: boolean;
+    /** The kinds routed (TRIAGE_ROUTES); absent: the configuration's. */
+    triageRoutes?: TriageKind[];
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
@@ -51,8 +56,14 @@ export function caseInput(
   }
   if (o.noResponseFromReceipt || o.noPacing || o.legacy) delete policy.responseFromReceipt;
   if (o.noSite || o.legacy) delete policy.site;
+  if (o.noTriage || o.legacy) delete policy.triage;
+  else if (o.triageRoutes) policy.triage = defaultTriage(o.triageRoutes);
+  const sample = sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel });
+  // As intake starts it: the ladder at this place, and the kind's route decides the level (三事分流).
+  policy.ladder = ladderForPlace(policy.ladder, DIRECTORY);
+  sample.startLevel = triageStartLevel(sample.triage, sample.startLevel, DIRECTORY, policy.triage);
   return {
-    intake: { ...sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }), ...(o.files ? { files: o.files } : {}) },
+    intake: { ...sample, ...(o.files ? { files: o.files } : {}) },
     policy,
     calendar: defaultCalendar(),
     directory: DIRECTORY,

@@ -1,7 +1,7 @@
 // The role rule of each case action, declared once and keyed by the action's name (the
 // path segment after /cases/:code/). domain/access.mayAttempt applies them; the action
 // table in workflows/caseActions references them next to each action's update and guard.
-import { atOrAbove, mayCallDepartments } from './ladder';
+import { atOrAbove } from './ladder';
 import type { Level, Role } from './types';
 
 /** Every human action on a case, as the API names it (the path after /cases/:code/). */
@@ -48,7 +48,8 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   accept: { what: 'accept cases', holder: true },
   respond: { what: 'respond to cases', holder: true },
   whistle: { what: 'whistle cases up', holder: true },
-  calls: { what: 'call departments (a street or a higher level calls; whistle the case up first)', ladder: (level) => mayCallDepartments(level) },
+  // Communities call too on cases with CasePolicy.triage (街镇、社区呼叫); the workflow refuses them on older cases.
+  calls: { what: 'call departments (a community, a street or a higher level calls; whistle the case up first)', ladder: (level) => atOrAbove(level, 'COMMUNITY') },
   report: { what: 'report on site for a department call (the called department does)', call: true, departmentOnly: true },
   evidence: { what: 'upload evidence', holder: true, call: true },
   result: { what: 'submit results', holder: true, call: true },

@@ -35,6 +35,13 @@ export type BreachData = {
   handledBy?: Level;
 };
 
+/** The holder corrected the case's kind of matter in its first response (CasePolicy.triage). */
+export interface Retriage {
+  from: TriageKind;
+  to: TriageKind;
+  reason: string;
+}
+
 /** Why a case moved up the ladder. */
 export type EscalationCause = 'BREACH' | 'WHISTLE' | 'REOPEN_LIMIT';
 
@@ -50,17 +57,18 @@ export type FactDataMap = {
   };
   ACCEPTED: { note: string | null } & Timing;
   /** A private matter answered at the first response (the case closes next). */
-  GUIDANCE_GIVEN: { guidance: string; note: string | null } & Timing;
+  GUIDANCE_GIVEN: { guidance: string; note: string | null; retriage?: Retriage } & Timing;
   /** The first response: by the holder's decision, or by calling departments (no note, no assignee). */
   RESPONDED:
-    | ({ decision: 'SELF' | 'COMMUNITY'; note: string | null; assigneeId: string | null; completionDueAt: number | null } & Timing)
+    | ({ decision: 'SELF' | 'COMMUNITY'; note: string | null; assigneeId: string | null; completionDueAt: number | null; retriage?: Retriage } & Timing)
     | ({ decision: 'DEPARTMENTS'; completionDueAt: number | null } & Timing);
   REMINDED: { windowId: string; kind: WindowKind; remindAt: number; dueAt: number };
   BREACHED: BreachData;
   /** deferredUntil (paced cases): a lapse outside office hours reached a leader, whose page waits for this office time. */
   ESCALATED: { from: Level; to: Level; cause: EscalationCause; reason: string; assigneeId: string | null; deferredUntil?: number };
   LEADER_LISTED: { reason: string; deferredUntil?: number };
-  DEPARTMENT_CALLED: { callId: string; departmentId: string; reportBy: number; place: string; instructions: string | null };
+  /** fastTrack: called at intake by a big matter's route (政府快办, CasePolicy.triage), not by a person. */
+  DEPARTMENT_CALLED: { callId: string; departmentId: string; reportBy: number; place: string; instructions: string | null; fastTrack?: true };
   /**
    * A called department reported on site (报到). Only on cases with CasePolicy.site: `evidence`
    * (when given) and `onSite`, the urgent on-site window the report met (absent when none was open).

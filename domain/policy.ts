@@ -9,8 +9,9 @@ import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
 import { defaultSite } from './siteSteps';
 import { defaultSupervision } from './supervision';
+import { defaultTriage, isTriageKind } from './triage';
 import { LEVELS } from './types';
-import type { CasePolicy, ExtensionRule, Level } from './types';
+import type { CasePolicy, ExtensionRule, Level, TriageKind } from './types';
 
 export { extensionApproverLevel };
 
@@ -76,7 +77,7 @@ export type PolicyConfig = Pick<
   | 'MAX_REOPENS'
   | 'SURVEY_UNREACHABLE_POLICY'
   | 'HISTORY_EVENT_LIMIT'
->;
+> & Partial<Pick<AppConfig, 'TRIAGE_ROUTES'>>;
 
 /** Validate a category's windowOverrides JSON; throws PolicyError listing every problem. */
 export function parseWindowOverrides(json: unknown): WindowOverrides {
@@ -140,6 +141,17 @@ export function parseExtensionThresholds(spec: string): ExtensionRule[] {
   return rules;
 }
 
+/** Validate TRIAGE_ROUTES: known kinds (BIG, SMALL, PRIVATE), each once; empty routes none. */
+export function parseTriageRoutes(kinds: readonly string[]): TriageKind[] {
+  const seen = new Set<string>();
+  for (const k of kinds) {
+    if (!isTriageKind(k)) throw new PolicyError('TRIAGE_ROUTES', `TRIAGE_ROUTES: unknown kind "${k}" (expected BIG, SMALL or PRIVATE)`);
+    if (seen.has(k)) throw new PolicyError('TRIAGE_ROUTES', `TRIAGE_ROUTES: kind "${k}" appears more than once`);
+    seen.add(k);
+  }
+  return [...kinds] as TriageKind[];
+}
+
 /**
  * The policy a new case of `category` runs under: default windows from configuration,
  * narrowed by the category's overrides. Throws PolicyError on a bad catalog row or config.
@@ -176,5 +188,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     supervision: defaultSupervision(),
     responseFromReceipt: true,
     site: defaultSite(),
+    triage: defaultTriage(parseTriageRoutes(cfg.TRIAGE_ROUTES ?? ['SMALL', 'PRIVATE'])),
   };
 }

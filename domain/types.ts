@@ -4,6 +4,7 @@ import type { LeaderListPolicy } from './leaderList';
 import type { LadderPacing } from './pacing';
 import type { SitePolicy } from './siteSteps';
 import type { SupervisionPolicy } from './supervision';
+import type { TriagePolicy } from './triage';
 
 /** Ladder levels plus the side level COMMUNITY (small matters, 三事分流). */
 export type Level = 'GRID' | 'COMMUNITY' | 'STREET' | 'COMMAND_CENTER' | 'DEPUTY_LEADER' | 'PRINCIPAL_LEADER';
@@ -129,6 +130,13 @@ export interface CasePolicy {
    * on-site window is met by the result, as before).
    */
   site?: SitePolicy;
+  /**
+   * The three kinds' routes (三事分流, domain/triage): where a new case starts, the departments a
+   * big matter calls at intake, the responses that fit each kind (a re-triage with a reason
+   * otherwise), and which levels call departments (communities too). Absent on cases started
+   * before it: every kind starts at the catalog's level and only streets and above call.
+   */
+  triage?: TriagePolicy;
 }
 
 /** Who holds the case at a level. */

@@ -90,6 +90,11 @@ export interface Scenario {
    * one still gives the history it gave then.
    */
   byActivity?: true;
+  /**
+   * Started with the three kinds' routes in its policy (CasePolicy.triage), as a case starts now.
+   * The paths recorded before them go without.
+   */
+  triage?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -659,6 +664,78 @@ export const SCENARIOS: Scenario[] = [
     byActivity: true,
     run: ladderPacedNight,
   },
+  {
+    name: 'triage-small-at-community',
+    description: "A small matter started with the three kinds' routes (CasePolicy.triage, 三事分流): it starts with the residents' committee of its grid (居委会主导: the community holds it and its acceptance window from intake); the community accepts and calls the city management department (街镇、社区呼叫), which reports and gives its result; the street reviews and closes (审核结案); the revisit survey ends it.",
+    options: { triage: 'SMALL' },
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    byActivity: true,
+    triage: true,
+    async run(c) {
+      await c.wait(4 * MIN + 3 * SEC);
+      await c.act('accept', { actor: ACTORS.community, note: '居委会受理' });
+      await c.wait(9 * MIN + 11 * SEC);
+      const s = await c.act('calls', { actor: ACTORS.community, calls: [{ departmentId: 'GL-D-CG', reportBy: (await c.now()) + HOUR, place: '鼓屏路社区3号楼' }] });
+      const callId = s.calls[0].id;
+      await c.wait(37 * MIN + 5 * SEC);
+      await c.act('report', { actor: ACTORS.cg, callId });
+      await c.wait(HOUR + 3 * MIN + 1 * SEC);
+      await c.act('result', { actor: ACTORS.cg, callId, summary: '已协调清理' });
+      await c.wait(HOUR + 7 * MIN + 3 * SEC);
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '社区已办结' });
+      await c.wait(HOUR + 11 * MIN + 5 * SEC);
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    },
+  },
+  {
+    name: 'triage-big-fast-track',
+    description: "A big matter with its route on (TRIAGE_ROUTES with BIG; 政府快办): it starts at the street, and the category's usual department (city management) is called at intake (DEPARTMENT_CALLED with fastTrack, no actor); the street's acceptance is its first response (RESPONDED, decision DEPARTMENTS); the department reports, gives its result, the street reviews and closes, the revisit survey ends it.",
+    options: { triageRoutes: ['BIG', 'SMALL', 'PRIVATE'] },
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    byActivity: true,
+    triage: true,
+    async run(c) {
+      await c.wait(3 * MIN + 9 * SEC);
+      const s = await c.act('accept', { actor: ACTORS.street, note: '政府快办' });
+      const callId = s.calls[0].id;
+      await c.wait(41 * MIN + 7 * SEC);
+      await c.act('report', { actor: ACTORS.cg, callId });
+      await c.wait(HOUR + 13 * MIN + 3 * SEC);
+      await c.act('result', { actor: ACTORS.cg, callId, summary: '已清理占道摊点' });
+      await c.wait(HOUR + 5 * MIN + 11 * SEC);
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '部门已处置' });
+      await c.wait(HOUR + 11 * MIN + 5 * SEC);
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    },
+  },
+  {
+    name: 'triage-private-retriaged',
+    description: "A private matter with the routes (CasePolicy.triage; 私事 is answered with guidance): the grid accepts, finds it is not private and corrects the kind in its first response (RESPONDED with retriage PRIVATE → SMALL and a reason), handles it; the street reviews and closes; the revisit survey ends it.",
+    options: { triage: 'PRIVATE' },
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    byActivity: true,
+    triage: true,
+    async run(c) {
+      await c.wait(5 * MIN + 1 * SEC);
+      await c.act('accept', { actor: ACTORS.grid, note: '已受理' });
+      await c.wait(12 * MIN + 7 * SEC);
+      await c.act('respond', { actor: ACTORS.grid, decision: 'SELF', triage: 'SMALL', triageReason: '楼道杂物影响公共通道，非个人事务' });
+      await c.wait(2 * HOUR + 3 * MIN + 5 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street, '已清理楼道');
+    },
+  },
 ];
 
 async function ladderPacedNight(c: CaseDriver): Promise<void> {
@@ -703,6 +780,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
         noResponseFromReceipt: !scenario.fromReceipt,
         noSite: !scenario.site,
         recordLocally: !scenario.byActivity,
+        noTriage: !scenario.triage,
         ...scenario.options,
       });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;

@@ -5,8 +5,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { addWorkingDays } from '../domain/calendar';
 import { extensionApproverLevel } from '../domain/extensions';
-import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, mayCallDepartments, nextLevel, rank, unitForLevel } from '../domain/ladder';
-import type { BreachData, FactData, FactType, Timing } from '../domain/facts';
+import { LEVEL_ROLE, atOrAbove, isTop, levelOfRole, nextLevel, rank, unitForLevel } from '../domain/ladder';
+import { mayCall, responseBlocker, triageCalls, type FirstResponse } from '../domain/triage';
+import type { BreachData, FactData, FactType, Retriage, Timing } from '../domain/facts';
 import { initialWindows, movesWithCase, nextWakeAt, openWindow, responseStartsAt, windowSpan } from '../domain/windows';
 import { needsLeaderAt, tickOffBlocker } from '../domain/leaderList';
 import { SITE_STEPS, isSiteStep, newSiteProgress, stepBlocker, type EvidenceRef } from '../domain/siteSteps';
@@ -148,6 +149,15 @@ export class CaseMachine {
       this.record(now, 'EVIDENCE_UPLOADED', intake.reportedBy ?? null, {
         data: { callId: null, kind: f.kind, url: f.url, sha256: f.sha256, ...(f.receivedSha256 ? { receivedSha256: f.receivedSha256 } : {}) },
       });
+    }
+    // A big matter's route (政府快办, CasePolicy.triage): the category's usual departments are
+    // called at once; the case stays with the level it started at (the street), which accepts it.
+    for (const departmentId of triageCalls(intake.triage, intake.suggestedDepartmentIds, input.departmentOfficers, policy.triage)) {
+      const reportBy = openWindow({
+        id: 'fast-track', kind: 'REPORT', span: policy.windows.report, level: this.state.level, unitId: departmentId,
+        startedAt: intake.reportedAt, remindFraction: 0, calendar,
+      }).dueAt;
+      this.addCall(now, null, { departmentId, reportBy, place: intake.address ?? intake.description }, intake.reportedAt);
     }
     this.endStep();
   }
@@ -305,10 +315,26 @@ export class CaseMachine {
   guardRespond(a: RespondCaseInput): void {
     this.requireStatus(['ACCEPTED'], 'respond to');
     this.requireHolder(a.actor);
-    if (a.decision === 'GUIDANCE' && !a.guidance?.trim()) throw badInput('guidance', 'an explanation for the reporter is required');
     if (a.decision === 'COMMUNITY' && this.state.level !== 'GRID' && this.state.level !== 'STREET') {
       throw conflict(`a case at ${this.state.level} level is not sent down to the community`);
     }
+    if (a.decision === 'GUIDANCE' && !a.guidance?.trim()) throw badInput('guidance', 'an explanation for the reporter is required');
+    this.guardTriage(a.decision, a.triage, a.triageReason);
+  }
+
+  /**
+   * A first response must fit the case's kind (CasePolicy.triage), or correct the kind with a
+   * reason (re-triage). The form's content: checked last.
+   */
+  private guardTriage(response: FirstResponse, triage: string | undefined, reason: string | undefined): void {
+    const policy = this.input.policy.triage;
+    if (!policy) return;
+    if (triage !== undefined && triage !== this.state.triage) {
+      if (!(triage in policy.routes)) throw badInput('triage', 'one of BIG, SMALL, PRIVATE');
+      if (!reason?.trim()) throw badInput('triageReason', 'say why the kind of matter is corrected');
+    }
+    const why = responseBlocker(response, (triage as CaseState['triage'] | undefined) ?? this.state.triage, policy);
+    if (why) throw badInput('triage', why);
   }
 
   guardWhistle(a: WhistleInput): void {
@@ -321,7 +347,14 @@ export class CaseMachine {
   guardCallDepartments(a: CallDepartmentsInput): void {
     this.requireStatus(['ACCEPTED', 'IN_PROGRESS'], 'call departments on');
     this.requireHolder(a.actor);
-    if (!mayCallDepartments(this.state.level)) throw conflict('only a street or a higher level may call departments; whistle the case up first');
+    if (!mayCall(this.state.level, this.input.policy.triage)) {
+      throw conflict(this.input.policy.triage
+        ? 'only a community, a street or a higher level may call departments; whistle the case up first'
+        : 'only a street or a higher level may call departments; whistle the case up first');
+    }
+    // Calling is the first response on an accepted case: it must fit the kind (a private matter is answered with guidance).
+    const unfit = this.state.status === 'ACCEPTED' ? responseBlocker('DEPARTMENTS', this.state.triage, this.input.policy.triage) : null;
+    if (unfit) throw conflict(`${unfit} in the response first`);
     if (!a.calls?.length) throw badInput('calls', 'name at least one department');
     const now = Date.now();
     const seen = new Set<string>();
@@ -547,16 +580,30 @@ export class CaseMachine {
     // New cases: the street's hour counts from receipt (policy.responseFromReceipt); older ones from now.
     this.open('RESPONSE', this.input.policy.windows.response, now, { startedAt: responseStartsAt(this.input.intake, this.input.policy, now) });
     this.record(now, 'ACCEPTED', a.actor, { data: { note: a.note ?? null, ...timing } });
+    // A fast-tracked big matter (CasePolicy.triage): its departments were called at intake, so the
+    // acceptance is also its first response (一线呼叫); the street keeps it and reviews their results.
+    if (this.input.policy.triage && this.state.calls.length > 0) {
+      const response = this.timing('RESPONSE', now);
+      this.closeWindows(['RESPONSE']);
+      this.state.status = 'IN_PROGRESS';
+      this.openCompletion(now);
+      this.record(now, 'RESPONDED', a.actor, { data: { decision: 'DEPARTMENTS', completionDueAt: this.state.completionDueAt, ...response } });
+    }
     return this.state;
   }
 
   respond(a: RespondCaseInput, now: number): CaseState {
     const timing = this.timing('RESPONSE', now);
     this.closeWindows(['RESPONSE']);
+    // Re-triage (CasePolicy.triage; the guard required the reason): the kind is corrected first.
+    const retriage: Retriage | null = this.input.policy.triage && a.triage !== undefined && a.triage !== this.state.triage
+      ? { from: this.state.triage, to: a.triage, reason: a.triageReason!.trim() }
+      : null;
+    if (retriage) this.state.triage = retriage.to;
     if (a.decision === 'GUIDANCE') {
       this.record(now, 'GUIDANCE_GIVEN', a.actor, {
         // The guard refuses GUIDANCE without a text, so it is always there.
-        data: { guidance: a.guidance!, note: a.note ?? null, ...timing },
+        data: { guidance: a.guidance!, note: a.note ?? null, ...timing, ...(retriage ? { retriage } : {}) },
         notify: [this.reporterNotice('CASE_ANSWERED', `Case ${this.state.code}: ${a.guidance}`)],
       });
       this.close('GUIDANCE', now, a.actor, false);
@@ -569,7 +616,10 @@ export class CaseMachine {
     this.state.status = 'IN_PROGRESS';
     this.openCompletion(now);
     this.record(now, 'RESPONDED', a.actor, {
-      data: { decision: a.decision, note: a.note ?? null, assigneeId: this.state.assignee.personId, completionDueAt: this.state.completionDueAt, ...timing },
+      data: {
+        decision: a.decision, note: a.note ?? null, assigneeId: this.state.assignee.personId, completionDueAt: this.state.completionDueAt, ...timing,
+        ...(retriage ? { retriage } : {}),
+      },
       notify: a.decision === 'COMMUNITY'
         ? [this.notice(this.state.assignee, 'CASE_ASSIGNED', `Case ${this.state.code} is yours to handle (small matter) by ${iso(this.state.completionDueAt!)}.`)]
         : [],
@@ -591,45 +641,51 @@ export class CaseMachine {
       this.openCompletion(now);
       this.record(now, 'RESPONDED', a.actor, { data: { decision: 'DEPARTMENTS', completionDueAt: this.state.completionDueAt, ...timing } });
     }
-    for (const c of a.calls) {
-      const id = `CALL-${this.seq + 1}`;
-      this.state.calls.push({
-        id,
-        departmentId: c.departmentId,
-        calledBy: a.actor.personId,
-        calledAt: now,
-        reportBy: c.reportBy,
-        place: c.place,
-        ...(c.instructions ? { instructions: c.instructions } : {}),
-        reportedAt: null,
-        reportedBy: null,
-        late: false,
-        evidence: [],
-        result: null,
-        resultAt: null,
-      });
-      this.state.windows.push(
-        openWindow({
-          id: `REPORT-${this.seq + 1}`,
-          kind: 'REPORT',
-          span: this.input.policy.windows.report,
-          dueAt: c.reportBy,
-          level: this.state.level,
-          unitId: c.departmentId,
-          startedAt: now,
-          remindFraction: this.input.policy.windows.remindAt,
-          calendar: this.calendar,
-          refId: id,
-        }),
-      );
-      const officer = this.input.departmentOfficers[c.departmentId];
-      this.record(now, 'DEPARTMENT_CALLED', a.actor, {
-        unitId: c.departmentId,
-        data: { callId: id, departmentId: c.departmentId, reportBy: c.reportBy, place: c.place, instructions: c.instructions ?? null },
-        notify: [this.notice(officer, 'DEPARTMENT_CALLED', `Case ${this.state.code}: report at ${c.place} by ${iso(c.reportBy)}.`)],
-      });
-    }
+    for (const c of a.calls) this.addCall(now, a.actor, c, now);
     return this.state;
+  }
+
+  /**
+   * One department called: the call, its REPORT window (started at `startedAt`) and the fact.
+   * `actor` null: called at intake by a big matter's route (政府快办), on the holder's behalf.
+   */
+  private addCall(now: number, actor: Actor | null, c: CallDepartmentsInput['calls'][number], startedAt: number): void {
+    const id = `CALL-${this.seq + 1}`;
+    this.state.calls.push({
+      id,
+      departmentId: c.departmentId,
+      calledBy: actor?.personId ?? this.state.assignee.personId ?? this.state.assignee.unitId,
+      calledAt: now,
+      reportBy: c.reportBy,
+      place: c.place,
+      ...(c.instructions ? { instructions: c.instructions } : {}),
+      reportedAt: null,
+      reportedBy: null,
+      late: false,
+      evidence: [],
+      result: null,
+      resultAt: null,
+    });
+    this.state.windows.push(
+      openWindow({
+        id: `REPORT-${this.seq + 1}`,
+        kind: 'REPORT',
+        span: this.input.policy.windows.report,
+        dueAt: c.reportBy,
+        level: this.state.level,
+        unitId: c.departmentId,
+        startedAt,
+        remindFraction: this.input.policy.windows.remindAt,
+        calendar: this.calendar,
+        refId: id,
+      }),
+    );
+    const officer = this.input.departmentOfficers[c.departmentId];
+    this.record(now, 'DEPARTMENT_CALLED', actor, {
+      unitId: c.departmentId,
+      data: { callId: id, departmentId: c.departmentId, reportBy: c.reportBy, place: c.place, instructions: c.instructions ?? null, ...(actor ? {} : { fastTrack: true as const }) },
+      notify: [this.notice(officer, 'DEPARTMENT_CALLED', `Case ${this.state.code}: report at ${c.place} by ${iso(c.reportBy)}.`)],
+    });
   }
 
   reportArrival(a: ReportArrivalInput, now: number): CaseState {

@@ -160,6 +160,13 @@ export interface RespondCaseInput extends ActionBase {
   note?: string;
   /** GUIDANCE (private matter): the explanation sent to the reporter. */
   guidance?: string;
+  /**
+   * Re-triage (cases with CasePolicy.triage): the kind the holder corrects the case to, when the
+   * response does not fit the kind it came with (a "private" matter that needs handling, …).
+   */
+  triage?: TriageKind;
+  /** Why the kind is corrected: required with `triage`. */
+  triageReason?: string;
 }
 
 export interface WhistleInput extends ActionBase {

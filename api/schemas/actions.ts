@@ -16,9 +16,14 @@ export const RespondBodySchema = z
     decision: z.enum(['SELF', 'COMMUNITY', 'GUIDANCE']),
     note: text(1000).optional(),
     guidance: text(2000).optional().meta({ description: 'Required when decision is GUIDANCE: the explanation sent to the reporter.' }),
+    triage: z.enum(['BIG', 'SMALL', 'PRIVATE']).optional().meta({
+      description: 'Re-triage (三事分流): the kind of matter the holder corrects the case to, when the response does not fit the kind it came with (a private matter is answered with guidance, a small one handled or sent to the community, a big one handled or given to departments).',
+    }),
+    triageReason: text(1000).optional().meta({ description: 'Why the kind is corrected: required with `triage`.' }),
   })
   .superRefine((b, ctx) => {
     if (b.decision === 'GUIDANCE' && !b.guidance) ctx.addIssue({ code: 'custom', path: ['guidance'], message: 'required when decision is GUIDANCE' });
+    if (b.triage && !b.triageReason) ctx.addIssue({ code: 'custom', path: ['triageReason'], message: 'required with triage' });
   })
   .meta({ id: 'RespondCase' });
 

@@ -73,6 +73,8 @@ export interface CaseDetail {
   live: {
     status: CaseStatus;
     level: Level;
+    /** The kind of matter now (三事分流): a re-triage in the first response corrects it. */
+    triage?: 'BIG' | 'SMALL' | 'PRIVATE';
     assignee: { level: Level; unitId: string; personId: string | null; personName?: string | null };
     windows: LiveWindow[];
     completionDueAt: number | null;

@@ -17,7 +17,7 @@ import type { RecordCaseInput } from '../../workflows/activityContract';
 import type { RecordedWindow } from '../../workflows/caseMachine';
 import { addSpan } from '../../domain/calendar';
 import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../../domain/types';
-import { CLOCK_FACTS, assertNever, type CaseFact, type FactData } from '../../domain/facts';
+import { CLOCK_FACTS, assertNever, type CaseFact, type FactData, type Retriage } from '../../domain/facts';
 import { SITE_STEP_LABELS, type EvidenceRef } from '../../domain/siteSteps';
 import { isWindowKind, movesWithCase, windowSpan } from '../../domain/windows';
 import type { CaseState, CaseWorkflowInput } from '../../workflows/messages';
@@ -1045,10 +1045,10 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       what = `accepted (受理)${d.note ? `: ${d.note}` : ''}${dueClause}`;
       break;
     case 'RESPONDED':
-      what = `first response: ${DECISIONS[d.decision] ?? d.decision}${dueClause}; completion due ${t(d.completionDueAt)}`;
+      what = `first response: ${DECISIONS[d.decision] ?? d.decision}${dueClause}; completion due ${t(d.completionDueAt)}${'retriage' in d && d.retriage ? retriageText(d.retriage) : ''}`;
       break;
     case 'GUIDANCE_GIVEN':
-      what = `private matter answered with guidance: ${d.guidance}${dueClause}`;
+      what = `private matter answered with guidance: ${d.guidance}${dueClause}${d.retriage ? retriageText(d.retriage) : ''}`;
       break;
     case 'REMINDED':
       what = `reminder: ${due}`;
@@ -1063,7 +1063,7 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       what = `on the district leaders' case list (包案): ${d.reason}`;
       break;
     case 'DEPARTMENT_CALLED':
-      what = `called department ${d.departmentId} (${d.callId}) to report at ${d.place} by ${t(d.reportBy)}${d.instructions ? `: ${d.instructions}` : ''}`;
+      what = `${d.fastTrack ? 'big matter fast-tracked (政府快办): ' : ''}called department ${d.departmentId} (${d.callId}) to report at ${d.place} by ${t(d.reportBy)}${d.instructions ? `: ${d.instructions}` : ''}`;
       break;
     case 'DEPARTMENT_REPORTED':
       what = `department ${x.unitId} reported on site (报到) for ${d.callId}; report due ${t(d.reportBy)}${timing}${evidenceText(d.evidence)}${d.onSite ? `; on-site window met${onSiteText(d.onSite, t)}` : ''}`;
@@ -1168,4 +1168,9 @@ export function formatTimeline(t: Timeline): string {
     ...t.warnings.map((w) => `  warning: ${w}`),
   ];
   return [...head, ...t.entries.map((e) => `${e.local}  ${e.text}`)].join('\n');
+}
+
+/** A re-triage recorded with a first response (CasePolicy.triage). */
+function retriageText(r: Retriage): string {
+  return `; kind of matter corrected ${r.from} → ${r.to}: ${r.reason}`;
 }

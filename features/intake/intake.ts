@@ -15,6 +15,7 @@ import type { AppConfig } from '../../config/env';
 import { workflowIdForCase } from '../../domain/caseCode';
 import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type EvidenceKind, type Level, type OpenWindow } from '../../domain/types';
 import { initialWindows } from '../../domain/windows';
+import { ladderForPlace, triageStartLevel } from '../../domain/triage';
 import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../../workflows/messages';
 import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../../workflows/searchAttributes';
 import { allocateCaseCode } from './caseCodes';
@@ -209,7 +210,11 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
     deps.directory.loadCalendar(),
   ]);
   const policy = buildCasePolicy(category, deps.cfg);
-  const startLevel: Level = isLevel(category.defaultLevel) ? category.defaultLevel : 'GRID';
+  // A ladder naming the community (层层) skips it where the grid has none.
+  policy.ladder = ladderForPlace(policy.ladder, directory);
+  const catalogLevel: Level = isLevel(category.defaultLevel) ? category.defaultLevel : 'GRID';
+  // The kind's route (三事分流, policy.triage): a small matter starts with its grid's community, a big one at the street.
+  const startLevel = triageStartLevel(category.triage, catalogLevel, directory, policy.triage);
   const { location } = request;
 
   return (code) => {

@@ -76,6 +76,16 @@ describe('POST /cases', () => {
     expect(row).toMatchObject({ status: 'REPORTED', gridId: 'GL-S01-C01-G01', channel: 'HOTLINE', reporterPhone: '138-0000-1234' });
   });
 
+  it('a small matter (三事分流, 邻里纠纷 SQ-001) starts with the community of its grid: the community worker is the assignee, the accept window the community\'s', async () => {
+    const res = await post(body({ categoryCode: 'SQ-001', channel: 'COMMUNITY', description: '楼上楼下因噪音发生纠纷' }));
+    expect(res.status).toBe(201);
+    const community = SEED_PEOPLE.find((p) => p.role === 'COMMUNITY_WORKER' && p.unitId === 'GL-S01-C01')!;
+    expect(res.body).toMatchObject({ level: 'COMMUNITY', assignee: { level: 'COMMUNITY', unitId: 'GL-S01-C01', personId: community.id } });
+    expect(res.body.windows.map((w: { kind: string; unitId: string }) => [w.kind, w.unitId])).toEqual([['ACCEPT', 'GL-S01-C01']]);
+    const row = await eventually(() => h.db.case.findUnique({ where: { code: res.body.code } }), 15_000, 'the Case row');
+    expect(row).toMatchObject({ level: 'COMMUNITY', triage: 'SMALL', assigneeId: community.id });
+  });
+
   it('routes by address keyword', async () => {
     const g = grid((u) => u.addressKeywords.includes('鼓屏路'));
     const res = await post(body({ location: { address: '福州市鼓楼区鼓屏路88号门口' } }));

@@ -180,7 +180,8 @@ describe('archiveCaseHistory', () => {
       return d.runId !== first.runId && d.historyLength > 3 && d;
     }, 'continue-as-new');
     // The continued run's first facts (a response that does not end the case) start the archiver of run 0.
-    await handle.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
+    // The case is a private matter (三事分流): handling it corrects its kind, with a reason (CasePolicy.triage).
+    await handle.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF', triage: 'SMALL', triageReason: '需网格员现场处理' }] });
     // Started by the recordCase activity that records the response, a moment after the update answers.
     const archiver = temporal.client.workflow.getHandle(archiveWorkflowId(intake.code, second.runId));
     await until(() => archiver.describe().catch(() => null), 'the archiver of run 0');

@@ -83,7 +83,8 @@ const M = {
   inbox:          'R   R     R   R    R   R     R   R    R   R    OK  OK   OK  OK   OK  OK    R   R    R   R',
   // Actions of the case's holder, on a case held by the grid.
   holder:         'R   R     OK  S    W   S     W   S    R   R    W   S    W   S    W   S     A   A    R   R',
-  calls:          'R   R     R   R    R   R     OK  S    R   R    W   S    W   S    W   S     A   A    R   R',
+  // Communities may attempt calls (街镇、社区呼叫, CasePolicy.triage); on a street's case the workflow refuses them.
+  calls:          'R   R     R   R    W   S     OK  S    R   R    W   S    W   S    W   S     A   A    R   R',
   // A department's steps on its call (report, evidence, result with callId).
   call:           'R   R     R   R    R   R     R   R    OK  S    R   R    R   R    R   R     A   A    R   R',
   // Review of a case handled at the grid: the street reviews.

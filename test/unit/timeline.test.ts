@@ -99,6 +99,8 @@ describe.each([
         ...(dir === DIR ? ['hazard-cleared-on-site'] : []),
         // Recorded since new cases record by the recordCase activity again (CaseOptions.recordLocally withdrawn).
         ...(dir === DIR ? ['ladder-paced-night-by-activity'] : []),
+        // Recorded since the three kinds' routes (CasePolicy.triage).
+        ...(dir === DIR ? ['triage-small-at-community', 'triage-big-fast-track', 'triage-private-retriaged'] : []),
       ].sort(),
     );
   });

@@ -64,9 +64,9 @@ const FORMS: Record<string, FormSpec> = {
     ),
   },
   respond: {
-    fields: ['decision', 'guidance', 'note'],
+    fields: ['decision', 'guidance', 'note', 'triage', 'triageReason'],
     initial: () => ({ decision: 'SELF' }),
-    body: (v) => ({ decision: v.decision, ...texts(v, ['guidance', 'note']) }),
+    body: (v) => ({ decision: v.decision, ...(v.triage ? { triage: v.triage } : {}), ...texts(v, ['guidance', 'note', 'triageReason']) }),
     render: ({ t, form }) => <RespondFields t={t} form={form} />,
   },
   whistle: {
@@ -278,6 +278,7 @@ const FORMS: Record<string, FormSpec> = {
 
 function RespondFields({ t, form }: { t: Dict; form: FormInstance }) {
   const decision = Form.useWatch('decision', form) as string | undefined;
+  const triage = Form.useWatch('triage', form) as string | undefined;
   return (
     <>
       <Form.Item label={t.decision} name="decision">
@@ -287,6 +288,15 @@ function RespondFields({ t, form }: { t: Dict; form: FormInstance }) {
         // No client-side rule: the API's own message ("required when decision is GUIDANCE") shows here.
         <Form.Item label={t.guidance} name="guidance">
           <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+      )}
+      {/* Re-triage (三事分流): a response that does not fit the case's kind corrects it, with a reason. */}
+      <Form.Item label={t.retriage} name="triage">
+        <Select allowClear options={(['BIG', 'SMALL', 'PRIVATE'] as const).map((k) => ({ value: k, label: t.triageKinds[k] }))} />
+      </Form.Item>
+      {triage && (
+        <Form.Item label={t.triageReason} name="triageReason">
+          <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>
       )}
       <Form.Item label={t.note} name="note">

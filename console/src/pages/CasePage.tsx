@@ -87,6 +87,9 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
               <Descriptions size="small" column={1} bordered>
                 <Descriptions.Item label={t.description}>{record.description}</Descriptions.Item>
                 <Descriptions.Item label={t.category}>{record.categoryCode}</Descriptions.Item>
+                <Descriptions.Item label={t.triageRoute}>
+                  <span data-testid="case-triage">{t.triageKinds[live?.triage ?? record.triage] ?? live?.triage ?? record.triage}</span>
+                </Descriptions.Item>
                 <Descriptions.Item label={t.channel}>{record.channel}</Descriptions.Item>
                 <Descriptions.Item label={t.reportedAt}>{formatInstant(record.reportedAt, lang)}</Descriptions.Item>
                 <Descriptions.Item label={t.address}>{record.address ?? '—'}</Descriptions.Item>
