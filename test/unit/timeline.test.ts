@@ -99,6 +99,8 @@ describe.each([
         ...(dir === DIR ? ['hazard-cleared-on-site'] : []),
         // Recorded since new cases record by the recordCase activity again (CaseOptions.recordLocally withdrawn).
         ...(dir === DIR ? ['ladder-paced-night-by-activity'] : []),
+        // Recorded since the command center sends cases down (the sendDown update, 派单).
+        ...(dir === DIR ? ['sent-down-by-command-center'] : []),
       ].sort(),
     );
   });
