@@ -22,12 +22,13 @@ export type CaseAction =
   | 'tick-off'
   | 'urge'
   | 'urge-reply'
-  | 'on-site';
+  | 'on-site'
+  | 'send-down';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
   'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
-  'tick-off', 'urge', 'urge-reply', 'on-site',
+  'tick-off', 'urge', 'urge-reply', 'on-site', 'send-down',
 ];
 
 /** Which roles may ever attempt one action, before any case is looked at. */
@@ -65,4 +66,6 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   'urge-reply': { what: 'reply to urges (the urged unit does)', holder: true, call: true },
   // The holder arrives and works the hazard path; a called department records its steps on its call.
   'on-site': { what: 'record arrival and hazard steps on site (到场, 现场勘查, 方案确定, 人材机进场, 消险)', holder: true, call: true },
+  // The command center sends a case it holds down to a unit of the case's place (派单); the workflow checks it holds it.
+  'send-down': { what: 'send cases down to a street, community or grid (派单; the district command center does)', ladder: (_level, role) => role === 'COMMAND_CENTER' },
 };

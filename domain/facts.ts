@@ -141,6 +141,12 @@ export type FactDataMap = {
     hazardDueAt?: number | null;
     withinPromise?: boolean | null;
   };
+  /**
+   * The command center sent the case it held down to a unit of the case's place (派单/转办): the
+   * case is REPORTED again at `to`, with a fresh accept window (`acceptDueAt`); `fromStatus` is
+   * what it was (REPORTED or ACCEPTED).
+   */
+  SENT_DOWN: { from: Level; to: Level; unitId: string; reason: string; assigneeId: string | null; fromStatus: 'REPORTED' | 'ACCEPTED'; acceptDueAt: number };
   CALENDAR_REPLANNED: {
     changeId: string | null;
     windows: Array<{ windowId: string; kind: WindowKind; startedAt: number; fromDueAt: number; toDueAt: number }>;
@@ -202,6 +208,7 @@ const FACT_TYPE_TABLE: Record<FactType, true> = {
   URGE_REPLIED: true,
   URGE_NOTICED: true,
   SITE_STEP: true,
+  SENT_DOWN: true,
 };
 
 /** Every fact type the machine records. */

@@ -1,6 +1,9 @@
 // Idempotent seed of the demo district: every row is upserted by its business key, so
 // running it again rewrites the same values and never fails. Rows the seed does not
-// define (cases, people added later, API key hashes) are never touched or deleted.
+// define (cases, people added later, API key hashes) are never touched or deleted. It runs at
+// every start: a row an administrator has changed (a row of the change log, features/admin/
+// changes, names it) is only created when missing, never rewritten, so admin edits survive a
+// restart; rows nobody edited still take the seed's values (a corrected catalog reaches them).
 // Run: `npx prisma db seed`, or `npx tsx prisma/seed.ts`.
 import { parseServiceAttributes } from '../features/open311/attributes';
 import { databaseUrl, loadConfig } from '../config/env';
@@ -25,6 +28,28 @@ export interface SeedSummary {
   people: number;
   categories: number;
   calendarDays: number;
+}
+
+/** The seed's rows an administrator has changed, by the change log's entity kind and id. */
+export interface AdminEdited {
+  units: Set<string>;
+  people: Set<string>;
+  categories: Set<string>;
+  /** Calendar years imported by an administrator ("2026"): the seed leaves their days alone. */
+  calendarYears: Set<string>;
+  /** The calendar setting (office hours, work week) was edited. */
+  officeHours: boolean;
+}
+
+/** Read from the change log (AdminChange) which seed rows administrators have changed. */
+export async function adminEdited(db: Pick<Db, 'adminChange'>): Promise<AdminEdited> {
+  const rows = await db.adminChange.findMany({
+    where: { entityKind: { in: ['UNIT', 'PERSON', 'CATEGORY', 'CALENDAR_YEAR', 'OFFICE_HOURS'] } },
+    select: { entityKind: true, entityId: true },
+    distinct: ['entityKind', 'entityId'],
+  });
+  const of = (kind: string) => new Set(rows.filter((r) => r.entityKind === kind).map((r) => r.entityId));
+  return { units: of('UNIT'), people: of('PERSON'), categories: of('CATEGORY'), calendarYears: of('CALENDAR_YEAR'), officeHours: of('OFFICE_HOURS').size > 0 };
 }
 
 /** Any key: serialises concurrent seeds (parallel test workers) on one database. */
@@ -90,6 +115,8 @@ export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedSummary>
   await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
+      // Rows an administrator changed: created when missing, never rewritten.
+      const edited = await adminEdited(tx);
 
       for (const u of SEED_UNITS) {
         const data = {
@@ -101,12 +128,12 @@ export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedSummary>
           lng: u.lng,
           households: u.households,
         };
-        await tx.orgUnit.upsert({ where: { id: u.id }, create: { id: u.id, ...data }, update: data });
+        await tx.orgUnit.upsert({ where: { id: u.id }, create: { id: u.id, ...data }, update: edited.units.has(u.id) ? {} : data });
       }
 
       for (const p of SEED_PEOPLE) {
         const data = { name: p.name, phone: p.phone, role: p.role, unitId: p.unitId, active: true };
-        await tx.person.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
+        await tx.person.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: edited.people.has(p.id) ? {} : data });
       }
       // Demo sign-ins (published password): development and test only; a production seed removes them.
       await seedDemoAccounts(tx, SEED_PEOPLE, demoAccounts);
@@ -126,14 +153,16 @@ export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedSummary>
           attributes: c.attributes ?? [],
           active: true,
         };
-        await tx.matterCategory.upsert({ where: { code: c.code }, create: { code: c.code, ...data }, update: data });
+        await tx.matterCategory.upsert({ where: { code: c.code }, create: { code: c.code, ...data }, update: edited.categories.has(c.code) ? {} : data });
       }
 
       const s = SEED_CALENDAR_SETTING;
       const setting = { timeZone: s.timeZone, officeHours: s.officeHours, workWeek: s.workWeek };
-      await tx.calendarSetting.upsert({ where: { id: s.id }, create: { id: s.id, ...setting }, update: setting });
+      await tx.calendarSetting.upsert({ where: { id: s.id }, create: { id: s.id, ...setting }, update: edited.officeHours ? {} : setting });
 
       for (const d of SEED_CALENDAR_DAYS) {
+        // A year an administrator imported is his schedule, days removed included.
+        if (edited.calendarYears.has(d.date.slice(0, 4))) continue;
         await tx.calendarDay.upsert({ where: { date: d.date }, create: d, update: { kind: d.kind, name: d.name } });
       }
 

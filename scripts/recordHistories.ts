@@ -736,6 +736,26 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.grid, ACTORS.street, '已清理楼道');
     },
   },
+  {
+    name: 'sent-down-by-command-center',
+    description: "A case as it starts now: nobody accepts, the accept window climbs grid → street → command center and stops there (HOLD: the duty desk is told to dispatch); the command center sends it down to the street with a reason (SENT_DOWN, 派单): REPORTED at the street with a fresh 10-minute accept window, the street dispatcher told; the street accepts, its response hour counting from the send-down, handles it, reviews and closes it, and the revisit is satisfied.",
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    byActivity: true,
+    async run(c) {
+      await c.wait(31 * MIN + 13 * SEC);
+      await c.act('send-down', { actor: ACTORS.cc, level: 'STREET', reason: '属街道职责，请街道受理' });
+      await c.wait(4 * MIN + 7 * SEC);
+      await c.act('accept', { actor: ACTORS.street, note: '已受理' });
+      await c.wait(21 * MIN + 3 * SEC);
+      await c.act('respond', { actor: ACTORS.street, decision: 'SELF', note: '街道自行处置' });
+      await c.wait(2 * HOUR + 5 * MIN + 9 * SEC);
+      await c.finish(ACTORS.street, ACTORS.street, '街道已处置');
+    },
+  },
 ];
 
 async function ladderPacedNight(c: CaseDriver): Promise<void> {

@@ -26,6 +26,7 @@ import {
   respondCaseUpdate,
   resumePlanUpdate,
   reviewCaseUpdate,
+  sendDownUpdate,
   submitResultUpdate,
   tickOffLeaderCaseUpdate,
   uploadEvidenceUpdate,
@@ -128,6 +129,7 @@ export const CASE_ACTION_TABLE = {
     // A department acts on its reported call; the holder without one.
     probe: probeCallStep<SiteStepInput>((c) => c.reportedAt !== null),
   }),
+  'send-down': defineAction({ update: sendDownUpdate, guard: (m, i) => m.guardSendDown(i), effect: (m, i, n) => m.sendDown(i, n) }),
 } satisfies Record<CaseAction, object>;
 
 export type CaseActionTable = typeof CASE_ACTION_TABLE;

@@ -14,6 +14,7 @@ import { SITE_STEPS, isSiteStep, newSiteProgress, stepBlocker, type EvidenceRef 
 import { isPending, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '../domain/supervision';
 import { isPacedWindowKind, lapseMove, pageDeferredUntil } from '../domain/pacing';
 import { replanWindows } from '../domain/replan';
+import { sendDownBlocker, sendDownTarget } from '../domain/dispatch';
 import { LEVELS } from '../domain/types';
 import type {
   Actor,
@@ -45,6 +46,7 @@ import {
   type ReportArrivalInput,
   type RequestExtensionInput,
   type RespondCaseInput,
+  type SendDownInput,
   type ResumePlanInput,
   type ReplyUrgeInput,
   type ReviewCaseInput,
@@ -510,6 +512,16 @@ export class CaseMachine {
     if (!a.reply?.trim()) throw badInput('reply', 'say what the unit is doing about it');
   }
 
+  guardSendDown(a: SendDownInput): void {
+    const why = sendDownBlocker(this.state);
+    if (why) throw conflict(why);
+    if (!this.actsAt(a.actor, 'COMMAND_CENTER')) throw forbidden('the district command center sends cases down (派单)');
+    // The form's content last: the level and unit, then the reason.
+    const target = sendDownTarget(a.level, this.input.intake.units, a.unitId);
+    if ('field' in target) throw badInput(target.field, target.message);
+    if (!a.reason?.trim()) throw badInput('reason', 'say why this unit takes the case');
+  }
+
   /** The unit an urge names: the unit holding the case (no unitId, or its id), or a department with an open call. */
   private urgeTarget(unitId: string | undefined): { unitId: string; level: Level | null; callId: string | null } | null {
     if (!unitId || unitId === this.state.assignee.unitId) return { unitId: this.state.assignee.unitId, level: this.state.level, callId: null };
@@ -573,12 +585,38 @@ export class CaseMachine {
     return this.state;
   }
 
+  /**
+   * The command center sends the case down (派单/转办) to a unit of its place: the case is
+   * REPORTED again at that level, with a fresh accept window from now; a response window not yet
+   * met closes (it reopens at the new holder's acceptance, counted from this receipt). The
+   * urgent on-site window keeps its due time (the hazard does not wait) and moves with the case.
+   */
+  sendDown(a: SendDownInput, now: number): CaseState {
+    const from = this.state.level;
+    const fromStatus = this.state.status as 'REPORTED' | 'ACCEPTED';
+    this.closeWindows(['ACCEPT', 'RESPONSE']);
+    this.moveTo(a.level);
+    this.state.status = 'REPORTED';
+    const w = this.open('ACCEPT', this.input.policy.windows.accept, now);
+    this.state.sentDown = { at: now, from, to: a.level, unitId: this.state.assignee.unitId, reason: a.reason, by: a.actor.personId };
+    this.record(now, 'SENT_DOWN', a.actor, {
+      level: a.level,
+      unitId: this.state.assignee.unitId,
+      data: { from, to: a.level, unitId: this.state.assignee.unitId, reason: a.reason, assigneeId: this.state.assignee.personId, fromStatus, acceptDueAt: w.dueAt },
+      notify: [this.notice(this.state.assignee, 'CASE_ASSIGNED',
+        `Case ${this.state.code} sent down to you by the command center (派单): ${a.reason}. Accept by ${iso(w.dueAt)}.`)],
+    });
+    return this.state;
+  }
+
   accept(a: AcceptCaseInput, now: number): CaseState {
     const timing = this.timing('ACCEPT', now);
     this.closeWindows(['ACCEPT']);
     this.state.status = 'ACCEPTED';
     // New cases: the street's hour counts from receipt (policy.responseFromReceipt); older ones from now.
-    this.open('RESPONSE', this.input.policy.windows.response, now, { startedAt: responseStartsAt(this.input.intake, this.input.policy, now) });
+    // A case sent down (派单) was received by this unit when it was sent down.
+    const received = this.state.sentDown && this.input.policy.responseFromReceipt ? this.state.sentDown.at : undefined;
+    this.open('RESPONSE', this.input.policy.windows.response, now, { startedAt: received ?? responseStartsAt(this.input.intake, this.input.policy, now) });
     this.record(now, 'ACCEPTED', a.actor, { data: { note: a.note ?? null, ...timing } });
     // A fast-tracked big matter (CasePolicy.triage): its departments were called at intake, so the
     // acceptance is also its first response (一线呼叫); the street keeps it and reviews their results.

@@ -114,6 +114,18 @@ export interface CaseState {
    * from the first arrival on others; absent on cases started before it.
    */
   site?: SiteProgress;
+  /** The last send-down (派单) by the command center; absent until one (and on cases that never had one). */
+  sentDown?: SentDown;
+}
+
+/** The command center sent the case down to a unit of its place (派单): the unit's receipt counts from `at`. */
+export interface SentDown {
+  at: number;
+  from: Level;
+  to: Level;
+  unitId: string;
+  reason: string;
+  by: string;
 }
 
 // ---- queries -------------------------------------------------------------
@@ -251,6 +263,15 @@ export interface UrgeInput extends ActionBase {
   replyWithinWorkingHours?: number;
 }
 
+/** The command center sends a case it holds down to a unit of the case's place (派单/转办). */
+export interface SendDownInput extends ActionBase {
+  /** STREET, COMMUNITY or GRID. */
+  level: Level;
+  /** The unit at that level; absent: the case's own (the only one accepted: no 划转 to another place yet). */
+  unitId?: string;
+  reason: string;
+}
+
 /** The urged unit replies; a department names its call (the access rules need it). */
 export interface ReplyUrgeInput extends ActionBase {
   urgeId: string;
@@ -275,6 +296,8 @@ export const tickOffLeaderCaseUpdate = defineUpdate<CaseState, [TickOffInput]>('
 export const urgeUnitUpdate = defineUpdate<CaseState, [UrgeInput]>('urgeUnit');
 export const replyToUrgeUpdate = defineUpdate<CaseState, [ReplyUrgeInput]>('replyToUrge');
 export const recordSiteStepUpdate = defineUpdate<CaseState, [SiteStepInput]>('recordSiteStep');
+/** A new update (no old history calls it): replay-safe without a policy switch (docs/VERSIONING.md). */
+export const sendDownUpdate = defineUpdate<CaseState, [SendDownInput]>('sendDown');
 
 // ---- signals ---------------------------------------------------------------
 /**

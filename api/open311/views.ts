@@ -298,6 +298,8 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   SURVEY_UNREACHABLE: 'INTERNAL',
   // Who holds the case and how the office calendar moved a deadline are the city's business.
   REASSIGNED: 'INTERNAL',
+  // The command center's send-down (派单) moves the case inside the district.
+  SENT_DOWN: 'INTERNAL',
   CALENDAR_REPLANNED: 'INTERNAL',
   // The leaders' lists and the command center's supervision are the district's internal work.
   LEADER_ASSIGNED: 'INTERNAL',
@@ -422,6 +424,7 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'URGED':
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
+    case 'SENT_DOWN':
       return null; // INTERNAL (PUBLICATION above)
     default:
       return assertNever(type, 'fact type');

@@ -9,6 +9,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { LEADER_LIST_READERS, leaderListAccess, mayReadLeaderLists } from '../../domain/leaderList';
 import type { ApiDeps } from '../deps';
+import { answeredNotModified, etagOf } from '../conditional';
 import { httpErrors } from '../errors';
 import { principalOf } from '../middleware/auth';
 import { parseOr400 } from '../middleware/validate';
@@ -68,11 +69,14 @@ leadersRegistry.registerPath({
   description:
     'Read by the leader himself, and by the command center, the district leaders and the auditors of his district (403 for ' +
     'other roles; 404 when the person does not exist or belongs to another district). Tick an item off with ' +
-    'POST /cases/{code}/tick-off once the case is resolved (closed and its revisit survey in).',
+    'POST /cases/{code}/tick-off once the case is resolved (closed and its revisit survey in). Answers conditional GETs: ' +
+    'the ETag follows the listed cases and their last updates, the totals and the caller; a request whose If-None-Match ' +
+    'holds it gets 304 with no body.',
   security: authenticated,
   request: { params: LeaderParamsSchema, query: LeaderCasesQuerySchema },
   responses: {
     200: jsonResponse(LeaderCasesSchema, "The leader's list"),
+    304: { description: 'Not modified: the If-None-Match tag is the current one' },
     400: errorResponses[400],
     401: errorResponses[401],
     403: errorResponses[403],
@@ -83,10 +87,10 @@ leadersRegistry.registerPath({
 
 const SELECT = {
   code: true, categoryCode: true, status: true, level: true, leaderLevel: true, leaderSince: true,
-  dueAt: true, overdue: true, leaderTickedAt: true, leaderNote: true,
+  dueAt: true, overdue: true, leaderTickedAt: true, leaderNote: true, updatedAt: true,
 } as const;
 
-type Row = { code: string; categoryCode: string; status: string; level: string; leaderLevel: string | null; leaderSince: Date | null; dueAt: Date | null; overdue: boolean; leaderTickedAt: Date | null; leaderNote: string | null };
+type Row = { updatedAt: Date; code: string; categoryCode: string; status: string; level: string; leaderLevel: string | null; leaderSince: Date | null; dueAt: Date | null; overdue: boolean; leaderTickedAt: Date | null; leaderNote: string | null };
 
 function item(r: Row): z.infer<typeof LeaderCaseItemSchema> {
   return {
@@ -136,6 +140,13 @@ export function leadersRouter(deps: Pick<ApiDeps, 'db'>): Router {
     const tickedRows = await deps.db.case.findMany({ where: ticked, select: SELECT, orderBy: [{ leaderTickedAt: 'desc' }, { code: 'asc' }], take: q.limit });
     const openTotal = await deps.db.case.count({ where: open });
     const tickedOffTotal = await deps.db.case.count({ where: ticked });
+    // Conditional polling (api/conditional.ts): every field an item shows is on its Case row,
+    // whose updatedAt moves with each recording; a case leaving a list moves a total or the rows.
+    const etag = etagOf(
+      caller, 'leader-cases', person.id, person.name, q.limit, openTotal, tickedOffTotal,
+      ...openRows.map((r) => `o:${r.code}@${r.updatedAt.getTime()}`), ...tickedRows.map((r) => `t:${r.code}@${r.updatedAt.getTime()}`),
+    );
+    if (answeredNotModified(req, res, etag)) return;
     res.json({
       leader: { personId: person.id, name: person.name, role: person.role, unitId: person.unitId },
       open: openRows.map(item),

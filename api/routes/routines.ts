@@ -37,7 +37,7 @@ export function sweepScopeOf(p: Pick<Principal, 'role' | 'unitId'>): SweepScope 
 
 const ReasonSchema = z.enum(SWEEP_REASONS as [SweepReason, ...SweepReason[]]).meta({
   id: 'SweepReason',
-  description: 'UNANSWERED: reported that day, no first response yet; URGENT_UNRESOLVED: urgent, no result yet (any day)',
+  description: 'UNANSWERED: reported that day, no first response yet; URGENT_UNRESOLVED: urgent, no result yet (any day); HAZARD_NOT_CLEARED: urgent, on the hazard path (hazardDueAt) and not cleared (消险) by the end of the day, still open (any day)',
 });
 const SweepItemSchema = z
   .object({
@@ -59,7 +59,7 @@ export const SweepSchema = z
     date: z.string(),
     asOf: IsoDateTime.meta({ description: 'When the sweep read the cases (the end of office hours)' }),
     recordedBy: z.string().nullable(),
-    counts: z.object({ UNANSWERED: z.number().int(), URGENT_UNRESOLVED: z.number().int() }),
+    counts: z.object({ UNANSWERED: z.number().int(), URGENT_UNRESOLVED: z.number().int(), HAZARD_NOT_CLEARED: z.number().int() }),
     items: z.array(SweepItemSchema),
   })
   .meta({ id: 'EndOfDaySweep' });

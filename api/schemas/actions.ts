@@ -113,6 +113,14 @@ export const UrgeReplyBodySchema = z
   .strictObject({ reply: text(2000), callId: id.optional().meta({ description: 'A department replying names its call.' }) })
   .meta({ id: 'ReplyToUrge' });
 
+export const SendDownBodySchema = z
+  .strictObject({
+    level: z.enum(['STREET', 'COMMUNITY', 'GRID']).meta({ description: "The level below the command center that takes the case: the case's own street, community or grid." }),
+    unitId: id.optional().meta({ description: "The unit at that level (optional; it must be the case's own: sending to another street, 划转, is not supported yet)." }),
+    reason: text(1000),
+  })
+  .meta({ id: 'SendDown' });
+
 export const CallIdParams = z.object({ code: CaseCodeSchema, callId: id });
 export const RequestIdParams = z.object({ code: CaseCodeSchema, requestId: id });
 export const UrgeIdParams = z.object({ code: CaseCodeSchema, urgeId: id });
@@ -154,6 +162,7 @@ export const ACTION_HTTP = {
   'tick-off': http('tick-off')({ path: 'tick-off', summary: "The responsible leader ticks the resolved case off the list (对单销号)", body: TickOffBodySchema, params: CaseCodeParams, payload: (b) => b }),
   urge: http('urge')({ path: 'urges', summary: 'The command center urges a unit on an overdue or at-risk case (催办)', body: UrgeBodySchema, params: CaseCodeParams, payload: (b) => b }),
   'on-site': http('on-site')({ path: 'site-steps', summary: 'Record the arrival on site (到场) or a hazard step (现场勘查, 方案确定, 人材机进场, 消险)', body: SiteStepBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  'send-down': http('send-down')({ path: 'send-down', summary: 'The command center sends a case it holds down to its street, community or grid (派单), with a fresh accept window', body: SendDownBodySchema, params: CaseCodeParams, payload: (b) => b }),
   'urge-reply': http('urge-reply')({ path: 'urges/:urgeId/reply', summary: 'The urged unit replies to an urge', body: UrgeReplyBodySchema, params: UrgeIdParams, payload: (b, p) => ({ ...b, urgeId: p.urgeId }) }),
 } satisfies { [A in CaseAction]: { action: A } };
 

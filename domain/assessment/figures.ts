@@ -51,6 +51,8 @@ const ASSESSED: Record<FactType, boolean> = {
   LEADER_TICKED_OFF: false,
   // Steps on site: the on-site window's lapses (BREACHED) count; the steps themselves are not a figure yet.
   SITE_STEP: false,
+  // A send-down (派单) moves the case; the new holder's acceptance (ACCEPTED) counts for it.
+  SENT_DOWN: false,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -507,6 +509,7 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
       case 'EXTENSION_ESCALATED':
       case 'REASSIGNED':
       case 'CALENDAR_REPLANNED':
+      case 'SENT_DOWN':
         break;
       default:
         assertNever(type, 'fact type');

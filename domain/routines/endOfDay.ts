@@ -6,8 +6,8 @@ import { isWorkingDay, localDate } from '../calendar';
 import type { CalendarSnapshot, CaseStatus } from '../types';
 
 /** Why a case is on the sweep. */
-export type SweepReason = 'UNANSWERED' | 'URGENT_UNRESOLVED';
-export const SWEEP_REASONS: readonly SweepReason[] = ['UNANSWERED', 'URGENT_UNRESOLVED'];
+export type SweepReason = 'UNANSWERED' | 'URGENT_UNRESOLVED' | 'HAZARD_NOT_CLEARED';
+export const SWEEP_REASONS: readonly SweepReason[] = ['UNANSWERED', 'URGENT_UNRESOLVED', 'HAZARD_NOT_CLEARED'];
 
 /**
  * Statuses of a case reported and not yet answered: no first response (the street's 自行处置 or
@@ -21,6 +21,13 @@ export const UNANSWERED_STATUSES: readonly CaseStatus[] = ['REPORTED', 'ACCEPTED
  * decision with an explanation, not a matter left overnight.
  */
 export const UNRESOLVED_STATUSES: readonly CaseStatus[] = ['REPORTED', 'ACCEPTED', 'IN_PROGRESS'];
+
+/**
+ * Statuses of a case still open: an urgent case open in one of them whose hazard is not cleared
+ * (no 消险 step) is listed whatever its result, so a result waiting for review or a long-term plan
+ * does not hide a hazard left overnight. A closed case is not (its result and review closed it).
+ */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['REPORTED', 'ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW', 'LONG_TERM_PLAN'];
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -62,6 +69,13 @@ export interface SweepCandidate {
   status: string;
   urgent: boolean;
   reportedAt: number;
+  /**
+   * The hazard path's two-hour promise (CaseState.site, projected as Case.hazardDueAt): set on
+   * urgent cases started with on-site steps (CasePolicy.site); absent or null on others.
+   */
+  hazardDueAt?: number | null;
+  /** When the 消险 step was recorded (Case.hazardClearedAt), null while not cleared. */
+  hazardClearedAt?: number | null;
 }
 
 /**
@@ -74,5 +88,17 @@ export function sweepReasons(c: SweepCandidate, from: number, asOf: number): Swe
   if (c.reportedAt >= asOf) return out;
   if (c.reportedAt >= from && (UNANSWERED_STATUSES as readonly string[]).includes(c.status)) out.push('UNANSWERED');
   if (c.urgent && (UNRESOLVED_STATUSES as readonly string[]).includes(c.status)) out.push('URGENT_UNRESOLVED');
+  if (hazardNotCleared(c, asOf)) out.push('HAZARD_NOT_CLEARED');
   return out;
+}
+
+/**
+ * An urgent case on the hazard path (hazardDueAt set) still open and not cleared by `asOf` (the
+ * end of the day swept): [002] "2小时内完成…消险全过程", "事不过夜". Cases started before the
+ * steps (no hazardDueAt) are not judged by it: their URGENT_UNRESOLVED stands.
+ */
+export function hazardNotCleared(c: Pick<SweepCandidate, 'status' | 'hazardDueAt' | 'hazardClearedAt'>, asOf: number): boolean {
+  if (c.hazardDueAt === undefined || c.hazardDueAt === null) return false;
+  if (!(OPEN_STATUSES as readonly string[]).includes(c.status)) return false;
+  return c.hazardClearedAt === undefined || c.hazardClearedAt === null || c.hazardClearedAt >= asOf;
 }

@@ -797,6 +797,9 @@ function windowOfFact(e: CaseFact, before: TrackedWindow[], prev: CaseFact | nul
       return inForce(before.find((w) => movesWithCase(w.kind)) ?? null);
     case 'DEPARTMENT_CALLED':
       return opened(fixed('REPORT', e.data.reportBy, e, { unitId: e.data.departmentId }));
+    // The command center sent the case down (派单): a fresh accept window at the new holder.
+    case 'SENT_DOWN':
+      return opened(fixed('ACCEPT', e.data.acceptDueAt, e));
     case 'DEPARTMENT_REPORTED': {
       // Lateness is judged against the time the caller named (the call's reportBy), whichever
       // level presses the department now.
@@ -933,6 +936,7 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
     case 'SITE_STEP':
+    case 'SENT_DOWN':
       return windows;
     default:
       return assertNever(e, 'fact');
@@ -1136,6 +1140,9 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       break;
     case 'URGE_REPLIED':
       what = `${d.unitId} replied to ${d.urgeId}${d.late ? ' (LATE)' : ''}: ${d.reply}`;
+      break;
+    case 'SENT_DOWN':
+      what = `sent down (派单) ${d.from} → ${d.to} ${d.unitId} (was ${String(d.fromStatus).toLowerCase()}): ${d.reason}; now held by ${d.assigneeId ?? 'nobody'}; accept by ${t(d.acceptDueAt)}`;
       break;
     case 'URGE_NOTICED':
       what = `NOTICE (通报): ${d.unitId} left ${d.urgeId} unanswered (reply was due ${t(d.replyDueAt)})`;

@@ -60,9 +60,22 @@ export async function intakeFilesOf(db: Pick<Db, 'caseEvent' | 'adminChange'>, c
   return out;
 }
 
-/** How many evidence facts the case has (the per-case file limit counts them). */
-export const evidenceCountOf = (db: EvidenceDb, code: string): Promise<number> =>
-  db.caseEvent.count({ where: { caseCode: code, type: EVIDENCE_UPLOADED } });
+/**
+ * How many evidence facts the case has (the per-case file limit counts them), less those naming
+ * a file an administrator deleted from the case (audited DELETE …/evidence/files/{sha256}): a
+ * deleted file no longer takes one of the case's places.
+ */
+export async function evidenceCountOf(db: Pick<Db, 'caseEvent' | 'adminChange'>, code: string): Promise<number> {
+  const rows = await db.caseEvent.findMany({ where: { caseCode: code, type: EVIDENCE_UPLOADED }, select: { data: true } });
+  if (!rows.length) return 0;
+  const deleted = await db.adminChange.findMany({
+    where: { entityKind: 'EVIDENCE_FILE', action: 'DELETE', entityId: { startsWith: `${code}/` } },
+    select: { entityId: true },
+  });
+  if (!deleted.length) return rows.length;
+  const gone = new Set(deleted.map((d) => d.entityId.slice(code.length + 1)));
+  return rows.filter((r) => !gone.has(dataOf('EVIDENCE_UPLOADED', r.data).sha256 ?? '')).length;
+}
 
 /** Whether any case records this hash: then its file is not one refused upload's to delete. */
 export async function isReferenced(db: EvidenceDb, sha256: string): Promise<boolean> {

@@ -5,7 +5,7 @@
 // key, so a retried activity or a second run of the same day records and notifies nothing new.
 import { Prisma } from '../../generated/prisma/client';
 import type { FactType } from '../../domain/facts';
-import { sweepReasons, UNRESOLVED_STATUSES, type SweepReason } from '../../domain/routines/endOfDay';
+import { OPEN_STATUSES, sweepReasons, UNRESOLVED_STATUSES, type SweepReason } from '../../domain/routines/endOfDay';
 import type { Db } from '../../platform/db';
 
 export const END_OF_DAY_KIND = 'END_OF_DAY_SWEEP';
@@ -47,29 +47,41 @@ interface CandidateRow {
   reportedAt: Date;
   dueAt: Date | null;
   urgent: boolean;
+  hazardDueAt: Date | null;
+  hazardClearedAt: Date | null;
 }
 
 /**
- * Open cases that may be on the sweep: reported in [from, asOf), or urgent (any day). The
- * status filter uses the Case status index; `urgent` is the REPORTED fact's (the category's
- * flag frozen at intake).
+ * Open cases that may be on the sweep: reported in [from, asOf), or urgent (any day), or on the
+ * hazard path and not cleared by asOf (any day, any open status). The status filter uses the Case
+ * status index; `urgent` is the REPORTED fact's (the category's flag frozen at intake).
  */
 async function candidates(db: Db, from: Date, asOf: Date): Promise<CandidateRow[]> {
   const reported: FactType = 'REPORTED';
   return db.$queryRaw<CandidateRow[]>(Prisma.sql`
     SELECT c.code, c.status, c.level, c."districtId", c."streetId", c."communityId", c."gridId", c."assigneeUnitId",
-           c."reportedAt", c."dueAt", COALESCE((e.data->>'urgent')::boolean, false) AS urgent
+           c."reportedAt", c."dueAt", COALESCE((e.data->>'urgent')::boolean, false) AS urgent,
+           c."hazardDueAt", c."hazardClearedAt"
     FROM "Case" c
     LEFT JOIN "CaseEvent" e ON e."caseCode" = c.code AND e.type = ${reported}
-    WHERE c.status IN (${Prisma.join([...UNRESOLVED_STATUSES])}) AND c."reportedAt" < ${asOf}
-      AND (c."reportedAt" >= ${from} OR COALESCE((e.data->>'urgent')::boolean, false))
+    WHERE c.status IN (${Prisma.join([...OPEN_STATUSES])}) AND c."reportedAt" < ${asOf}
+      AND ((c.status IN (${Prisma.join([...UNRESOLVED_STATUSES])})
+            AND (c."reportedAt" >= ${from} OR COALESCE((e.data->>'urgent')::boolean, false)))
+        OR (c."hazardDueAt" IS NOT NULL AND (c."hazardClearedAt" IS NULL OR c."hazardClearedAt" >= ${asOf})))
     ORDER BY c."reportedAt", c.code`);
 }
 
 /** The sweep's items from the candidates (one per case and reason). */
 export function sweepItems(rows: readonly CandidateRow[], from: number, asOf: number): SweepItem[] {
   return rows.flatMap((r) =>
-    sweepReasons({ code: r.code, status: r.status, urgent: r.urgent, reportedAt: r.reportedAt.getTime() }, from, asOf).map((reason) => ({
+    sweepReasons(
+      {
+        code: r.code, status: r.status, urgent: r.urgent, reportedAt: r.reportedAt.getTime(),
+        hazardDueAt: r.hazardDueAt?.getTime() ?? null, hazardClearedAt: r.hazardClearedAt?.getTime() ?? null,
+      },
+      from,
+      asOf,
+    ).map((reason) => ({
       caseCode: r.code,
       reason,
       districtId: r.districtId,
@@ -85,7 +97,7 @@ export function sweepItems(rows: readonly CandidateRow[], from: number, asOf: nu
   );
 }
 
-const REASON_TEXT: Record<SweepReason, string> = { UNANSWERED: '当日上报未答复', URGENT_UNRESOLVED: '紧急事项未处置完毕' };
+const REASON_TEXT: Record<SweepReason, string> = { UNANSWERED: '当日上报未答复', URGENT_UNRESOLVED: '紧急事项未处置完毕', HAZARD_NOT_CLEARED: '紧急隐患未消险' };
 
 /** One notification per street and one per district (its command center), each with its items. */
 export function sweepNotifications(date: string, asOf: number, items: readonly SweepItem[]) {
@@ -98,7 +110,7 @@ export function sweepNotifications(date: string, asOf: number, items: readonly S
     }
   }
   return [...groups.values()].map((g) => {
-    const counts = { UNANSWERED: 0, URGENT_UNRESOLVED: 0 };
+    const counts = { UNANSWERED: 0, URGENT_UNRESOLVED: 0, HAZARD_NOT_CLEARED: 0 };
     for (const it of g.items) counts[it.reason] += 1;
     const summary = (Object.keys(counts) as SweepReason[]).filter((r) => counts[r] > 0).map((r) => `${REASON_TEXT[r]} ${counts[r]} 件`).join(',');
     return {
@@ -177,7 +189,7 @@ export async function readSweep(db: Db, date: string, scope: SweepScope): Promis
     reportedAt: r.reportedAt.toISOString(),
     dueAt: r.dueAt ? r.dueAt.toISOString() : null,
   }));
-  const counts = { UNANSWERED: 0, URGENT_UNRESOLVED: 0 };
+  const counts = { UNANSWERED: 0, URGENT_UNRESOLVED: 0, HAZARD_NOT_CLEARED: 0 };
   for (const it of items) counts[it.reason] += 1;
   return { date: sweep.date, asOf: sweep.asOf.toISOString(), recordedBy: sweep.recordedBy, counts, items };
 }

@@ -109,6 +109,26 @@ it('who reads a leader\'s list: the leader, the command center, the district lea
   expect((await request(h.app).get(`/leaders/${DEPUTY}/cases`)).status).toBe(401);
 });
 
+it("a leader's list answers conditional GETs: 304 for the current tag, per caller; a recording on a listed case moves the tag", async () => {
+  const first = await list(DEPUTY, bearer.deputy);
+  expect(first.status).toBe(200);
+  const tag = first.headers.etag as string;
+  expect(tag).toMatch(/^W\//);
+  expect(first.headers['cache-control']).toBe('private, no-cache');
+  const same = await list(DEPUTY, bearer.deputy).set('If-None-Match', tag);
+  expect(same.status).toBe(304);
+  expect(same.text).toBe('');
+  // Another reader's answer has its own tag (answers are per caller).
+  expect((await list(DEPUTY, bearer.cc).set('If-None-Match', tag)).status).toBe(200);
+  // A case on the list changes (its projection row is written): the tag moves and the list is sent.
+  const listed = await h.db.case.findFirstOrThrow({ where: { leaderId: DEPUTY } });
+  await h.db.case.update({ where: { code: listed.code }, data: { leaderNote: `${listed.leaderNote ?? ''} ` } });
+  const moved = await list(DEPUTY, bearer.deputy).set('If-None-Match', tag);
+  expect(moved.status).toBe(200);
+  expect(moved.headers.etag).not.toBe(tag);
+  await h.db.case.update({ where: { code: listed.code }, data: { leaderNote: listed.leaderNote } });
+});
+
 it("the district's leaders for the console's picker (GET /leaders): principal first, the list readers only", async () => {
   const res = await request(h.app).get('/leaders').set('Authorization', bearer.cc);
   expect(res.status).toBe(200);

@@ -38,6 +38,9 @@ beforeAll(async () => {
     // Unanswered but from yesterday (not urgent), and one after the sweep read the cases: not listed.
     { code: 'EOD-6', gridId: G1, status: 'REPORTED', reportedAt: '2026-11-17T11:00:00+08:00' },
     { code: 'EOD-7', gridId: G1, status: 'REPORTED', reportedAt: '2026-11-18T17:45:00+08:00' },
+    // Urgent on the hazard path, its result in but the hazard not cleared (no 消险): listed; one cleared: not.
+    { code: 'EOD-8', gridId: G1, status: 'PENDING_REVIEW', urgent: true, reportedAt: '2026-11-18T08:30:00+08:00', hazardDueAt: '2026-11-18T10:30:00+08:00' },
+    { code: 'EOD-9', gridId: G2, status: 'PENDING_REVIEW', urgent: true, reportedAt: '2026-11-18T09:00:00+08:00', hazardDueAt: '2026-11-18T11:00:00+08:00', hazardClearedAt: '2026-11-18T10:40:00+08:00' },
   ]);
 });
 
@@ -49,12 +52,13 @@ afterAll(async () => {
 describe('recordEndOfDaySweep', () => {
   it('records the day once, with its items, and one outbox row per street and for the command center', async () => {
     const first = await recordEndOfDaySweep(h.db, { date: DAY, from: FROM, asOf: AS_OF, recordedBy: 'test' });
-    expect(first).toEqual({ date: DAY, created: true, items: 3, notifications: 3 });
+    expect(first).toEqual({ date: DAY, created: true, items: 4, notifications: 3 });
     const items = await h.db.endOfDaySweepItem.findMany({ where: { sweepDate: DAY }, orderBy: { caseCode: 'asc' } });
     expect(items.map((i) => [i.caseCode, i.reason, i.streetId])).toEqual([
       ['EOD-1', 'UNANSWERED', 'GL-S01'],
       ['EOD-2', 'UNANSWERED', 'GL-S02'],
       ['EOD-4', 'URGENT_UNRESOLVED', 'GL-S01'],
+      ['EOD-8', 'HAZARD_NOT_CLEARED', 'GL-S01'],
     ]);
     const notes = await h.db.notification.findMany({ where: { caseCode: sweepOutboxCode(DAY) }, orderBy: { id: 'asc' } });
     expect(notes.map((n) => [n.recipientUnitId, n.kind, n.state])).toEqual([
@@ -63,14 +67,14 @@ describe('recordEndOfDaySweep', () => {
       ['GL-S02', 'END_OF_DAY_SWEEP', 'PENDING'],
     ]);
     const s01 = notes.find((n) => n.recipientUnitId === 'GL-S01')!.payload as { message: string; counts: object; items: Array<{ caseCode: string }> };
-    expect(s01.counts).toEqual({ UNANSWERED: 1, URGENT_UNRESOLVED: 1 });
-    expect(s01.items.map((i) => i.caseCode)).toEqual(['EOD-4', 'EOD-1']); // oldest first
-    expect(s01.message).toBe('事不过夜:2026-11-18 下班前清单,当日上报未答复 1 件,紧急事项未处置完毕 1 件');
+    expect(s01.counts).toEqual({ UNANSWERED: 1, URGENT_UNRESOLVED: 1, HAZARD_NOT_CLEARED: 1 });
+    expect(s01.items.map((i) => i.caseCode)).toEqual(['EOD-4', 'EOD-8', 'EOD-1']); // oldest first
+    expect(s01.message).toBe('事不过夜:2026-11-18 下班前清单,当日上报未答复 1 件,紧急事项未处置完毕 1 件,紧急隐患未消险 1 件');
 
     // A second run of the same day (a retried activity, a second trigger) writes nothing.
     await h.db.case.update({ where: { code: 'EOD-3' }, data: { status: 'REPORTED' } });
     const again = await recordEndOfDaySweep(h.db, { date: DAY, from: FROM, asOf: AS_OF + 60_000, recordedBy: 'again' });
-    expect(again).toEqual({ date: DAY, created: false, items: 3, notifications: 0 });
+    expect(again).toEqual({ date: DAY, created: false, items: 4, notifications: 0 });
     await h.db.case.update({ where: { code: 'EOD-3' }, data: { status: 'IN_PROGRESS' } });
     expect(await h.db.endOfDaySweep.findUniqueOrThrow({ where: { date: DAY } })).toMatchObject({ recordedBy: 'test', asOf: new Date(AS_OF) });
     expect(await h.db.notification.count({ where: { caseCode: sweepOutboxCode(DAY) } })).toBe(3);
@@ -84,8 +88,8 @@ describe('GET /sweeps/{date}', () => {
     for (const role of ['COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'] as const) {
       const res = await get(`/sweeps/${DAY}`, await h.bearer(role));
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ date: DAY, asOf: new Date(AS_OF).toISOString(), counts: { UNANSWERED: 2, URGENT_UNRESOLVED: 1 } });
-      expect(res.body.items.map((i: { caseCode: string }) => i.caseCode)).toEqual(['EOD-4', 'EOD-1', 'EOD-2']);
+      expect(res.body).toMatchObject({ date: DAY, asOf: new Date(AS_OF).toISOString(), counts: { UNANSWERED: 2, URGENT_UNRESOLVED: 1, HAZARD_NOT_CLEARED: 1 } });
+      expect(res.body.items.map((i: { caseCode: string }) => i.caseCode)).toEqual(['EOD-4', 'EOD-8', 'EOD-1', 'EOD-2']);
     }
   });
 
@@ -94,9 +98,9 @@ describe('GET /sweeps/{date}', () => {
     expect(street.status).toBe(200);
     expect(street.body.items.map((i: { caseCode: string }) => i.caseCode)).toEqual(['EOD-2']);
     const grid = await get(`/sweeps/${DAY}`, await h.bearer('GRID_WORKER', G1));
-    expect(grid.body.items.map((i: { caseCode: string }) => i.caseCode)).toEqual(['EOD-4', 'EOD-1']);
+    expect(grid.body.items.map((i: { caseCode: string }) => i.caseCode)).toEqual(['EOD-4', 'EOD-8', 'EOD-1']);
     const community = await get(`/sweeps/${DAY}`, await h.bearer('COMMUNITY_WORKER', 'GL-S02-C01'));
-    expect(community.body.counts).toEqual({ UNANSWERED: 1, URGENT_UNRESOLVED: 0 });
+    expect(community.body.counts).toEqual({ UNANSWERED: 1, URGENT_UNRESOLVED: 0, HAZARD_NOT_CLEARED: 0 });
   });
 
   it('400 on a malformed date, 403 for reporters and departments, 404 for a day not swept', async () => {

@@ -231,6 +231,26 @@ describe('evidence files', () => {
     expect(filesOnDisk().length).toBe(n);
   });
 
+  it('a file an administrator deleted no longer counts toward the limit: the case takes another', async () => {
+    const pdf = (fill: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(500, fill)]);
+    const facts = await h.db.caseEvent.findMany({ where: { caseCode: code, type: 'EVIDENCE_UPLOADED' }, orderBy: { seq: 'asc' } });
+    expect(facts).toHaveLength(3);
+    const victim = (facts[facts.length - 1].data as { sha256: string }).sha256;
+    const del = await request(h.app)
+      .delete(`/cases/${code}/evidence/files/${victim}`)
+      .set('Authorization', await h.bearer('ADMIN', 'GL'))
+      .send({ reason: '居民申请删除（测试）' });
+    expect(del.status).toBe(200);
+    expect((await request(h.app).get(`/cases/${code}/evidence/files/${victim}/thumbnail`).set('Authorization', gridWorker)).status).toBe(410);
+    const again = await upload(code, gridWorker, pdf(0x47), { kind: 'DOCUMENT', contentType: 'application/pdf' });
+    expect(again.status).toBe(201);
+    await eventually(async () => (await h.db.caseEvent.count({ where: { caseCode: code, type: 'EVIDENCE_UPLOADED' } })) === 4, 15_000, 'fourth fact');
+    // Three live files again: the next one is refused.
+    const fifth = await upload(code, gridWorker, pdf(0x48), { kind: 'DOCUMENT', contentType: 'application/pdf' });
+    expect(fifth.status).toBe(409);
+    expect(fifth.body.error.code).toBe('TOO_MANY_FILES');
+  });
+
   it('is served after a restart: a new storage on the same folder', async () => {
     const again = createDiskStorage(dir);
     expect(await again.stat(stored)).toMatchObject({ sha256: stored });

@@ -21,6 +21,9 @@ export interface FixtureCase {
   dueAt?: string | null;
   overdue?: boolean;
   closedAt?: string | null;
+  /** The hazard path's two-hour promise and its 消险 (Case.hazardDueAt/hazardClearedAt), on urgent cases started with site steps. */
+  hazardDueAt?: string | null;
+  hazardClearedAt?: string | null;
   /** Facts after REPORTED (seq 2, 3, …). */
   facts?: FixtureFact[];
 }
@@ -49,6 +52,8 @@ export async function insertCases(db: Db, cases: readonly FixtureCase[]): Promis
         dueAt: c.dueAt ? new Date(c.dueAt) : null,
         overdue: c.overdue ?? false,
         closedAt: c.closedAt ? new Date(c.closedAt) : null,
+        hazardDueAt: c.hazardDueAt ? new Date(c.hazardDueAt) : null,
+        hazardClearedAt: c.hazardClearedAt ? new Date(c.hazardClearedAt) : null,
         version: facts.length,
       },
     });

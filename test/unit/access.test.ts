@@ -48,7 +48,7 @@ const MAY: Record<Role, readonly CaseAction[]> = {
   GRID_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site'],
   COMMUNITY_WORKER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site'],
   STREET_DISPATCHER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site'],
-  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'urge', 'urge-reply', 'on-site'],
+  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'urge', 'urge-reply', 'on-site', 'send-down'],
   DEPUTY_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site'],
   PRINCIPAL_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site'],
 };

@@ -18,13 +18,18 @@ afterAll(() => {
 
 type Stage =
   | 'REPORTED' | 'ACCEPTED' | 'IN_PROGRESS' | 'CALLED' | 'ARRIVED' | 'PENDING_REVIEW' | 'CLOSED'
-  | 'LONG_TERM_PLAN' | 'EXT_PENDING' | 'EXT_APPROVED' | 'SURVEYED' | 'TOP';
+  | 'LONG_TERM_PLAN' | 'EXT_PENDING' | 'EXT_APPROVED' | 'SURVEYED' | 'TOP' | 'AT_COMMAND_CENTER';
 
 /** A machine at `stage`, every step at T0 (the same stages as caseMachine.guards.test.ts). */
 function at(stage: Stage, level: Level = 'GRID'): CaseMachine {
   const m = newMachine({ startLevel: level });
   const holder = level === 'STREET' ? ACTORS.street : ACTORS.grid;
   if (stage === 'REPORTED') return m;
+  if (stage === 'AT_COMMAND_CENTER') {
+    // Whistled up to the command center, not yet accepted there: it may send it down (派单).
+    for (const a of [ACTORS.grid, ACTORS.street]) m.whistle({ actor: a, reason: '协调' }, T0);
+    return m;
+  }
   if (stage === 'TOP') {
     for (const a of [ACTORS.grid, ACTORS.street, ACTORS.cc, ACTORS.deputy]) m.whistle({ actor: a, reason: '协调' }, T0);
     return m;
@@ -76,6 +81,7 @@ const CONTENT: Record<CaseAction, object> = {
   urge: { reason: '请加快办理' },
   'urge-reply': { reply: '正在办理' },
   'on-site': { step: 'ARRIVED' },
+  'send-down': { level: 'STREET', reason: '属街道职责' },
 };
 
 /** The real guard's verdict on a complete request naming the probe's target. */
@@ -91,6 +97,7 @@ describe('the probe agrees with the guard on a complete request', () => {
     ['REPORTED', 'GRID'], ['ACCEPTED', 'GRID'], ['ACCEPTED', 'STREET'], ['IN_PROGRESS', 'GRID'], ['CALLED', 'STREET'],
     ['ARRIVED', 'STREET'], ['PENDING_REVIEW', 'GRID'], ['CLOSED', 'GRID'], ['LONG_TERM_PLAN', 'GRID'],
     ['EXT_PENDING', 'GRID'], ['EXT_APPROVED', 'GRID'], ['SURVEYED', 'GRID'], ['TOP', 'GRID'],
+    ['AT_COMMAND_CENTER', 'GRID'],
   ];
   const cases = stages.flatMap(([stage, level]) => Object.entries(ACTORS).map(([who, actor]) => [stage, level, who, actor] as const));
   it.each(cases)('%s at %s, %s', (stage, level, _who, actor) => {

@@ -3,7 +3,7 @@
 // Every instant pinned.
 import { defaultCalendar } from '../../domain/calendar';
 import { CN_HOLIDAYS_2025_2026 } from '../../domain/holidays';
-import { isIsoDate, localDayBounds, planSweep, sweepReasons } from '../../domain/routines/endOfDay';
+import { hazardNotCleared, isIsoDate, localDayBounds, planSweep, sweepReasons } from '../../domain/routines/endOfDay';
 
 const cal = defaultCalendar({
   holidays: CN_HOLIDAYS_2025_2026.filter((e) => e.kind === 'HOLIDAY').map((e) => e.date),
@@ -79,6 +79,25 @@ describe('sweepReasons', () => {
     for (const status of ['PENDING_REVIEW', 'CLOSED', 'SURVEYED', 'LONG_TERM_PLAN']) {
       expect(sweepReasons({ code: 'A', status, urgent: true, reportedAt: today }, from, asOf)).toEqual([]);
     }
+  });
+
+  it('an urgent case on the hazard path not cleared by the end of the day is HAZARD_NOT_CLEARED, whatever its status while open', () => {
+    const hazard = { code: 'A', urgent: true, reportedAt: yesterday, hazardDueAt: yesterday + 2 * 3_600_000, hazardClearedAt: null };
+    expect(sweepReasons({ ...hazard, status: 'IN_PROGRESS' }, from, asOf)).toEqual(['URGENT_UNRESOLVED', 'HAZARD_NOT_CLEARED']);
+    // The result is in (or the case is on the long-term plan), the hazard is not cleared: still listed.
+    expect(sweepReasons({ ...hazard, status: 'PENDING_REVIEW' }, from, asOf)).toEqual(['HAZARD_NOT_CLEARED']);
+    expect(sweepReasons({ ...hazard, status: 'LONG_TERM_PLAN' }, from, asOf)).toEqual(['HAZARD_NOT_CLEARED']);
+    // Reported today, due after the end of the day: not cleared tonight is still overnight.
+    expect(sweepReasons({ ...hazard, status: 'ACCEPTED', reportedAt: today, hazardDueAt: asOf + 3_600_000 }, from, asOf)).toEqual(['UNANSWERED', 'URGENT_UNRESOLVED', 'HAZARD_NOT_CLEARED']);
+  });
+
+  it('a hazard cleared before the end of the day, a closed case, or a case without the hazard path is not HAZARD_NOT_CLEARED', () => {
+    const hazard = { code: 'A', urgent: true, reportedAt: today, hazardDueAt: today + 2 * 3_600_000 };
+    expect(sweepReasons({ ...hazard, status: 'PENDING_REVIEW', hazardClearedAt: today + 3_600_000 }, from, asOf)).toEqual([]);
+    // Cleared after the day swept (a catch-up run reads the projection later): not cleared that day.
+    expect(hazardNotCleared({ status: 'PENDING_REVIEW', hazardDueAt: hazard.hazardDueAt, hazardClearedAt: asOf + 1 }, asOf)).toBe(true);
+    for (const status of ['CLOSED', 'SURVEYED']) expect(sweepReasons({ ...hazard, status, hazardClearedAt: null }, from, asOf)).toEqual([]);
+    expect(sweepReasons({ code: 'A', status: 'PENDING_REVIEW', urgent: true, reportedAt: today, hazardDueAt: null, hazardClearedAt: null }, from, asOf)).toEqual([]);
   });
 
   it('a case reported after the sweep read the cases is left to the next day', () => {

@@ -97,7 +97,13 @@ function drive(): CaseMachine[] {
     hazard.recordSiteStep({ actor: ACTORS.grid, step, evidence: [{ kind: 'PHOTO', url: 'https://files.example/s.jpg', sha256: SHA }] }, T0 + (10 + 15 * i) * MIN);
   }
 
-  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard];
+  // Whistled up to the command center, which sends it down to the street (派单).
+  const sentDown = newMachine();
+  sentDown.whistle({ actor: ACTORS.grid, reason: '需要协调' }, T0);
+  sentDown.whistle({ actor: ACTORS.street, reason: '需区级研判' }, T0);
+  sentDown.sendDown({ actor: ACTORS.cc, level: 'STREET', reason: '属街道职责' }, T0 + MIN);
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard, sentDown];
 }
 
 describe('domain/facts', () => {

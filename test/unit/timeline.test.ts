@@ -101,6 +101,8 @@ describe.each([
         ...(dir === DIR ? ['ladder-paced-night-by-activity'] : []),
         // Recorded since the three kinds' routes (CasePolicy.triage).
         ...(dir === DIR ? ['triage-small-at-community', 'triage-big-fast-track', 'triage-private-retriaged'] : []),
+        // Recorded since the command center sends cases down (the sendDown update, 派单).
+        ...(dir === DIR ? ['sent-down-by-command-center'] : []),
       ].sort(),
     );
   });

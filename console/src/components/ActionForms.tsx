@@ -264,6 +264,19 @@ const FORMS: Record<string, FormSpec> = {
       </>
     ),
   },
+  'send-down': {
+    fields: ['level', 'reason'],
+    initial: () => ({ level: 'STREET' }),
+    body: (v) => ({ level: v.level, ...texts(v, ['reason']) }),
+    render: ({ t }) => (
+      <>
+        <Form.Item label={t.sendDownLevel} name="level" rules={[{ required: true, message: t.required }]}>
+          <Radio.Group options={(['STREET', 'COMMUNITY', 'GRID'] as const).map((l) => ({ value: l, label: t.levels[l] }))} />
+        </Form.Item>
+        {reasonItem(t, 1000)}
+      </>
+    ),
+  },
   'urge-reply': {
     fields: ['reply'],
     // A department replies about its call, which the server named in the action's params.

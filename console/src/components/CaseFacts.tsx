@@ -2,7 +2,7 @@
 // department calls with their reports and evidence, extension requests and their decisions,
 // breaches and who they were blamed on, the result, the survey and the long-term plan.
 import { Alert, Button, Card, Descriptions, Empty, Image, List, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, ApiError } from '../http';
 import { useI18n } from '../i18n';
 import { formatInstant } from '../time';
@@ -18,6 +18,36 @@ interface EvidenceFact {
   sha256: string;
   callId: string | null;
 }
+
+/**
+ * A stored photo's thumbnail (opening the full image). When the image does not load, the
+ * thumbnail is asked once more for its status: a file an administrator deleted from the case
+ * answers 410 (who deleted it, when and why), and shows as a "deleted" placeholder with that
+ * message instead of a broken image.
+ */
+export function EvidenceThumb({ url, alt, testId }: { url: string; alt: string; testId?: string }) {
+  const { t } = useI18n();
+  const [deleted, setDeleted] = useState<string | null>(null);
+  const onError = () => {
+    void fetch(`${url}/thumbnail`, { credentials: 'same-origin', cache: 'no-store' })
+      .then(async (res) => {
+        if (res.status !== 410) return;
+        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        setDeleted(body?.error?.message ?? t.evidenceDeleted);
+      })
+      .catch(() => undefined);
+  };
+  if (deleted !== null) {
+    return (
+      <Tag title={deleted} data-testid="evidence-deleted" style={{ width: 96, textAlign: 'center', whiteSpace: 'normal' }}>
+        {t.evidenceDeleted} {alt}
+      </Tag>
+    );
+  }
+  return <Image width={96} src={`${url}/thumbnail`} preview={{ src: url }} alt={alt} onError={onError} {...(testId ? { 'data-testid': testId } : {})} />;
+}
+
+const thumb = (url: string, alt: string, key: string, testId?: string): ReactNode => <EvidenceThumb key={key} url={url} alt={alt} {...(testId ? { testId } : {})} />;
 
 /**
  * Every file the case records — the photos a report came with, the handlers' evidence, the
@@ -41,7 +71,7 @@ export function CaseEvidence({ events }: { events: CaseEvent[] }) {
             const label = `${t.evidenceKinds[f.kind] ?? f.kind} ${f.sha256.slice(0, 8)}`;
             // Only files the API stored have a thumbnail; a URL recorded by the JSON action is linked.
             return f.kind === 'PHOTO' && f.url.startsWith('/cases/') ? (
-              <Image key={f.sha256} width={96} src={`${f.url}/thumbnail`} preview={{ src: f.url }} alt={label} data-testid="evidence-thumbnail" />
+              thumb(f.url, label, f.sha256, 'evidence-thumbnail')
             ) : (
               <a key={f.sha256} href={f.url}>
                 {label}
@@ -87,7 +117,7 @@ export function CaseFacts({ live }: { live: Live }) {
                     <Space wrap data-testid="call-evidence">
                       {c.evidence.map((e) =>
                         e.kind === 'PHOTO' ? (
-                          <Image key={e.sha256} width={96} src={`${e.url}/thumbnail`} preview={{ src: e.url }} alt={`${t.evidenceKinds[e.kind]} ${e.sha256.slice(0, 8)}`} />
+                          thumb(e.url, `${t.evidenceKinds[e.kind]} ${e.sha256.slice(0, 8)}`, e.sha256)
                         ) : (
                           <a key={e.sha256} href={e.url}>
                             {t.evidenceKinds[e.kind] ?? e.kind} {e.sha256.slice(0, 8)}
