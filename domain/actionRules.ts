@@ -22,12 +22,13 @@ export type CaseAction =
   | 'tick-off'
   | 'urge'
   | 'urge-reply'
-  | 'on-site';
+  | 'on-site'
+  | 'deliberate';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
   'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
-  'tick-off', 'urge', 'urge-reply', 'on-site',
+  'tick-off', 'urge', 'urge-reply', 'on-site', 'deliberate',
 ];
 
 /** Which roles may ever attempt one action, before any case is looked at. */
@@ -64,4 +65,6 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   'urge-reply': { what: 'reply to urges (the urged unit does)', holder: true, call: true },
   // The holder arrives and works the hazard path; a called department records its steps on its call.
   'on-site': { what: 'record arrival and hazard steps on site (到场, 现场勘查, 方案确定, 人材机进场, 消险)', holder: true, call: true },
+  // The community of the case's place (or its street) records the five steps of a community matter.
+  deliberate: { what: 'record the five-step deliberation (五步议事: 说、问、议、办、评; the community or its street does)', ladder: (level) => level === 'COMMUNITY' || level === 'STREET' },
 };

@@ -8,6 +8,7 @@ import { extensionApproverLevel } from './extensions';
 import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
 import { defaultSite } from './siteSteps';
+import { defaultDeliberation } from './deliberation';
 import { defaultSupervision } from './supervision';
 import { LEVELS } from './types';
 import type { CasePolicy, ExtensionRule, Level } from './types';
@@ -176,5 +177,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     supervision: defaultSupervision(),
     responseFromReceipt: true,
     site: defaultSite(),
+    deliberation: defaultDeliberation(),
   };
 }

@@ -3,6 +3,7 @@
 import type { LeaderListPolicy } from './leaderList';
 import type { LadderPacing } from './pacing';
 import type { SitePolicy } from './siteSteps';
+import type { DeliberationPolicy } from './deliberation';
 import type { SupervisionPolicy } from './supervision';
 
 /** Ladder levels plus the side level COMMUNITY (small matters, 三事分流). */
@@ -129,6 +130,11 @@ export interface CasePolicy {
    * on-site window is met by the result, as before).
    */
   site?: SitePolicy;
+  /**
+   * Five-step deliberation (五步议事, domain/deliberation) on community matters. Absent on cases
+   * started before it: they record no deliberation and close as before.
+   */
+  deliberation?: DeliberationPolicy;
 }
 
 /** Who holds the case at a level. */

@@ -18,6 +18,7 @@ import {
   callDepartmentsUpdate,
   decideExtensionUpdate,
   planLongTermUpdate,
+  recordDeliberationStepUpdate,
   recordSiteStepUpdate,
   recordSurveyUpdate,
   replyToUrgeUpdate,
@@ -128,6 +129,7 @@ export const CASE_ACTION_TABLE = {
     // A department acts on its reported call; the holder without one.
     probe: probeCallStep<SiteStepInput>((c) => c.reportedAt !== null),
   }),
+  deliberate: defineAction({ update: recordDeliberationStepUpdate, guard: (m, i) => m.guardDeliberationStep(i), effect: (m, i, n) => m.recordDeliberationStep(i, n) }),
 } satisfies Record<CaseAction, object>;
 
 export type CaseActionTable = typeof CASE_ACTION_TABLE;

@@ -307,6 +307,8 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   URGE_NOTICED: 'INTERNAL',
   // Arrival and the hazard steps tell the reporter the work on site is under way.
   SITE_STEP: 'OPEN',
+  // The community's deliberation record names residents and cadres: internal (the case page shows it).
+  DELIBERATION_STEP: 'INTERNAL',
 };
 
 /** Event types published as service request updates (the rest are internal). */
@@ -422,6 +424,7 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'URGED':
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
+    case 'DELIBERATION_STEP':
       return null; // INTERNAL (PUBLICATION above)
     default:
       return assertNever(type, 'fact type');

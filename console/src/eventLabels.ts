@@ -35,4 +35,5 @@ export const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   URGE_REPLIED: { zh: '催办回复', en: 'Urge answered' },
   URGE_NOTICED: { zh: '通报', en: 'Formal notice' },
   SITE_STEP: { zh: '现场处置步骤', en: 'Step on site' },
+  DELIBERATION_STEP: { zh: '五步议事', en: 'Deliberation step' },
 };

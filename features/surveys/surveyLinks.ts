@@ -229,6 +229,7 @@ function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROU
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
     case 'SITE_STEP':
+    case 'DELIBERATION_STEP':
       return undefined;
     default:
       return assertNever(type, 'fact type');

@@ -76,6 +76,7 @@ const CONTENT: Record<CaseAction, object> = {
   urge: { reason: '请加快办理' },
   'urge-reply': { reply: '正在办理' },
   'on-site': { step: 'ARRIVED' },
+  deliberate: { step: 'SAY', text: '小区停车乱象' },
 };
 
 /** The real guard's verdict on a complete request naming the probe's target. */

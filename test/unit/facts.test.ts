@@ -97,7 +97,13 @@ function drive(): CaseMachine[] {
     hazard.recordSiteStep({ actor: ACTORS.grid, step, evidence: [{ kind: 'PHOTO', url: 'https://files.example/s.jpg', sha256: SHA }] }, T0 + (10 + 15 * i) * MIN);
   }
 
-  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard];
+  // The five-step deliberation (policy deliberation) on a small matter sent down to the community.
+  const deliberated = newMachine({ deliberation: true });
+  deliberated.accept({ actor: ACTORS.grid }, T0 + MIN);
+  deliberated.respond({ actor: ACTORS.grid, decision: 'COMMUNITY' }, T0 + 2 * MIN);
+  deliberated.recordDeliberationStep({ actor: ACTORS.community, step: 'SAY', text: '停车乱象' }, T0 + 10 * MIN);
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard, deliberated];
 }
 
 describe('domain/facts', () => {
