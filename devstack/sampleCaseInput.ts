@@ -22,6 +22,7 @@ export function caseInput(
   // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); noRoutines: of cases
 // started before CasePolicy.leaderList and .supervision (no leader's list, no urges); noSite: of cases started
 // before CasePolicy.site (the on-site window met by the result, no steps on site); legacy cases have none either;
+// noDeliberation: of cases started before CasePolicy.deliberation (no five-step deliberation, closing as before);
 // recordLocally: of cases started while facts were recorded by the local activity (CaseOptions.recordLocally).
   o: {
     startLevel?: Level;
@@ -38,6 +39,7 @@ export function caseInput(
     /** Of cases started before CasePolicy.responseFromReceipt (the response window counts from acceptance). */
     noResponseFromReceipt?: boolean;
     noSite?: boolean;
+    noDeliberation?: boolean;
     recordLocally?: boolean;
   } = {},
 ): CaseWorkflowInput {
@@ -51,6 +53,7 @@ export function caseInput(
   }
   if (o.noResponseFromReceipt || o.noPacing || o.legacy) delete policy.responseFromReceipt;
   if (o.noSite || o.legacy) delete policy.site;
+  if (o.noDeliberation || o.legacy) delete policy.deliberation;
   return {
     intake: { ...sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }), ...(o.files ? { files: o.files } : {}) },
     policy,
