@@ -23,6 +23,7 @@ export function caseInput(
   // before CasePolicy.pacing (every lapse climbs one level, to the top, at any hour); noRoutines: of cases
 // started before CasePolicy.leaderList and .supervision (no leader's list, no urges); noSite: of cases started
 // before CasePolicy.site (the on-site window met by the result, no steps on site); legacy cases have none either;
+// noDeliberation: of cases started before CasePolicy.deliberation (no five-step deliberation, closing as before);
 // recordLocally: of cases started while facts were recorded by the local activity (CaseOptions.recordLocally).
   o: {
     startLevel?: Level;
@@ -39,6 +40,7 @@ export function caseInput(
     /** Of cases started before CasePolicy.responseFromReceipt (the response window counts from acceptance). */
     noResponseFromReceipt?: boolean;
     noSite?: boolean;
+    noDeliberation?: boolean;
     recordLocally?: boolean;
     /** Of cases started before CasePolicy.triage (every kind starts at the catalog's level, only streets call). */
     noTriage?: boolean;
@@ -56,6 +58,7 @@ export function caseInput(
   }
   if (o.noResponseFromReceipt || o.noPacing || o.legacy) delete policy.responseFromReceipt;
   if (o.noSite || o.legacy) delete policy.site;
+  if (o.noDeliberation || o.legacy) delete policy.deliberation;
   if (o.noTriage || o.legacy) delete policy.triage;
   else if (o.triageRoutes) policy.triage = defaultTriage(o.triageRoutes);
   const sample = sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel });

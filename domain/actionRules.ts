@@ -23,12 +23,13 @@ export type CaseAction =
   | 'urge'
   | 'urge-reply'
   | 'on-site'
-  | 'send-down';
+  | 'send-down'
+  | 'deliberate';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
   'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
-  'tick-off', 'urge', 'urge-reply', 'on-site', 'send-down',
+  'tick-off', 'urge', 'urge-reply', 'on-site', 'send-down', 'deliberate',
 ];
 
 /** Which roles may ever attempt one action, before any case is looked at. */
@@ -68,4 +69,6 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   'on-site': { what: 'record arrival and hazard steps on site (到场, 现场勘查, 方案确定, 人材机进场, 消险)', holder: true, call: true },
   // The command center sends a case it holds down to a unit of the case's place (派单); the workflow checks it holds it.
   'send-down': { what: 'send cases down to a street, community or grid (派单; the district command center does)', ladder: (_level, role) => role === 'COMMAND_CENTER' },
+  // The community of the case's place (or its street) records the five steps of a community matter.
+  deliberate: { what: 'record the five-step deliberation (五步议事: 说、问、议、办、评; the community or its street does)', ladder: (level) => level === 'COMMUNITY' || level === 'STREET' },
 };

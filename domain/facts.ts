@@ -15,6 +15,7 @@ import type {
   WindowKind,
 } from './types';
 import type { EvidenceRef, SiteStep } from './siteSteps';
+import type { DeliberationForum, DeliberationParticipant, DeliberationStep, DeliberationVerdict, DeliberationVotes } from './deliberation';
 
 /** Whether an action that closed a window came in time; both null when no such window was open. */
 export type Timing = { windowDueAt: number | null; onTime: boolean | null };
@@ -147,6 +148,24 @@ export type FactDataMap = {
    * what it was (REPORTED or ACCEPTED).
    */
   SENT_DOWN: { from: Level; to: Level; unitId: string; reason: string; assigneeId: string | null; fromStatus: 'REPORTED' | 'ACCEPTED'; acceptDueAt: number };
+  /**
+   * A step of the five-step deliberation (五步议事, domain/deliberation), counted for the case's
+   * community (`communityId`, also the fact's unit). `corrected`: the latest step recorded again
+   * before the next one. EVALUATE carries the votes, the verdict read from them and the cadres.
+   */
+  DELIBERATION_STEP: {
+    step: DeliberationStep;
+    communityId: string;
+    text: string;
+    corrected?: boolean;
+    source?: string;
+    forum?: DeliberationForum;
+    participants?: DeliberationParticipant[];
+    stream?: TriageKind;
+    votes?: DeliberationVotes;
+    verdict?: DeliberationVerdict;
+    cadres?: string[];
+  };
   CALENDAR_REPLANNED: {
     changeId: string | null;
     windows: Array<{ windowId: string; kind: WindowKind; startedAt: number; fromDueAt: number; toDueAt: number }>;
@@ -209,6 +228,7 @@ const FACT_TYPE_TABLE: Record<FactType, true> = {
   URGE_NOTICED: true,
   SITE_STEP: true,
   SENT_DOWN: true,
+  DELIBERATION_STEP: true,
 };
 
 /** Every fact type the machine records. */

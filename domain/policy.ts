@@ -8,6 +8,7 @@ import { extensionApproverLevel } from './extensions';
 import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
 import { defaultSite } from './siteSteps';
+import { defaultDeliberation } from './deliberation';
 import { defaultSupervision } from './supervision';
 import { defaultTriage, isTriageKind } from './triage';
 import { LEVELS } from './types';
@@ -189,5 +190,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     responseFromReceipt: true,
     site: defaultSite(),
     triage: defaultTriage(parseTriageRoutes(cfg.TRIAGE_ROUTES ?? ['SMALL', 'PRIVATE'])),
+    deliberation: defaultDeliberation(),
   };
 }

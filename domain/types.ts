@@ -3,6 +3,7 @@
 import type { LeaderListPolicy } from './leaderList';
 import type { LadderPacing } from './pacing';
 import type { SitePolicy } from './siteSteps';
+import type { DeliberationPolicy } from './deliberation';
 import type { SupervisionPolicy } from './supervision';
 import type { TriagePolicy } from './triage';
 
@@ -137,6 +138,11 @@ export interface CasePolicy {
    * before it: every kind starts at the catalog's level and only streets and above call.
    */
   triage?: TriagePolicy;
+  /**
+   * Five-step deliberation (五步议事, domain/deliberation) on community matters. Absent on cases
+   * started before it: they record no deliberation and close as before.
+   */
+  deliberation?: DeliberationPolicy;
 }
 
 /** Who holds the case at a level. */

@@ -85,6 +85,11 @@ export interface Scenario {
    */
   site?: true;
   /**
+   * Started with the five-step deliberation in its policy (CasePolicy.deliberation), as a case
+   * starts now. The paths recorded before it go without.
+   */
+  deliberation?: true;
+  /**
    * Records its facts by the recordCase activity, as a case starts now (no CaseOptions.recordLocally).
    * The paths recorded while new cases recorded by the local activity go with it, so re-recording
    * one still gives the history it gave then.
@@ -756,6 +761,66 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.street, ACTORS.street, '街道已处置');
     },
   },
+  {
+    name: 'community-deliberation',
+    description: "A small matter (parking chaos in a compound) started as a case starts now, with the five-step deliberation (CasePolicy.deliberation): the grid accepts it and sends it down to the community (三事分流 小事); the community records 群众说事 (the residents' matter), corrects it once, 干部问事 (the topic); the street records 集中议事 (the community council with the property company and residents' representatives, the decision); the community records 合力办事 (SMALL) and submits its result; the street's first close is refused while the deliberation is open (no fact), the community records 民主评事 (votes 满意/基本满意/不满意, the cadres), the street closes it and the revisit is satisfied.",
+    options: { triage: 'SMALL' },
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    deliberation: true,
+    byActivity: true,
+    async run(c) {
+      await c.wait(4 * MIN + 7 * SEC);
+      await c.act('accept', { actor: ACTORS.grid, note: '已受理' });
+      await c.wait(6 * MIN + 11 * SEC);
+      await c.act('respond', { actor: ACTORS.grid, decision: 'COMMUNITY', note: '小区公共事务，交社区协商' });
+      await c.wait(41 * MIN + 3 * SEC);
+      await c.act('deliberate', { actor: ACTORS.community, step: 'SAY', text: '书香门第小区车辆乱停乱放', source: '民情驿站' });
+      await c.wait(2 * MIN + 5 * SEC);
+      await c.act('deliberate', { actor: ACTORS.community, step: 'SAY', text: '书香门第小区车辆乱停乱放，堵塞消防通道', source: '民情驿站' });
+      await c.wait(HOUR + 13 * MIN + 1 * SEC);
+      await c.act('deliberate', { actor: ACTORS.community, step: 'ASK', text: '小区停车秩序整治' });
+      await c.wait(2 * HOUR + 7 * MIN + 9 * SEC);
+      await c.act('deliberate', {
+        actor: ACTORS.street,
+        step: 'DISCUSS',
+        text: '由小区物业公司出资安装起降杆，划定停车位',
+        forum: 'COMMUNITY_COUNCIL',
+        participants: [
+          { name: '王书记', role: '社区党委书记', unit: '御康社区' },
+          { name: '李经理', role: '物业经理', unit: '小区物业公司' },
+          { name: '张代表', role: '居民代表' },
+        ],
+      });
+      await c.wait(HOUR + 17 * MIN + 3 * SEC);
+      await c.act('deliberate', { actor: ACTORS.community, step: 'DO', text: '起降杆已安装，车位已划线', stream: 'SMALL' });
+      await c.wait(9 * MIN + 13 * SEC);
+      await c.act('result', { actor: ACTORS.community, summary: '停车秩序已整治' });
+      await c.wait(21 * MIN + 5 * SEC);
+      // Refused by the update's validator while the deliberation is open: nothing is written to the history.
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '核实已办结' }).then(
+        () => {
+          throw new Error('the close should be refused while the deliberation is open');
+        },
+        () => undefined,
+      );
+      await c.wait(11 * MIN + 7 * SEC);
+      await c.act('deliberate', {
+        actor: ACTORS.community,
+        step: 'EVALUATE',
+        text: '党员和居民代表大会民主评议',
+        votes: { satisfied: 31, basicallySatisfied: 6, dissatisfied: 2 },
+        cadres: ['王书记', '刘委员'],
+      });
+      await c.wait(13 * MIN + 3 * SEC);
+      await c.act('review', { actor: ACTORS.street, decision: 'CLOSE', reason: '核实已办结，居民评议满意' });
+      await c.wait(HOUR + 11 * MIN + 5 * SEC);
+      await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
+    },
+  },
 ];
 
 async function ladderPacedNight(c: CaseDriver): Promise<void> {
@@ -799,6 +864,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
         noRoutines: !scenario.routines,
         noResponseFromReceipt: !scenario.fromReceipt,
         noSite: !scenario.site,
+        noDeliberation: !scenario.deliberation,
         recordLocally: !scenario.byActivity,
         noTriage: !scenario.triage,
         ...scenario.options,

@@ -18,6 +18,7 @@ import {
   callDepartmentsUpdate,
   decideExtensionUpdate,
   planLongTermUpdate,
+  recordDeliberationStepUpdate,
   recordSiteStepUpdate,
   recordSurveyUpdate,
   replyToUrgeUpdate,
@@ -130,6 +131,7 @@ export const CASE_ACTION_TABLE = {
     probe: probeCallStep<SiteStepInput>((c) => c.reportedAt !== null),
   }),
   'send-down': defineAction({ update: sendDownUpdate, guard: (m, i) => m.guardSendDown(i), effect: (m, i, n) => m.sendDown(i, n) }),
+  deliberate: defineAction({ update: recordDeliberationStepUpdate, guard: (m, i) => m.guardDeliberationStep(i), effect: (m, i, n) => m.recordDeliberationStep(i, n) }),
 } satisfies Record<CaseAction, object>;
 
 export type CaseActionTable = typeof CASE_ACTION_TABLE;

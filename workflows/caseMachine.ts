@@ -10,6 +10,18 @@ import { mayCall, responseBlocker, triageCalls, type FirstResponse } from '../do
 import type { BreachData, FactData, FactType, Retriage, Timing } from '../domain/facts';
 import { initialWindows, movesWithCase, nextWakeAt, openWindow, responseStartsAt, windowSpan } from '../domain/windows';
 import { needsLeaderAt, tickOffBlocker } from '../domain/leaderList';
+import {
+  DELIBERATION_STEPS,
+  DELIBERATION_STEP_LABELS,
+  contentProblem,
+  deliberationStepBlocker,
+  isCommunityMatter,
+  isCorrection,
+  isDeliberationStep,
+  isOpen as deliberationIsOpen,
+  verdictOf,
+  withStep,
+} from '../domain/deliberation';
 import { SITE_STEPS, isSiteStep, newSiteProgress, stepBlocker, type EvidenceRef } from '../domain/siteSteps';
 import { isPending, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '../domain/supervision';
 import { isPacedWindowKind, lapseMove, pageDeferredUntil } from '../domain/pacing';
@@ -54,6 +66,7 @@ import {
   type TickOffInput,
   type UrgeInput,
   type SiteStepInput,
+  type DeliberationStepInput,
   type UploadEvidenceInput,
   type WhistleInput,
 } from './messages';
@@ -421,6 +434,30 @@ export class CaseMachine {
     const level = this.reviewLevel();
     if (!this.actsAt(a.actor, level)) throw forbidden(`only the ${level} holding this case may review and close it`);
     if (!a.reason?.trim()) throw badInput('reason', 'say why');
+    // A community matter under deliberation closes after the residents' evaluation (民主评事).
+    if (a.decision === 'CLOSE' && this.input.policy.deliberation?.closeNeedsEvaluation && deliberationIsOpen(this.state.deliberation)) {
+      const next = DELIBERATION_STEPS.find((s) => !this.state.deliberation!.steps.some((x) => x.step === s))!;
+      throw conflict(`the five-step deliberation (五步议事) is open: record ${next} (${DELIBERATION_STEP_LABELS[next].zh}) before closing`);
+    }
+  }
+
+  guardDeliberationStep(a: DeliberationStepInput): void {
+    if (!this.input.policy.deliberation) throw conflict('this case started before the five-step deliberation (五步议事) was recorded on cases');
+    this.requireStatus(['ACCEPTED', 'IN_PROGRESS', 'PENDING_REVIEW'], 'record a deliberation step on');
+    // The community of the case's place, or the street above it.
+    if (!this.actsAt(a.actor, 'COMMUNITY') && !this.actsAt(a.actor, 'STREET')) {
+      throw forbidden(`only the community ${this.input.intake.units.communityId} or the street ${this.input.intake.units.streetId} may record this case's deliberation`);
+    }
+    if (!this.state.deliberation && !isCommunityMatter(this.state.level, this.state.triage)) {
+      throw conflict('the five-step deliberation is for community matters (held at or sent down to a community, or a small matter 小事)');
+    }
+    if (this.state.deliberation?.completedAt != null) throw conflict('the deliberation is evaluated (民主评事): it is final');
+    // The step and its content are the form's: checked after who may act (the probe leaves them out).
+    if (!isDeliberationStep(a.step)) throw badInput('step', `one of ${DELIBERATION_STEPS.join(', ')}`);
+    const why = deliberationStepBlocker(this.state.deliberation, a.step);
+    if (why) throw conflict(why);
+    const problem = contentProblem(a.step, a);
+    if (problem) throw badInput(problem.field, problem.message);
   }
 
   guardPlanLongTerm(a: PlanLongTermInput): void {
@@ -761,6 +798,33 @@ export class CaseMachine {
         ...(onSite ? { onSite } : {}),
         ...(a.step === 'CLEARED' ? { hazardDueAt: site.hazardDueAt, withinPromise: site.hazardDueAt === null ? null : now <= site.hazardDueAt } : {}),
       },
+    });
+    return this.state;
+  }
+
+  recordDeliberationStep(a: DeliberationStepInput, now: number): CaseState {
+    const communityId = this.input.intake.units.communityId;
+    const corrected = isCorrection(this.state.deliberation, a.step);
+    const text = a.text?.trim() ?? '';
+    const content = {
+      ...(a.step === 'SAY' && a.source?.trim() ? { source: a.source.trim() } : {}),
+      ...(a.step === 'DISCUSS' ? { forum: a.forum!, participants: a.participants!.map((p) => ({ name: p.name.trim(), role: p.role.trim(), ...(p.unit?.trim() ? { unit: p.unit.trim() } : {}) })) } : {}),
+      ...(a.step === 'DO' ? { stream: a.stream! } : {}),
+      ...(a.step === 'EVALUATE'
+        ? {
+            votes: { satisfied: a.votes!.satisfied, basicallySatisfied: a.votes!.basicallySatisfied, dissatisfied: a.votes!.dissatisfied },
+            verdict: verdictOf(a.votes!),
+            cadres: a.cadres!.map((c) => c.trim()),
+          }
+        : {}),
+    };
+    this.state.deliberation = withStep(this.state.deliberation, communityId, {
+      step: a.step, at: now, by: a.actor.personId, unitId: a.actor.unitId, text, ...content, ...(corrected ? { corrected: true } : {}),
+    });
+    this.record(now, 'DELIBERATION_STEP', a.actor, {
+      // Counted for the community (its assessment), whoever of the community or the street recorded it.
+      unitId: communityId,
+      data: { step: a.step, communityId, text, ...(corrected ? { corrected: true } : {}), ...content },
     });
     return this.state;
   }

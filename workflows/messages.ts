@@ -24,6 +24,7 @@ import type { CaseAction } from '../domain/actionRules';
 import type { LeaderItem } from '../domain/leaderList';
 import type { EvidenceRef, SiteProgress, SiteStep } from '../domain/siteSteps';
 import type { Urge } from '../domain/supervision';
+import type { DeliberationRecord, DeliberationStep, DeliberationStepContent } from '../domain/deliberation';
 
 /** Workflow type name; also the prefix-free id helpers live in domain/caseCode. */
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -114,6 +115,8 @@ export interface CaseState {
    * from the first arrival on others; absent on cases started before it.
    */
   site?: SiteProgress;
+  /** The five-step deliberation (五步议事, CasePolicy.deliberation); absent until its first step. */
+  deliberation?: DeliberationRecord;
   /** The last send-down (派单) by the command center; absent until one (and on cases that never had one). */
   sentDown?: SentDown;
 }
@@ -201,6 +204,11 @@ export interface SiteStepInput extends ActionBase {
   callId?: string;
   note?: string;
   evidence?: EvidenceRef[];
+}
+
+/** One step of the five-step deliberation (五步议事), with what that step records. */
+export interface DeliberationStepInput extends ActionBase, DeliberationStepContent {
+  step: DeliberationStep;
 }
 
 export interface UploadEvidenceInput extends ActionBase {
@@ -298,6 +306,7 @@ export const replyToUrgeUpdate = defineUpdate<CaseState, [ReplyUrgeInput]>('repl
 export const recordSiteStepUpdate = defineUpdate<CaseState, [SiteStepInput]>('recordSiteStep');
 /** A new update (no old history calls it): replay-safe without a policy switch (docs/VERSIONING.md). */
 export const sendDownUpdate = defineUpdate<CaseState, [SendDownInput]>('sendDown');
+export const recordDeliberationStepUpdate = defineUpdate<CaseState, [DeliberationStepInput]>('recordDeliberationStep');
 
 // ---- signals ---------------------------------------------------------------
 /**

@@ -309,6 +309,8 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   URGE_NOTICED: 'INTERNAL',
   // Arrival and the hazard steps tell the reporter the work on site is under way.
   SITE_STEP: 'OPEN',
+  // The community's deliberation record names residents and cadres: internal (the case page shows it).
+  DELIBERATION_STEP: 'INTERNAL',
 };
 
 /** Event types published as service request updates (the rest are internal). */
@@ -425,6 +427,7 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
     case 'SENT_DOWN':
+    case 'DELIBERATION_STEP':
       return null; // INTERNAL (PUBLICATION above)
     default:
       return assertNever(type, 'fact type');

@@ -96,6 +96,10 @@ const UnitFiguresSchema = z
     callAccuracy: RatioSchema,
     urgesReceived: z.number().meta({ description: 'Urges (催办) by the command center the unit received (absent in snapshots published before supervision).' }).optional(),
     noticesReceived: z.number().meta({ description: 'Urges the unit left unanswered until they became formal notices (通报).' }).optional(),
+    // Five-step deliberation (五步议事), counted for the case's community; absent in snapshots published before it.
+    deliberationsHeld: z.number().meta({ description: "Deliberations (五步议事) held: the residents' matter raised (群众说事)." }).optional(),
+    deliberationsCompleted: z.number().meta({ description: "Deliberations completed with the residents' democratic evaluation (民主评事)." }).optional(),
+    deliberationSatisfaction: RatioSchema.meta({ description: 'Residents who evaluated 满意 or 基本满意 over all who evaluated (民主评议).' }).optional(),
     score: z.number().nullable(),
   })
   .meta({ id: 'UnitFigures' });

@@ -99,6 +99,44 @@ export const SurveyBodySchema = z
   })
   .meta({ id: 'RecordSurvey' });
 
+/** Five-step deliberation (五步议事): one body for the five steps; what each step needs is checked per step. */
+const count = z.number().int().min(0).max(100_000);
+export const DeliberationStepBodySchema = z
+  .strictObject({
+    step: z.enum(['SAY', 'ASK', 'DISCUSS', 'DO', 'EVALUATE']).meta({
+      description: 'In order, each once (the latest may be recorded again to correct it until the next): SAY (群众说事), ASK (干部问事, the topic), DISCUSS (集中议事, the decision), DO (合力办事), EVALUATE (民主评事, final).',
+    }),
+    text: text(4000).optional().meta({ description: 'SAY: the matter as raised; ASK: the topic (议题); DISCUSS: the decision (处理意见); DO: the work done; EVALUATE: a note. Required except on EVALUATE.' }),
+    source: text(200).optional().meta({ description: 'SAY: where the matter was raised (民情驿站, 微信群, 敲门走访 …).' }),
+    forum: z
+      .enum(['COMMUNITY_COUNCIL', 'SELF_GOVERNANCE_COMMITTEE', 'OWNERS_COMMITTEE', 'RESIDENT_UNITS_MEETING', 'PROPERTY_MEETING', 'PARTY_MASSES_COUNCIL'])
+      .optional()
+      .meta({ description: 'DISCUSS: 社区协商议事会, 自治委员会, 业主委员会, 驻地单位联席会, 物业联席议事会, 党群协商议事会.' }),
+    participants: z
+      .array(z.strictObject({ name: text(100), role: text(100), unit: text(200).optional() }))
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: 'DISCUSS: who took part (resident representatives, cadres, the property company, resident units).' }),
+    stream: z.enum(['BIG', 'SMALL', 'PRIVATE']).optional().meta({ description: 'DO: 三事分流 — BIG 大事政府快办, SMALL 小事协商共办, PRIVATE 私事灵活自办.' }),
+    votes: z
+      .strictObject({ satisfied: count, basicallySatisfied: count, dissatisfied: count })
+      .optional()
+      .meta({ description: "EVALUATE: the residents' votes: 满意, 基本满意, 不满意." }),
+    cadres: z.array(text(100)).min(1).max(50).optional().meta({ description: 'EVALUATE: the cadres who took part (their 积分考核).' }),
+  })
+  .superRefine((b, ctx) => {
+    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (b.step !== 'EVALUATE' && !b.text) need('text', `required on ${b.step}`);
+    if (b.step === 'DISCUSS' && !b.forum) need('forum', 'required on DISCUSS');
+    if (b.step === 'DISCUSS' && !b.participants) need('participants', 'required on DISCUSS');
+    if (b.step === 'DO' && !b.stream) need('stream', 'required on DO');
+    if (b.step === 'EVALUATE' && !b.votes) need('votes', 'required on EVALUATE');
+    else if (b.votes && b.votes.satisfied + b.votes.basicallySatisfied + b.votes.dissatisfied === 0) need('votes', 'at least one resident evaluated');
+    if (b.step === 'EVALUATE' && !b.cadres) need('cadres', 'required on EVALUATE');
+  })
+  .meta({ id: 'RecordDeliberationStep' });
+
 export const TickOffBodySchema = z.strictObject({ note: text(2000) }).meta({ id: 'TickOffLeaderCase' });
 
 export const UrgeBodySchema = z
@@ -163,6 +201,7 @@ export const ACTION_HTTP = {
   urge: http('urge')({ path: 'urges', summary: 'The command center urges a unit on an overdue or at-risk case (催办)', body: UrgeBodySchema, params: CaseCodeParams, payload: (b) => b }),
   'on-site': http('on-site')({ path: 'site-steps', summary: 'Record the arrival on site (到场) or a hazard step (现场勘查, 方案确定, 人材机进场, 消险)', body: SiteStepBodySchema, params: CaseCodeParams, payload: (b) => b }),
   'send-down': http('send-down')({ path: 'send-down', summary: 'The command center sends a case it holds down to its street, community or grid (派单), with a fresh accept window', body: SendDownBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  deliberate: http('deliberate')({ path: 'deliberation', summary: 'Record a step of the five-step deliberation (五步议事: 说、问、议、办、评) on a community matter', body: DeliberationStepBodySchema, params: CaseCodeParams, payload: (b) => ({ ...b, text: b.text ?? '' }) }),
   'urge-reply': http('urge-reply')({ path: 'urges/:urgeId/reply', summary: 'The urged unit replies to an urge', body: UrgeReplyBodySchema, params: UrgeIdParams, payload: (b, p) => ({ ...b, urgeId: p.urgeId }) }),
 } satisfies { [A in CaseAction]: { action: A } };
 

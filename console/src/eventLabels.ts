@@ -36,4 +36,5 @@ export const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   URGE_NOTICED: { zh: '通报', en: 'Formal notice' },
   SITE_STEP: { zh: '现场处置步骤', en: 'Step on site' },
   SENT_DOWN: { zh: '派单', en: 'Sent down (dispatched)' },
+  DELIBERATION_STEP: { zh: '五步议事', en: 'Deliberation step' },
 };

@@ -86,7 +86,34 @@ export interface CaseDetail {
     reopenCount?: number;
     onLeaderList?: boolean;
     longTermPlan?: { explanation: string; since: number; nextReviewAt: number; everyDays: number | null } | null;
+    /** The five-step deliberation (五步议事) on a community matter; absent until its first step. */
+    deliberation?: Deliberation;
   } | null;
+}
+
+/** One step of the five-step deliberation as the live state holds it (domain/deliberation). */
+export interface DeliberationStepRecord {
+  step: 'SAY' | 'ASK' | 'DISCUSS' | 'DO' | 'EVALUATE';
+  at: number;
+  by: string;
+  unitId: string;
+  text: string;
+  source?: string;
+  forum?: string;
+  participants?: Array<{ name: string; role: string; unit?: string }>;
+  stream?: string;
+  votes?: { satisfied: number; basicallySatisfied: number; dissatisfied: number };
+  verdict?: string;
+  cadres?: string[];
+  corrected?: boolean;
+}
+
+export interface Deliberation {
+  communityId: string;
+  startedAt: number;
+  steps: DeliberationStepRecord[];
+  completedAt: number | null;
+  verdict: string | null;
 }
 
 export interface Unit {

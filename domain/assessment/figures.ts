@@ -53,6 +53,8 @@ const ASSESSED: Record<FactType, boolean> = {
   SITE_STEP: false,
   // A send-down (派单) moves the case; the new holder's acceptance (ACCEPTED) counts for it.
   SENT_DOWN: false,
+  // Five-step deliberation (五步议事): held, completed and the residents' evaluation count for the community.
+  DELIBERATION_STEP: true,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -166,6 +168,13 @@ export interface UnitFigures {
   urgesReceived: number;
   /** Urges the unit left unanswered until they became formal notices (通报). */
   noticesReceived: number;
+  // ---- five-step deliberation (五步议事, domain/deliberation; counted for the case's community) ----
+  /** Deliberations held: the residents' matter raised (群众说事, the first step), corrections not counted again. */
+  deliberationsHeld: number;
+  /** Deliberations completed: all five steps, the residents' democratic evaluation (民主评事) recorded. */
+  deliberationsCompleted: number;
+  /** Residents who evaluated 满意 or 基本满意 over all residents who evaluated (民主评议). */
+  deliberationSatisfaction: Ratio;
   /** Composite score 0–100 used for rankings (see docs/ASSESSMENT.md); null when no component is measured. */
   score: number | null;
 }
@@ -208,6 +217,10 @@ interface Acc {
   accurate: [number, number];
   urged: number;
   noticed: number;
+  // Five-step deliberation (五步议事): see foldDeliberation.
+  deliberated: number;
+  deliberationsDone: number;
+  deliberationVotes: [number, number];
 }
 
 const newAcc = (): Acc => ({
@@ -232,6 +245,9 @@ const newAcc = (): Acc => ({
   accurate: [0, 0],
   urged: 0,
   noticed: 0,
+  deliberated: 0,
+  deliberationsDone: 0,
+  deliberationVotes: [0, 0],
 });
 
 /** Count one outcome in a [numerator, denominator] pair. */
@@ -493,6 +509,9 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
         if (e.unitId) acc(e.unitId).noticed += 1;
         break;
       // Not assessed (ASSESSED above).
+      case 'DELIBERATION_STEP':
+        if (e.unitId) foldDeliberation(acc(e.unitId), d);
+        break;
       case 'URGE_REPLIED':
       case 'LEADER_ASSIGNED':
       case 'LEADER_TICKED_OFF':
@@ -528,6 +547,24 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
   }
 }
 
+/**
+ * One step of a five-step deliberation (五步议事), counted for the unit the fact names (the case's
+ * community): the first step (SAY, not a correction) is a deliberation held; the fifth (EVALUATE,
+ * final) a deliberation completed, with its residents' votes (满意 + 基本满意 over all votes).
+ */
+function foldDeliberation(a: Acc, d: Record<string, unknown>): void {
+  if (d.step === 'SAY' && d.corrected !== true) a.deliberated += 1;
+  if (d.step !== 'EVALUATE') return;
+  a.deliberationsDone += 1;
+  const v = (d.votes ?? null) as Record<string, unknown> | null;
+  const s = num(v?.satisfied);
+  const b = num(v?.basicallySatisfied);
+  const x = num(v?.dissatisfied);
+  if (s === null || b === null || x === null) return;
+  a.deliberationVotes[0] += s + b;
+  a.deliberationVotes[1] += s + b + x;
+}
+
 /** The figures of a unit that had nothing in the period: counts 0, rates and means null. */
 export function emptyUnitFigures(unitId: string, info?: Pick<UnitInfo, 'kind' | 'name' | 'parentId'>): UnitFigures {
   return unitFigures(unitId, zeroCounts(), info);
@@ -560,6 +597,9 @@ function unitFigures(unitId: string, a: UnitCounts, info: Pick<UnitInfo, 'kind' 
     callAccuracy: ratio(...a.accurate),
     urgesReceived: a.urged,
     noticesReceived: a.noticed,
+    deliberationsHeld: a.deliberated,
+    deliberationsCompleted: a.deliberationsDone,
+    deliberationSatisfaction: ratio(...a.deliberationVotes),
     score: null,
   };
   f.score = compositeScore(f);

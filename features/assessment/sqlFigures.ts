@@ -173,6 +173,17 @@ ${perCase
   UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'accurate', CASE WHEN s.accurate THEN 1 ELSE 0 END, 1 FROM sc s WHERE s.direction <> 'STREET_TO_DEPT' AND s.accurate IS NOT NULL
   UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'urged', 1, 0 FROM ev e WHERE e.type = 'URGED' AND e.unit <> ''
   UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'noticed', 1, 0 FROM ev e WHERE e.type = 'URGE_NOTICED' AND e.unit <> ''
+  -- Five-step deliberation (五步议事, the fold's foldDeliberation): held, completed, the residents' votes.
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'deliberated', 1, 0 FROM ev e
+    WHERE e.type = 'DELIBERATION_STEP' AND e.unit <> '' AND e.data->>'step' = 'SAY' AND e.data->'corrected' IS DISTINCT FROM 'true'::jsonb
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'deliberationsDone', 1, 0 FROM ev e
+    WHERE e.type = 'DELIBERATION_STEP' AND e.unit <> '' AND e.data->>'step' = 'EVALUATE'
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'deliberationVotes',
+      ((e.data->'votes'->>'satisfied')::float8 + (e.data->'votes'->>'basicallySatisfied')::float8)::int,
+      ((e.data->'votes'->>'satisfied')::float8 + (e.data->'votes'->>'basicallySatisfied')::float8 + (e.data->'votes'->>'dissatisfied')::float8)::int
+    FROM ev e WHERE e.type = 'DELIBERATION_STEP' AND e.unit <> '' AND e.data->>'step' = 'EVALUATE'
+      AND jsonb_typeof(e.data->'votes'->'satisfied') = 'number' AND jsonb_typeof(e.data->'votes'->'basicallySatisfied') = 'number'
+      AND jsonb_typeof(e.data->'votes'->'dissatisfied') = 'number'
   -- A scored unit is listed even when no score had a value (as the fold lists it).
   UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'handled', 0, 0 FROM sc s
   UNION ALL SELECT k.code AS code, 0::float8 AS due, NULL, 'cases', 1, 0 FROM cohort k JOIN "Case" c ON c.code = k.code
@@ -185,7 +196,12 @@ ${perCase
 }
 
 const PAIRS = new Set<string>(['accept', 'response', 'completion', 'satisfied', 'solved', 'reopened', 'reported', 'onTimeReports', 'cooperation', 'professionalism', 'accurate'] satisfies PairKey[]);
+/** Five-step deliberation (五步议事): its pair and counts, kept apart for readability. */
+const DELIBERATION_PAIRS = ['deliberationVotes'] satisfies PairKey[];
+const DELIBERATION_COUNTS = ['deliberated', 'deliberationsDone'] satisfies CountKey[];
+for (const k of DELIBERATION_PAIRS) PAIRS.add(k);
 const COUNTS = new Set<string>(['handled', 'breaches', 'extAsked', 'extGranted', 'answered', 'unreachable', 'callsReceived', 'callsMade', 'urged', 'noticed'] satisfies CountKey[]);
+for (const k of DELIBERATION_COUNTS) COUNTS.add(k);
 const TOTALS = new Set<string>(['cases', 'closed', 'surveysAnswered', 'surveysUnreachable', 'calls', 'scores'] satisfies TotalKey[]);
 
 /** Fold the query's rows into every unit's counts and the totals. */

@@ -19,6 +19,7 @@ import { addSpan } from '../../domain/calendar';
 import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, WindowKind } from '../../domain/types';
 import { CLOCK_FACTS, assertNever, type CaseFact, type FactData, type Retriage } from '../../domain/facts';
 import { SITE_STEP_LABELS, type EvidenceRef } from '../../domain/siteSteps';
+import { DELIBERATION_FORUMS, DELIBERATION_STEP_LABELS, STREAM_LABELS, VERDICT_LABELS } from '../../domain/deliberation';
 import { isWindowKind, movesWithCase, windowSpan } from '../../domain/windows';
 import type { CaseState, CaseWorkflowInput } from '../../workflows/messages';
 import { timestampMs, toHistory, type History } from '../../platform/historyJson';
@@ -847,6 +848,7 @@ function windowOfFact(e: CaseFact, before: TrackedWindow[], prev: CaseFact | nul
     case 'URGED':
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
+    case 'DELIBERATION_STEP':
       return { window: null, relation: 'IN_FORCE' };
     // An arrival that met the urgent on-site window (CasePolicy.site) closed it; other steps name none.
     case 'SITE_STEP':
@@ -937,6 +939,7 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
     case 'URGE_NOTICED':
     case 'SITE_STEP':
     case 'SENT_DOWN':
+    case 'DELIBERATION_STEP':
       return windows;
     default:
       return assertNever(e, 'fact');
@@ -1151,6 +1154,18 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       const label = SITE_STEP_LABELS[d.step];
       const promise = d.step === 'CLEARED' && d.hazardDueAt != null ? `; two-hour promise (due ${t(d.hazardDueAt)}) ${d.withinPromise ? 'kept' : 'MISSED'}` : '';
       what = `on site: ${label.en} (${label.zh})${d.callId ? ` for ${d.callId}` : ''}${d.note ? `: ${d.note}` : ''}${evidenceText(d.evidence)}${d.onSite ? `; on-site window met${onSiteText(d.onSite, t)}` : ''}${promise}`;
+      break;
+    }
+    case 'DELIBERATION_STEP': {
+      const label = DELIBERATION_STEP_LABELS[d.step];
+      const parts = [
+        d.text,
+        d.source ? `raised via ${d.source}` : '',
+        d.forum ? `${DELIBERATION_FORUMS[d.forum]?.zh ?? d.forum} with ${(d.participants ?? []).map((p) => `${p.name} (${p.role}${p.unit ? `, ${p.unit}` : ''})`).join(', ')}` : '',
+        d.stream ? `三事分流 ${STREAM_LABELS[d.stream]?.zh ?? d.stream}` : '',
+        d.votes ? `votes 满意 ${d.votes.satisfied} / 基本满意 ${d.votes.basicallySatisfied} / 不满意 ${d.votes.dissatisfied} → ${d.verdict ? VERDICT_LABELS[d.verdict].zh : '?'}; cadres ${(d.cadres ?? []).join(', ')}` : '',
+      ].filter(Boolean);
+      what = `deliberation (五步议事) for ${d.communityId}: ${label.en} (${label.zh})${d.corrected ? ' [correction]' : ''}: ${parts.join('; ')}`;
       break;
     }
     default:

@@ -230,6 +230,7 @@ function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROU
     case 'URGE_NOTICED':
     case 'SITE_STEP':
     case 'SENT_DOWN':
+    case 'DELIBERATION_STEP':
       return undefined;
     default:
       return assertNever(type, 'fact type');

@@ -36,7 +36,8 @@ beforeAll(async () => {
     // Reported from 1 September to 31 December 2026 (Shanghai), so September borders the quarter.
     let i = 0;
     for (const c of generateCases({ seed: 18, cases: CASES, startMs: sh('2026-09-01 00:00'), endMs: sh('2027-01-01 00:00'), directory })) {
-      batch.push(withSupervision(c, i++));
+      batch.push(withDeliberation(withSupervision(c, i), i));
+      i++;
       if (batch.length === 500) {
         await insertCases(pool, batch);
         batch = [];
@@ -65,6 +66,28 @@ function withSupervision(c: GeneratedCase, i: number): GeneratedCase {
   add('URGED', { urgeId, unitId: breach.unitId, ground: 'OVERDUE' });
   if (i % 6 === 0) add('URGE_NOTICED', { urgeId, unitId: breach.unitId });
   else add('URGE_REPLIED', { urgeId, unitId: breach.unitId, late: i % 2 === 1 });
+  return { ...c, events };
+}
+
+/**
+ * The five-step deliberation (五步议事) on top of the generated year, without touching the
+ * generator's random stream: every fifth case's community deliberates (the first step corrected on
+ * some), and most of those are evaluated with votes that vary by case; some stop half-way (held,
+ * not completed). Facts for the case's community, an hour apart after the case's last event.
+ */
+function withDeliberation(c: GeneratedCase, i: number): GeneratedCase {
+  if (i % 5 !== 1) return c;
+  const events = [...c.events];
+  const unitId = c.units.communityId;
+  const add = (data: Record<string, unknown>) =>
+    events.push({ seq: events.length + 1, type: 'DELIBERATION_STEP', at: events[events.length - 1].at + 3_600_000, actorId: null, actorRole: 'COMMUNITY_WORKER', unitId, level: 'COMMUNITY', data: { communityId: unitId, text: 't', ...data } });
+  add({ step: 'SAY' });
+  if (i % 3 === 0) add({ step: 'SAY', corrected: true });
+  add({ step: 'ASK' });
+  if (i % 4 === 0) return { ...c, events };
+  add({ step: 'DISCUSS', forum: 'COMMUNITY_COUNCIL', participants: [{ name: 'n', role: 'r' }] });
+  add({ step: 'DO', stream: 'SMALL' });
+  add({ step: 'EVALUATE', votes: { satisfied: i % 7, basicallySatisfied: i % 3, dissatisfied: (i % 5) + 1 }, verdict: 'UNSATISFIED', cadres: ['c'] });
   return { ...c, events };
 }
 
@@ -168,6 +191,10 @@ describe('database figures agree with the reference fold', () => {
       (u: AssessmentFigures['units'][number]) => u.callsMade,
       (u: AssessmentFigures['units'][number]) => u.urgesReceived,
       (u: AssessmentFigures['units'][number]) => u.noticesReceived,
+      (u: AssessmentFigures['units'][number]) => u.deliberationsHeld,
+      (u: AssessmentFigures['units'][number]) => u.deliberationsCompleted,
+      (u: AssessmentFigures['units'][number]) => u.deliberationSatisfaction.numerator,
+      (u: AssessmentFigures['units'][number]) => u.deliberationSatisfaction.denominator - u.deliberationSatisfaction.numerator,
     ]) {
       expect(sum(f, pick)).toBeGreaterThan(0);
     }

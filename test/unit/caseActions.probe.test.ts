@@ -82,6 +82,7 @@ const CONTENT: Record<CaseAction, object> = {
   'urge-reply': { reply: '正在办理' },
   'on-site': { step: 'ARRIVED' },
   'send-down': { level: 'STREET', reason: '属街道职责' },
+  deliberate: { step: 'SAY', text: '小区停车乱象' },
 };
 
 /** The real guard's verdict on a complete request naming the probe's target. */

@@ -103,7 +103,13 @@ function drive(): CaseMachine[] {
   sentDown.whistle({ actor: ACTORS.street, reason: '需区级研判' }, T0);
   sentDown.sendDown({ actor: ACTORS.cc, level: 'STREET', reason: '属街道职责' }, T0 + MIN);
 
-  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard, sentDown];
+  // The five-step deliberation (policy deliberation) on a small matter sent down to the community.
+  const deliberated = newMachine({ deliberation: true });
+  deliberated.accept({ actor: ACTORS.grid }, T0 + MIN);
+  deliberated.respond({ actor: ACTORS.grid, decision: 'COMMUNITY' }, T0 + 2 * MIN);
+  deliberated.recordDeliberationStep({ actor: ACTORS.community, step: 'SAY', text: '停车乱象' }, T0 + 10 * MIN);
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard, sentDown, deliberated];
 }
 
 describe('domain/facts', () => {

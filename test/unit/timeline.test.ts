@@ -103,6 +103,8 @@ describe.each([
         ...(dir === DIR ? ['triage-small-at-community', 'triage-big-fast-track', 'triage-private-retriaged'] : []),
         // Recorded since the command center sends cases down (the sendDown update, 派单).
         ...(dir === DIR ? ['sent-down-by-command-center'] : []),
+        // Recorded since the five-step deliberation (CasePolicy.deliberation).
+        ...(dir === DIR ? ['community-deliberation'] : []),
       ].sort(),
     );
   });
@@ -389,6 +391,30 @@ describe('arrival and the hazard path (current corpus, CasePolicy.site)', () => 
     expect(facts(t, 'SITE_STEP').at(-1)!.text).toMatch(/two-hour promise \(due .*\) kept$/);
     // Met by the arrival: the on-site window never lapsed.
     expect(facts(t, 'BREACHED')).toEqual([]);
+  });
+});
+
+describe('the five-step deliberation (current corpus, CasePolicy.deliberation)', () => {
+  const { timelineOf } = corpus(DIR);
+
+  it('说、问、议、办、评 read in order for the community, the correction marked, the meeting with its participants, the votes and the verdict', () => {
+    const t = timelineOf('community-deliberation');
+    const steps = facts(t, 'DELIBERATION_STEP');
+    expect(steps.map((e) => e.text.replace(/^.*deliberation \(五步议事\) for GL-S01-C01: /, '').replace(/: .*$/, ''))).toEqual([
+      'residents raise the matter (群众说事)',
+      'residents raise the matter (群众说事) [correction]',
+      'cadres fix the topic (干部问事)',
+      'deliberation meeting (集中议事)',
+      'work done together (合力办事)',
+      "residents' democratic evaluation (民主评事)",
+    ]);
+    expect(steps[3].text).toContain('社区协商议事会 with 王书记 (社区党委书记, 御康社区), 李经理 (物业经理, 小区物业公司), 张代表 (居民代表)');
+    expect(steps[4].text).toContain('三事分流 小事 协商共办');
+    expect(steps[5].text).toContain('votes 满意 31 / 基本满意 6 / 不满意 2 → 满意; cadres 王书记, 刘委员');
+    // The close waited for the evaluation: one close, after it.
+    const closed = facts(t, 'REVIEWED_CLOSED');
+    expect(closed).toHaveLength(1);
+    expect(closed[0].seq!).toBeGreaterThan(steps[5].seq!);
   });
 });
 

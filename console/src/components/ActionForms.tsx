@@ -216,6 +216,89 @@ const FORMS: Record<string, FormSpec> = {
       </>
     ),
   },
+  // Five-step deliberation (五步议事): the step, then the fields that step records; the server says which step is next (409 otherwise).
+  deliberate: {
+    fields: ['step', 'text', 'source', 'forum', 'participants', 'stream', 'votes', 'cadres'],
+    initial: () => ({ step: 'SAY', satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 }),
+    body: (v) => {
+      const step = v.step as string;
+      const lines = typeof v.participants === 'string' ? v.participants.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      return {
+        step,
+        ...texts(v, ['text']),
+        ...(step === 'SAY' ? texts(v, ['source']) : {}),
+        ...(step === 'DISCUSS'
+          ? {
+              forum: v.forum,
+              participants: lines.map((l) => {
+                const [name, role, unit] = l.split(/[,，、]/).map((s) => s.trim());
+                return { name: name ?? '', role: role ?? '', ...(unit ? { unit } : {}) };
+              }),
+            }
+          : {}),
+        ...(step === 'DO' ? { stream: v.stream } : {}),
+        ...(step === 'EVALUATE'
+          ? {
+              votes: { satisfied: Number(v.satisfied ?? 0), basicallySatisfied: Number(v.basicallySatisfied ?? 0), dissatisfied: Number(v.dissatisfied ?? 0) },
+              cadres: typeof v.cadres === 'string' ? v.cadres.split(/[,，、]/).map((s) => s.trim()).filter(Boolean) : [],
+            }
+          : {}),
+      };
+    },
+    render: ({ t, form }) => (
+      <>
+        <Form.Item label={t.deliberationStep} name="step" rules={[{ required: true, message: t.required }]}>
+          <Select options={['SAY', 'ASK', 'DISCUSS', 'DO', 'EVALUATE'].map((s) => ({ value: s, label: t.deliberationSteps[s] }))} />
+        </Form.Item>
+        <Form.Item noStyle shouldUpdate={(a: Values, b: Values) => a.step !== b.step}>
+          {() => {
+            const step = (form.getFieldValue('step') as string | undefined) ?? 'SAY';
+            return (
+              <>
+                <Form.Item label={t.deliberationText[step]} name="text" rules={step === 'EVALUATE' ? [{ max: 4000 }] : [...req(t), { max: 4000 }]}>
+                  <Input.TextArea rows={2} maxLength={4000} />
+                </Form.Item>
+                {step === 'SAY' && (
+                  <Form.Item label={t.deliberationSource} name="source" rules={[{ max: 200 }]}>
+                    <Input maxLength={200} />
+                  </Form.Item>
+                )}
+                {step === 'DISCUSS' && (
+                  <>
+                    <Form.Item label={t.deliberationForum} name="forum" rules={[{ required: true, message: t.required }]}>
+                      <Select options={Object.entries(t.deliberationForums).map(([value, label]) => ({ value, label }))} />
+                    </Form.Item>
+                    <Form.Item label={t.deliberationParticipants} name="participants" rules={req(t)}>
+                      <Input.TextArea rows={3} />
+                    </Form.Item>
+                  </>
+                )}
+                {step === 'DO' && (
+                  <Form.Item label={t.deliberationStream} name="stream" rules={[{ required: true, message: t.required }]}>
+                    <Radio.Group options={['BIG', 'SMALL', 'PRIVATE'].map((s) => ({ value: s, label: t.deliberationStreams[s] }))} />
+                  </Form.Item>
+                )}
+                {step === 'EVALUATE' && (
+                  <>
+                    <Space wrap>
+                      {(['satisfied', 'basicallySatisfied', 'dissatisfied'] as const).map((k) => (
+                        <Form.Item key={k} label={t.deliberationVotes[k]} name={k} rules={[{ required: true, message: t.required }]}>
+                          <InputNumber min={0} max={100000} precision={0} />
+                        </Form.Item>
+                      ))}
+                    </Space>
+                    <Form.Item label={t.deliberationCadres} name="cadres" rules={req(t)}>
+                      <Input maxLength={1000} />
+                    </Form.Item>
+                  </>
+                )}
+              </>
+            );
+          }}
+        </Form.Item>
+      </>
+    ),
+  },
   survey: {
     fields: ['satisfaction', 'solved', 'comment', 'channel'],
     initial: () => ({ channel: 'PHONE' }),

@@ -239,3 +239,55 @@ export function SurveyLinkIssuer({ code }: { code: string }) {
     </Card>
   );
 }
+
+/**
+ * The five-step deliberation (五步议事: 说、问、议、办、评) of a community matter, as the live
+ * state holds it: each step done with its content, the next ones still to come, the residents'
+ * verdict once evaluated. Shown on community matters and wherever a deliberation was started.
+ */
+export function DeliberationCard({ live }: { live: Live }) {
+  const { t, lang } = useI18n();
+  const d = live.deliberation;
+  const steps = ['SAY', 'ASK', 'DISCUSS', 'DO', 'EVALUATE'] as const;
+  return (
+    <Card size="small" title={title(t.deliberation)} style={{ marginBottom: 16 }} data-testid="deliberation">
+      {!d ? (
+        <Typography.Text className="coe-muted">{t.noDeliberation}</Typography.Text>
+      ) : (
+        <>
+          <Space style={{ marginBottom: 8 }}>
+            {d.completedAt === null ? <Tag color="processing">{t.deliberationOpen}</Tag> : <Tag color="success" data-testid="deliberation-verdict">{t.deliberationVerdict}: {t.satisfactions[d.verdict ?? ''] ?? d.verdict}</Tag>}
+          </Space>
+          <List
+            size="small"
+            dataSource={steps.map((s) => ({ s, rec: d.steps.find((x) => x.step === s) }))}
+            renderItem={({ s, rec }) => (
+              <List.Item data-testid={`deliberation-${s}`}>
+                <Space orientation="vertical" size={2} style={{ width: '100%' }}>
+                  <span>
+                    <strong>{t.deliberationSteps[s]}</strong>
+                    {rec ? <span className="coe-muted"> · {formatInstant(rec.at, lang)}{rec.corrected ? ` (${t.deliberationCorrected})` : ''}</span> : <Tag style={{ marginLeft: 8 }}>—</Tag>}
+                  </span>
+                  {rec?.text && <span>{rec.text}</span>}
+                  {rec?.source && <span className="coe-muted">{t.deliberationSource}: {rec.source}</span>}
+                  {rec?.forum && (
+                    <span>
+                      {t.deliberationForums[rec.forum] ?? rec.forum}: {(rec.participants ?? []).map((p) => `${p.name}（${p.role}${p.unit ? `，${p.unit}` : ''}）`).join('、')}
+                    </span>
+                  )}
+                  {rec?.stream && <span>{t.deliberationStream}: {t.deliberationStreams[rec.stream] ?? rec.stream}</span>}
+                  {rec?.votes && (
+                    <span>
+                      {t.deliberationVotes.satisfied} {rec.votes.satisfied} · {t.deliberationVotes.basicallySatisfied} {rec.votes.basicallySatisfied} · {t.deliberationVotes.dissatisfied} {rec.votes.dissatisfied}
+                      {rec.cadres?.length ? ` · ${rec.cadres.join('、')}` : ''}
+                    </span>
+                  )}
+                </Space>
+              </List.Item>
+            )}
+          />
+        </>
+      )}
+    </Card>
+  );
+}

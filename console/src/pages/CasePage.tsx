@@ -5,7 +5,7 @@
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Spin, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import { ApiError } from '../http';
 import { ActionPanel } from '../components/ActionForms';
-import { CaseEvidence, CaseFacts, SurveyLinkIssuer } from '../components/CaseFacts';
+import { CaseEvidence, CaseFacts, DeliberationCard, SurveyLinkIssuer } from '../components/CaseFacts';
 import { Countdown } from '../components/Countdown';
 import { ReporterDetails } from '../components/ReporterDetails';
 import { useI18n } from '../i18n';
@@ -82,6 +82,8 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
           </Card>
           <CaseEvidence events={events.data?.items ?? []} />
           {live && <CaseFacts live={live} />}
+          {/* Community matters (held at or sent down to a community, or small), and any case with a deliberation. */}
+          {live && (live.deliberation || live.level === 'COMMUNITY' || record?.triage === 'SMALL') && <DeliberationCard live={live} />}
           <Card size="small" title={<h2 className="coe-card-title">{t.record}</h2>} style={{ marginBottom: 16 }}>
             {record ? (
               <Descriptions size="small" column={1} bordered>
