@@ -38,6 +38,8 @@ export function caseInput(
     /** Of cases started before CasePolicy.responseFromReceipt (the response window counts from acceptance). */
     noResponseFromReceipt?: boolean;
     noSite?: boolean;
+    /** Of cases started before CasePolicy.pause (no clock pauses). */
+    noPause?: boolean;
     recordLocally?: boolean;
   } = {},
 ): CaseWorkflowInput {
@@ -51,6 +53,7 @@ export function caseInput(
   }
   if (o.noResponseFromReceipt || o.noPacing || o.legacy) delete policy.responseFromReceipt;
   if (o.noSite || o.legacy) delete policy.site;
+  if (o.noPause || o.legacy) delete policy.pause;
   return {
     intake: { ...sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel }), ...(o.files ? { files: o.files } : {}) },
     policy,

@@ -22,12 +22,15 @@ export type CaseAction =
   | 'tick-off'
   | 'urge'
   | 'urge-reply'
-  | 'on-site';
+  | 'on-site'
+  | 'pause'
+  | 'pause-decision'
+  | 'pause-end';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
   'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
-  'tick-off', 'urge', 'urge-reply', 'on-site',
+  'tick-off', 'urge', 'urge-reply', 'on-site', 'pause', 'pause-decision', 'pause-end',
 ];
 
 /** Which roles may ever attempt one action, before any case is looked at. */
@@ -64,4 +67,8 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   'urge-reply': { what: 'reply to urges (the urged unit does)', holder: true, call: true },
   // The holder arrives and works the hazard path; a called department records its steps on its call.
   'on-site': { what: 'record arrival and hazard steps on site (到场, 现场勘查, 方案确定, 人材机进场, 消险)', holder: true, call: true },
+  // Clock pause (domain/pause): the holder asks and resumes; the level above it decides (a street or higher).
+  pause: { what: "pause a window's clock (暂停计时)", holder: true },
+  'pause-decision': { what: 'decide clock pauses (the level above the holder does)', ladder: (level) => atOrAbove(level, 'STREET') },
+  'pause-end': { what: "resume a paused window's clock (恢复计时)", holder: true },
 };

@@ -7,6 +7,7 @@ import { DomainError } from './errors';
 import { extensionApproverLevel } from './extensions';
 import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
+import { defaultPause } from './pause';
 import { defaultSite } from './siteSteps';
 import { defaultSupervision } from './supervision';
 import { LEVELS } from './types';
@@ -176,5 +177,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     supervision: defaultSupervision(),
     responseFromReceipt: true,
     site: defaultSite(),
+    pause: defaultPause(),
   };
 }

@@ -85,6 +85,11 @@ export interface Scenario {
    */
   site?: true;
   /**
+   * Started with clock pauses in its policy (CasePolicy.pause), as a case starts now. The paths
+   * recorded before them go without.
+   */
+  pause?: true;
+  /**
    * Records its facts by the recordCase activity, as a case starts now (no CaseOptions.recordLocally).
    * The paths recorded while new cases recorded by the local activity go with it, so re-recording
    * one still gives the history it gave then.
@@ -702,6 +707,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
         noRoutines: !scenario.routines,
         noResponseFromReceipt: !scenario.fromReceipt,
         noSite: !scenario.site,
+        noPause: !scenario.pause,
         recordLocally: !scenario.byActivity,
         ...scenario.options,
       });

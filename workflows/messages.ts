@@ -24,6 +24,7 @@ import type { CaseAction } from '../domain/actionRules';
 import type { LeaderItem } from '../domain/leaderList';
 import type { EvidenceRef, SiteProgress, SiteStep } from '../domain/siteSteps';
 import type { Urge } from '../domain/supervision';
+import type { PausableKind, Pause, PauseReasonKind } from '../domain/pause';
 
 /** Workflow type name; also the prefix-free id helpers live in domain/caseCode. */
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -114,6 +115,8 @@ export interface CaseState {
    * from the first arrival on others; absent on cases started before it.
    */
   site?: SiteProgress;
+  /** Clock pauses asked on the case (CasePolicy.pause); absent until the first request (and on cases started before it). */
+  pauses?: Pause[];
 }
 
 // ---- queries -------------------------------------------------------------
@@ -133,7 +136,7 @@ export interface ActionVerdict {
   action: CaseAction;
   allowed: boolean;
   /** The call or extension request the action would name (its path's :callId / :requestId), chosen from the state. */
-  target?: { callId?: string; requestId?: string; urgeId?: string };
+  target?: { callId?: string; requestId?: string; urgeId?: string; pauseId?: string };
   refusal?: ActionRefusal;
 }
 
@@ -251,6 +254,29 @@ export interface ReplyUrgeInput extends ActionBase {
   callId?: string;
 }
 
+/** The holder asks to pause a running window's clock (domain/pause). */
+export interface RequestPauseInput extends ActionBase {
+  /** The window to pause; absent: the first running of the policy's pausable kinds (completion, response, on-site). */
+  windowKind?: PausableKind;
+  reasonKind: PauseReasonKind;
+  reason: string;
+  /** Planned end (epoch ms): the pause ends by itself then; absent: until the holder resumes. */
+  until?: number;
+}
+
+/** The level above decides a pause request. */
+export interface DecidePauseInput extends ActionBase {
+  pauseId: string;
+  approve: boolean;
+  reason: string;
+}
+
+/** The holder ends the running pause: the window's clock runs again. */
+export interface EndPauseInput extends ActionBase {
+  pauseId: string;
+  note?: string;
+}
+
 export const acceptCaseUpdate = defineUpdate<CaseState, [AcceptCaseInput]>('acceptCase');
 export const respondCaseUpdate = defineUpdate<CaseState, [RespondCaseInput]>('respondCase');
 export const whistleUpdate = defineUpdate<CaseState, [WhistleInput]>('whistle');
@@ -268,6 +294,9 @@ export const tickOffLeaderCaseUpdate = defineUpdate<CaseState, [TickOffInput]>('
 export const urgeUnitUpdate = defineUpdate<CaseState, [UrgeInput]>('urgeUnit');
 export const replyToUrgeUpdate = defineUpdate<CaseState, [ReplyUrgeInput]>('replyToUrge');
 export const recordSiteStepUpdate = defineUpdate<CaseState, [SiteStepInput]>('recordSiteStep');
+export const requestPauseUpdate = defineUpdate<CaseState, [RequestPauseInput]>('requestPause');
+export const decidePauseUpdate = defineUpdate<CaseState, [DecidePauseInput]>('decidePause');
+export const endPauseUpdate = defineUpdate<CaseState, [EndPauseInput]>('endPause');
 
 // ---- signals ---------------------------------------------------------------
 /**

@@ -298,6 +298,12 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   SURVEY_UNREACHABLE: 'INTERNAL',
   // Who holds the case and how the office calendar moved a deadline are the city's business.
   REASSIGNED: 'INTERNAL',
+  // A clock pause is the city's deadline bookkeeping (the reporter is told by the holder, not by the record).
+  PAUSE_REQUESTED: 'INTERNAL',
+  PAUSE_APPROVED: 'INTERNAL',
+  PAUSE_REJECTED: 'INTERNAL',
+  PAUSE_ESCALATED: 'INTERNAL',
+  PAUSE_ENDED: 'INTERNAL',
   CALENDAR_REPLANNED: 'INTERNAL',
   // The leaders' lists and the command center's supervision are the district's internal work.
   LEADER_ASSIGNED: 'INTERNAL',
@@ -422,6 +428,11 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'URGED':
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
+    case 'PAUSE_REQUESTED':
+    case 'PAUSE_APPROVED':
+    case 'PAUSE_REJECTED':
+    case 'PAUSE_ESCALATED':
+    case 'PAUSE_ENDED':
       return null; // INTERNAL (PUBLICATION above)
     default:
       return assertNever(type, 'fact type');

@@ -51,6 +51,13 @@ const ASSESSED: Record<FactType, boolean> = {
   LEADER_TICKED_OFF: false,
   // Steps on site: the on-site window's lapses (BREACHED) count; the steps themselves are not a figure yet.
   SITE_STEP: false,
+  // Clock pauses are not figures themselves: the paused time is already out of the due time the
+  // closing fact's timing (onTime) was judged on; a lapsed pause decision is a BREACHED (counted).
+  PAUSE_REQUESTED: false,
+  PAUSE_APPROVED: false,
+  PAUSE_REJECTED: false,
+  PAUSE_ESCALATED: false,
+  PAUSE_ENDED: false,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -507,6 +514,11 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
       case 'EXTENSION_ESCALATED':
       case 'REASSIGNED':
       case 'CALENDAR_REPLANNED':
+      case 'PAUSE_REQUESTED':
+      case 'PAUSE_APPROVED':
+      case 'PAUSE_REJECTED':
+      case 'PAUSE_ESCALATED':
+      case 'PAUSE_ENDED':
         break;
       default:
         assertNever(type, 'fact type');

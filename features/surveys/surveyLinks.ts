@@ -229,6 +229,11 @@ function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROU
     case 'URGE_REPLIED':
     case 'URGE_NOTICED':
     case 'SITE_STEP':
+    case 'PAUSE_REQUESTED':
+    case 'PAUSE_APPROVED':
+    case 'PAUSE_REJECTED':
+    case 'PAUSE_ESCALATED':
+    case 'PAUSE_ENDED':
       return undefined;
     default:
       return assertNever(type, 'fact type');

@@ -76,6 +76,9 @@ const CONTENT: Record<CaseAction, object> = {
   urge: { reason: '请加快办理' },
   'urge-reply': { reply: '正在办理' },
   'on-site': { step: 'ARRIVED' },
+  pause: { reasonKind: 'THIRD_PARTY', reason: '等待法院裁定' },
+  'pause-decision': { approve: true, reason: '属实' },
+  'pause-end': { note: '已恢复' },
 };
 
 /** The real guard's verdict on a complete request naming the probe's target. */

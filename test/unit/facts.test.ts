@@ -97,7 +97,19 @@ function drive(): CaseMachine[] {
     hazard.recordSiteStep({ actor: ACTORS.grid, step, evidence: [{ kind: 'PHOTO', url: 'https://files.example/s.jpg', sha256: SHA }] }, T0 + (10 + 15 * i) * MIN);
   }
 
-  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard];
+  // Clock pauses (policy pause): asked, lapsed to the command center, approved, resumed; asked again and rejected.
+  const paused = newMachine({ pause: true });
+  paused.accept({ actor: ACTORS.grid }, T0 + MIN);
+  paused.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0 + 2 * MIN);
+  paused.requestPause({ actor: ACTORS.grid, reasonKind: 'REPORTER_UNREACHABLE', reason: '住户不在家' }, T0 + 3 * MIN);
+  paused.tick(paused.state.windows.find((w) => w.kind === 'PAUSE_DECISION')!.dueAt);
+  const pauseId = paused.state.pauses![0].id;
+  paused.decidePause({ actor: ACTORS.cc, pauseId, approve: true, reason: '属实' }, T0 + DAY + HOUR);
+  paused.endPauseAction({ actor: ACTORS.grid, pauseId }, T0 + DAY + 2 * HOUR);
+  paused.requestPause({ actor: ACTORS.grid, reasonKind: 'OTHER', reason: '再等一天' }, T0 + DAY + 3 * HOUR);
+  paused.decidePause({ actor: ACTORS.street, pauseId: paused.state.pauses![1].id, approve: false, reason: '应继续办理' }, T0 + DAY + 4 * HOUR);
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard, paused];
 }
 
 describe('domain/facts', () => {
