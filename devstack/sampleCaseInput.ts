@@ -41,6 +41,8 @@ export function caseInput(
     noResponseFromReceipt?: boolean;
     noSite?: boolean;
     noDeliberation?: boolean;
+    /** Of cases started before CasePolicy.pause (no clock pauses). */
+    noPause?: boolean;
     recordLocally?: boolean;
     /** Of cases started before CasePolicy.triage (every kind starts at the catalog's level, only streets call). */
     noTriage?: boolean;
@@ -65,6 +67,7 @@ export function caseInput(
   // As intake starts it: the ladder at this place, and the kind's route decides the level (三事分流).
   policy.ladder = ladderForPlace(policy.ladder, DIRECTORY);
   sample.startLevel = triageStartLevel(sample.triage, sample.startLevel, DIRECTORY, policy.triage);
+  if (o.noPause || o.legacy) delete policy.pause;
   return {
     intake: { ...sample, ...(o.files ? { files: o.files } : {}) },
     policy,

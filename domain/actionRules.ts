@@ -24,12 +24,15 @@ export type CaseAction =
   | 'urge-reply'
   | 'on-site'
   | 'send-down'
-  | 'deliberate';
+  | 'deliberate'
+  | 'pause'
+  | 'pause-decision'
+  | 'pause-end';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'accept', 'respond', 'whistle', 'calls', 'report', 'evidence', 'result', 'review',
   'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey',
-  'tick-off', 'urge', 'urge-reply', 'on-site', 'send-down', 'deliberate',
+  'tick-off', 'urge', 'urge-reply', 'on-site', 'send-down', 'deliberate', 'pause', 'pause-decision', 'pause-end',
 ];
 
 /** Which roles may ever attempt one action, before any case is looked at. */
@@ -71,4 +74,8 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   'send-down': { what: 'send cases down to a street, community or grid (派单; the district command center does)', ladder: (_level, role) => role === 'COMMAND_CENTER' },
   // The community of the case's place (or its street) records the five steps of a community matter.
   deliberate: { what: 'record the five-step deliberation (五步议事: 说、问、议、办、评; the community or its street does)', ladder: (level) => level === 'COMMUNITY' || level === 'STREET' },
+  // Clock pause (domain/pause): the holder asks and resumes; the level above it decides (a street or higher).
+  pause: { what: "pause a window's clock (暂停计时)", holder: true },
+  'pause-decision': { what: 'decide clock pauses (the level above the holder does)', ladder: (level) => atOrAbove(level, 'STREET') },
+  'pause-end': { what: "resume a paused window's clock (恢复计时)", holder: true },
 };

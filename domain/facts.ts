@@ -16,9 +16,14 @@ import type {
 } from './types';
 import type { EvidenceRef, SiteStep } from './siteSteps';
 import type { DeliberationForum, DeliberationParticipant, DeliberationStep, DeliberationVerdict, DeliberationVotes } from './deliberation';
+import type { PausableKind, PauseEndCause, PauseReasonKind } from './pause';
 
-/** Whether an action that closed a window came in time; both null when no such window was open. */
-export type Timing = { windowDueAt: number | null; onTime: boolean | null };
+/**
+ * Whether an action that closed a window came in time; both null when no such window was open.
+ * `pausedMinutes` (cases with CasePolicy.pause, only when the window was paused): the paused time
+ * already moved into `windowDueAt`, on the window's clock — the verdict excludes it.
+ */
+export type Timing = { windowDueAt: number | null; onTime: boolean | null; pausedMinutes?: number };
 
 /** What a lapsed window records (a BREACHED fact). */
 export type BreachData = {
@@ -30,6 +35,8 @@ export type BreachData = {
   lateMs: number;
   /** Only on a lapsed EXTENSION_DECISION window: the request it was for. */
   requestId?: string;
+  /** Only on a lapsed PAUSE_DECISION window: the pause request it was for. */
+  pauseId?: string;
   /** Only on cases paced by policy.pacing: what the lapse did (domain/pacing LapseMove). */
   move?: 'CLIMB' | 'TOP' | 'HOLD' | 'SUPERVISE';
   /** With move HOLD or SUPERVISE: the level told to re-dispatch or supervise (督办). */
@@ -166,6 +173,27 @@ export type FactDataMap = {
     verdict?: DeliberationVerdict;
     cadres?: string[];
   };
+  /** The holder asks to pause a window's clock (domain/pause); `until`: the planned end, null: until resumed. */
+  PAUSE_REQUESTED: { pauseId: string; windowId: string; windowKind: PausableKind; reasonKind: PauseReasonKind; reason: string; until: number | null; approverLevel: Level };
+  /** The level above approved: the window's clock stops now (`dueAt` is where it stood). */
+  PAUSE_APPROVED: { pauseId: string; windowId: string; windowKind: PausableKind; reason: string; until: number | null; dueAt: number };
+  /** Rejected by the approver, or withdrawn by the case (`withdrawn`: its window closed or lapsed before a decision). */
+  PAUSE_REJECTED: { pauseId: string; windowKind: PausableKind; reason: string; withdrawn: boolean };
+  /** The approver let the decision window lapse: the request climbs to the next level. */
+  PAUSE_ESCALATED: { pauseId: string; approverLevel: Level };
+  /** The window's clock runs again: its due time moved by the paused time (`minutes` on its clock). */
+  PAUSE_ENDED: {
+    pauseId: string;
+    windowId: string;
+    windowKind: PausableKind;
+    cause: PauseEndCause;
+    note: string | null;
+    pausedAt: number;
+    endedAt: number;
+    minutes: number;
+    fromDueAt: number;
+    toDueAt: number;
+  };
   CALENDAR_REPLANNED: {
     changeId: string | null;
     windows: Array<{ windowId: string; kind: WindowKind; startedAt: number; fromDueAt: number; toDueAt: number }>;
@@ -229,6 +257,11 @@ const FACT_TYPE_TABLE: Record<FactType, true> = {
   SITE_STEP: true,
   SENT_DOWN: true,
   DELIBERATION_STEP: true,
+  PAUSE_REQUESTED: true,
+  PAUSE_APPROVED: true,
+  PAUSE_REJECTED: true,
+  PAUSE_ESCALATED: true,
+  PAUSE_ENDED: true,
 };
 
 /** Every fact type the machine records. */

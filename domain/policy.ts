@@ -7,6 +7,7 @@ import { DomainError } from './errors';
 import { extensionApproverLevel } from './extensions';
 import { defaultLeaderList } from './leaderList';
 import { defaultPacing } from './pacing';
+import { defaultPause } from './pause';
 import { defaultSite } from './siteSteps';
 import { defaultDeliberation } from './deliberation';
 import { defaultSupervision } from './supervision';
@@ -191,5 +192,6 @@ export function buildCasePolicy(category: PolicyCategory, cfg: PolicyConfig): Ca
     site: defaultSite(),
     triage: defaultTriage(parseTriageRoutes(cfg.TRIAGE_ROUTES ?? ['SMALL', 'PRIVATE'])),
     deliberation: defaultDeliberation(),
+    pause: defaultPause(),
   };
 }

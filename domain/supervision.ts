@@ -3,6 +3,7 @@
 // notice (通报) a number of working days after that deadline. Data (SupervisionPolicy, frozen in
 // the case's policy at intake) and pure rules; the machine applies them. Sandbox-safe.
 import { addWorkingDays, addWorkingMinutes } from './calendar';
+import { isDecisionWindow } from './pause';
 import type { Breach, CalendarSnapshot, Level, OpenWindow } from './types';
 
 export interface SupervisionPolicy {
@@ -56,7 +57,7 @@ export function urgeGround(
   breaches: readonly Pick<Breach, 'kind' | 'unitId'>[],
   now: number,
 ): 'OVERDUE' | 'AT_RISK' | null {
-  if (breaches.some((b) => b.kind !== 'EXTENSION_DECISION')) return 'OVERDUE';
+  if (breaches.some((b) => !isDecisionWindow(b.kind))) return 'OVERDUE';
   if (windows.some((w) => w.unitId === unitId && ((w.remindAt !== null && w.remindAt <= now) || w.dueAt <= now))) return 'AT_RISK';
   return null;
 }

@@ -2,6 +2,7 @@
 // the workflow sandbox, the activities and the API alike.
 import type { LeaderListPolicy } from './leaderList';
 import type { LadderPacing } from './pacing';
+import type { PausePolicy } from './pause';
 import type { SitePolicy } from './siteSteps';
 import type { DeliberationPolicy } from './deliberation';
 import type { SupervisionPolicy } from './supervision';
@@ -44,6 +45,8 @@ export type WindowKind =
   | 'REPORT'
   | 'REVIEW'
   | 'EXTENSION_DECISION'
+  /** The level above decides a holder's clock pause (domain/pause). */
+  | 'PAUSE_DECISION'
   | 'SURVEY'
   | 'PLAN_REVIEW';
 
@@ -143,6 +146,11 @@ export interface CasePolicy {
    * started before it: they record no deliberation and close as before.
    */
   deliberation?: DeliberationPolicy;
+  /**
+   * Clock pause (domain/pause): the holder may pause a response, completion or on-site window with
+   * the approval of the level above. Absent on cases started before it (they take no pauses).
+   */
+  pause?: PausePolicy;
 }
 
 /** Who holds the case at a level. */
@@ -220,8 +228,12 @@ export interface OpenWindow {
   dueAt: number;
   remindAt: number | null;
   reminded: boolean;
-  /** REPORT windows: the department call; EXTENSION_DECISION: the request id. */
+  /** REPORT windows: the department call; EXTENSION_DECISION: the request id; PAUSE_DECISION: the pause id. */
   refId?: string;
+  /** While an approved pause holds the window (domain/pause): when its clock stopped. It neither reminds nor lapses. */
+  pausedAt?: number;
+  /** Paused time already moved into dueAt, on the window's clock (minutes); absent: never paused. */
+  pausedMinutes?: number;
 }
 
 export interface Breach {

@@ -27,6 +27,7 @@ const MOVES_WITH_CASE: Record<WindowKind, boolean> = {
   // Held by the called department, the extension approver and the command center.
   REPORT: false,
   EXTENSION_DECISION: false,
+  PAUSE_DECISION: false,
   SURVEY: false,
 };
 
@@ -93,6 +94,8 @@ export function initialWindows(intake: CaseIntake, policy: CasePolicy, calendar:
 export function nextWakeAt(windows: readonly OpenWindow[]): number | null {
   let next: number | null = null;
   for (const w of windows) {
+    // A paused window's clock is stopped (domain/pause): it wakes nobody until it resumes.
+    if (w.pausedAt !== undefined) continue;
     const t = !w.reminded && w.remindAt !== null ? w.remindAt : w.dueAt;
     if (next === null || t < next) next = t;
   }
@@ -110,6 +113,8 @@ export function windowSpan(kind: WindowKind, policy: CasePolicy): Span {
     case 'REVIEW': return p.review;
     case 'REPORT': return p.report;
     case 'EXTENSION_DECISION': return p.extensionDecision;
+    // The level above decides a pause within the extension decision's span (a default).
+    case 'PAUSE_DECISION': return p.extensionDecision;
     case 'SURVEY': return p.survey;
     case 'PLAN_REVIEW': return p.planReview;
   }

@@ -90,6 +90,11 @@ export interface Scenario {
    */
   deliberation?: true;
   /**
+   * Started with clock pauses in its policy (CasePolicy.pause), as a case starts now. The paths
+   * recorded before them go without.
+   */
+  pause?: true;
+  /**
    * Records its facts by the recordCase activity, as a case starts now (no CaseOptions.recordLocally).
    * The paths recorded while new cases recorded by the local activity go with it, so re-recording
    * one still gives the history it gave then.
@@ -821,6 +826,63 @@ export const SCENARIOS: Scenario[] = [
       await c.act('survey', { actor: ACTORS.cc, satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' });
     },
   },
+  {
+    name: 'clock-paused-resumed',
+    description: "A case started with clock pauses (CasePolicy.pause): the grid takes it on and asks to pause its completion clock (the reporter is not at home); the street rejects it (PAUSE_REJECTED); asked again (waiting for a court ruling), the street approves (PAUSE_APPROVED): the completion window stops and days pass beyond its old deadline with no reminder and no lapse; the grid resumes (PAUSE_ENDED): the deadline moves by the working time paused, and the result, submitted after the old deadline, is on time (REVIEW_REQUESTED with pausedMinutes); the street reviews and closes it.",
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    byActivity: true,
+    pause: true,
+    async run(c) {
+      await c.wait(3 * MIN + 1 * SEC);
+      await c.act('accept', { actor: ACTORS.grid });
+      await c.wait(9 * MIN + 7 * SEC);
+      await c.act('respond', { actor: ACTORS.grid, decision: 'SELF' });
+      await c.wait(HOUR + 13 * MIN + 3 * SEC);
+      let s = await c.act('pause', { actor: ACTORS.grid, windowKind: 'COMPLETION', reasonKind: 'REPORTER_UNREACHABLE', reason: '诉求人不在家，无法入户查看' });
+      await c.wait(27 * MIN + 5 * SEC);
+      await c.act('pause-decision', { actor: ACTORS.street, pauseId: s.pauses![0].id, approve: false, reason: '可电话预约，继续办理' });
+      await c.wait(2 * HOUR + 3 * MIN + 1 * SEC);
+      s = await c.act('pause', { actor: ACTORS.grid, reasonKind: 'THIRD_PARTY', reason: '涉及产权纠纷，等待法院裁定' });
+      await c.wait(41 * MIN + 7 * SEC);
+      await c.act('pause-decision', { actor: ACTORS.street, pauseId: s.pauses![1].id, approve: true, reason: '属实，同意暂停计时' });
+      // Past the old completion deadline (3 working days) by a day: paused, nothing lapses.
+      await c.wait(7 * 24 * HOUR + 17 * MIN + 3 * SEC);
+      await c.act('pause-end', { actor: ACTORS.grid, pauseId: s.pauses![1].id, note: '法院已裁定，恢复办理' });
+      await c.wait(3 * HOUR + 11 * MIN + 5 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street, '已按裁定处理');
+    },
+  },
+  {
+    name: 'clock-pause-lapsed-planned-end',
+    description: "A case started with clock pauses (CasePolicy.pause): the grid asks to pause its completion clock until a planned end; the street lets the decision window lapse (BREACHED on PAUSE_DECISION, the street's) and the request climbs to the command center (PAUSE_ESCALATED), which approves; at the planned end the pause ends by itself (PAUSE_ENDED, PLANNED_END, recorded by the clock) and the deadline and the case's timer move by the working time paused; the grid finishes, the street closes.",
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    byActivity: true,
+    pause: true,
+    async run(c) {
+      await c.wait(3 * MIN + 1 * SEC);
+      await c.act('accept', { actor: ACTORS.grid });
+      await c.wait(9 * MIN + 7 * SEC);
+      await c.act('respond', { actor: ACTORS.grid, decision: 'SELF' });
+      await c.wait(37 * MIN + 3 * SEC);
+      const s = await c.act('pause', { actor: ACTORS.grid, reasonKind: 'THIRD_PARTY', reason: '等待供水公司停水检修', until: (await c.now()) + 2 * 24 * HOUR });
+      const pauseId = s.pauses![0].id;
+      // The street's decision window (working hours) lapses; the command center decides.
+      await c.waitUntil((await c.dueOf('PAUSE_DECISION')) + 7 * MIN + 3 * SEC);
+      await c.act('pause-decision', { actor: ACTORS.cc, pauseId, approve: true, reason: '同意暂停计时' });
+      const until = s.pauses![0].until!;
+      await c.waitUntil(until + 19 * MIN + 7 * SEC);
+      await c.wait(HOUR + 3 * MIN + 1 * SEC);
+      await c.finish(ACTORS.grid, ACTORS.street, '检修完成后已处理');
+    },
+  },
 ];
 
 async function ladderPacedNight(c: CaseDriver): Promise<void> {
@@ -865,6 +927,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
         noResponseFromReceipt: !scenario.fromReceipt,
         noSite: !scenario.site,
         noDeliberation: !scenario.deliberation,
+        noPause: !scenario.pause,
         recordLocally: !scenario.byActivity,
         noTriage: !scenario.triage,
         ...scenario.options,

@@ -17,6 +17,9 @@ import {
   acceptCaseUpdate,
   callDepartmentsUpdate,
   decideExtensionUpdate,
+  decidePauseUpdate,
+  endPauseUpdate,
+  requestPauseUpdate,
   planLongTermUpdate,
   recordDeliberationStepUpdate,
   recordSiteStepUpdate,
@@ -132,6 +135,22 @@ export const CASE_ACTION_TABLE = {
   }),
   'send-down': defineAction({ update: sendDownUpdate, guard: (m, i) => m.guardSendDown(i), effect: (m, i, n) => m.sendDown(i, n) }),
   deliberate: defineAction({ update: recordDeliberationStepUpdate, guard: (m, i) => m.guardDeliberationStep(i), effect: (m, i, n) => m.recordDeliberationStep(i, n) }),
+  pause: defineAction({ update: requestPauseUpdate, guard: (m, i) => m.guardRequestPause(i), effect: (m, i, n) => m.requestPause(i, n) }),
+  'pause-decision': defineAction({
+    update: decidePauseUpdate, guard: (m, i) => m.guardDecidePause(i), effect: (m, i, n) => m.decidePause(i, n),
+    // At most one request waits at a time.
+    probe: (m, actor) => {
+      const p = m.pauseNamed();
+      return p && p.status === 'PENDING' ? { actor, pauseId: p.id } : { type: CONFLICT_ERROR, message: 'no clock pause waits for a decision' };
+    },
+  }),
+  'pause-end': defineAction({
+    update: endPauseUpdate, guard: (m, i) => m.guardEndPause(i), effect: (m, i, n) => m.endPauseAction(i, n),
+    probe: (m, actor) => {
+      const p = m.pauseNamed();
+      return p && p.status === 'APPROVED' ? { actor, pauseId: p.id } : { type: CONFLICT_ERROR, message: 'no clock pause is running' };
+    },
+  }),
 } satisfies Record<CaseAction, object>;
 
 export type CaseActionTable = typeof CASE_ACTION_TABLE;
@@ -143,7 +162,7 @@ export type ActionInput<A extends CaseAction> = CaseActionTable[A] extends Actio
 export const ruleOf = (action: CaseAction): ActionRule => ACTION_RULES[action];
 
 /** Input fields that name something in the state: a BadInput about one says the target is missing, not the form. */
-const TARGET_FIELDS: ReadonlySet<string> = new Set(['callId', 'requestId', 'urgeId']);
+const TARGET_FIELDS: ReadonlySet<string> = new Set(['callId', 'requestId', 'urgeId', 'pauseId']);
 const REFUSALS: ReadonlySet<string> = new Set([FORBIDDEN_ERROR, CONFLICT_ERROR, BAD_INPUT_ERROR]);
 
 /**
@@ -168,7 +187,7 @@ export function probeAction(machine: CaseMachine, action: CaseAction, actor: Act
   const decl = CASE_ACTION_TABLE[action] as ActionDecl<{ actor: Actor }>;
   const probe = decl.probe ? decl.probe(machine, actor) : { actor };
   if (!('actor' in probe)) return { action, allowed: false, refusal: probe };
-  const { actor: _actor, ...target } = probe as Probe<{ actor: Actor; callId?: string; requestId?: string; urgeId?: string }>;
+  const { actor: _actor, ...target } = probe as Probe<{ actor: Actor; callId?: string; requestId?: string; urgeId?: string; pauseId?: string }>;
   const named = Object.keys(target).length ? { target } : {};
   try {
     // Without its content on purpose: guards read it last, and a BadInput about it means "allowed".

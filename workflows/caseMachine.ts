@@ -27,6 +27,19 @@ import { isPending, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '.
 import { isPacedWindowKind, lapseMove, pageDeferredUntil } from '../domain/pacing';
 import { replanWindows } from '../domain/replan';
 import { sendDownBlocker, sendDownTarget } from '../domain/dispatch';
+import {
+  PAUSE_REASON_KINDS,
+  activePause,
+  isDecisionWindow,
+  isPausableKind,
+  isPauseReasonKind,
+  pauseApproverLevel,
+  pausesUsed,
+  pendingPause,
+  shiftForPause,
+  type Pause,
+  type PauseEndCause,
+} from '../domain/pause';
 import { LEVELS } from '../domain/types';
 import type {
   Actor,
@@ -52,6 +65,9 @@ import {
   type CaseState,
   type CaseWorkflowInput,
   type DecideExtensionInput,
+  type DecidePauseInput,
+  type EndPauseInput,
+  type RequestPauseInput,
   type DirectoryChangedPayload,
   type PlanLongTermInput,
   type RecordSurveyInput,
@@ -192,10 +208,12 @@ export class CaseMachine {
 
   /** When the workflow must wake next: the earliest window due or reminder, or an urge's notice time. */
   nextWakeAt(): number | null {
-    const w = nextWakeAt(this.state.windows);
+    let next = nextWakeAt(this.state.windows);
     const u = this.pendingUrges().length ? nextNoticeAt(this.pendingUrges()) : null;
-    if (u === null) return w;
-    return w === null ? u : Math.min(w, u);
+    // A pause's planned end wakes the case too (only cases with CasePolicy.pause have pauses).
+    const p = activePause(this.state.pauses)?.until ?? null;
+    for (const t of [u, p]) if (t !== null) next = next === null ? t : Math.min(next, t);
+    return next;
   }
 
   /** Urges waiting for their reply on a case still open (a closed case's urges never become notices). */
@@ -254,7 +272,7 @@ export class CaseMachine {
       // Same post, same unit: only the person changes (the windows stay the unit's), and is told.
       if (holder) this.state.assignee = this.holderAt(level);
       // Not the holder, but a review or an extension decision waits at this level: the new person is told too.
-      const awaited = !holder && this.state.windows.some((w) => w.level === level && (w.kind === 'REVIEW' || w.kind === 'EXTENSION_DECISION'));
+      const awaited = !holder && this.state.windows.some((w) => w.level === level && (w.kind === 'REVIEW' || isDecisionWindow(w.kind)));
       this.record(now, 'REASSIGNED', null, {
         unitId: next.unitId,
         level,
@@ -316,8 +334,10 @@ export class CaseMachine {
    * loop records the lapse; a retry then meets the case as it is after it.
    */
   guardNoLapseDue(now: number): void {
-    const due = this.state.windows.filter((w) => w.dueAt <= now).sort((x, y) => x.dueAt - y.dueAt)[0];
+    const due = this.state.windows.filter((w) => w.dueAt <= now && w.pausedAt === undefined).sort((x, y) => x.dueAt - y.dueAt)[0];
     if (due) throw conflict(`the ${due.kind.toLowerCase()} window lapsed at ${iso(due.dueAt)} and is being recorded first; try again`);
+    const ending = activePause(this.state.pauses);
+    if (ending && ending.until !== null && ending.until <= now) throw conflict(`pause ${ending.id} ended at ${iso(ending.until)} and is being recorded first; try again`);
     const notice = this.pendingUrges().find((u) => u.noticeAt <= now);
     if (notice) throw conflict(`urge ${notice.id} became a notice (通报) at ${iso(notice.noticeAt)} and is being recorded first; try again`);
   }
@@ -530,7 +550,7 @@ export class CaseMachine {
     if (target.level !== null && atOrAbove(target.level, 'COMMAND_CENTER')) throw conflict(`the case is held at district level (${target.level}): nobody below to urge`);
     const open = (this.state.urges ?? []).find((u) => u.unitId === target.unitId && isPending(u));
     if (open) throw conflict(`${target.unitId} has an unanswered urge (${open.id}, reply due ${iso(open.replyDueAt)})`);
-    if (!urgeGround(target.unitId, this.state.windows, this.state.breaches, Date.now())) {
+    if (!urgeGround(target.unitId, this.runningWindows(), this.state.breaches, Date.now())) {
       throw conflict('the case is neither overdue nor at risk (no window past its reminder point): nothing to urge yet');
     }
     const h = a.replyWithinWorkingHours;
@@ -557,6 +577,68 @@ export class CaseMachine {
     const target = sendDownTarget(a.level, this.input.intake.units, a.unitId);
     if ('field' in target) throw badInput(target.field, target.message);
     if (!a.reason?.trim()) throw badInput('reason', 'say why this unit takes the case');
+  }
+
+  /**
+   * The holder asks to pause a running window's clock (CasePolicy.pause). One request or pause at
+   * a time; the level above must exist to decide it. The content (which window, why, until when) last.
+   */
+  guardRequestPause(a: RequestPauseInput): void {
+    const policy = this.input.policy.pause;
+    if (!policy) throw conflict('this case started before clock pauses; it takes none');
+    this.requireStatus(['ACCEPTED', 'IN_PROGRESS'], 'pause the clock of');
+    this.requireHolder(a.actor);
+    const pending = pendingPause(this.state.pauses);
+    if (pending) throw conflict(`pause ${pending.id} is already waiting for a decision`);
+    const active = activePause(this.state.pauses);
+    if (active) throw conflict(`the ${active.windowKind.toLowerCase()} window is already paused (${active.id}); resume it first`);
+    if (pausesUsed(this.state.pauses) >= policy.maxPauses) throw conflict(`this case has used its ${policy.maxPauses} clock pauses`);
+    if (!pauseApproverLevel(this.state.level, this.input.policy.ladder)) throw conflict('at the top of the ladder there is no level above to approve a pause');
+    if (!this.pauseTarget(undefined)) throw conflict(`no pausable window is running (${policy.windows.map((k) => k.toLowerCase()).join(', ')})`);
+    if (a.windowKind !== undefined) {
+      if (!isPausableKind(a.windowKind) || !policy.windows.includes(a.windowKind)) throw badInput('windowKind', `one of ${policy.windows.join(', ')}`);
+      if (!this.pauseTarget(a.windowKind)) throw badInput('windowKind', `no ${a.windowKind.toLowerCase()} window is running`);
+    }
+    if (!isPauseReasonKind(a.reasonKind)) throw badInput('reasonKind', `one of ${PAUSE_REASON_KINDS.join(', ')}`);
+    if (!a.reason?.trim()) throw badInput('reason', 'say what the case waits for');
+    if (a.until !== undefined && !(a.until > Date.now())) throw badInput('until', 'the planned end must be in the future');
+  }
+
+  /** The level the request names (or one above it, of this case's place) approves or rejects it. */
+  guardDecidePause(a: DecidePauseInput): void {
+    const p = (this.state.pauses ?? []).find((x) => x.id === a.pauseId);
+    if (!p && !pendingPause(this.state.pauses)) throw conflict('no clock pause waits for a decision');
+    if (!p) throw badInput('pauseId', `no pause ${a.pauseId} on this case`);
+    if (p.status !== 'PENDING') throw conflict(`pause ${p.id} is already ${p.status.toLowerCase()}`);
+    const level = levelOfRole(a.actor.role);
+    if (!level || !atOrAbove(level, p.approverLevel) || a.actor.unitId !== unitForLevel(level, this.input.intake.units)) {
+      throw forbidden(`a clock pause asked at ${this.state.level} is decided by the ${p.approverLevel} of this case or above`);
+    }
+    if (a.approve && p.until !== null && p.until <= Date.now()) throw conflict(`the pause's planned end (${iso(p.until)}) has passed; reject it`);
+    if (!a.reason?.trim()) throw badInput('reason', 'say why');
+  }
+
+  /** The holder ends the running pause. */
+  guardEndPause(a: EndPauseInput): void {
+    const active = activePause(this.state.pauses);
+    if (!active) throw conflict('no clock pause is running');
+    this.requireHolder(a.actor);
+    if (a.pauseId !== active.id) throw badInput('pauseId', `the running pause is ${active.id}`);
+  }
+
+  /** The running window a pause of `kind` would stop; without a kind, the first of the policy's kinds that runs. */
+  private pauseTarget(kind: string | undefined): OpenWindow | undefined {
+    const kinds = kind !== undefined ? [kind] : this.input.policy.pause?.windows ?? [];
+    for (const k of kinds) {
+      const w = this.state.windows.find((x) => x.kind === k && x.pausedAt === undefined);
+      if (w) return w;
+    }
+    return undefined;
+  }
+
+  /** The pause `actor` may decide or end now (for "what may I do here?"), if any. */
+  pauseNamed(): Pause | undefined {
+    return pendingPause(this.state.pauses) ?? activePause(this.state.pauses);
   }
 
   /** The unit an urge names: the unit holding the case (no unitId, or its id), or a department with an open call. */
@@ -593,7 +675,7 @@ export class CaseMachine {
   urge(a: UrgeInput, now: number): CaseState {
     const policy = this.input.policy.supervision!;
     const t = this.urgeTarget(a.unitId)!;
-    const ground = urgeGround(t.unitId, this.state.windows, this.state.breaches, now)!;
+    const ground = urgeGround(t.unitId, this.runningWindows(), this.state.breaches, now)!;
     const { replyDueAt, noticeAt } = urgeDeadlines(now, a.replyWithinWorkingHours ?? policy.replyWorkingHours, policy, this.calendar);
     const u: Urge = {
       id: `URGE-${this.seq + 1}`, unitId: t.unitId, level: t.level, callId: t.callId, reason: a.reason,
@@ -631,7 +713,7 @@ export class CaseMachine {
   sendDown(a: SendDownInput, now: number): CaseState {
     const from = this.state.level;
     const fromStatus = this.state.status as 'REPORTED' | 'ACCEPTED';
-    this.closeWindows(['ACCEPT', 'RESPONSE']);
+    this.closeWindows(['ACCEPT', 'RESPONSE'], now);
     this.moveTo(a.level);
     this.state.status = 'REPORTED';
     const w = this.open('ACCEPT', this.input.policy.windows.accept, now);
@@ -646,9 +728,123 @@ export class CaseMachine {
     return this.state;
   }
 
+  requestPause(a: RequestPauseInput, now: number): CaseState {
+    const approver = pauseApproverLevel(this.state.level, this.input.policy.ladder)!;
+    const w = this.pauseTarget(a.windowKind)!;
+    const kind = w.kind as Pause['windowKind'];
+    const p: Pause = {
+      id: `PAUSE-${this.seq + 1}`, windowId: w.id, windowKind: kind, reasonKind: a.reasonKind, reason: a.reason, until: a.until ?? null,
+      requestedBy: a.actor.personId, requestedAt: now, approverLevel: approver, status: 'PENDING',
+      decidedBy: null, decidedAt: null, decisionReason: null, pausedAt: null, endedAt: null, endCause: null, pausedMinutes: null,
+    };
+    (this.state.pauses ??= []).push(p);
+    this.openPauseDecision(p.id, approver, now);
+    this.record(now, 'PAUSE_REQUESTED', a.actor, {
+      data: { pauseId: p.id, windowId: w.id, windowKind: kind, reasonKind: a.reasonKind, reason: a.reason, until: p.until, approverLevel: approver },
+      notify: [this.notice(this.holderAt(approver), 'PAUSE_REQUESTED', `Case ${this.state.code} asks to pause its ${kind.toLowerCase()} clock: ${a.reason}`)],
+    });
+    return this.state;
+  }
+
+  decidePause(a: DecidePauseInput, now: number): CaseState {
+    const p = this.state.pauses!.find((x) => x.id === a.pauseId)!;
+    this.state.windows = this.state.windows.filter((w) => !(w.kind === 'PAUSE_DECISION' && w.refId === p.id));
+    Object.assign(p, { decidedBy: a.actor.personId, decidedAt: now, decisionReason: a.reason });
+    const w = this.state.windows.find((x) => x.id === p.windowId);
+    if (a.approve && w) {
+      // The window's timer stops: it neither reminds nor lapses until the pause ends.
+      p.status = 'APPROVED';
+      p.pausedAt = now;
+      w.pausedAt = now;
+      this.record(now, 'PAUSE_APPROVED', a.actor, {
+        level: this.state.level,
+        unitId: this.state.assignee.unitId,
+        data: { pauseId: p.id, windowId: w.id, windowKind: p.windowKind, reason: a.reason, until: p.until, dueAt: w.dueAt },
+        notify: [this.notice(this.state.assignee, 'PAUSE_APPROVED', `Case ${this.state.code}: the ${p.windowKind.toLowerCase()} clock is paused${p.until !== null ? ` until ${iso(p.until)}` : ''}.`)],
+      });
+      return this.state;
+    }
+    p.status = 'REJECTED';
+    this.record(now, 'PAUSE_REJECTED', a.actor, {
+      level: this.state.level,
+      unitId: this.state.assignee.unitId,
+      data: { pauseId: p.id, windowKind: p.windowKind, reason: a.reason, withdrawn: false },
+      notify: [this.notice(this.state.assignee, 'PAUSE_REJECTED', `Case ${this.state.code}: the clock pause was rejected: ${a.reason}`)],
+    });
+    return this.state;
+  }
+
+  endPauseAction(a: EndPauseInput, now: number): CaseState {
+    this.endPause(activePause(this.state.pauses)!, now, now, 'RESUMED', a.actor, a.note ?? null);
+    return this.state;
+  }
+
+  /**
+   * The pause ends at `at` (recorded at `now`): the window's clock runs again, its due time (and a
+   * reminder not yet sent) moved by the paused time on its own clock (domain/pause shiftForPause).
+   */
+  private endPause(p: Pause, at: number, now: number, cause: PauseEndCause, actor: Actor | null, note: string | null): void {
+    const w = this.state.windows.find((x) => x.id === p.windowId);
+    const from = w?.pausedAt ?? p.pausedAt ?? at;
+    p.status = 'ENDED';
+    p.endedAt = at;
+    p.endCause = cause;
+    const fromDueAt = w?.dueAt ?? 0;
+    let minutes = 0;
+    if (w) {
+      const shift = shiftForPause(w, from, at, this.calendar);
+      delete w.pausedAt;
+      w.dueAt = shift.dueAt;
+      w.remindAt = shift.remindAt;
+      minutes = shift.minutes;
+      w.pausedMinutes = (w.pausedMinutes ?? 0) + minutes;
+      if (w.kind === 'COMPLETION') this.state.completionDueAt = w.dueAt;
+    }
+    p.pausedMinutes = minutes;
+    const toDueAt = w?.dueAt ?? 0;
+    this.record(now, 'PAUSE_ENDED', actor, {
+      level: this.state.level,
+      unitId: this.state.assignee.unitId,
+      data: { pauseId: p.id, windowId: p.windowId, windowKind: p.windowKind, cause, note, pausedAt: from, endedAt: at, minutes, fromDueAt, toDueAt },
+      notify: cause === 'WINDOW_CLOSED' ? [] : [this.notice(this.state.assignee, 'PAUSE_ENDED',
+        `Case ${this.state.code}: the ${p.windowKind.toLowerCase()} clock runs again, now due ${iso(toDueAt)}.`)],
+    });
+  }
+
+  /**
+   * A window closes or lapses: a pause running on it ends now (WINDOW_CLOSED), and a request waiting
+   * to pause it is withdrawn (its decision window closes). Nothing happens on a case without pauses.
+   */
+  private settlePauses(w: OpenWindow, now: number, why: string): void {
+    const pauses = this.state.pauses;
+    if (!pauses) return;
+    const active = activePause(pauses);
+    if (active && active.windowId === w.id && w.pausedAt !== undefined) this.endPause(active, now, now, 'WINDOW_CLOSED', null, null);
+    const pending = pendingPause(pauses);
+    if (pending && pending.windowId === w.id) {
+      pending.status = 'WITHDRAWN';
+      pending.decidedAt = now;
+      pending.decisionReason = why;
+      this.state.windows = this.state.windows.filter((x) => !(x.kind === 'PAUSE_DECISION' && x.refId === pending.id));
+      this.record(now, 'PAUSE_REJECTED', null, {
+        level: this.state.level,
+        unitId: this.state.assignee.unitId,
+        data: { pauseId: pending.id, windowKind: pending.windowKind, reason: why, withdrawn: true },
+      });
+    }
+  }
+
+  private openPauseDecision(pauseId: string, level: Level, startedAt: number): void {
+    this.open('PAUSE_DECISION', this.input.policy.windows.extensionDecision, startedAt, {
+      level,
+      unitId: unitForLevel(level, this.input.intake.units),
+      refId: pauseId,
+    });
+  }
+
   accept(a: AcceptCaseInput, now: number): CaseState {
     const timing = this.timing('ACCEPT', now);
-    this.closeWindows(['ACCEPT']);
+    this.closeWindows(['ACCEPT'], now);
     this.state.status = 'ACCEPTED';
     // New cases: the street's hour counts from receipt (policy.responseFromReceipt); older ones from now.
     // A case sent down (派单) was received by this unit when it was sent down.
@@ -659,7 +855,7 @@ export class CaseMachine {
     // acceptance is also its first response (一线呼叫); the street keeps it and reviews their results.
     if (this.input.policy.triage && this.state.calls.length > 0) {
       const response = this.timing('RESPONSE', now);
-      this.closeWindows(['RESPONSE']);
+      this.closeWindows(['RESPONSE'], now);
       this.state.status = 'IN_PROGRESS';
       this.openCompletion(now);
       this.record(now, 'RESPONDED', a.actor, { data: { decision: 'DEPARTMENTS', completionDueAt: this.state.completionDueAt, ...response } });
@@ -669,7 +865,7 @@ export class CaseMachine {
 
   respond(a: RespondCaseInput, now: number): CaseState {
     const timing = this.timing('RESPONSE', now);
-    this.closeWindows(['RESPONSE']);
+    this.closeWindows(['RESPONSE'], now);
     // Re-triage (CasePolicy.triage; the guard required the reason): the kind is corrected first.
     const retriage: Retriage | null = this.input.policy.triage && a.triage !== undefined && a.triage !== this.state.triage
       ? { from: this.state.triage, to: a.triage, reason: a.triageReason!.trim() }
@@ -711,7 +907,7 @@ export class CaseMachine {
     if (this.state.status === 'ACCEPTED') {
       // Calling departments is the first response (一线呼叫).
       const timing = this.timing('RESPONSE', now);
-      this.closeWindows(['RESPONSE']);
+      this.closeWindows(['RESPONSE'], now);
       this.state.status = 'IN_PROGRESS';
       this.openCompletion(now);
       this.record(now, 'RESPONDED', a.actor, { data: { decision: 'DEPARTMENTS', completionDueAt: this.state.completionDueAt, ...timing } });
@@ -839,7 +1035,7 @@ export class CaseMachine {
     site.arrivedAt = now;
     if (!this.state.windows.some((w) => w.kind === 'ON_SITE')) return null;
     const timing = this.timing('ON_SITE', now);
-    this.closeWindows(['ON_SITE']);
+    this.closeWindows(['ON_SITE'], now);
     return timing;
   }
 
@@ -870,7 +1066,7 @@ export class CaseMachine {
   }
 
   review(a: ReviewCaseInput, now: number): CaseState {
-    this.closeWindows(['REVIEW']);
+    this.closeWindows(['REVIEW'], now);
     if (a.decision === 'CLOSE') {
       this.record(now, 'REVIEWED_CLOSED', a.actor, { data: { reason: a.reason } });
       this.close('RESOLVED', now, a.actor, true);
@@ -888,7 +1084,7 @@ export class CaseMachine {
   }
 
   planLongTerm(a: PlanLongTermInput, now: number): CaseState {
-    this.closeWindows(['RESPONSE', 'COMPLETION', 'ON_SITE', 'REPORT', 'EXTENSION_DECISION']);
+    this.closeWindows(['RESPONSE', 'COMPLETION', 'ON_SITE', 'REPORT', 'EXTENSION_DECISION', 'PAUSE_DECISION'], now);
     for (const x of this.state.extensions) if (x.status === 'PENDING') x.status = 'REJECTED';
     const span: Span = a.reviewEveryDays ? { clock: 'WALL', days: a.reviewEveryDays } : this.input.policy.windows.planReview;
     this.state.status = 'LONG_TERM_PLAN';
@@ -902,7 +1098,7 @@ export class CaseMachine {
   }
 
   resumePlan(a: ResumePlanInput, now: number): CaseState {
-    this.closeWindows(['PLAN_REVIEW']);
+    this.closeWindows(['PLAN_REVIEW'], now);
     this.state.longTermPlan = null;
     this.state.status = 'IN_PROGRESS';
     this.openCompletion(now);
@@ -978,7 +1174,7 @@ export class CaseMachine {
   }
 
   recordSurvey(a: RecordSurveyInput, now: number): CaseState {
-    this.closeWindows(['SURVEY']);
+    this.closeWindows(['SURVEY'], now);
     this.state.survey = {
       satisfaction: a.satisfaction,
       solved: a.solved,
@@ -1001,17 +1197,23 @@ export class CaseMachine {
   /** Apply every reminder and lapse due at `now`. Returns true if anything happened. */
   tick(now: number): boolean {
     let changed = false;
+    // A pause whose planned end passed ends first (at its planned end), so its window counts again.
+    const paused = activePause(this.state.pauses);
+    if (paused && paused.until !== null && paused.until <= now) {
+      this.endPause(paused, paused.until, now, 'PLANNED_END', null, null);
+      changed = true;
+    }
     for (;;) {
-      const due = this.state.windows.filter((w) => w.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id))[0];
+      const due = this.runningWindows().filter((w) => w.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id))[0];
       if (!due) break;
       this.lapse(due, now);
       changed = true;
     }
-    for (const w of this.state.windows) {
+    for (const w of this.runningWindows()) {
       if (!w.reminded && w.remindAt !== null && w.remindAt <= now) {
         w.reminded = true;
         changed = true;
-        const to = w.kind === 'REPORT' ? this.input.departmentOfficers[w.unitId] : w.kind === 'EXTENSION_DECISION' ? this.holderAt(w.level) : this.state.assignee;
+        const to = w.kind === 'REPORT' ? this.input.departmentOfficers[w.unitId] : isDecisionWindow(w.kind) ? this.holderAt(w.level) : this.state.assignee;
         const notice = this.notice(to, 'REMINDER', `Case ${this.state.code}: ${w.kind.toLowerCase()} window ends ${iso(w.dueAt)}.`);
         if (w.kind !== 'REPORT') this.deferPage(notice, w.level, now);
         this.record(now, 'REMINDED', null, {
@@ -1054,6 +1256,8 @@ export class CaseMachine {
       });
       return;
     }
+    // A pause asked for this window is withdrawn: the window it would have stopped is gone.
+    this.settlePauses(w, now, 'the window lapsed');
     const breach: Breach = { windowId: w.id, kind: w.kind, level: w.level, unitId: w.unitId, dueAt: w.dueAt, at: now, escalatedTo: null };
     this.state.breaches.push(breach);
     if (w.kind === 'REPORT') {
@@ -1075,6 +1279,24 @@ export class CaseMachine {
           unitId: unitForLevel(up, this.input.intake.units),
           data: { requestId: req.id, approverLevel: up },
           notify: [this.notice(this.holderAt(up), 'EXTENSION_REQUESTED', `Case ${this.state.code}: an extension of ${req.days} days waits for your decision.`)],
+        });
+      }
+      return;
+    }
+    if (w.kind === 'PAUSE_DECISION') {
+      // As an extension's approver: the breach is the approver's, and the request climbs.
+      const p = (this.state.pauses ?? []).find((x) => x.id === w.refId);
+      const up = p ? nextLevel(p.approverLevel, this.input.policy.ladder) : null;
+      breach.escalatedTo = up;
+      this.record(now, 'BREACHED', null, { unitId: w.unitId, level: w.level, data: { ...breachData(breach), pauseId: w.refId } });
+      if (p && up) {
+        p.approverLevel = up;
+        this.openPauseDecision(p.id, up, w.dueAt);
+        this.record(now, 'PAUSE_ESCALATED', null, {
+          level: up,
+          unitId: unitForLevel(up, this.input.intake.units),
+          data: { pauseId: p.id, approverLevel: up },
+          notify: [this.notice(this.holderAt(up), 'PAUSE_REQUESTED', `Case ${this.state.code}: a clock pause (${p.windowKind.toLowerCase()}) waits for your decision: ${p.reason}`)],
         });
       }
       return;
@@ -1241,7 +1463,7 @@ export class CaseMachine {
 
   private toReview(now: number): void {
     const timing = this.timing('COMPLETION', now);
-    this.closeWindows(['COMPLETION', 'ON_SITE', 'REPORT']);
+    this.closeWindows(['COMPLETION', 'ON_SITE', 'REPORT'], now);
     this.state.status = 'PENDING_REVIEW';
     const level = this.reviewLevel();
     this.open('REVIEW', this.input.policy.windows.review, now, { level, unitId: unitForLevel(level, this.input.intake.units) });
@@ -1254,7 +1476,7 @@ export class CaseMachine {
   }
 
   private close(resolution: 'RESOLVED' | 'GUIDANCE', now: number, actor: Actor, survey: boolean): void {
-    this.closeWindows(['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REPORT', 'REVIEW', 'EXTENSION_DECISION']);
+    this.closeWindows(['ACCEPT', 'RESPONSE', 'ON_SITE', 'COMPLETION', 'REPORT', 'REVIEW', 'EXTENSION_DECISION', 'PAUSE_DECISION'], now);
     for (const x of this.state.extensions) if (x.status === 'PENDING') x.status = 'REJECTED';
     this.state.status = 'CLOSED';
     this.state.resolution = resolution;
@@ -1304,11 +1526,14 @@ export class CaseMachine {
   /** Whether an action closing a window of `kind` came in time (for assessment). */
   private timing(kind: WindowKind, now: number): Timing {
     const w = this.state.windows.find((x) => x.kind === kind);
-    return w ? { windowDueAt: w.dueAt, onTime: now <= w.dueAt } : { windowDueAt: null, onTime: null };
+    if (!w) return { windowDueAt: null, onTime: null };
+    // Met while paused: the pause ends now, so the paused time is out of the verdict (CasePolicy.pause).
+    this.settlePauses(w, now, 'the window closed');
+    return { windowDueAt: w.dueAt, onTime: now <= w.dueAt, ...(w.pausedMinutes ? { pausedMinutes: w.pausedMinutes } : {}) };
   }
 
   private openCompletion(now: number): void {
-    this.closeWindows(['COMPLETION']);
+    this.closeWindows(['COMPLETION'], now);
     const w = this.open('COMPLETION', this.input.policy.windows.completion, now);
     this.state.completionDueAt = w.dueAt;
   }
@@ -1345,8 +1570,21 @@ export class CaseMachine {
     return w;
   }
 
-  private closeWindows(kinds: WindowKind[]): void {
+  /**
+   * Close every open window of these kinds. A pause on one of them ends first (its paused time
+   * moves the due time, WINDOW_CLOSED), and a pause request waiting for one is withdrawn.
+   */
+  private closeWindows(kinds: WindowKind[], now: number): void {
+    for (const w of this.state.windows) {
+      if (!kinds.includes(w.kind)) continue;
+      this.settlePauses(w, now, 'the window closed');
+    }
     this.state.windows = this.state.windows.filter((w) => !kinds.includes(w.kind));
+  }
+
+  /** Open windows whose clock runs (a paused window neither reminds, lapses, nor puts the case at risk). */
+  private runningWindows(): OpenWindow[] {
+    return this.state.windows.filter((w) => w.pausedAt === undefined);
   }
 
   /** Review and close is done by the street sub-center, or by the level holding the case if higher. */

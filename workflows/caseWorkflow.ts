@@ -18,6 +18,7 @@ import type { CaseActivities, CaseProjection } from './activityContract';
 import { CASE_ACTION_TABLE, allowedActions, type ActionDecl } from './caseActions';
 import { CaseMachine, type PendingFact } from './caseMachine';
 import { hazardStepsDone } from '../domain/siteSteps';
+import { isDecisionWindow } from '../domain/pause';
 import {
   calendarChangedSignal,
   directoryChangedSignal,
@@ -160,7 +161,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
 
   // Operators find cases in the Temporal UI by these; the API's lists read the database.
   const attrsKey = (s: CaseState) => {
-    const overdue = s.breaches.some((b) => b.kind !== 'EXTENSION_DECISION') && s.status !== 'CLOSED' && s.status !== 'SURVEYED';
+    const overdue = s.breaches.some((b) => !isDecisionWindow(b.kind)) && s.status !== 'CLOSED' && s.status !== 'SURVEYED';
     return { key: `${s.status}|${s.level}|${overdue}`, overdue };
   };
   // '' = nothing set yet; 'carried' = set by an earlier run, value unknown here. A starter
@@ -227,7 +228,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
 }
 
 function projectionOf(s: CaseState): CaseProjection {
-  const dueAt = s.windows.length ? Math.min(...s.windows.map((w) => w.dueAt)) : null;
+  // A paused window (domain/pause) is due nowhere until its clock runs again.
+  const running = s.windows.filter((w) => w.pausedAt === undefined);
+  const dueAt = running.length ? Math.min(...running.map((w) => w.dueAt)) : null;
   const closed = s.status === 'CLOSED' || s.status === 'SURVEYED';
   return {
     status: s.status,
@@ -237,7 +240,7 @@ function projectionOf(s: CaseState): CaseProjection {
     assigneeUnitId: s.assignee.unitId,
     dueAt,
     // Overdue means the case itself missed a window; an approver's lapse is blamed on the approver only.
-    overdue: s.breaches.some((b) => b.kind !== 'EXTENSION_DECISION') && !closed,
+    overdue: s.breaches.some((b) => !isDecisionWindow(b.kind)) && !closed,
     breachCount: s.breaches.length,
     reopenCount: s.reopenCount,
     resolution: s.resolution,

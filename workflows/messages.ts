@@ -25,6 +25,7 @@ import type { LeaderItem } from '../domain/leaderList';
 import type { EvidenceRef, SiteProgress, SiteStep } from '../domain/siteSteps';
 import type { Urge } from '../domain/supervision';
 import type { DeliberationRecord, DeliberationStep, DeliberationStepContent } from '../domain/deliberation';
+import type { PausableKind, Pause, PauseReasonKind } from '../domain/pause';
 
 /** Workflow type name; also the prefix-free id helpers live in domain/caseCode. */
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -115,6 +116,8 @@ export interface CaseState {
    * from the first arrival on others; absent on cases started before it.
    */
   site?: SiteProgress;
+  /** Clock pauses asked on the case (CasePolicy.pause); absent until the first request (and on cases started before it). */
+  pauses?: Pause[];
   /** The five-step deliberation (五步议事, CasePolicy.deliberation); absent until its first step. */
   deliberation?: DeliberationRecord;
   /** The last send-down (派单) by the command center; absent until one (and on cases that never had one). */
@@ -148,7 +151,7 @@ export interface ActionVerdict {
   action: CaseAction;
   allowed: boolean;
   /** The call or extension request the action would name (its path's :callId / :requestId), chosen from the state. */
-  target?: { callId?: string; requestId?: string; urgeId?: string };
+  target?: { callId?: string; requestId?: string; urgeId?: string; pauseId?: string };
   refusal?: ActionRefusal;
 }
 
@@ -287,6 +290,29 @@ export interface ReplyUrgeInput extends ActionBase {
   callId?: string;
 }
 
+/** The holder asks to pause a running window's clock (domain/pause). */
+export interface RequestPauseInput extends ActionBase {
+  /** The window to pause; absent: the first running of the policy's pausable kinds (completion, response, on-site). */
+  windowKind?: PausableKind;
+  reasonKind: PauseReasonKind;
+  reason: string;
+  /** Planned end (epoch ms): the pause ends by itself then; absent: until the holder resumes. */
+  until?: number;
+}
+
+/** The level above decides a pause request. */
+export interface DecidePauseInput extends ActionBase {
+  pauseId: string;
+  approve: boolean;
+  reason: string;
+}
+
+/** The holder ends the running pause: the window's clock runs again. */
+export interface EndPauseInput extends ActionBase {
+  pauseId: string;
+  note?: string;
+}
+
 export const acceptCaseUpdate = defineUpdate<CaseState, [AcceptCaseInput]>('acceptCase');
 export const respondCaseUpdate = defineUpdate<CaseState, [RespondCaseInput]>('respondCase');
 export const whistleUpdate = defineUpdate<CaseState, [WhistleInput]>('whistle');
@@ -307,6 +333,9 @@ export const recordSiteStepUpdate = defineUpdate<CaseState, [SiteStepInput]>('re
 /** A new update (no old history calls it): replay-safe without a policy switch (docs/VERSIONING.md). */
 export const sendDownUpdate = defineUpdate<CaseState, [SendDownInput]>('sendDown');
 export const recordDeliberationStepUpdate = defineUpdate<CaseState, [DeliberationStepInput]>('recordDeliberationStep');
+export const requestPauseUpdate = defineUpdate<CaseState, [RequestPauseInput]>('requestPause');
+export const decidePauseUpdate = defineUpdate<CaseState, [DecidePauseInput]>('decidePause');
+export const endPauseUpdate = defineUpdate<CaseState, [EndPauseInput]>('endPause');
 
 // ---- signals ---------------------------------------------------------------
 /**

@@ -300,6 +300,12 @@ const PUBLICATION: Record<FactType, 'OPEN' | 'CLOSING' | 'INTERNAL'> = {
   REASSIGNED: 'INTERNAL',
   // The command center's send-down (派单) moves the case inside the district.
   SENT_DOWN: 'INTERNAL',
+  // A clock pause is the city's deadline bookkeeping (the reporter is told by the holder, not by the record).
+  PAUSE_REQUESTED: 'INTERNAL',
+  PAUSE_APPROVED: 'INTERNAL',
+  PAUSE_REJECTED: 'INTERNAL',
+  PAUSE_ESCALATED: 'INTERNAL',
+  PAUSE_ENDED: 'INTERNAL',
   CALENDAR_REPLANNED: 'INTERNAL',
   // The leaders' lists and the command center's supervision are the district's internal work.
   LEADER_ASSIGNED: 'INTERNAL',
@@ -428,6 +434,11 @@ export function updateView(e: EventRow, ctx: UpdateContext) {
     case 'URGE_NOTICED':
     case 'SENT_DOWN':
     case 'DELIBERATION_STEP':
+    case 'PAUSE_REQUESTED':
+    case 'PAUSE_APPROVED':
+    case 'PAUSE_REJECTED':
+    case 'PAUSE_ESCALATED':
+    case 'PAUSE_ENDED':
       return null; // INTERNAL (PUBLICATION above)
     default:
       return assertNever(type, 'fact type');

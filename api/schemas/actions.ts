@@ -158,10 +158,27 @@ export const SendDownBodySchema = z
     reason: text(1000),
   })
   .meta({ id: 'SendDown' });
+export const PauseBodySchema = z
+  .strictObject({
+    windowKind: z.enum(['COMPLETION', 'RESPONSE', 'ON_SITE']).optional().meta({
+      description: 'The window to pause (default: the first running of completion, response, on-site). ACCEPT, REPORT, REVIEW, decisions and the survey never pause.',
+    }),
+    reasonKind: z.enum(['REPORTER_UNREACHABLE', 'THIRD_PARTY', 'OTHER']).meta({
+      description: 'REPORTER_UNREACHABLE (诉求人无法联系/不在家), THIRD_PARTY (等待第三方, e.g. a court ruling), OTHER.',
+    }),
+    reason: text(2000),
+    until: IsoDateTime.transform((s) => Date.parse(s)).optional().meta({ description: 'Planned end (ISO 8601): the pause ends by itself then; absent: until the holder resumes.' }),
+  })
+  .meta({ id: 'RequestPause' });
+
+export const PauseDecisionBodySchema = z.strictObject({ approve: z.boolean(), reason: text(2000) }).meta({ id: 'DecidePause' });
+
+export const PauseEndBodySchema = z.strictObject({ note: text(2000).optional() }).meta({ id: 'EndPause' });
 
 export const CallIdParams = z.object({ code: CaseCodeSchema, callId: id });
 export const RequestIdParams = z.object({ code: CaseCodeSchema, requestId: id });
 export const UrgeIdParams = z.object({ code: CaseCodeSchema, urgeId: id });
+export const PauseIdParams = z.object({ code: CaseCodeSchema, pauseId: id });
 
 /** The HTTP side of one case action (workflows/caseActions declares the rest, once). */
 export interface ActionHttp<A extends CaseAction, B extends z.ZodType, P extends z.ZodObject> {
@@ -203,6 +220,9 @@ export const ACTION_HTTP = {
   'send-down': http('send-down')({ path: 'send-down', summary: 'The command center sends a case it holds down to its street, community or grid (派单), with a fresh accept window', body: SendDownBodySchema, params: CaseCodeParams, payload: (b) => b }),
   deliberate: http('deliberate')({ path: 'deliberation', summary: 'Record a step of the five-step deliberation (五步议事: 说、问、议、办、评) on a community matter', body: DeliberationStepBodySchema, params: CaseCodeParams, payload: (b) => ({ ...b, text: b.text ?? '' }) }),
   'urge-reply': http('urge-reply')({ path: 'urges/:urgeId/reply', summary: 'The urged unit replies to an urge', body: UrgeReplyBodySchema, params: UrgeIdParams, payload: (b, p) => ({ ...b, urgeId: p.urgeId }) }),
+  pause: http('pause')({ path: 'pauses', summary: "The holder asks to pause a window's clock (暂停计时) while waiting on the reporter or a third party", body: PauseBodySchema, params: CaseCodeParams, payload: (b) => b }),
+  'pause-decision': http('pause-decision')({ path: 'pauses/:pauseId/decision', summary: 'The level above approves or rejects a clock pause', body: PauseDecisionBodySchema, params: PauseIdParams, payload: (b, p) => ({ ...b, pauseId: p.pauseId }) }),
+  'pause-end': http('pause-end')({ path: 'pauses/:pauseId/end', summary: "The holder resumes the paused clock (恢复计时): the window's due time moves by the paused time", body: PauseEndBodySchema, params: PauseIdParams, payload: (b, p) => ({ ...b, pauseId: p.pauseId }) }),
 } satisfies { [A in CaseAction]: { action: A } };
 
 /** Why an action is refused: the error the POST would answer, without the request id. */

@@ -261,6 +261,23 @@ export const CaseStateSchema = z
     longTermPlan: z.object({ explanation: z.string(), since: z.number(), nextReviewAt: z.number() }).nullable(),
     lastEventSeq: z.number().int(),
     updatedAt: z.number(),
+    pauses: z
+      .array(
+        z.looseObject({
+          id: z.string(),
+          windowKind: z.enum(['COMPLETION', 'RESPONSE', 'ON_SITE']),
+          reasonKind: z.enum(['REPORTER_UNREACHABLE', 'THIRD_PARTY', 'OTHER']),
+          reason: z.string(),
+          until: z.number().nullable(),
+          approverLevel: LevelSchema,
+          status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'ENDED']),
+          pausedAt: z.number().nullable(),
+          endedAt: z.number().nullable(),
+          pausedMinutes: z.number().nullable().meta({ description: "Paused time on the window's clock (working or wall minutes), once ended" }),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Clock pauses (暂停计时) on cases started with them; absent until the first request.' }),
   })
   .meta({ id: 'CaseState', description: 'Live state of the case workflow; instants are epoch milliseconds.' });
 

@@ -37,4 +37,9 @@ export const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   SITE_STEP: { zh: '现场处置步骤', en: 'Step on site' },
   SENT_DOWN: { zh: '派单', en: 'Sent down (dispatched)' },
   DELIBERATION_STEP: { zh: '五步议事', en: 'Deliberation step' },
+  PAUSE_REQUESTED: { zh: '申请暂停计时', en: 'Clock pause requested' },
+  PAUSE_APPROVED: { zh: '批准暂停计时', en: 'Clock paused' },
+  PAUSE_REJECTED: { zh: '不批准暂停计时', en: 'Clock pause rejected' },
+  PAUSE_ESCALATED: { zh: '暂停申请上报', en: 'Clock pause escalated' },
+  PAUSE_ENDED: { zh: '恢复计时', en: 'Clock resumed' },
 };

@@ -95,7 +95,14 @@ const zh = {
     accept: '受理', respond: '首次响应', whistle: '吹哨', calls: '呼叫部门', report: '部门报到', evidence: '上传证据',
     result: '提交结果', review: '审核', 'long-term-plan': '长期办理计划', resume: '恢复办理', extensions: '申请延期',
     'extension-decision': '延期审批', survey: '回访', 'tick-off': '对单销号', urge: '催办', 'urge-reply': '回复催办', 'on-site': '到场与消险步骤', 'send-down': '派单', deliberate: '五步议事',
+    pause: '申请暂停计时', 'pause-decision': '暂停计时审批', 'pause-end': '恢复计时',
   } as Record<string, string>,
+  pauseWindow: '暂停的时限',
+  pauseWindowDefault: '默认（正在计时的办结/响应/到场时限）',
+  pauseReasonKind: '暂停原因',
+  pauseReasons: { REPORTER_UNREACHABLE: '诉求人无法联系/不在家', THIRD_PARTY: '等待第三方（如法院裁定）', OTHER: '其他' } as Record<string, string>,
+  pauseUntil: '计划恢复时间（北京时间，可不填）',
+  pausedSince: '已暂停计时，自',
   siteStep: '现场步骤',
   deliberation: '五步议事（说、问、议、办、评）',
   deliberationStep: '议事步骤',
@@ -225,7 +232,7 @@ const zh = {
   surveyFailed: '提交失败，请稍后再试',
   windowKinds: {
     ACCEPT: '受理时限', RESPONSE: '响应时限', ON_SITE: '到场时限', COMPLETION: '办结时限', REPORT: '报告时限',
-    REVIEW: '审核时限', EXTENSION_DECISION: '延期审批时限', SURVEY: '回访时限', PLAN_REVIEW: '计划复核时限',
+    REVIEW: '审核时限', EXTENSION_DECISION: '延期审批时限', PAUSE_DECISION: '暂停审批时限', SURVEY: '回访时限', PLAN_REVIEW: '计划复核时限',
   } as Record<string, string>,
 };
 
@@ -324,7 +331,14 @@ const en: Dict = {
     extensions: 'Ask for an extension', 'extension-decision': 'Decide an extension', survey: 'Survey',
     'tick-off': "Tick off the leader's list", urge: 'Urge the unit', 'urge-reply': 'Reply to the urge', 'on-site': 'On site: arrival and hazard steps', 'send-down': 'Send down (dispatch)',
     deliberate: 'Five-step deliberation',
+    pause: 'Ask to pause the clock', 'pause-decision': 'Decide a clock pause', 'pause-end': 'Resume the clock',
   },
+  pauseWindow: 'Window to pause',
+  pauseWindowDefault: 'Default (the running completion, response or on-site window)',
+  pauseReasonKind: 'Why',
+  pauseReasons: { REPORTER_UNREACHABLE: 'Reporter unreachable / not at home', THIRD_PARTY: 'Waiting on a third party (e.g. a court ruling)', OTHER: 'Other' },
+  pauseUntil: 'Planned end (Beijing time, optional)',
+  pausedSince: 'Clock paused since',
   siteStep: 'Step on site',
   deliberation: 'Five-step deliberation (say, ask, discuss, do, evaluate)',
   deliberationStep: 'Step',
@@ -454,7 +468,7 @@ const en: Dict = {
   surveyFailed: 'Could not send; try again later',
   windowKinds: {
     ACCEPT: 'Accept', RESPONSE: 'First response', ON_SITE: 'On site', COMPLETION: 'Completion', REPORT: 'Department report',
-    REVIEW: 'Review', EXTENSION_DECISION: 'Extension decision', SURVEY: 'Survey', PLAN_REVIEW: 'Plan review',
+    REVIEW: 'Review', EXTENSION_DECISION: 'Extension decision', PAUSE_DECISION: 'Pause decision', SURVEY: 'Survey', PLAN_REVIEW: 'Plan review',
   },
 };
 

@@ -65,6 +65,8 @@ export interface LiveWindow {
   remindAt: number | null;
   level?: Level;
   unitId?: string;
+  /** Set while an approved clock pause holds the window (暂停计时): its countdown is stopped. */
+  pausedAt?: number;
 }
 
 export interface CaseDetail {

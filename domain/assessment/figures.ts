@@ -55,6 +55,13 @@ const ASSESSED: Record<FactType, boolean> = {
   SENT_DOWN: false,
   // Five-step deliberation (五步议事): held, completed and the residents' evaluation count for the community.
   DELIBERATION_STEP: true,
+  // Clock pauses are not figures themselves: the paused time is already out of the due time the
+  // closing fact's timing (onTime) was judged on; a lapsed pause decision is a BREACHED (counted).
+  PAUSE_REQUESTED: false,
+  PAUSE_APPROVED: false,
+  PAUSE_REJECTED: false,
+  PAUSE_ESCALATED: false,
+  PAUSE_ENDED: false,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -529,6 +536,11 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
       case 'REASSIGNED':
       case 'CALENDAR_REPLANNED':
       case 'SENT_DOWN':
+      case 'PAUSE_REQUESTED':
+      case 'PAUSE_APPROVED':
+      case 'PAUSE_REJECTED':
+      case 'PAUSE_ESCALATED':
+      case 'PAUSE_ENDED':
         break;
       default:
         assertNever(type, 'fact type');

@@ -20,6 +20,7 @@ import type { CaseEventRecord, CasePolicy, CalendarSnapshot, OpenWindow, Span, W
 import { CLOCK_FACTS, assertNever, type CaseFact, type FactData, type Retriage } from '../../domain/facts';
 import { SITE_STEP_LABELS, type EvidenceRef } from '../../domain/siteSteps';
 import { DELIBERATION_FORUMS, DELIBERATION_STEP_LABELS, STREAM_LABELS, VERDICT_LABELS } from '../../domain/deliberation';
+import { PAUSE_REASON_LABELS } from '../../domain/pause';
 import { isWindowKind, movesWithCase, windowSpan } from '../../domain/windows';
 import type { CaseState, CaseWorkflowInput } from '../../workflows/messages';
 import { timestampMs, toHistory, type History } from '../../platform/historyJson';
@@ -850,6 +851,15 @@ function windowOfFact(e: CaseFact, before: TrackedWindow[], prev: CaseFact | nul
     case 'URGE_NOTICED':
     case 'DELIBERATION_STEP':
       return { window: null, relation: 'IN_FORCE' };
+    // A clock pause (CasePolicy.pause) names the window it stops or restarts; its decision window is in the windows after.
+    case 'PAUSE_REQUESTED':
+    case 'PAUSE_APPROVED':
+    case 'PAUSE_ENDED':
+      return inForce(byKind(before, e.data.windowKind));
+    case 'PAUSE_REJECTED':
+      return inForce(byKind(before, 'PAUSE_DECISION', e.data.pauseId));
+    case 'PAUSE_ESCALATED':
+      return { window: null, relation: 'OPENED' };
     // An arrival that met the urgent on-site window (CasePolicy.site) closed it; other steps name none.
     case 'SITE_STEP':
       return e.data.onSite ? inForce(byKind(before, 'ON_SITE')) : { window: null, relation: 'IN_FORCE' };
@@ -896,6 +906,18 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
         { id: null, kind: 'EXTENSION_DECISION', dueAt, level: String(e.data.approverLevel), unitId: e.unitId ?? null, refId: String(e.data.requestId), computed: dueAt !== null },
       ];
     }
+    case 'PAUSE_ESCALATED': {
+      const dueAt = computeDue('PAUSE_DECISION', e.at, rules);
+      return [
+        ...windows.filter((w) => !(w.kind === 'PAUSE_DECISION' && w.refId === e.data.pauseId)),
+        { id: null, kind: 'PAUSE_DECISION', dueAt, level: String(e.data.approverLevel), unitId: e.unitId ?? null, refId: String(e.data.pauseId), computed: dueAt !== null },
+      ];
+    }
+    case 'PAUSE_ENDED': {
+      // The paused window's due time moved by the paused time (a planned end is recorded by the clock).
+      const { windowId, toDueAt } = e.data;
+      return windows.map((w) => (w.id === windowId ? { ...w, dueAt: toDueAt, computed: false } : w));
+    }
     case 'PLAN_REVIEW_DUE': {
       const nextReviewAt = e.data.nextReviewAt;
       return windows.map((w) => (w.kind === 'PLAN_REVIEW' && typeof nextReviewAt === 'number' ? { ...w, id: null, dueAt: nextReviewAt, computed: false } : w));
@@ -940,6 +962,9 @@ function applyFact(windows: TrackedWindow[], e: CaseFact, prev: CaseFact | null,
     case 'SITE_STEP':
     case 'SENT_DOWN':
     case 'DELIBERATION_STEP':
+    case 'PAUSE_REQUESTED':
+    case 'PAUSE_APPROVED':
+    case 'PAUSE_REJECTED':
       return windows;
     default:
       return assertNever(e, 'fact');
@@ -1014,6 +1039,7 @@ const WINDOW_NAMES: Record<WindowKind, string> = {
   REPORT: 'report',
   REVIEW: 'review',
   EXTENSION_DECISION: 'extension-decision',
+  PAUSE_DECISION: 'pause-decision',
   SURVEY: 'revisit-survey',
   PLAN_REVIEW: 'plan-review',
 };
@@ -1168,11 +1194,28 @@ function factText(x: TimelineEntry, fact: CaseFact | null, offset: number): stri
       what = `deliberation (五步议事) for ${d.communityId}: ${label.en} (${label.zh})${d.corrected ? ' [correction]' : ''}: ${parts.join('; ')}`;
       break;
     }
+    case 'PAUSE_REQUESTED':
+      what = `asks to pause the ${windowName(d.windowKind)} clock (${d.pauseId}, 暂停计时): ${PAUSE_REASON_LABELS[d.reasonKind]?.en ?? d.reasonKind} — ${d.reason}${d.until !== null ? `; until ${t(d.until)}` : ''}; decided by ${d.approverLevel}${dueOnly}`;
+      break;
+    case 'PAUSE_APPROVED':
+      what = `pause ${d.pauseId} APPROVED: ${d.reason}; the ${windowName(d.windowKind)} clock stops (was due ${t(d.dueAt)})${d.until !== null ? ` until ${t(d.until)}` : ''}`;
+      break;
+    case 'PAUSE_REJECTED':
+      what = d.withdrawn ? `pause ${d.pauseId} withdrawn: ${d.reason}` : `pause ${d.pauseId} REJECTED: ${d.reason}`;
+      break;
+    case 'PAUSE_ESCALATED':
+      what = `pause ${d.pauseId} now waits for ${d.approverLevel} (the approver let the decision window lapse)${dueOnly}`;
+      break;
+    case 'PAUSE_ENDED':
+      what = `pause ${d.pauseId} ended (${PAUSE_END_TEXT[d.cause] ?? d.cause})${d.note ? `: ${d.note}` : ''}; paused ${t(d.pausedAt)} → ${t(d.endedAt)} (${Math.round(d.minutes)} min on its clock); ${windowName(d.windowKind)} due ${t(d.fromDueAt)} → ${t(d.toDueAt)}`;
+      break;
     default:
       return assertNever(type, 'fact type');
   }
   return `#${x.seq} ${x.type} by ${who}: ${what}`;
 }
+
+const PAUSE_END_TEXT: Record<string, string> = { RESUMED: 'resumed by the holder', PLANNED_END: 'its planned end passed', WINDOW_CLOSED: 'the window was met while paused' };
 
 function evidenceText(evidence: EvidenceRef[] | undefined): string {
   return evidence?.length ? `; evidence ${evidence.map((e) => `${e.kind} ${e.url} (sha256 ${e.sha256.slice(0, 12)}…)`).join(', ')}` : '';

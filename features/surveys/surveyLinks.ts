@@ -231,6 +231,11 @@ function summaryPart(fact: Typed<SummaryEvent>): string | undefined | typeof ROU
     case 'SITE_STEP':
     case 'SENT_DOWN':
     case 'DELIBERATION_STEP':
+    case 'PAUSE_REQUESTED':
+    case 'PAUSE_APPROVED':
+    case 'PAUSE_REJECTED':
+    case 'PAUSE_ESCALATED':
+    case 'PAUSE_ENDED':
       return undefined;
     default:
       return assertNever(type, 'fact type');

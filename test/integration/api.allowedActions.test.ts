@@ -75,13 +75,16 @@ const bodyOf = (e: Entry): object => {
     case 'urge-reply': return { ...callId, reply: '正在办理' };
     case 'on-site': return { ...callId, step: 'ARRIVED' };
     case 'deliberate': return { step: 'SAY', text: '小区停车乱象' };
+    case 'pause': return { reasonKind: 'THIRD_PARTY', reason: '等待法院裁定' };
+    case 'pause-decision': return { approve: true, reason: '属实' };
+    case 'pause-end': return { note: '已恢复' };
     default: return {};
   }
 };
 
 /** The POST an entry describes, with placeholder ids where the case names none (refused before they matter). */
 const postOf = (e: Entry, auth: string) => {
-  const params = { callId: 'CALL-0', requestId: 'EXT-0', urgeId: 'URGE-0', ...e.params };
+  const params = { callId: 'CALL-0', requestId: 'EXT-0', urgeId: 'URGE-0', pauseId: 'PAUSE-0', ...e.params };
   const path = e.path.replace(/\{(\w+)\}/g, (_m, k: string) => params[k as keyof typeof params]);
   return request(h.app).post(path).set('Authorization', auth).send(bodyOf(e));
 };
@@ -100,7 +103,7 @@ describe('GET /cases/:code/actions', () => {
   it('a grid worker on a fresh case may accept; the refusals are what each POST answers', async () => {
     const code = await report();
     const a = await list(code, gridWorker);
-    expect(Object.keys(a)).toHaveLength(18);
+    expect(Object.keys(a)).toHaveLength(21);
     expect(a.accept).toEqual({ action: 'accept', method: 'POST', path: '/cases/{code}/accept', params: { code }, allowed: true });
     expect(a.whistle.allowed).toBe(true);
     // Not the grid's role: refused by the role rule before the case is asked.

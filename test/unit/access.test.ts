@@ -45,12 +45,12 @@ const MAY: Record<Role, readonly CaseAction[]> = {
   AUDITOR: [],
   ADMIN: [],
   DEPARTMENT_OFFICER: ['report', 'evidence', 'result', 'urge-reply', 'on-site'],
-  GRID_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site'],
-  COMMUNITY_WORKER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site', 'deliberate'],
-  STREET_DISPATCHER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site', 'deliberate'],
-  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'urge', 'urge-reply', 'on-site', 'send-down'],
-  DEPUTY_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site'],
-  PRINCIPAL_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site'],
+  GRID_WORKER: ['accept', 'respond', 'whistle', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site', 'pause', 'pause-end'],
+  COMMUNITY_WORKER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site', 'deliberate', 'pause', 'pause-end'],
+  STREET_DISPATCHER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'urge-reply', 'on-site', 'deliberate', 'pause', 'pause-decision', 'pause-end'],
+  COMMAND_CENTER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'survey', 'urge', 'urge-reply', 'on-site', 'send-down', 'pause', 'pause-decision', 'pause-end'],
+  DEPUTY_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site', 'pause', 'pause-decision', 'pause-end'],
+  PRINCIPAL_LEADER: ['accept', 'respond', 'whistle', 'calls', 'evidence', 'result', 'review', 'long-term-plan', 'resume', 'extensions', 'extension-decision', 'tick-off', 'urge-reply', 'on-site', 'pause', 'pause-decision', 'pause-end'],
 };
 
 const roles = Object.keys(OWN) as Role[];

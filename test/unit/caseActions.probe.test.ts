@@ -83,6 +83,9 @@ const CONTENT: Record<CaseAction, object> = {
   'on-site': { step: 'ARRIVED' },
   'send-down': { level: 'STREET', reason: '属街道职责' },
   deliberate: { step: 'SAY', text: '小区停车乱象' },
+  pause: { reasonKind: 'THIRD_PARTY', reason: '等待法院裁定' },
+  'pause-decision': { approve: true, reason: '属实' },
+  'pause-end': { note: '已恢复' },
 };
 
 /** The real guard's verdict on a complete request naming the probe's target. */

@@ -109,7 +109,19 @@ function drive(): CaseMachine[] {
   deliberated.respond({ actor: ACTORS.grid, decision: 'COMMUNITY' }, T0 + 2 * MIN);
   deliberated.recordDeliberationStep({ actor: ACTORS.community, step: 'SAY', text: '停车乱象' }, T0 + 10 * MIN);
 
-  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard, sentDown, deliberated];
+  // Clock pauses (policy pause): asked, lapsed to the command center, approved, resumed; asked again and rejected.
+  const paused = newMachine({ pause: true });
+  paused.accept({ actor: ACTORS.grid }, T0 + MIN);
+  paused.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0 + 2 * MIN);
+  paused.requestPause({ actor: ACTORS.grid, reasonKind: 'REPORTER_UNREACHABLE', reason: '住户不在家' }, T0 + 3 * MIN);
+  paused.tick(paused.state.windows.find((w) => w.kind === 'PAUSE_DECISION')!.dueAt);
+  const pauseId = paused.state.pauses![0].id;
+  paused.decidePause({ actor: ACTORS.cc, pauseId, approve: true, reason: '属实' }, T0 + DAY + HOUR);
+  paused.endPauseAction({ actor: ACTORS.grid, pauseId }, T0 + DAY + 2 * HOUR);
+  paused.requestPause({ actor: ACTORS.grid, reasonKind: 'OTHER', reason: '再等一天' }, T0 + DAY + 3 * HOUR);
+  paused.decidePause({ actor: ACTORS.street, pauseId: paused.state.pauses![1].id, approve: false, reason: '应继续办理' }, T0 + DAY + 4 * HOUR);
+
+  return [life, ladder, called, community, guidance, whistled, undecided, followed, listed, hazard, sentDown, deliberated, paused];
 }
 
 describe('domain/facts', () => {

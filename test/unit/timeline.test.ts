@@ -105,6 +105,8 @@ describe.each([
         ...(dir === DIR ? ['sent-down-by-command-center'] : []),
         // Recorded since the five-step deliberation (CasePolicy.deliberation).
         ...(dir === DIR ? ['community-deliberation'] : []),
+        // Recorded since clock pauses (CasePolicy.pause).
+        ...(dir === DIR ? ['clock-paused-resumed', 'clock-pause-lapsed-planned-end'] : []),
       ].sort(),
     );
   });
@@ -415,6 +417,31 @@ describe('the five-step deliberation (current corpus, CasePolicy.deliberation)',
     const closed = facts(t, 'REVIEWED_CLOSED');
     expect(closed).toHaveLength(1);
     expect(closed[0].seq!).toBeGreaterThan(steps[5].seq!);
+  });
+});
+
+describe('clock pause (current corpus, CasePolicy.pause)', () => {
+  const { timelineOf } = corpus(DIR);
+
+  it('the pause reads on the timeline: asked, rejected, asked again, approved, resumed with the deadline moved; the result in time', () => {
+    const t = timelineOf('clock-paused-resumed');
+    expect(facts(t, 'PAUSE_REQUESTED').map((e) => e.text.replace(/^.*\): asks/, 'asks').replace(/ \(PAUSE-\d+, 暂停计时\)/, '').split(' — ')[0])).toEqual([
+      'asks to pause the completion clock: reporter unreachable or not at home',
+      'asks to pause the completion clock: waiting on a third party (e.g. a court ruling)',
+    ]);
+    expect(facts(t, 'PAUSE_REJECTED')[0].text).toMatch(/REJECTED: 可电话预约/);
+    expect(facts(t, 'PAUSE_APPROVED')[0].text).toMatch(/the completion clock stops \(was due /);
+    expect(facts(t, 'PAUSE_ENDED')[0].text).toMatch(/ended \(resumed by the holder\).*\(\d+ min on its clock\); completion due .* → /);
+    expect(facts(t, 'REVIEW_REQUESTED')[0].text).toMatch(/, in time$/);
+    expect(facts(t, 'BREACHED')).toEqual([]);
+    expect(facts(t, 'REMINDED')).toEqual([]);
+  });
+
+  it("the approver's lapse climbs the request; the planned end ends the pause by the clock", () => {
+    const t = timelineOf('clock-pause-lapsed-planned-end');
+    expect(facts(t, 'BREACHED')[0].text).toMatch(/pause-decision window of GL-S01 .* goes to COMMAND_CENTER/);
+    expect(facts(t, 'PAUSE_ESCALATED')[0].text).toMatch(/now waits for COMMAND_CENTER/);
+    expect(facts(t, 'PAUSE_ENDED')[0].text).toMatch(/by the clock: .*\(its planned end passed\)/);
   });
 });
 

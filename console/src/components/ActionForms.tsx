@@ -299,6 +299,51 @@ const FORMS: Record<string, FormSpec> = {
       </>
     ),
   },
+  // Clock pause (暂停计时): the holder asks with a reason; the level above decides; the holder resumes.
+  pause: {
+    fields: ['windowKind', 'reasonKind', 'reason', 'until'],
+    body: (v) => {
+      const until = typeof v.until === 'string' && v.until.trim() ? fromBeijingInput(v.until) ?? v.until : undefined;
+      return { ...(v.windowKind ? { windowKind: v.windowKind } : {}), reasonKind: v.reasonKind, ...texts(v, ['reason']), ...(until ? { until } : {}) };
+    },
+    render: ({ t }) => (
+      <>
+        <Form.Item label={t.pauseWindow} name="windowKind">
+          <Select allowClear placeholder={t.pauseWindowDefault} options={['COMPLETION', 'RESPONSE', 'ON_SITE'].map((k) => ({ value: k, label: t.windowKinds[k] }))} />
+        </Form.Item>
+        <Form.Item label={t.pauseReasonKind} name="reasonKind" rules={[{ required: true, message: t.required }]}>
+          <Radio.Group options={['REPORTER_UNREACHABLE', 'THIRD_PARTY', 'OTHER'].map((k) => ({ value: k, label: t.pauseReasons[k] }))} />
+        </Form.Item>
+        {reasonItem(t)}
+        <Form.Item label={t.pauseUntil} name="until">
+          <Input type="datetime-local" />
+        </Form.Item>
+      </>
+    ),
+  },
+  'pause-decision': {
+    fields: ['approve', 'reason'],
+    initial: () => ({ approve: 'yes' }),
+    neutralSubmit: true,
+    body: (v) => ({ approve: v.approve === 'yes', ...texts(v, ['reason']) }),
+    render: ({ t }) => (
+      <>
+        <Form.Item label={t.decide} name="approve">
+          <Radio.Group options={[{ value: 'yes', label: t.approve }, { value: 'no', label: t.reject }]} />
+        </Form.Item>
+        {reasonItem(t)}
+      </>
+    ),
+  },
+  'pause-end': {
+    fields: ['note'],
+    body: (v) => texts(v, ['note']),
+    render: ({ t }) => (
+      <Form.Item label={t.note} name="note" rules={[{ max: 2000 }]}>
+        <Input.TextArea rows={2} maxLength={2000} />
+      </Form.Item>
+    ),
+  },
   survey: {
     fields: ['satisfaction', 'solved', 'comment', 'channel'],
     initial: () => ({ channel: 'PHONE' }),

@@ -74,7 +74,17 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
                 dataSource={[...windows].sort((a, b) => a.dueAt - b.dueAt)}
                 columns={[
                   { title: t.window, dataIndex: 'kind', render: (k: string) => t.windowKinds[k] ?? k },
-                  { title: t.countdown, key: 'left', render: (_: unknown, w) => <Countdown dueAt={w.dueAt} remindAt={w.remindAt} testId={`window-${w.kind}`} /> },
+                  {
+                    title: t.countdown,
+                    key: 'left',
+                    // A paused window's clock is stopped: no countdown, the time it stopped instead.
+                    render: (_: unknown, w) =>
+                      w.pausedAt !== undefined ? (
+                        <Tag color="blue" data-testid={`window-${w.kind}-paused`}>{t.pausedSince} {formatInstant(w.pausedAt, lang)}</Tag>
+                      ) : (
+                        <Countdown dueAt={w.dueAt} remindAt={w.remindAt} testId={`window-${w.kind}`} />
+                      ),
+                  },
                   { title: t.dueAt, dataIndex: 'dueAt', render: (d: number) => formatInstant(d, lang) },
                 ]}
               />
