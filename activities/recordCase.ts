@@ -88,9 +88,10 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
     // The case's assessment counts follow its facts. Also on a retry that inserted nothing:
     // the attempt before may have stored the events and failed before this.
     const types = facts.map((f) => f.event.type);
-    if (touchesAssessment(types)) await refreshCaseCounts(db, [code]);
-    // The extension inbox's rows follow the same way (rewritten from the case's facts: idempotent).
+    // The extension inbox's rows follow the same way (rewritten from the case's facts: idempotent),
+    // first: a decided request leaves the inbox as soon as possible.
     if (touchesPendingExtensions(types)) await refreshPendingExtensions(db, [code]);
+    if (touchesAssessment(types)) await refreshCaseCounts(db, [code]);
     if (opts.onInserted && inserted.length) {
       try {
         opts.onInserted(inserted);
