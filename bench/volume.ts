@@ -100,6 +100,8 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
   const db = await createBenchDatabase(dir);
   if (db.kind === 'pglite') log('WARNING: no PostgreSQL answered; PGlite is not built for this volume (see README)');
   const pool = new Pool(poolConfigFromUrl(db.url, { max: 3 }));
+  // An idle connection ended by the server (the database dropped at cleanup) is not a failure of the run.
+  pool.on('error', (err) => log(`pg pool: ${err.message}`));
   track('close pool', () => pool.end());
 
   // ── 1. load ──
