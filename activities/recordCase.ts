@@ -6,6 +6,7 @@ import type { Db } from '../platform/db';
 import type { RecordCaseInput, RecordCaseResult, RecordedLocally } from '../workflows/activityContract';
 import type { CaseIntake } from '../domain/types';
 import { refreshCaseCounts, touchesAssessment } from '../features/assessment/caseCounts';
+import { refreshPendingExtensions, touchesPendingExtensions } from '../features/inbox/pendingExtensions';
 
 export interface RecordCaseOptions {
   deliver: boolean;
@@ -86,7 +87,11 @@ export function makeRecordCase(db: Db, opts: RecordCaseOptions) {
     );
     // The case's assessment counts follow its facts. Also on a retry that inserted nothing:
     // the attempt before may have stored the events and failed before this.
-    if (touchesAssessment(facts.map((f) => f.event.type))) await refreshCaseCounts(db, [code]);
+    const types = facts.map((f) => f.event.type);
+    // The extension inbox's rows follow the same way (rewritten from the case's facts: idempotent),
+    // first: a decided request leaves the inbox as soon as possible.
+    if (touchesPendingExtensions(types)) await refreshPendingExtensions(db, [code]);
+    if (touchesAssessment(types)) await refreshCaseCounts(db, [code]);
     if (opts.onInserted && inserted.length) {
       try {
         opts.onInserted(inserted);

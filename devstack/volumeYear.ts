@@ -69,6 +69,11 @@ export interface GeneratedCase {
   level: string;
   reportedAt: number;
   closedAt: number | null;
+  /**
+   * The deputy leader's list (包案): a case that climbed to the command center is, one in three,
+   * on the district's deputy leader's list from its last escalation; ticked off once surveyed.
+   */
+  leader: { personId: string; level: string; since: number; tickedOffAt: number | null } | null;
   /** Open cases: the unit holding it and its earliest deadline. */
   assigneeUnitId: string;
   dueAt: number | null;
@@ -196,6 +201,8 @@ export function* generateCases(o: GenerateOptions): Generator<GeneratedCase> {
         if (chance(0.1)) {
           const requestId = `EXT-${++extensions}`;
           push('EXTENSION_REQUESTED', handler, holder()[0], { requestId, days: 3, approverLevel: 'STREET' });
+          // A case that stops here waits for the decision: a pending request in the inbox.
+          if (events.length >= stopAfter) return;
           if (chance(0.6)) push('EXTENSION_APPROVED', units.streetId, 'STREET', { requestId });
           else push('EXTENSION_REJECTED', units.streetId, 'STREET', { requestId });
         }
@@ -235,8 +242,13 @@ export function* generateCases(o: GenerateOptions): Generator<GeneratedCase> {
     const status = last === 'SURVEY_RECORDED' || last === 'SURVEY_UNREACHABLE' ? 'SURVEYED' : last === 'CLOSED' ? 'CLOSED' : last === 'REVIEW_REQUESTED' ? 'PENDING_REVIEW' : 'IN_PROGRESS';
     const open = status === 'IN_PROGRESS' || status === 'PENDING_REVIEW';
     const dueAt = open ? t + Math.floor((r() - 0.3) * 5 * 24 * HOUR) : null;
+    // No random draw here: the events (and so the assessment's figures) are those of before.
+    const climbedAt = rung === ladder.length - 1 ? [...events].reverse().find((e) => e.type === 'ESCALATED')?.at ?? null : null;
+    const leader = climbedAt !== null && i % 3 === 0
+      ? { personId: `p-deputy-${districtId}`, level: 'DEPUTY_LEADER', since: climbedAt, tickedOffAt: status === 'SURVEYED' ? t : null }
+      : null;
     yield {
-      code, units, categoryCode: `CG-${pad(1 + (i % 40), 3)}`, status, level: holder()[0], reportedAt, closedAt,
+      code, units, categoryCode: `CG-${pad(1 + (i % 40), 3)}`, status, level: holder()[0], reportedAt, closedAt, leader,
       assigneeUnitId: holder()[1], dueAt, overdue: dueAt !== null && dueAt < t, breachCount: breaches, reopenCount: reopens, events, scores };
   }
 }
@@ -259,18 +271,19 @@ export async function insertCases(db: Sql, batch: readonly GeneratedCase[]): Pro
   await db.query(
     `INSERT INTO "Case" (code, "workflowId", channel, "categoryCode", triage, "districtId", "streetId", "communityId", "gridId", description,
                          status, level, "reportedAt", "closedAt", "breachCount", "reopenCount", version, "updatedAt",
-                         "assigneeUnitId", "dueAt", overdue)
+                         "assigneeUnitId", "dueAt", overdue, "leaderId", "leaderLevel", "leaderSince", "leaderTickedAt")
      SELECT c.code, c.code, 'HOTLINE', c.cat, 'BIG', c.d, c.s, c.cm, c.g, 'generated case', c.status, c.level,
             to_timestamp(c.rep / 1000.0), to_timestamp(c.clo / 1000.0), c.br, c.ro, c.v, to_timestamp(c.rep / 1000.0),
-            c.asg, to_timestamp(c.due / 1000.0), c.ovd
+            c.asg, to_timestamp(c.due / 1000.0), c.ovd, c.lid, c.llv, to_timestamp(c.lsi / 1000.0), to_timestamp(c.ltk / 1000.0)
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::int[], $12::int[], $13::int[],
-                 $14::text[], $15::float8[], $16::boolean[])
-       AS c(code, cat, d, s, cm, g, status, level, rep, clo, br, ro, v, asg, due, ovd)`,
+                 $14::text[], $15::float8[], $16::boolean[], $17::text[], $18::text[], $19::float8[], $20::float8[])
+       AS c(code, cat, d, s, cm, g, status, level, rep, clo, br, ro, v, asg, due, ovd, lid, llv, lsi, ltk)`,
     [
       col((c) => c.code), col((c) => c.categoryCode), col((c) => c.units.districtId), col((c) => c.units.streetId),
       col((c) => c.units.communityId), col((c) => c.units.gridId), col((c) => c.status), col((c) => c.level),
       col((c) => c.reportedAt), col((c) => c.closedAt), col((c) => c.breachCount), col((c) => c.reopenCount), col((c) => c.events.length),
       col((c) => c.assigneeUnitId), col((c) => c.dueAt), col((c) => c.overdue),
+      col((c) => c.leader?.personId ?? null), col((c) => c.leader?.level ?? null), col((c) => c.leader?.since ?? null), col((c) => c.leader?.tickedOffAt ?? null),
     ],
   );
   const events = batch.flatMap((c) => c.events.map((e) => ({ code: c.code, e })));

@@ -111,12 +111,16 @@ export function eventView(e: CaseEvent) {
 /** How far a list's count goes: the cap, or the end of the page asked for if that is further. */
 export const countLimitOf = (skip: number, pageSize: number): number => Math.max(CASE_LIST_COUNT_CAP, skip + pageSize);
 
-/** A list's total from a count taken with `take: countLimit + 1` (more than the limit = the count stopped). */
-export function listTotal(counted: number, skip: number, pageSize: number, rowsOnPage: number): { total: number; totalIsEstimate: boolean; hasMore: boolean } {
+/**
+ * A list's total from a count taken with `take: countLimit + 1` (more than the limit = the
+ * count stopped), and whether more cases follow the page: read with the page (`take: pageSize
+ * + 1`, `rowAfterPage`), so it holds whatever the count's cap.
+ */
+export function listTotal(counted: number, skip: number, pageSize: number, rowAfterPage: boolean): { total: number; totalIsEstimate: boolean; hasMore: boolean } {
   const limit = countLimitOf(skip, pageSize);
   const totalIsEstimate = counted > limit;
   const total = totalIsEstimate ? limit : counted;
-  return { total, totalIsEstimate, hasMore: totalIsEstimate || skip + rowsOnPage < total };
+  return { total, totalIsEstimate, hasMore: rowAfterPage };
 }
 
 export function casesRouter(deps: ApiDeps): Router {
@@ -182,20 +186,27 @@ export function casesRouter(deps: ApiDeps): Router {
     // year would cost more than the page. Above the cap, total is a lower bound (totalIsEstimate).
     const skip = (q.page - 1) * q.pageSize;
     const countLimit = countLimitOf(skip, q.pageSize);
+    // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
+    const orderBy: Prisma.CaseOrderByWithRelationInput[] =
+      q.sort === 'deadline'
+        ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
+        : [{ reportedAt: 'desc' }, { code: 'desc' }];
     const [counted, rows] = await Promise.all([
-      db.case.count({ where, take: countLimit + 1 }),
+      // The capped count in the page's order: with none, Prisma orders its LIMIT subquery by
+      // code, which sorts every matching case (a month's range at 500,000 cases: 63 ms instead
+      // of walking the page's index for the first 1,001).
+      db.case.count({ where, take: countLimit + 1, orderBy }),
       db.case.findMany({
         where,
-        // A worker's list: the nearest deadline first (dueAt is the earliest window in force).
-        orderBy:
-          q.sort === 'deadline'
-            ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { reportedAt: 'desc' }, { code: 'desc' }]
-            : [{ reportedAt: 'desc' }, { code: 'desc' }],
+        orderBy,
         skip,
-        take: q.pageSize,
+        // One row past the page: whether more follow, without counting them.
+        take: q.pageSize + 1,
       }),
     ]);
-    const totals = listTotal(counted, skip, q.pageSize, rows.length);
+    const rowAfterPage = rows.length > q.pageSize;
+    if (rowAfterPage) rows.pop();
+    const totals = listTotal(counted, skip, q.pageSize, rowAfterPage);
     // The list's version: the page's cases as they stand and the (capped) total. An aggregate
     // over every matching case would cost what the cap saves; the page is an index read. A
     // poller holding this version gets 304: no views built, no body sent, nothing re-rendered.

@@ -4,17 +4,18 @@
 // level also sees the lower levels' pending requests (flagged lowerLevel), since it may
 // decide them too. Deciding stays POST /cases/:code/extensions/:requestId/decision.
 //
-// Source: the CaseEvent log (EXTENSION_REQUESTED, the latest EXTENSION_ESCALATED for its
-// approver level, and no later EXTENSION_APPROVED / EXTENSION_REJECTED for it, nor a
-// CLOSED or LONG_TERM_PLANNED of the case, which reject pending requests), paginated in
-// SQL. By default that is all (one database round trip, whatever the district's volume);
+// Source: the PendingExtension projection (features/inbox/pendingExtensions.ts), rewritten from
+// the case's event log each time the case records an extension fact, a closing or a long-term
+// plan (EXTENSION_REQUESTED, the latest EXTENSION_ESCALATED for its approver level, and no later
+// EXTENSION_APPROVED / EXTENSION_REJECTED for it, nor a CLOSED or LONG_TERM_PLANNED of the case),
+// paginated in SQL: it reads the pending requests alone, whatever the district's volume.
+// By default that is all (one database round trip);
 // `live=true` cross-checks the page with each case's live workflow state (one Temporal
 // query per listed case), which gives the decision window's due time and wins over a log
 // that lags it by a moment — what the console's inbox page asks for.
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { FactData, FactType } from '../../domain/facts';
 import { atOrAbove, levelOfRole } from '../../domain/ladder';
 import { LEVELS, type Level } from '../../domain/types';
 import { Prisma } from '../../generated/prisma/client';
@@ -107,49 +108,13 @@ interface PendingRow {
   caseLevel: string;
 }
 
-/**
- * The fact types and data keys the SQL below reads by name. SQL is not type-checked, so they
- * are declared here against domain/facts: renaming one there fails to compile here.
- */
-export const INBOX_SQL_READS = {
-  EXTENSION_REQUESTED: ['requestId', 'days', 'reason', 'approverLevel'],
-  EXTENSION_ESCALATED: ['requestId', 'approverLevel'],
-  EXTENSION_APPROVED: ['requestId'],
-  EXTENSION_REJECTED: ['requestId'],
-  CLOSED: [],
-  LONG_TERM_PLANNED: [],
-} as const satisfies { [T in FactType]?: ReadonlyArray<keyof FactData<T>> };
-
-/** Pending requests of a district whose current approver level is one of `levels`. */
+/** Pending requests of a district whose current approver level is one of `levels` (the projection). */
 function pendingRequests(districtId: string, levels: readonly Level[]): Prisma.Sql {
   return Prisma.sql`
-    SELECT * FROM (
-      SELECT r."caseCode", r.data->>'requestId' AS "requestId", r.at AS "requestedAt",
-             r."actorId", r."actorRole", r."unitId" AS "actorUnitId",
-             (r.data->>'days')::int AS days, COALESCE(r.data->>'reason', '') AS reason,
-             r.data->>'approverLevel' AS "requiredLevel",
-             COALESCE((
-               SELECT x.data->>'approverLevel' FROM "CaseEvent" x
-               WHERE x."caseCode" = r."caseCode" AND x.type = 'EXTENSION_ESCALATED' AND x.data->>'requestId' = r.data->>'requestId'
-               ORDER BY x.seq DESC LIMIT 1
-             ), r.data->>'approverLevel') AS "approverLevel",
-             c.status AS "caseStatus", c.level AS "caseLevel"
-      -- From the district's cases that may hold a pending request to their requests (LATERAL:
-      -- by the case's event index), not from every request of the year. Closing and a long-term
-      -- plan reject every pending request (the NOT EXISTS below), and requests are made only
-      -- IN_PROGRESS, so a case in one of these states has none.
-      FROM "Case" c
-      CROSS JOIN LATERAL (SELECT * FROM "CaseEvent" e WHERE e."caseCode" = c.code AND e.type = 'EXTENSION_REQUESTED') r
-      WHERE c."districtId" = ${districtId}
-        AND c.status NOT IN ('CLOSED', 'SURVEYED', 'LONG_TERM_PLAN')
-        AND NOT EXISTS (
-          SELECT 1 FROM "CaseEvent" d
-          WHERE d."caseCode" = r."caseCode" AND d.seq > r.seq
-            AND ((d.type IN ('EXTENSION_APPROVED', 'EXTENSION_REJECTED') AND d.data->>'requestId' = r.data->>'requestId')
-                 OR d.type IN ('CLOSED', 'LONG_TERM_PLANNED'))
-        )
-    ) p
-    WHERE p."approverLevel" IN (${Prisma.join([...levels])})`;
+    SELECT p."caseCode", p."requestId", p."requestedAt", p."actorId", p."actorRole", p."actorUnitId", p.days, p.reason,
+           p."requiredLevel", p."approverLevel", c.status AS "caseStatus", c.level AS "caseLevel"
+    FROM "PendingExtension" p JOIN "Case" c ON c.code = p."caseCode"
+    WHERE p."districtId" = ${districtId} AND p."approverLevel" IN (${Prisma.join([...levels])})`;
 }
 
 const isLevel = (s: string | null | undefined): s is Level => !!s && (LEVELS as readonly string[]).includes(s);

@@ -470,8 +470,13 @@ describe('authorization matrix', () => {
 
     it('a decided request leaves the inbox', async () => {
       const { x2, x5, x15 } = fixtures as Required<typeof fixtures>;
-      const res = await send(actor('PRINCIPAL_LEADER', 'own'), { method: 'get', path: '/inbox/extensions', query: { pageSize: 100 } });
-      const codes = res.body.items.map((i: { caseCode: string }) => i.caseCode);
+      // The inbox reads the projection the recording activity writes: it follows the decision a moment later.
+      const left = async () => {
+        const res = await send(actor('PRINCIPAL_LEADER', 'own'), { method: 'get', path: '/inbox/extensions', query: { pageSize: 100 } });
+        const codes: string[] = res.body.items.map((i: { caseCode: string }) => i.caseCode);
+        return [x2.code, x5.code, x15.code].every((c) => !codes.includes(c)) && codes;
+      };
+      const codes = await eventually(left, 15_000, 'the decided requests gone from the inbox');
       for (const c of [x2.code, x5.code, x15.code]) expect(codes).not.toContain(c);
     });
   });
