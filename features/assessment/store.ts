@@ -14,6 +14,7 @@ import {
 import type { FactType } from '../../domain/facts';
 import { computeAssessmentInDb, figuresFromRows } from './sqlFigures';
 import { countsFromMaintained } from './caseCounts';
+import { computeBacklogInDb, computeBacklogInMemory } from './backlogSql';
 import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from '../../domain/assessment/period';
 
 /** The event types the figures read (domain/assessment/figures); the others are not loaded. */
@@ -95,12 +96,15 @@ export async function computeLive(db: AssessmentDb, period: string | Period, asO
 /** Maintained counts first (a sum over month rows); the event-level query for a past asOf or a non-Shanghai calendar. */
 async function figuresOf(db: AssessmentDb, period: Period, asOf: number): Promise<AssessmentFigures> {
   const rows = await countsFromMaintained(db, period, asOf);
-  return rows ? figuresFromRows(db, period, asOf, rows) : computeAssessmentInDb(db, period, asOf);
+  const figures = rows ? await figuresFromRows(db, period, asOf, rows) : await computeAssessmentInDb(db, period, asOf);
+  // The backlog year on year (issue 16): a stock at the period's end, counted beside the cohort's figures.
+  return { ...figures, backlog: await computeBacklogInDb(db, period, asOf) };
 }
 
 /** The reference: the same figures folded in memory from every loaded event (tests compare the two). */
 export async function computeLiveInMemory(db: AssessmentDb, period: Period, asOf: number): Promise<AssessmentFigures> {
-  return computeAssessment(await loadAssessmentInput(db, period, asOf));
+  const figures = computeAssessment(await loadAssessmentInput(db, period, asOf));
+  return { ...figures, backlog: await computeBacklogInMemory(db, period, asOf) };
 }
 
 /** A published snapshot. */
