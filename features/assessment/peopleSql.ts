@@ -32,10 +32,11 @@ rv AS (
   SELECT e.code, e.type, e.actor, e.data, lead(e.type) OVER (PARTITION BY e.code ORDER BY e.seq) AS nxt
   FROM ev e WHERE e.type IN ('REVIEW_REQUESTED', 'REVIEW_RETURNED', 'REVIEWED_CLOSED', 'CLOSED')
 ),
+-- The latest submission of each round (its actor, possibly none), then each closing's handler.
+subm AS (SELECT r.code, r.k, (array_agg(r.actor ORDER BY r.seq DESC))[1] AS actor FROM pe r WHERE r.type = 'REVIEW_REQUESTED' GROUP BY r.code, r.k),
 closers AS (
-  SELECT c.code, c.k,
-         COALESCE((SELECT r.actor FROM pe r WHERE r.code = c.code AND r.type = 'REVIEW_REQUESTED' AND r.k = c.k - 1 ORDER BY r.seq DESC LIMIT 1), c.actor) AS person
-  FROM pe c WHERE c.type = 'CLOSED'
+  SELECT c.code, c.k, CASE WHEN s.code IS NOT NULL THEN COALESCE(s.actor, c.actor) ELSE c.actor END AS person
+  FROM pe c LEFT JOIN subm s ON s.code = c.code AND s.k = c.k - 1 WHERE c.type = 'CLOSED'
 ),
 sv AS (SELECT s.code, s.type, s.data, c.person FROM pe s JOIN closers c ON c.code = s.code AND c.k = s.k WHERE s.type IN ('SURVEY_RECORDED', 'SURVEY_UNREACHABLE') AND c.person IS NOT NULL),
 x AS (

@@ -201,7 +201,7 @@ ${perCase
   UNION ALL SELECT s.code AS code, 0::float8 AS due, cd.dept, 'calledSatisfied',
       CASE WHEN s.type = 'SURVEY_RECORDED' THEN CASE WHEN s.data->>'satisfaction' IN ('SATISFIED', 'BASICALLY_SATISFIED') THEN 1 ELSE 0 END
            WHEN s.data->>'policy' = 'SATISFIED' THEN 1 ELSE 0 END, 1
-    FROM sv s CROSS JOIN LATERAL (SELECT DISTINCT c.dept FROM cl c WHERE c.code = s.code AND c.type = 'DEPARTMENT_CALLED' AND c.seq < s.seq) cd
+    FROM sv s JOIN (SELECT c.code, c.dept, min(c.seq) AS first_seq FROM cl c WHERE c.type = 'DEPARTMENT_CALLED' GROUP BY c.code, c.dept) cd ON cd.code = s.code AND cd.first_seq < s.seq
     WHERE s.type = 'SURVEY_RECORDED' OR (s.type = 'SURVEY_UNREACHABLE' AND s.data->>'policy' IN ('SATISFIED', 'NEUTRAL'))
   -- A scored unit is listed even when no score had a value (as the fold lists it).
   UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'handled', 0, 0 FROM sc s

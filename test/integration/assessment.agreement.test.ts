@@ -87,7 +87,11 @@ function withSiteSteps(c: GeneratedCase, i: number): GeneratedCase {
   if (i % 5 === 0) step({ step: 'ARRIVED', callId: null, note: null, evidence: [], onSite: { windowDueAt: reported.at + 7_200_000, onTime: i % 15 !== 0 } });
   if (i % 10 === 0) step({ step: 'CLEARED', callId: null, note: null, evidence: [], hazardDueAt: reported.at + 7_200_000, withinPromise: i % 20 !== 0 });
   // People (scores per person): the generator records no actors; give most facts one of three people of their unit.
-  const actorOf = (e: GeneratedCase['events'][number], k: number) => e.actorId ?? (e.unitId && (k + i) % 7 !== 6 ? `${e.unitId}-p${(k + i) % 3}` : null);
+  // Submissions and closings carry no unit in the generated data: their person belongs to the handler.
+  const actorOf = (e: GeneratedCase['events'][number], k: number) => {
+    const unit = e.unitId ?? (typeof e.data.handlerUnitId === 'string' ? e.data.handlerUnitId : null);
+    return e.actorId ?? (unit && (k + i) % 7 !== 6 ? `${unit}-p${(k + i) % 3}` : null);
+  };
   const events = [reported, ...added, ...c.events.slice(1)].map((e, k) =>
     e.type === 'DEPARTMENT_REPORTED' && k % 4 === 0
       ? { ...e, seq: k + 1, actorId: actorOf(e, k), data: { ...e.data, onSite: { windowDueAt: e.at, onTime: k % 8 === 0 } } }
