@@ -99,11 +99,11 @@ const UnitFiguresSchema = z
     urgesReceived: z.number().meta({ description: 'Urges (催办) by the command center the unit received (absent in snapshots published before supervision).' }).optional(),
     noticesReceived: z.number().meta({ description: 'Urges the unit left unanswered until they became formal notices (通报).' }).optional(),
     // Closer to the seeds (issue 16): absent in snapshots published before them.
-    closure: RatioSchema.meta({ description: 'Closure rate (结案率): cases the unit handled that are closed, over cases it handled.' }).optional(),
-    resolvedInGrid: RatioSchema.meta({ description: "Resolved inside the grid (网格内解决): the area's closed cases resolved without leaving the grid and community, over its closed cases." }).optional(),
-    onSiteOnTime: RatioSchema.meta({ description: 'Arrivals on site within the urgent on-site window, over arrivals measured and lapsed windows.' }).optional(),
-    hazardPromiseKept: RatioSchema.meta({ description: 'Hazards cleared within the two-hour promise, over hazards cleared.' }).optional(),
-    calledSatisfaction: RatioSchema.meta({ description: "As a called department: residents' satisfaction with the cases it was called to." }).optional(),
+    closure: RatioSchema.optional(), // Closure rate (结案率): cases the unit handled that are closed, over cases it handled.
+    resolvedInGrid: RatioSchema.optional(), // Resolved inside the grid (网格内解决): the area's closed cases resolved without leaving the grid and community, over its closed cases.
+    onSiteOnTime: RatioSchema.optional(), // Arrivals on site within the urgent on-site window, over arrivals measured and lapsed windows.
+    hazardPromiseKept: RatioSchema.optional(), // Hazards cleared within the two-hour promise, over hazards cleared.
+    calledSatisfaction: RatioSchema.optional(), // As a called department: residents' satisfaction with the cases it was called to.
     score: z.number().nullable(),
   })
   .meta({ id: 'UnitFigures' });
@@ -134,7 +134,8 @@ const ScorecardSchema = z
     rank: z.number().nullable(),
     rankedAmong: z.number(),
     figures: UnitFiguresSchema,
-    backlog: BacklogCountSchema.nullable().meta({ description: "The unit's area's backlog year on year; null for snapshots published before it" }),
+    // The unit's area's backlog year on year; null for snapshots published before it.
+    backlog: BacklogCountSchema.nullable(),
     trend: z.array(z.object({ period: z.string(), source: z.enum(['SNAPSHOT', 'LIVE']), version: z.number().nullable(), figures: UnitFiguresSchema })),
   })
   .meta({ id: 'Scorecard' });
