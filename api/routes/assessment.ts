@@ -299,7 +299,7 @@ export function createAssessmentRouter(deps: AssessmentRouterDeps): Router {
     const live = q.source === 'live';
     const current = await figuresFor(db, period, { live, now: at });
     const earlier: SourcedFigures[] = [];
-    for (const p of previousPeriods(period, q.trend)) earlier.push(await figuresFor(db, p, { live, now: at }));
+    for (const p of previousPeriods(period, q.trend)) earlier.push(await figuresFor(db, p, { live, now: at, backlog: false }));
     const find = (s: SourcedFigures): UnitFigures => s.figures.units.find((u) => u.unitId === unitId) ?? emptyUnitFigures(unitId, { kind: unit.kind, name: unit.name, parentId: unit.parentId });
     const ranked = unit.kind === 'STREET' || unit.kind === 'DEPARTMENT' || unit.kind === 'GRID' ? rankUnits(current.figures, unit.kind) : [];
     res.json({
