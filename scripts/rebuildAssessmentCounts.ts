@@ -3,6 +3,8 @@
 //                                         empty tables, before workers record again
 //   npm run assessment:rebuild -- --live  a repair: the recording activity's per-case refresh,
 //                                         in batches of case codes, safe while cases are recorded
+// After migration 0017 (issue 16: new metrics; it empties the tables) run the --live form once:
+// workers may already have counted some cases again, and the bulk form only fills empty tables.
 // Reads DATABASE_URL (else the running embedded PGlite server).
 import { databaseUrl, loadConfig } from '../config/env';
 import { backfillCaseCounts, rebuildCaseCounts } from '../features/assessment/caseCounts';

@@ -12,7 +12,9 @@ import { ASSESSMENT_READERS, canSee, SNAPSHOT_PUBLISHERS, visibleUnits } from '.
 import { findCall, recordCallScore, scoreInputProblems, scoreSideFor } from '../../features/assessment/callScores';
 import { emptyUnitFigures, type UnitFigures, type UnitInfo } from '../../domain/assessment/figures';
 import { isPeriod, parsePeriod, periodContaining, previousPeriods, type Period } from '../../domain/assessment/period';
-import { RANKING_LEVELS, rankingCsv, rankUnits, type RankingLevel } from '../../domain/assessment/rankings';
+import { RANKING_LEVELS, rankingCsv, rankUnits, unitBacklog, type RankingLevel } from '../../domain/assessment/rankings';
+import { rankPeople } from '../../domain/assessment/people';
+import { computePeopleInDb } from '../../features/assessment/peopleSql';
 import { figuresFor, publishSnapshot, type SourcedFigures } from '../../features/assessment/store';
 import type { Authenticator } from '../../features/auth/auth';
 import type { Db } from '../../platform/db';
@@ -100,9 +102,24 @@ const UnitFiguresSchema = z
     deliberationsHeld: z.number().meta({ description: "Deliberations (五步议事) held: the residents' matter raised (群众说事)." }).optional(),
     deliberationsCompleted: z.number().meta({ description: "Deliberations completed with the residents' democratic evaluation (民主评事)." }).optional(),
     deliberationSatisfaction: RatioSchema.meta({ description: 'Residents who evaluated 满意 or 基本满意 over all who evaluated (民主评议).' }).optional(),
+    // Closer to the seeds (issue 16): absent in snapshots published before them.
+    closure: RatioSchema.optional(), // Closure rate (结案率): cases the unit handled that are closed, over cases it handled.
+    resolvedInGrid: RatioSchema.optional(), // Resolved inside the grid (网格内解决): the area's closed cases resolved without leaving the grid and community, over its closed cases.
+    onSiteOnTime: RatioSchema.optional(), // Arrivals on site within the urgent on-site window, over arrivals measured and lapsed windows.
+    hazardPromiseKept: RatioSchema.optional(), // Hazards cleared within the two-hour promise, over hazards cleared.
+    calledSatisfaction: RatioSchema.optional(), // As a called department: residents' satisfaction with the cases it was called to.
     score: z.number().nullable(),
   })
   .meta({ id: 'UnitFigures' });
+const BacklogCountSchema = z
+  .object({ open: z.number(), openYearBefore: z.number(), change: z.number().nullable().meta({ description: '(open − openYearBefore) / openYearBefore, 4 decimals; null when openYearBefore is 0' }) })
+  .meta({ id: 'BacklogCount', description: "Open cases of the unit's area at the period end against the same point of the same period a year earlier (积案同比)" });
+const BacklogInfo = {
+  backlog: z
+    .object({ at: IsoDateTime, yearBeforeAt: IsoDateTime, total: BacklogCountSchema })
+    .nullable()
+    .meta({ description: 'The district-wide backlog year on year; null for snapshots published before it' }),
+};
 const SourceInfo = {
   period: z.string(),
   source: z.enum(['SNAPSHOT', 'LIVE']),
@@ -112,7 +129,7 @@ const SourceInfo = {
   formulaVersion: z.number(),
 };
 const RankingsSchema = z
-  .object({ ...SourceInfo, level: LevelQuerySchema, items: z.array(UnitFiguresSchema.extend({ rank: z.number().nullable() })) })
+  .object({ ...SourceInfo, ...BacklogInfo, level: LevelQuerySchema, items: z.array(UnitFiguresSchema.extend({ rank: z.number().nullable(), backlog: BacklogCountSchema.nullable() })) })
   .meta({ id: 'Rankings' });
 const ScorecardSchema = z
   .object({
@@ -121,6 +138,8 @@ const ScorecardSchema = z
     rank: z.number().nullable(),
     rankedAmong: z.number(),
     figures: UnitFiguresSchema,
+    // The unit's area's backlog year on year; null for snapshots published before it.
+    backlog: BacklogCountSchema.nullable(),
     trend: z.array(z.object({ period: z.string(), source: z.enum(['SNAPSHOT', 'LIVE']), version: z.number().nullable(), figures: UnitFiguresSchema })),
   })
   .meta({ id: 'Scorecard' });
@@ -191,9 +210,49 @@ assessmentRegistry.registerPath({
   responses: { 201: jsonResponse(CallScoreSchema, 'Recorded'), 404: errorResponses[404], 409: errorResponses[409], ...readResponses },
 });
 
+export const PeopleQuerySchema = z.strictObject({
+  period: PeriodSchema.optional(),
+  unitId: z.string().min(1).max(100).optional().meta({ description: 'Only people of this unit (the directory unit of the person)' }),
+});
+const PersonFiguresSchema = z
+  .object({
+    personId: z.string(),
+    name: z.string().nullable(),
+    role: z.string().nullable(),
+    unitId: z.string().nullable().meta({ description: "The person's unit in the directory (null: not in the directory)" }),
+    unitName: z.string().nullable(),
+    rank: z.number().nullable(),
+    cases: z.number(),
+    acceptanceOnTime: RatioSchema,
+    firstResponseOnTime: RatioSchema,
+    completionOnTime: RatioSchema,
+    satisfaction: RatioSchema,
+    resolution: RatioSchema,
+    score: z.number().nullable(),
+  })
+  .meta({ id: 'PersonFigures' });
+const PeopleSchema = z
+  .object({ period: z.string(), source: z.literal('LIVE'), asOf: IsoDateTime, formulaVersion: z.number(), items: z.array(PersonFiguresSchema) })
+  .meta({ id: 'PeopleFigures' });
+assessmentRegistry.registerPath({
+  method: 'get',
+  path: '/assessment/people',
+  tags: ['assessment'],
+  summary: 'Scores per person (cadre) for a period, best first, for individual evaluation (评先评优)',
+  security: authenticated,
+  request: { query: PeopleQuerySchema },
+  responses: { 200: jsonResponse(PeopleSchema, 'Always computed live from the events; readers see the people of the units they may read'), ...readResponses },
+});
+
 /** The period asked for, or the current month (Asia/Shanghai). */
 function periodOf(text: string | undefined, now: number): Period {
   return text ? parsePeriod(text) : periodContaining(now, 'MONTH');
+}
+
+/** The district-wide backlog of figures, null when they have none (snapshots published before it). */
+function backlogInfo(s: SourcedFigures) {
+  const b = s.figures.backlog;
+  return { backlog: b ? { at: b.at, yearBeforeAt: b.yearBeforeAt, total: b.total } : null };
 }
 
 function sourceInfo(s: SourcedFigures) {
@@ -228,8 +287,8 @@ export function createAssessmentRouter(deps: AssessmentRouterDeps): Router {
     const sourced = await figuresFor(db, periodOf(q.period, now()), { live: q.source === 'live', now: now() });
     const items = rankUnits(sourced.figures, q.level)
       .filter((r) => canSee(visible, r.figures.unitId))
-      .map((r) => ({ ...r.figures, rank: r.rank }));
-    res.json({ ...sourceInfo(sourced), level: q.level, items });
+      .map((r) => ({ ...r.figures, rank: r.rank, backlog: r.backlog ?? null }));
+    res.json({ ...sourceInfo(sourced), ...backlogInfo(sourced), level: q.level, items });
   });
 
   router.get('/assessment/units/:unitId/scorecard', auth, readers, async (req, res) => {
@@ -244,7 +303,7 @@ export function createAssessmentRouter(deps: AssessmentRouterDeps): Router {
     const live = q.source === 'live';
     const current = await figuresFor(db, period, { live, now: at });
     const earlier: SourcedFigures[] = [];
-    for (const p of previousPeriods(period, q.trend)) earlier.push(await figuresFor(db, p, { live, now: at }));
+    for (const p of previousPeriods(period, q.trend)) earlier.push(await figuresFor(db, p, { live, now: at, backlog: false }));
     const find = (s: SourcedFigures): UnitFigures => s.figures.units.find((u) => u.unitId === unitId) ?? emptyUnitFigures(unitId, { kind: unit.kind, name: unit.name, parentId: unit.parentId });
     const ranked = unit.kind === 'STREET' || unit.kind === 'DEPARTMENT' || unit.kind === 'GRID' ? rankUnits(current.figures, unit.kind) : [];
     res.json({
@@ -253,8 +312,28 @@ export function createAssessmentRouter(deps: AssessmentRouterDeps): Router {
       rank: ranked.find((r) => r.figures.unitId === unitId)?.rank ?? null,
       rankedAmong: ranked.filter((r) => r.rank !== null).length,
       figures: find(current),
+      backlog: unitBacklog(current.figures, unitId),
       trend: earlier.map((s) => ({ period: s.figures.period, source: s.source, version: s.version, figures: find(s) })),
     });
+  });
+
+  router.get('/assessment/people', auth, readers, async (req, res) => {
+    const q = parseOr400(PeopleQuerySchema, req.query, 'query');
+    const visible = await visibility(req);
+    if (q.unitId && !canSee(visible, q.unitId)) throw httpErrors.forbidden(`${principalOf(req).role} of ${principalOf(req).unitId} may not read the people of ${q.unitId}`);
+    const at = now();
+    const figures = await computePeopleInDb(db, periodOf(q.period, at), at);
+    const ids = figures.people.map((p) => p.personId);
+    const persons = ids.length ? await db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, role: true, unitId: true, unit: { select: { name: true } } } }) : [];
+    const byId = new Map(persons.map((p) => [p.id, p]));
+    const items = rankPeople(figures.people)
+      .map((r) => {
+        const p = byId.get(r.figures.personId);
+        return { ...r.figures, rank: r.rank, name: p?.name ?? null, role: p?.role ?? null, unitId: p?.unitId ?? null, unitName: p?.unit.name ?? null };
+      })
+      // A person outside the directory belongs to no unit: only readers of every unit see them.
+      .filter((r) => (r.unitId === null ? visible === 'ALL' : canSee(visible, r.unitId)) && (!q.unitId || r.unitId === q.unitId));
+    res.json({ period: figures.period, source: 'LIVE', asOf: figures.asOf, formulaVersion: figures.formulaVersion, items });
   });
 
   router.get('/assessment/export.csv', auth, readers, async (req, res) => {

@@ -6,6 +6,7 @@ import { FACT_TYPES, asFact, assertNever, type FactType } from '../facts';
 import { unitForLevel } from '../ladder';
 import { LEVELS, type CaseUnits, type Level } from '../types';
 import type { Period } from './period';
+import type { Backlog } from './backlog';
 
 /** Version of the definitions below; stored with every figure set so old snapshots stay readable. */
 export const FORMULA_VERSION = 1;
@@ -49,8 +50,8 @@ const ASSESSED: Record<FactType, boolean> = {
   URGE_REPLIED: false,
   LEADER_ASSIGNED: false,
   LEADER_TICKED_OFF: false,
-  // Steps on site: the on-site window's lapses (BREACHED) count; the steps themselves are not a figure yet.
-  SITE_STEP: false,
+  // Steps on site (issue 16): the arrival in time and the hazard path's two-hour promise.
+  SITE_STEP: true,
   // A send-down (派单) moves the case; the new holder's acceptance (ACCEPTED) counts for it.
   SENT_DOWN: false,
   // Five-step deliberation (五步议事): held, completed and the residents' evaluation count for the community.
@@ -182,6 +183,17 @@ export interface UnitFigures {
   deliberationsCompleted: number;
   /** Residents who evaluated 满意 or 基本满意 over all residents who evaluated (民主评议). */
   deliberationSatisfaction: Ratio;
+  // ---- closer to the seeds (issue 16; absent from snapshots published before) ----
+  /** Cases the unit handled (casesHandled) that are closed at asOf over casesHandled (结案率, seed 001). */
+  closure?: Ratio;
+  /** Closed cases of the unit's area (its grid, community, street, district) resolved without leaving the grid and community (网格内解决, seed 000) over the area's closed cases. */
+  resolvedInGrid?: Ratio;
+  /** Arrivals on site in time over arrivals that met an urgent on-site window plus its lapses (到场及时率). */
+  onSiteOnTime?: Ratio;
+  /** Hazards cleared within the two-hour promise over hazards cleared (2小时消险, seed 002). */
+  hazardPromiseKept?: Ratio;
+  /** As a called department: residents' satisfaction with the cases it was called to (surveys after its call). */
+  calledSatisfaction?: Ratio;
   /** Composite score 0–100 used for rankings (see docs/ASSESSMENT.md); null when no component is measured. */
   score: number | null;
 }
@@ -196,6 +208,8 @@ export interface AssessmentFigures {
   asOf: string;
   totals: { cases: number; closed: number; surveysAnswered: number; surveysUnreachable: number; calls: number; scores: number };
   units: UnitFigures[];
+  /** Open cases at the period's end against the same point a year earlier (issue 16; domain/assessment/backlog). Absent from older snapshots and from the cohort-only computations. */
+  backlog?: Backlog;
 }
 
 const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, denominator, rate: denominator === 0 ? null : numerator / denominator });
@@ -228,6 +242,12 @@ interface Acc {
   deliberated: number;
   deliberationsDone: number;
   deliberationVotes: [number, number];
+  // closer to the seeds (issue 16)
+  closure: [number, number];
+  inGrid: [number, number];
+  onSite: [number, number];
+  hazard: [number, number];
+  calledSatisfied: [number, number];
 }
 
 const newAcc = (): Acc => ({
@@ -255,6 +275,11 @@ const newAcc = (): Acc => ({
   deliberated: 0,
   deliberationsDone: 0,
   deliberationVotes: [0, 0],
+  closure: [0, 0],
+  inGrid: [0, 0],
+  onSite: [0, 0],
+  hazard: [0, 0],
+  calledSatisfied: [0, 0],
 });
 
 /** Count one outcome in a [numerator, denominator] pair. */
@@ -377,9 +402,14 @@ interface CallTrack {
 /** Fold one case's events (in seq order, up to asOf) into the units' counters. */
 function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, acc: (unitId: string) => Acc, totals: AssessmentFigures['totals']): void {
   const { units } = c;
+  /** The units that handled this case (for its closure figure). */
+  const caseHandled = new Set<string>();
   const handledBy = (unitId: string | null) => {
-    if (unitId) acc(unitId).handled.add(c.code);
+    if (!unitId) return;
+    acc(unitId).handled.add(c.code);
+    caseHandled.add(unitId);
   };
+  const seeds = newSeedsTrack();
   /** The handler of the latest closing: surveys and reopens are about that unit's work. */
   let closedBy: string | null = null;
   /** A completion submitted for review; withdrawn if the reviewer returns it. */
@@ -402,6 +432,7 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
   for (const e of events) {
     // REOPENED follows its survey at once (same update); anything else means it did not reopen.
     if (e.type !== 'REOPENED') settleSurvey(false);
+    foldSeedsEvent(seeds, e, acc);
     const fact = asFact(e);
     if (!fact) continue; // a fact type of newer code: no figure reads it
     // Destructured, so that `d` narrows with `type` in each case.
@@ -549,6 +580,7 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
   settleSurvey(false);
   // A submission still under review at asOf counts as submitted.
   commitCompletion();
+  settleSeeds(seeds, units, caseHandled, acc);
 
   // A call counts once it is due: reported, or its report-by time has passed.
   for (const call of calls.values()) {
@@ -612,6 +644,11 @@ function unitFigures(unitId: string, a: UnitCounts, info: Pick<UnitInfo, 'kind' 
     deliberationsHeld: a.deliberated,
     deliberationsCompleted: a.deliberationsDone,
     deliberationSatisfaction: ratio(...a.deliberationVotes),
+    closure: ratio(...a.closure),
+    resolvedInGrid: ratio(...a.inGrid),
+    onSiteOnTime: ratio(...a.onSite),
+    hazardPromiseKept: ratio(...a.hazard),
+    calledSatisfaction: ratio(...a.calledSatisfied),
     score: null,
   };
   f.score = compositeScore(f);
@@ -643,4 +680,100 @@ export function compositeScore(f: Omit<UnitFigures, 'score'>): number | null {
   const measured = parts.filter((p): p is number => p !== null);
   if (measured.length === 0) return null;
   return Math.round((measured.reduce((s, p) => s + p, 0) / measured.length) * 10_000) / 100;
+}
+
+
+// ---- Closer to the seeds (issue 16): closure, resolved inside the grid, arrival on site, the
+// two-hour hazard promise, residents' satisfaction with a called department. Definitions in
+// docs/ASSESSMENT.md "Figures closer to the seeds"; the SQL twin is the `seeds` CTE and its
+// rows in features/assessment/sqlFigures.ts. Kept apart from the other figures on purpose.
+
+/** Levels inside the grid (网格内): the grid and its community. */
+export const INSIDE_GRID_LEVELS: readonly Level[] = ['GRID', 'COMMUNITY'];
+const INSIDE = new Set<string>(INSIDE_GRID_LEVELS);
+
+interface SeedsTrack {
+  /** The latest closing, null once reopened (or never closed). */
+  closing: Record<string, unknown> | null;
+  /** The case went beyond the grid and community: reported above them, escalated above them, or a department was called. */
+  left: boolean;
+  /** Departments called so far (distinct), each surveyed about the case. */
+  called: Set<string>;
+}
+
+const newSeedsTrack = (): SeedsTrack => ({ closing: null, left: false, called: new Set() });
+
+const timingOnTime = (v: unknown): boolean | null =>
+  v && typeof v === 'object' ? bool((v as Record<string, unknown>).onTime) : null;
+
+/** One event's share of the seeds' figures (events in seq order, up to asOf). */
+function foldSeedsEvent(t: SeedsTrack, e: AssessmentEvent, acc: (unitId: string) => Acc): void {
+  const d = e.data ?? {};
+  switch (e.type) {
+    case 'REPORTED':
+      if (e.level === null || !INSIDE.has(e.level)) t.left = true;
+      break;
+    case 'ESCALATED':
+      if (!INSIDE.has(String(d.to))) t.left = true;
+      break;
+    case 'DEPARTMENT_CALLED': {
+      t.left = true;
+      const dept = e.unitId ?? str(d.departmentId);
+      if (str(d.callId) && dept) t.called.add(dept);
+      break;
+    }
+    case 'CLOSED':
+      t.closing = d;
+      break;
+    case 'REOPENED':
+      t.closing = null;
+      break;
+    case 'SURVEY_RECORDED': {
+      const hit = d.satisfaction === 'SATISFIED' || d.satisfaction === 'BASICALLY_SATISFIED';
+      for (const dept of t.called) tally(acc(dept).calledSatisfied, hit);
+      break;
+    }
+    case 'SURVEY_UNREACHABLE':
+      // The same policy as the unit's satisfaction: SATISFIED in both terms, NEUTRAL in the denominator.
+      for (const dept of t.called) {
+        if (d.policy === 'SATISFIED') tally(acc(dept).calledSatisfied, true);
+        else if (d.policy === 'NEUTRAL') tally(acc(dept).calledSatisfied, false);
+      }
+      break;
+    case 'SITE_STEP': {
+      if (!e.unitId) break;
+      if (d.step === 'ARRIVED') {
+        const onTime = timingOnTime(d.onSite);
+        if (onTime !== null) tally(acc(e.unitId).onSite, onTime);
+      } else if (d.step === 'CLEARED') {
+        const kept = bool(d.withinPromise);
+        if (kept !== null) tally(acc(e.unitId).hazard, kept);
+      }
+      break;
+    }
+    case 'DEPARTMENT_REPORTED': {
+      const onTime = timingOnTime(d.onSite);
+      if (onTime !== null && e.unitId) tally(acc(e.unitId).onSite, onTime);
+      break;
+    }
+    case 'BREACHED':
+      if (d.kind === 'ON_SITE' && e.unitId) tally(acc(e.unitId).onSite, false);
+      break;
+    default:
+      break;
+  }
+}
+
+/** The case's closure and resolved-inside-the-grid shares, once its events are folded. */
+function settleSeeds(t: SeedsTrack, units: CaseUnits, handled: ReadonlySet<string>, acc: (unitId: string) => Acc): void {
+  const closed = t.closing !== null;
+  for (const u of handled) tally(acc(u).closure, closed);
+  if (!t.closing) return;
+  const inGrid = !t.left && t.closing.resolution === 'RESOLVED' && INSIDE.has(String(t.closing.handlerLevel));
+  for (const u of homeUnitsOf(units)) tally(acc(u).inGrid, inGrid);
+}
+
+/** The units whose area the case lies in: its grid, community, street and district (distinct, non-empty). */
+export function homeUnitsOf(units: CaseUnits): string[] {
+  return [...new Set([units.gridId, units.communityId, units.streetId, units.districtId].filter((u): u is string => !!u))];
 }

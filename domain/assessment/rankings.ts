@@ -1,5 +1,6 @@
 // Rankings, scorecards and the CSV export over computed figures. Pure.
 import type { AssessmentFigures, Ratio, UnitFigures, UnitKind } from './figures';
+import { backlogCount, type BacklogCount } from './backlog';
 
 /** Levels a ranking is made for. */
 export type RankingLevel = Extract<UnitKind, 'STREET' | 'DEPARTMENT' | 'GRID'>;
@@ -9,6 +10,8 @@ export interface RankedUnit {
   /** 1 = best; equal score and equal escalations share a rank (1, 2, 2, 4). Null when unscored. */
   rank: number | null;
   figures: UnitFigures;
+  /** The unit's area's backlog against a year before (issue 16), when the figures carry one (not in older snapshots). */
+  backlog?: BacklogCount;
 }
 
 /**
@@ -34,6 +37,7 @@ export function rankUnits(figures: AssessmentFigures, level: RankingLevel): Rank
     const tied = prev && prev.rank !== null && prev.figures.score === f.score && prev.figures.escalationsCaused === f.escalationsCaused;
     out.push({ rank: tied ? prev.rank : i + 1, figures: f });
   });
+  if (figures.backlog) for (const r of out) r.backlog = unitBacklog(figures, r.figures.unitId) ?? undefined;
   return out;
 }
 
@@ -42,7 +46,15 @@ export function unitOf(figures: AssessmentFigures, unitId: string): UnitFigures 
   return figures.units.find((u) => u.unitId === unitId) ?? null;
 }
 
-const rateCell = (r: Ratio): string => (r.rate === null ? '' : r.rate.toFixed(4));
+/** A unit's area's backlog (zeros when nothing was open there), or null when the figures have none (older snapshots). */
+export function unitBacklog(figures: AssessmentFigures, unitId: string): BacklogCount | null {
+  if (!figures.backlog) return null;
+  const row = figures.backlog.units.find((u) => u.unitId === unitId);
+  return row ? backlogCount(row.open, row.openYearBefore) : backlogCount(0, 0);
+}
+
+/** A rate cell; empty when not measured or absent (figures published before the figure existed). */
+const rateCell = (r: Ratio | undefined): string => (!r || r.rate === null ? '' : r.rate.toFixed(4));
 const meanCell = (m: { mean: number | null }): string => (m.mean === null ? '' : m.mean.toFixed(2));
 
 /** CSV columns of the export, in order. */
@@ -73,6 +85,15 @@ export const CSV_COLUMNS: ReadonlyArray<[string, (r: RankedUnit) => string | num
   ['professionalism_mean', (r) => meanCell(r.figures.professionalism)],
   ['calls_made', (r) => r.figures.callsMade],
   ['call_accuracy_rate', (r) => rateCell(r.figures.callAccuracy)],
+  // Closer to the seeds (issue 16); empty for snapshots published before them.
+  ['closure_rate', (r) => rateCell(r.figures.closure)],
+  ['resolved_in_grid_rate', (r) => rateCell(r.figures.resolvedInGrid)],
+  ['on_site_on_time_rate', (r) => rateCell(r.figures.onSiteOnTime)],
+  ['hazard_promise_kept_rate', (r) => rateCell(r.figures.hazardPromiseKept)],
+  ['called_satisfaction_rate', (r) => rateCell(r.figures.calledSatisfaction)],
+  ['backlog_open', (r) => r.backlog?.open ?? ''],
+  ['backlog_open_year_before', (r) => r.backlog?.openYearBefore ?? ''],
+  ['backlog_change', (r) => (r.backlog?.change == null ? '' : r.backlog.change.toFixed(4))],
 ];
 
 /** One CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets never run it. */

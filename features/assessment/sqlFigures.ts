@@ -11,6 +11,7 @@ import type { Db } from '../../platform/db';
 import {
   ASSESSED_FACT_TYPES,
   figuresFromCounts,
+  INSIDE_GRID_LEVELS,
   zeroCounts,
   type AssessmentFigures,
   type UnitCounts,
@@ -19,6 +20,9 @@ import {
 import { unitForLevel } from '../../domain/ladder';
 import { LEVELS } from '../../domain/types';
 import type { Period } from '../../domain/assessment/period';
+
+/** The levels inside the grid (figures.ts INSIDE_GRID_LEVELS), as a SQL list. */
+const INSIDE = Prisma.raw(INSIDE_GRID_LEVELS.map((l) => `'${l}'`).join(', '));
 
 export type SqlFiguresDb = Pick<Db, '$queryRaw' | 'orgUnit'>;
 
@@ -91,7 +95,7 @@ ord AS (
 ),
 -- A survey is about the handler of the latest closing before it (the district without one).
 sv AS (
-  SELECT o.code, o.type, o.data, o.next_type, COALESCE(first_value(o.closer) OVER (PARTITION BY o.code, o.closings ORDER BY o.seq), o.district) AS about
+  SELECT o.code, o.seq, o.type, o.data, o.next_type, COALESCE(first_value(o.closer) OVER (PARTITION BY o.code, o.closings ORDER BY o.seq), o.district) AS about
   FROM ord o WHERE o.type IN ('CLOSED', 'SURVEY_RECORDED', 'SURVEY_UNREACHABLE')
 ),
 -- A submission counts unless the next review fact is a return or another submission.
@@ -135,6 +139,16 @@ due AS (
 ),
 sc AS (
   SELECT s.* FROM "CallScore" s JOIN cohort k ON k.code = s."caseCode" WHERE s.at <= ${asOfAt}::timestamptz
+),
+-- Closer to the seeds (issue 16, figures.ts foldSeedsEvent/settleSeeds): each case's latest
+-- closing (null once reopened) and whether it went beyond the grid and community.
+seeds AS (
+  SELECT e.code, max(e.district) AS district, max(e.street) AS street, max(e.community) AS community, max(e.grid) AS grid,
+         bool_or((e.type = 'REPORTED' AND (e.level IS NULL OR e.level NOT IN (${INSIDE})))
+                 OR (e.type = 'ESCALATED' AND COALESCE(e.data->>'to', '') NOT IN (${INSIDE}))
+                 OR e.type = 'DEPARTMENT_CALLED') AS left_grid,
+         (array_agg(CASE WHEN e.type = 'CLOSED' THEN e.data END ORDER BY e.seq DESC) FILTER (WHERE e.type IN ('CLOSED', 'REOPENED')))[1] AS closing
+  FROM ev e GROUP BY e.code
 ),
 handled AS (
   SELECT e.unit AS u, e.code FROM ev e WHERE e.type IN ('REPORTED', 'ESCALATED', 'ACCEPTED', 'RESPONDED', 'GUIDANCE_GIVEN') AND e.unit <> ''
@@ -184,6 +198,22 @@ ${perCase
     FROM ev e WHERE e.type = 'DELIBERATION_STEP' AND e.unit <> '' AND e.data->>'step' = 'EVALUATE'
       AND jsonb_typeof(e.data->'votes'->'satisfied') = 'number' AND jsonb_typeof(e.data->'votes'->'basicallySatisfied') = 'number'
       AND jsonb_typeof(e.data->'votes'->'dissatisfied') = 'number'
+  -- Closer to the seeds (issue 16): closure, resolved inside the grid, arrival on site, the hazard promise, a called department's satisfaction.
+  UNION ALL SELECT h.code AS code, 0::float8 AS due, h.u, 'closure', CASE WHEN s.closing IS NOT NULL THEN 1 ELSE 0 END, 1 FROM handled h JOIN seeds s ON s.code = h.code
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, hu.u, 'inGrid',
+      CASE WHEN NOT s.left_grid AND s.closing->>'resolution' = 'RESOLVED' AND COALESCE(s.closing->>'handlerLevel', '') IN (${INSIDE}) THEN 1 ELSE 0 END, 1
+    FROM seeds s CROSS JOIN LATERAL (SELECT DISTINCT h.u FROM unnest(ARRAY[s.grid, s.community, s.street, s.district]) AS h(u) WHERE h.u <> '') hu
+    WHERE s.closing IS NOT NULL
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'onSite', CASE WHEN e.data->'onSite'->'onTime' = 'true'::jsonb THEN 1 ELSE 0 END, 1 FROM ev e
+    WHERE ((e.type = 'SITE_STEP' AND e.data->>'step' = 'ARRIVED') OR e.type = 'DEPARTMENT_REPORTED') AND e.unit <> '' AND jsonb_typeof(e.data->'onSite'->'onTime') = 'boolean'
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'onSite', 0, 1 FROM ev e WHERE e.type = 'BREACHED' AND e.unit <> '' AND e.data->>'kind' = 'ON_SITE'
+  UNION ALL SELECT e.code AS code, 0::float8 AS due, e.unit, 'hazard', ${bit('e', 'withinPromise')}, 1 FROM ev e
+    WHERE e.type = 'SITE_STEP' AND e.data->>'step' = 'CLEARED' AND e.unit <> '' AND ${bit('e', 'withinPromise')} IS NOT NULL
+  UNION ALL SELECT s.code AS code, 0::float8 AS due, cd.dept, 'calledSatisfied',
+      CASE WHEN s.type = 'SURVEY_RECORDED' THEN CASE WHEN s.data->>'satisfaction' IN ('SATISFIED', 'BASICALLY_SATISFIED') THEN 1 ELSE 0 END
+           WHEN s.data->>'policy' = 'SATISFIED' THEN 1 ELSE 0 END, 1
+    FROM sv s JOIN (SELECT c.code, c.dept, min(c.seq) AS first_seq FROM cl c WHERE c.type = 'DEPARTMENT_CALLED' GROUP BY c.code, c.dept) cd ON cd.code = s.code AND cd.first_seq < s.seq
+    WHERE s.type = 'SURVEY_RECORDED' OR (s.type = 'SURVEY_UNREACHABLE' AND s.data->>'policy' IN ('SATISFIED', 'NEUTRAL'))
   -- A scored unit is listed even when no score had a value (as the fold lists it).
   UNION ALL SELECT s."caseCode" AS code, 0::float8 AS due, s."toUnitId", 'handled', 0, 0 FROM sc s
   UNION ALL SELECT k.code AS code, 0::float8 AS due, NULL, 'cases', 1, 0 FROM cohort k JOIN "Case" c ON c.code = k.code
@@ -195,7 +225,7 @@ ${perCase
 ) x ${perCase ? Prisma.sql`GROUP BY x.code, x.u, x.m, x.due` : Prisma.sql`GROUP BY x.u, x.m`}`;
 }
 
-const PAIRS = new Set<string>(['accept', 'response', 'completion', 'satisfied', 'solved', 'reopened', 'reported', 'onTimeReports', 'cooperation', 'professionalism', 'accurate'] satisfies PairKey[]);
+const PAIRS = new Set<string>(['accept', 'response', 'completion', 'satisfied', 'solved', 'reopened', 'reported', 'onTimeReports', 'cooperation', 'professionalism', 'accurate', 'closure', 'inGrid', 'onSite', 'hazard', 'calledSatisfied'] satisfies PairKey[]);
 /** Five-step deliberation (五步议事): its pair and counts, kept apart for readability. */
 const DELIBERATION_PAIRS = ['deliberationVotes'] satisfies PairKey[];
 const DELIBERATION_COUNTS = ['deliberated', 'deliberationsDone'] satisfies CountKey[];

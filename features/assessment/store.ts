@@ -14,6 +14,7 @@ import {
 import type { FactType } from '../../domain/facts';
 import { computeAssessmentInDb, figuresFromRows } from './sqlFigures';
 import { countsFromMaintained } from './caseCounts';
+import { computeBacklogInDb, computeBacklogInMemory } from './backlogSql';
 import { parsePeriod, SHANGHAI_OFFSET_MINUTES, type Period } from '../../domain/assessment/period';
 
 /** The event types the figures read (domain/assessment/figures); the others are not loaded. */
@@ -93,14 +94,18 @@ export async function computeLive(db: AssessmentDb, period: string | Period, asO
 }
 
 /** Maintained counts first (a sum over month rows); the event-level query for a past asOf or a non-Shanghai calendar. */
-async function figuresOf(db: AssessmentDb, period: Period, asOf: number): Promise<AssessmentFigures> {
+async function figuresOf(db: AssessmentDb, period: Period, asOf: number, withBacklog = true): Promise<AssessmentFigures> {
   const rows = await countsFromMaintained(db, period, asOf);
-  return rows ? figuresFromRows(db, period, asOf, rows) : computeAssessmentInDb(db, period, asOf);
+  const figures = rows ? await figuresFromRows(db, period, asOf, rows) : await computeAssessmentInDb(db, period, asOf);
+  // The backlog year on year (issue 16): a stock at the period's end, counted beside the cohort's
+  // figures (one aggregate over every case's REPORTED/CLOSED/REOPENED facts up to then).
+  return withBacklog ? { ...figures, backlog: await computeBacklogInDb(db, period, asOf) } : figures;
 }
 
 /** The reference: the same figures folded in memory from every loaded event (tests compare the two). */
 export async function computeLiveInMemory(db: AssessmentDb, period: Period, asOf: number): Promise<AssessmentFigures> {
-  return computeAssessment(await loadAssessmentInput(db, period, asOf));
+  const figures = computeAssessment(await loadAssessmentInput(db, period, asOf));
+  return { ...figures, backlog: await computeBacklogInMemory(db, period, asOf) };
 }
 
 /** A published snapshot. */
@@ -200,11 +205,12 @@ export interface SourcedFigures {
  * A period's figures: its latest published snapshot when there is one (published figures are
  * what everybody quotes), otherwise computed live as of now. `live: true` always computes.
  */
-export async function figuresFor(db: AssessmentDb, period: Period, opts: { live?: boolean; now?: number } = {}): Promise<SourcedFigures> {
+export async function figuresFor(db: AssessmentDb, period: Period, opts: { live?: boolean; now?: number; backlog?: boolean } = {}): Promise<SourcedFigures> {
   if (!opts.live) {
     const snap = await latestSnapshot(db, period.text);
     if (snap) return { source: 'SNAPSHOT', version: snap.version, publishedAt: snap.publishedAt.toISOString(), figures: snap.figures };
   }
-  const figures = await figuresOf(db, period, opts.now ?? Date.now());
+  // backlog: false — a scorecard's trend periods show no backlog, so live ones skip counting it.
+  const figures = await figuresOf(db, period, opts.now ?? Date.now(), opts.backlog ?? true);
   return { source: 'LIVE', version: null, publishedAt: null, figures };
 }

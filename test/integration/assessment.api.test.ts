@@ -163,6 +163,47 @@ describe('rankings, scorecards, export', () => {
   });
 });
 
+describe('closer to the seeds (issue 16)', () => {
+  it('rankings carry closure, resolved inside the grid and the backlog year on year; the scorecard the unit\'s', async () => {
+    const res = await get('/assessment/rankings?period=2026-10&level=STREET&source=live', 'a-cc');
+    expect(res.status).toBe(200);
+    const s1 = res.body.items.find((i: { unitId: string }) => i.unitId === S1);
+    expect(s1).toMatchObject({ closure: EXPECTED_OCTOBER.units[S1].closure, resolvedInGrid: EXPECTED_OCTOBER.units[S1].resolvedInGrid });
+    // At the end of October: D (reported at 23:30 on the 31st), E (September's) and H are open, all in S2's area; a year before, no case at all.
+    expect(res.body.backlog).toMatchObject({ at: '2026-10-31T15:59:59.999Z', yearBeforeAt: '2025-10-31T15:59:59.999Z' });
+    expect(res.body.backlog.total).toEqual({ open: 3, openYearBefore: 0, change: null });
+    expect(res.body.items.find((i: { unitId: string }) => i.unitId === S2).backlog).toEqual({ open: 3, openYearBefore: 0, change: null });
+    expect(s1.backlog).toEqual({ open: 0, openYearBefore: 0, change: null });
+    const card = await get(`/assessment/units/${CG}/scorecard?period=2026-10&trend=0&source=live`, 'a-cg');
+    expect(card.body.figures.calledSatisfaction).toEqual(EXPECTED_OCTOBER.units[CG].calledSatisfaction);
+    expect(card.body.backlog).toEqual({ open: 0, openYearBefore: 0, change: null });
+    const csv = await get('/assessment/export.csv?period=2026-10&level=STREET&source=live', 'a-cc');
+    const [header, ...lines] = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const col = (name: string) => header.split(',').indexOf(name);
+    const s2 = lines.find((l) => l.includes(`,${S2},`))!.split(',');
+    expect([s2[col('closure_rate')], s2[col('resolved_in_grid_rate')], s2[col('backlog_open')], s2[col('backlog_change')]]).toEqual(['0.0000', '1.0000', '3', '']);
+  });
+
+  it('scores per person: each reader sees the people of the units it may read', async () => {
+    // The fixture records no actors: A's acceptance and response by a grid worker of G1, D's by someone outside the directory.
+    await db.caseEvent.updateMany({ where: { caseCode: CODES.A, type: { in: ['ACCEPTED', 'RESPONDED'] } }, data: { actorId: 'a-grid' } });
+    await db.caseEvent.updateMany({ where: { caseCode: CODES.D, type: 'ACCEPTED' }, data: { actorId: 'p-outside' } });
+    const all = await get('/assessment/people?period=2026-10', 'a-cc');
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ period: '2026-10', source: 'LIVE', asOf: new Date(AS_OF).toISOString(), formulaVersion: 1 });
+    expect(all.body.items).toEqual([
+      expect.objectContaining({ personId: 'a-grid', rank: 1, name: 'a-grid', role: 'GRID_WORKER', unitId: G1, cases: 1, acceptanceOnTime: { numerator: 1, denominator: 1, rate: 1 }, score: 100 }),
+      expect.objectContaining({ personId: 'p-outside', rank: 1, name: null, unitId: null, cases: 1, score: 100 }),
+    ]);
+    expect((await get('/assessment/people?period=2026-10', 'a-s1')).body.items.map((p: { personId: string }) => p.personId)).toEqual(['a-grid']);
+    expect((await get('/assessment/people?period=2026-10', 'a-s2')).body.items).toEqual([]);
+    expect((await get(`/assessment/people?period=2026-10&unitId=${G1}`, 'a-cc')).body.items.map((p: { personId: string }) => p.personId)).toEqual(['a-grid']);
+    expect((await get(`/assessment/people?period=2026-10&unitId=${G3}`, 'a-s1')).status).toBe(403);
+    expect((await get('/assessment/people?period=2026-10', 'a-grid')).status).toBe(403);
+    expect((await get('/assessment/people?period=nope', 'a-cc')).status).toBe(400);
+  });
+});
+
 describe('publishing snapshots', () => {
   it('only the command center and admins publish; each publish is a new version; readers then get the latest', async () => {
     expect((await post('/assessment/snapshots', 'a-s1', { period: '2026-10' })).status).toBe(403);

@@ -1,7 +1,8 @@
 // Assessment figures as pure functions over the hand-computed fixture (no database).
-import { computeAssessment, emptyUnitFigures, type AssessmentFigures, type AssessmentInput, type UnitFigures } from '../../domain/assessment/figures';
+import { computeAssessment, emptyUnitFigures, type AssessmentCase, type AssessmentFigures, type AssessmentInput, type UnitFigures } from '../../domain/assessment/figures';
 import { parsePeriod } from '../../domain/assessment/period';
 import { rankUnits } from '../../domain/assessment/rankings';
+import { backlogCount, backlogInstants, computeBacklog } from '../../domain/assessment/backlog';
 import {
   AS_OF, C1, CG, CODES, D, EXPECTED_OCTOBER, FIXTURE_CASES, FIXTURE_SCORES, FIXTURE_UNITS, G1, G2, G3, HB, S1, S2, SJ, r, sh,
 } from '../fixtures/assessmentCases';
@@ -173,8 +174,77 @@ describe('unit-level rules in isolation', () => {
     expect(unit(f, G1)).toMatchObject({ extensionsAsked: 1, extensionsGranted: 0 });
   });
 
+  it('steps on site (issue 16): an arrival in time, a department arriving late, a lapsed on-site window, the two-hour promise missed', () => {
+    const f = one([
+      ['REPORTED', G1], ['SITE_STEP', G1, { step: 'ARRIVED', onSite: { windowDueAt: 0, onTime: true } }],
+      ['SITE_STEP', G1, { step: 'SURVEYED' }], ['SITE_STEP', G1, { step: 'CLEARED', hazardDueAt: 0, withinPromise: false }],
+      ['DEPARTMENT_CALLED', CG, { callId: 'CALL-1', departmentId: CG, reportBy: sh('2026-10-06 09:00') }],
+      ['DEPARTMENT_REPORTED', CG, { callId: 'CALL-1', late: false, onSite: { windowDueAt: 0, onTime: false } }],
+      ['BREACHED', S1, { kind: 'ON_SITE' }],
+      // An arrival after the window was met, or without an urgent window, is not measured.
+      ['SITE_STEP', S1, { step: 'ARRIVED' }],
+    ]);
+    expect(unit(f, G1)).toMatchObject({ onSiteOnTime: r(1, 1), hazardPromiseKept: r(0, 1) });
+    expect(unit(f, CG)).toMatchObject({ onSiteOnTime: r(0, 1), hazardPromiseKept: r(0, 0) });
+    expect(unit(f, S1)).toMatchObject({ onSiteOnTime: r(0, 1), escalationsCaused: 1 });
+  });
+
+  it('resolved inside the grid (issue 16): a closing at grid level counts for the area; reopened cases are not closed; a called department is outside the grid', () => {
+    const closing = { resolution: 'RESOLVED', handlerUnitId: G1, handlerLevel: 'GRID' };
+    const inside = one([['REPORTED', G1], ['ACCEPTED', G1, { onTime: true }], ['CLOSED', G1, closing]]);
+    for (const id of [G1, C1, S1, D]) expect(unit(inside, id).resolvedInGrid).toEqual(r(1, 1));
+    expect(unit(inside, G1).closure).toEqual(r(1, 1));
+    const reopened = one([['REPORTED', G1], ['CLOSED', G1, closing], ['SURVEY_RECORDED', D, { satisfaction: 'UNSATISFIED', solved: false }], ['REOPENED', D]]);
+    expect(unit(reopened, G1)).toMatchObject({ closure: r(0, 1), resolvedInGrid: r(0, 0) });
+    const called = one([
+      ['REPORTED', G1], ['DEPARTMENT_CALLED', CG, { callId: 'CALL-1', departmentId: CG, reportBy: 0 }], ['CLOSED', G1, closing],
+      ['SURVEY_RECORDED', D, { satisfaction: 'BASICALLY_SATISFIED', solved: true }],
+    ]);
+    expect(unit(called, D).resolvedInGrid).toEqual(r(0, 1));
+    expect(unit(called, CG)).toMatchObject({ closure: r(1, 1), calledSatisfaction: r(1, 1), satisfaction: r(0, 0) });
+    expect(unit(called, G1).satisfaction).toEqual(r(1, 1));
+  });
+
   it('a unit outside the directory still gets its figures', () => {
     const f = one([['REPORTED', 'ZZ-GRID'], ['ACCEPTED', 'ZZ-GRID', { onTime: true }]], []);
     expect(f.units.map((u) => [u.unitId, u.kind, u.acceptanceOnTime.rate])).toEqual([['ZZ-GRID', null, 1]]);
+  });
+});
+
+describe('backlog against the same period of the previous year (issue 16)', () => {
+  const kase = (code: string, events: Array<[string, string]>): AssessmentCase => ({
+    code,
+    units: { districtId: D, streetId: S1, communityId: C1, gridId: G1 },
+    events: events.map(([type, at], i) => ({ seq: i + 1, type, at: sh(at), actorId: null, actorRole: null, unitId: null, level: null, data: {} })),
+  });
+  const cases = [
+    kase('K1', [['REPORTED', '2025-10-20 09:00']]), // open since last year
+    kase('K2', [['REPORTED', '2025-10-25 09:00'], ['CLOSED', '2025-11-02 09:00']]), // open at the end of October 2025 only
+    kase('K3', [['REPORTED', '2026-10-10 09:00'], ['CLOSED', '2026-10-12 09:00'], ['REOPENED', '2026-10-13 09:00']]), // reopened: open
+    kase('K4', [['REPORTED', '2026-10-15 09:00'], ['CLOSED', '2026-10-16 09:00']]),
+    kase('K5', [['REPORTED', '2026-11-01 09:00']]), // after the period
+  ];
+
+  it('counts the cases open at the period end and a year before, per area, with the change', () => {
+    const { at, yearBeforeAt } = backlogInstants(parsePeriod('2026-10'), AS_OF);
+    expect(new Date(at).toISOString()).toBe('2026-10-31T15:59:59.999Z');
+    expect(new Date(yearBeforeAt).toISOString()).toBe('2025-10-31T15:59:59.999Z');
+    const b = computeBacklog(cases, at, yearBeforeAt);
+    expect(b.total).toEqual({ open: 2, openYearBefore: 2, change: 0 });
+    expect(b.units.map((u) => u.unitId)).toEqual([D, S1, C1, G1].sort());
+    expect(b.units.find((u) => u.unitId === G1)).toEqual({ unitId: G1, open: 2, openYearBefore: 2, change: 0 });
+  });
+
+  it('as of a moment inside the period: the same point of the period a year earlier; no backlog then gives a null change', () => {
+    const asOf = sh('2026-10-14 00:00');
+    const { at, yearBeforeAt } = backlogInstants(parsePeriod('2026-10'), asOf);
+    expect(yearBeforeAt).toBe(sh('2025-10-14 00:00'));
+    expect(computeBacklog(cases, at, yearBeforeAt).total).toEqual({ open: 2, openYearBefore: 0, change: null });
+    expect(backlogCount(1, 2)).toEqual({ open: 1, openYearBefore: 2, change: -0.5 });
+  });
+
+  it('a leap year: the year before is capped at its period end', () => {
+    const { yearBeforeAt } = backlogInstants(parsePeriod('2028-02'), sh('2028-02-29 12:00'));
+    expect(yearBeforeAt).toBe(parsePeriod('2027-02').endMs - 1);
   });
 });

@@ -36,6 +36,32 @@ export interface UnitFigures {
   reopen: Ratio;
   callsReceived: number;
   reportTimeliness: Ratio;
+  // Closer to the seeds (issue 16): absent in snapshots published before them.
+  closure?: Ratio;
+  resolvedInGrid?: Ratio;
+  onSiteOnTime?: Ratio;
+  hazardPromiseKept?: Ratio;
+  calledSatisfaction?: Ratio;
+  score: number | null;
+}
+/** Open cases of an area at the period end against a year before (积案同比); null in older snapshots. */
+interface BacklogCount {
+  open: number;
+  openYearBefore: number;
+  change: number | null;
+}
+interface PersonFigures {
+  personId: string;
+  name: string | null;
+  unitId: string | null;
+  unitName: string | null;
+  rank: number | null;
+  cases: number;
+  acceptanceOnTime: Ratio;
+  firstResponseOnTime: Ratio;
+  completionOnTime: Ratio;
+  satisfaction: Ratio;
+  resolution: Ratio;
   score: number | null;
 }
 interface SourceInfo {
@@ -46,13 +72,15 @@ interface SourceInfo {
   asOf: string;
 }
 interface Rankings extends SourceInfo {
-  items: Array<UnitFigures & { rank: number | null }>;
+  backlog: { at: string; yearBeforeAt: string; total: BacklogCount } | null;
+  items: Array<UnitFigures & { rank: number | null; backlog: BacklogCount | null }>;
 }
 interface Scorecard extends SourceInfo {
   unitId: string;
   rank: number | null;
   rankedAmong: number;
   figures: UnitFigures;
+  backlog: BacklogCount | null;
   trend: Array<{ period: string; source: string; figures: UnitFigures }>;
 }
 
@@ -91,6 +119,18 @@ const TEXT = {
     publishButton: '发布',
     published: (p: string, v: number, n: number) => `已发布 ${p} 快照 v${v}（${n} 个单位）`,
     periodRequired: '请输入考核期',
+    closure: '结案率',
+    resolvedInGrid: '网格内解决率',
+    onSite: '按时到场率',
+    hazard: '2小时消险兑现率',
+    calledSatisfaction: '被呼叫案件满意率',
+    backlog: '积案同比',
+    backlogText: (b: BacklogCount) => `${b.open} 件（上年同期 ${b.openYearBefore} 件${b.change === null ? '' : `，${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%`}）`,
+    districtBacklog: (b: BacklogCount) => `全区积案 ${b.open} 件，上年同期 ${b.openYearBefore} 件${b.change === null ? '' : `（${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%）`}`,
+    people: '干部个人得分',
+    peopleHelp: '按本人办理的受理、响应、办结及其经办案件的回访评价计分，供评先评优参考；实时计算。',
+    person: '姓名',
+    personUnit: '所在单位',
   },
   en: {
     title: 'Assessment',
@@ -122,11 +162,25 @@ const TEXT = {
     publishButton: 'Publish',
     published: (p: string, v: number, n: number) => `Published ${p} snapshot v${v} (${n} units)`,
     periodRequired: 'Enter a period',
+    closure: 'Closure rate',
+    resolvedInGrid: 'Resolved inside the grid',
+    onSite: 'On site in time',
+    hazard: 'Two-hour hazard promise kept',
+    calledSatisfaction: 'Satisfaction with cases called to',
+    backlog: 'Backlog year on year',
+    backlogText: (b: BacklogCount) => `${b.open} (a year before ${b.openYearBefore}${b.change === null ? '' : `, ${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%`})`,
+    districtBacklog: (b: BacklogCount) => `District backlog ${b.open}, a year before ${b.openYearBefore}${b.change === null ? '' : ` (${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%)`}`,
+    people: 'Scores per person',
+    peopleHelp: "From each person's own acceptances, responses, completions and the residents' evaluation of the cases they handled; for individual evaluation. Computed live.",
+    person: 'Name',
+    personUnit: 'Unit',
   },
 };
 
 const pct = (r: Ratio) => (r.rate === null ? '—' : `${(r.rate * 100).toFixed(1)}%`);
 const scoreText = (s: number | null) => (s === null ? '—' : s.toFixed(1));
+/** A figure a snapshot published before it does not have: "—". */
+const pctOpt = (r: Ratio | undefined) => (r ? pct(r) : '—');
 
 /** The current month in Beijing (YYYY-MM), the API's default period. */
 function currentMonth(now = Date.now()): string {
@@ -197,6 +251,12 @@ function ScorecardCard({ unitId, period }: { unitId: string; period: string }) {
         <Descriptions.Item label={x.reopen}>{pct(f.reopen)}</Descriptions.Item>
         <Descriptions.Item label={x.escalations}>{f.escalationsCaused}</Descriptions.Item>
         <Descriptions.Item label={x.reportTimeliness}>{pct(f.reportTimeliness)}</Descriptions.Item>
+        <Descriptions.Item label={x.closure}>{pctOpt(f.closure)}</Descriptions.Item>
+        <Descriptions.Item label={x.resolvedInGrid}>{pctOpt(f.resolvedInGrid)}</Descriptions.Item>
+        <Descriptions.Item label={x.onSite}>{pctOpt(f.onSiteOnTime)}</Descriptions.Item>
+        <Descriptions.Item label={x.hazard}>{pctOpt(f.hazardPromiseKept)}</Descriptions.Item>
+        {f.kind === 'DEPARTMENT' && <Descriptions.Item label={x.calledSatisfaction}>{pctOpt(f.calledSatisfaction)}</Descriptions.Item>}
+        <Descriptions.Item label={x.backlog}>{c.backlog ? x.backlogText(c.backlog) : '—'}</Descriptions.Item>
       </Descriptions>
       <h3 className="coe-card-title" style={{ margin: '16px 0 8px' }}>{x.trend}</h3>
       <Row gutter={[16, 16]}>
@@ -214,6 +274,42 @@ function ScorecardCard({ unitId, period }: { unitId: string; period: string }) {
           />
         </Col>
       </Row>
+    </Card>
+  );
+}
+
+/** Scores per person (GET /assessment/people): the people of the units the reader may see, best first. */
+function PeopleCard({ period }: { period: string }) {
+  const { t, lang } = useI18n();
+  const x = TEXT[lang];
+  const url = `/assessment/people?${new URLSearchParams({ period }).toString()}`;
+  const people = usePoll(url, () => api<{ items: PersonFigures[] }>('GET', url), MINUTE);
+  return (
+    <Card size="small" style={{ marginTop: 16 }} data-testid="people" title={<h2 className="coe-card-title">{x.people} · {period}</h2>}>
+      <p className="coe-muted" style={{ marginTop: 0 }}>{x.peopleHelp}</p>
+      {people.error instanceof ApiError && <Alert type="warning" title={people.error.message} showIcon style={{ marginBottom: 8 }} />}
+      {!people.data && people.loading ? (
+        <Spin aria-label={t.loading} />
+      ) : (
+        <Table
+          size="small"
+          rowKey="personId"
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 'max-content' }}
+          dataSource={people.data?.items ?? []}
+          columns={[
+            { title: x.rank, dataIndex: 'rank', render: (v: number | null) => v ?? '—' },
+            { title: x.person, key: 'person', render: (_: unknown, p: PersonFigures) => p.name ?? p.personId },
+            { title: x.personUnit, key: 'unit', render: (_: unknown, p: PersonFigures) => p.unitName ?? p.unitId ?? '—' },
+            { title: x.score, dataIndex: 'score', render: scoreText },
+            { title: x.cases, dataIndex: 'cases' },
+            { title: x.acceptance, key: 'acceptance', render: (_: unknown, p: PersonFigures) => pct(p.acceptanceOnTime) },
+            { title: x.firstResponse, key: 'response', render: (_: unknown, p: PersonFigures) => pct(p.firstResponseOnTime) },
+            { title: x.completion, key: 'completion', render: (_: unknown, p: PersonFigures) => pct(p.completionOnTime) },
+            { title: x.satisfaction, key: 'satisfaction', render: (_: unknown, p: PersonFigures) => pct(p.satisfaction) },
+          ]}
+        />
+      )}
     </Card>
   );
 }
@@ -258,6 +354,7 @@ export function AssessmentPage({ me }: { me: Me }) {
         <a href={`/assessment/export.csv?${query}`} download data-testid="export-csv">
           {x.exportCsv}
         </a>
+        {r?.backlog && <span data-testid="district-backlog">{x.districtBacklog(r.backlog.total)}</span>}
         {r && <span className="coe-muted">{r.source === 'SNAPSHOT' ? x.snapshot(r.version, formatInstant(r.publishedAt, lang)) : x.live(formatInstant(r.asOf, lang))}</span>}
       </div>
       {fields.period && (
@@ -292,6 +389,11 @@ export function AssessmentPage({ me }: { me: Me }) {
                   { title: x.cases, dataIndex: 'casesHandled' },
                   { title: x.completion, key: 'completion', render: (_: unknown, u) => pct(u.completionOnTime) },
                   { title: x.satisfaction, key: 'satisfaction', render: (_: unknown, u) => pct(u.satisfaction) },
+                  { title: x.closure, key: 'closure', render: (_: unknown, u) => pctOpt(u.closure) },
+                  level === 'DEPARTMENT'
+                    ? { title: x.calledSatisfaction, key: 'calledSatisfaction', render: (_: unknown, u) => pctOpt(u.calledSatisfaction) }
+                    : { title: x.resolvedInGrid, key: 'resolvedInGrid', render: (_: unknown, u) => pctOpt(u.resolvedInGrid) },
+                  { title: x.backlog, key: 'backlog', render: (_: unknown, u) => (u.backlog ? x.backlogText(u.backlog) : '—') },
                 ]}
               />
             )}
@@ -301,6 +403,7 @@ export function AssessmentPage({ me }: { me: Me }) {
           {unitId ? <ScorecardCard unitId={unitId} period={period} /> : <Card size="small"><span className="coe-muted">{x.pickUnit}</span></Card>}
         </Col>
       </Row>
+      <PeopleCard period={period} />
       {PUBLISHERS.has(me.role) && <Publish period={period} onDone={rankings.reload} />}
     </section>
   );
