@@ -74,6 +74,7 @@ const bodyOf = (e: Entry): object => {
     case 'urge': return { reason: '请加快办理' };
     case 'urge-reply': return { ...callId, reply: '正在办理' };
     case 'on-site': return { ...callId, step: 'ARRIVED' };
+    case 'send-down': return { level: 'STREET', reason: '属街道职责' };
     case 'deliberate': return { step: 'SAY', text: '小区停车乱象' };
     case 'pause': return { reasonKind: 'THIRD_PARTY', reason: '等待法院裁定' };
     case 'pause-decision': return { approve: true, reason: '属实' };
@@ -103,7 +104,7 @@ describe('GET /cases/:code/actions', () => {
   it('a grid worker on a fresh case may accept; the refusals are what each POST answers', async () => {
     const code = await report();
     const a = await list(code, gridWorker);
-    expect(Object.keys(a)).toHaveLength(21);
+    expect(Object.keys(a)).toHaveLength(22);
     expect(a.accept).toEqual({ action: 'accept', method: 'POST', path: '/cases/{code}/accept', params: { code }, allowed: true });
     expect(a.whistle.allowed).toBe(true);
     // Not the grid's role: refused by the role rule before the case is asked.
