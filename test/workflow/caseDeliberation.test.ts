@@ -38,9 +38,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** A small matter (小事) at 09:30 of a working morning after now: the grid sends it down to the community. */
+/**
+ * A small matter (小事) at 09:30 of a working morning after now: the grid sends it down to the
+ * community. Without the triage routes (noTriage), which would start it with the community.
+ */
 async function sentDown(o: Parameters<typeof caseInput>[1] = {}) {
-  const { h, input } = await startCaseAtMorning(env, taskQueue, { triage: 'SMALL', ...o });
+  const { h, input } = await startCaseAtMorning(env, taskQueue, { triage: 'SMALL', noTriage: true, ...o });
   await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
   await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'COMMUNITY' }] });
   return { h, code: input.intake.code };
