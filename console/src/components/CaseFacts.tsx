@@ -240,6 +240,9 @@ export function SurveyLinkIssuer({ code }: { code: string }) {
   );
 }
 
+/** antd's success tag (green on light green) falls below WCAG AA contrast; this dark green passes it. */
+const VERDICT_TAG = { color: '#14532d', background: '#dcfce7', borderColor: '#86efac' };
+
 /**
  * The five-step deliberation (五步议事: 说、问、议、办、评) of a community matter, as the live
  * state holds it: each step done with its content, the next ones still to come, the residents'
@@ -256,7 +259,7 @@ export function DeliberationCard({ live }: { live: Live }) {
       ) : (
         <>
           <Space style={{ marginBottom: 8 }}>
-            {d.completedAt === null ? <Tag color="processing">{t.deliberationOpen}</Tag> : <Tag color="success" data-testid="deliberation-verdict">{t.deliberationVerdict}: {t.satisfactions[d.verdict ?? ''] ?? d.verdict}</Tag>}
+            {d.completedAt === null ? <Tag color="processing">{t.deliberationOpen}</Tag> : <Tag style={VERDICT_TAG} data-testid="deliberation-verdict">{t.deliberationVerdict}: {t.satisfactions[d.verdict ?? ''] ?? d.verdict}</Tag>}
           </Space>
           <List
             size="small"
