@@ -200,11 +200,10 @@ export const envSchema = z.object({
   LADDER: csv.default(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']),
   /**
    * Kinds of matter whose route (三事分流, domain/triage) new cases take; the others start at the
-   * catalog's level. BIG (政府快办: start at the street, call the category's departments at once)
-   * is left out by default: the catalog's kinds are defaults, and most matters the grid solves are
-   * labelled BIG (docs/RULES.md, "Community level and triage").
+   * catalog's level with any first response (as before the routes). All three by default
+   * (docs/RULES.md, "Community level and triage").
    */
-  TRIAGE_ROUTES: csv.default(['SMALL', 'PRIVATE']),
+  TRIAGE_ROUTES: csv.default(['BIG', 'SMALL', 'PRIVATE']),
   /** "3:COMMAND_CENTER,10:DEPUTY_LEADER,*:PRINCIPAL_LEADER" */
   EXTENSION_THRESHOLDS: z.string().default('3:COMMAND_CENTER,10:DEPUTY_LEADER,*:PRINCIPAL_LEADER'),
   MAX_EXTENSIONS: z.coerce.number().int().min(0).default(2),

@@ -37,14 +37,16 @@ export interface TriagePolicy {
 export const UNROUTED: TriageRoute = { start: 'CATALOG', callDepartments: false, responses: ['SELF', 'COMMUNITY', 'GUIDANCE', 'DEPARTMENTS'] };
 
 /**
- * The seed's routes ([001] 三事分流): a big matter is the government's (政府快办: the street
- * holds it and calls the departments at once), a small matter the residents' committee's
- * (由居委会主导), a private matter is answered with guidance (引导居民群众自行解决或引导寻求其他服务).
+ * The seed's routes ([001] 三事分流): a big matter is the government's (政府快办: where it starts
+ * at a level that calls, the street, its departments are called at once and the street holds it;
+ * one the grid handles on patrol starts with the grid, [000] 93%的项目在网格内解决, and is whistled up
+ * when beyond it), a small matter the residents' committee's (由居委会主导), a private matter is
+ * answered with guidance (引导居民群众自行解决或引导寻求其他服务).
  * Communities call departments as streets do ([004] 街镇、社区呼叫市、区直部门).
  */
 export const DEFAULT_TRIAGE: TriagePolicy = {
   routes: {
-    BIG: { start: 'STREET', callDepartments: true, responses: ['SELF', 'DEPARTMENTS'] },
+    BIG: { start: 'CATALOG', callDepartments: true, responses: ['SELF', 'DEPARTMENTS'] },
     SMALL: { start: 'COMMUNITY', callDepartments: false, responses: ['SELF', 'COMMUNITY', 'DEPARTMENTS'] },
     PRIVATE: { start: 'CATALOG', callDepartments: false, responses: ['GUIDANCE'] },
   },
@@ -85,12 +87,13 @@ export function triageStartLevel(kind: TriageKind, catalogLevel: Level, director
 }
 
 /**
- * The departments a new case of `kind` calls at intake: the category's usual ones that have an
- * officer, when the route fast-tracks it; none otherwise (a category naming no department starts
- * at the street without calls, and the street decides within its hour as for any case).
+ * The departments a new case of `kind` starting at `startLevel` calls at intake: the category's
+ * usual ones that have an officer, when the route fast-tracks it and the case starts at a level
+ * that calls (the street: a grid does not call, [004] 街镇、社区呼叫); none otherwise (a category
+ * naming no department starts without calls, and its holder decides within its hour as for any case).
  */
-export function triageCalls(kind: TriageKind, suggested: readonly string[], officers: Readonly<Record<string, unknown>>, policy: TriagePolicy | undefined): string[] {
-  if (!policy?.routes[kind].callDepartments) return [];
+export function triageCalls(kind: TriageKind, suggested: readonly string[], officers: Readonly<Record<string, unknown>>, policy: TriagePolicy | undefined, startLevel: Level): string[] {
+  if (!policy?.routes[kind].callDepartments || !policy.callers.includes(startLevel)) return [];
   return [...new Set(suggested)].filter((d) => Object.prototype.hasOwnProperty.call(officers, d));
 }
 

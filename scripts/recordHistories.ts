@@ -703,8 +703,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'triage-big-fast-track',
-    description: "A big matter with its route on (TRIAGE_ROUTES with BIG; 政府快办): it starts at the street, and the category's usual department (city management) is called at intake (DEPARTMENT_CALLED with fastTrack, no actor); the street's acceptance is its first response (RESPONDED, decision DEPARTMENTS); the department reports, gives its result, the street reviews and closes, the revisit survey ends it.",
-    options: { triageRoutes: ['BIG', 'SMALL', 'PRIVATE'] },
+    description: "A big matter with its route on (TRIAGE_ROUTES with BIG; 政府快办): it starts at the street, and the category's usual department (city management) is called at intake (DEPARTMENT_CALLED with fastTrack, no actor); the street's acceptance is its first response (RESPONDED, decision DEPARTMENTS); the department reports, gives its result, the street reviews and closes, the revisit survey ends it. Recorded when the route started every big matter at the street; the route now starts it at its category's level, so a re-recording names a street-level category.",
+    options: { startLevel: 'STREET' },
     recordsWindows: true,
     paced: true,
     routines: true,

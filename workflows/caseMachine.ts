@@ -182,8 +182,9 @@ export class CaseMachine {
       });
     }
     // A big matter's route (政府快办, CasePolicy.triage): the category's usual departments are
-    // called at once; the case stays with the level it started at (the street), which accepts it.
-    for (const departmentId of triageCalls(intake.triage, intake.suggestedDepartmentIds, input.departmentOfficers, policy.triage)) {
+    // called at once when it starts at a level that calls; the case stays with that level (the
+    // street), which accepts it. (Routes recorded before 'CATALOG' starts always began at the street.)
+    for (const departmentId of triageCalls(intake.triage, intake.suggestedDepartmentIds, input.departmentOfficers, policy.triage, this.state.level)) {
       const reportBy = openWindow({
         id: 'fast-track', kind: 'REPORT', span: policy.windows.report, level: this.state.level, unitId: departmentId,
         startedAt: intake.reportedAt, remindFraction: 0, calendar,

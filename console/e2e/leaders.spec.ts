@@ -15,8 +15,9 @@ const DEPUTY = 'p-deputy-GL';
 
 test('a case left alone is seen climbing to the leaders\' list, and the leader opens it from there', async ({ browser }) => {
   const admin = await as('demo-admin');
-  // On-site is a wall-clock window: 0.005 h = 18 s at each level. A big matter (BIG, not routed by
-  // default: TRIAGE_ROUTES=SMALL,PRIVATE) starts at the grid; a small one would start with the community.
+  // On-site is a wall-clock window: 0.005 h = 18 s at each level. A big matter of a grid-level
+  // category starts with the grid (大事: no department called from the grid); a small one would start
+  // with the community.
   await admin.post(
     '/admin/categories',
     { code: CATEGORY, name: '演示：危险隐患（短时限）', triage: 'BIG', completionDays: 1, urgent: true, windowOverrides: { onSiteHours: 0.005 } },

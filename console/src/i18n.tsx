@@ -26,7 +26,7 @@ const zh = {
   category: '类别',
   triageRoute: '三事分流',
   triageKinds: {
-    BIG: '大事 · 政府快办（街道承办，呼叫部门）',
+    BIG: '大事 · 政府快办（政府部门负责）',
     SMALL: '小事 · 协商共办（居委会主导）',
     PRIVATE: '私事 · 灵活自办（引导说明）',
   } as Record<string, string>,
@@ -260,7 +260,7 @@ const en: Dict = {
   category: 'Category',
   triageRoute: 'Kind of matter (三事分流)',
   triageKinds: {
-    BIG: 'Big matter · fast-tracked (the street holds it, departments called)',
+    BIG: 'Big matter · the government acts fast (departments are responsible)',
     SMALL: "Small matter · the residents' committee leads",
     PRIVATE: 'Private matter · answered with guidance',
   },

@@ -213,7 +213,7 @@ async function resolveCase(deps: IntakeDeps, cmd: IntakeCommand, reportedAt: num
   // A ladder naming the community (层层) skips it where the grid has none.
   policy.ladder = ladderForPlace(policy.ladder, directory);
   const catalogLevel: Level = isLevel(category.defaultLevel) ? category.defaultLevel : 'GRID';
-  // The kind's route (三事分流, policy.triage): a small matter starts with its grid's community, a big one at the street.
+  // The kind's route (三事分流, policy.triage): a small matter starts with its grid's community, a big one at its category's level.
   const startLevel = triageStartLevel(category.triage, catalogLevel, directory, policy.triage);
   const { location } = request;
 

@@ -38,7 +38,11 @@ it('a small matter sent down to the community: 说、问、议、办、评 throu
   expect(created.status).toBe(201);
   const code: string = created.body.code;
   expect((await act(code, 'accept', bearer.grid)).status).toBe(200);
-  expect((await act(code, 'respond', bearer.grid, { decision: 'COMMUNITY' })).status).toBe(200);
+  // 违章停车 is catalogued a big matter: sending it to the community corrects its kind, with a reason.
+  const unfit = await act(code, 'respond', bearer.grid, { decision: 'COMMUNITY' });
+  expect(unfit.status).toBe(400);
+  expect(unfit.body.error.fields[0].path).toBe('body.triage');
+  expect((await act(code, 'respond', bearer.grid, { decision: 'COMMUNITY', triage: 'SMALL', triageReason: '小区内部停车秩序，属社区公共事务' })).status).toBe(200);
 
   expect(await actionOf(code, bearer.community, 'deliberate')).toMatchObject({ allowed: true, path: '/cases/{code}/deliberation' });
   // The edge checks the form; the case checks the order and who acts.

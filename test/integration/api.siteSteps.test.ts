@@ -97,10 +97,15 @@ it("a house hazard at the street (urgent): the called department's report (报�
     .send({ channel: 'HOTLINE', categoryCode: 'ZJ-003', location: { gridId: GRID }, description: '外墙开裂，有坠落风险' });
   expect(created.status).toBe(201);
   const code: string = created.body.code;
-  expect((await act(code, 'accept', street)).status).toBe(200);
+  // A big matter at the street (大事政府快办): the category's departments (住建, 应急) were called at
+  // intake and the acceptance is the street's first response; the street calls city management too.
+  const accepted = await act(code, 'accept', street);
+  expect(accepted.status).toBe(200);
+  expect(accepted.body.status).toBe('IN_PROGRESS');
+  expect(accepted.body.calls.map((c: { departmentId: string }) => c.departmentId)).toEqual(['GL-D-ZJ', 'GL-D-YJ']);
   const called = await act(code, 'calls', street, { calls: [{ departmentId: 'GL-D-CG', reportBy: new Date(Date.now() + 3_600_000).toISOString(), place: '虎踞北路4号' }] });
   expect(called.status).toBe(200);
-  const callId: string = called.body.calls[0].id;
+  const callId: string = called.body.calls.find((c: { departmentId: string }) => c.departmentId === 'GL-D-CG').id;
 
   // Before its report the department records no step; its own arrival is the report, not a step.
   expect((await act(code, 'site-steps', officer, { callId, step: 'SURVEYED' })).status).toBe(409);
@@ -110,7 +115,7 @@ it("a house hazard at the street (urgent): the called department's report (报�
   const reported = await act(code, `calls/${callId}/report`, officer, { evidence: [{ kind: 'PHOTO', url: 'https://files.example/house.jpg', sha256: SHA }] });
   expect(reported.status).toBe(200);
   expect(reported.body.windows.map((w: { kind: string }) => w.kind)).not.toContain('ON_SITE');
-  expect(reported.body.calls[0].evidence).toEqual([expect.objectContaining({ kind: 'PHOTO', url: 'https://files.example/house.jpg', sha256: SHA })]);
+  expect(reported.body.calls.find((c: { id: string }) => c.id === callId).evidence).toEqual([expect.objectContaining({ kind: 'PHOTO', url: 'https://files.example/house.jpg', sha256: SHA })]);
   expect((await act(code, 'site-steps', officer, { callId, step: 'ARRIVED' })).status).toBe(409);
   expect(await actionOf(code, officer, 'on-site')).toMatchObject({ allowed: true, params: { code, callId } });
   const surveyed = await act(code, 'site-steps', officer, { callId, step: 'SURVEYED', note: '外墙空鼓' });

@@ -19,10 +19,15 @@ describe('domain/triage', () => {
     expect(triageStartLevel('SMALL', 'STREET', DIRECTORY, all)).toBe('STREET');
   });
 
-  it('a big matter starts at the street (or higher when the catalog says so); a private one at the catalog\'s level', () => {
-    expect(triageStartLevel('BIG', 'GRID', DIRECTORY, all)).toBe('STREET');
-    expect(triageStartLevel('BIG', 'COMMAND_CENTER', DIRECTORY, all)).toBe('COMMAND_CENTER');
+  it('a big matter and a private one start at the catalog\'s level (the grid solves what it can on patrol); a route may start big matters at the street', () => {
+    expect(triageStartLevel('BIG', 'GRID', DIRECTORY, all)).toBe('GRID');
+    expect(triageStartLevel('BIG', 'STREET', DIRECTORY, all)).toBe('STREET');
     expect(triageStartLevel('PRIVATE', 'GRID', DIRECTORY, all)).toBe('GRID');
+    // A configured STREET start (the route before the grid's patrol matters were kept at the grid).
+    const atStreet = defaultTriage();
+    atStreet.routes.BIG.start = 'STREET';
+    expect(triageStartLevel('BIG', 'GRID', DIRECTORY, atStreet)).toBe('STREET');
+    expect(triageStartLevel('BIG', 'COMMAND_CENTER', DIRECTORY, atStreet)).toBe('COMMAND_CENTER');
   });
 
   it('without the policy, or for a kind not routed, every kind starts at the catalog\'s level', () => {
@@ -30,13 +35,18 @@ describe('domain/triage', () => {
     const noBig = defaultTriage(['SMALL', 'PRIVATE']);
     expect(noBig.routes.BIG).toEqual(UNROUTED);
     expect(triageStartLevel('BIG', 'GRID', DIRECTORY, noBig)).toBe('GRID');
-    expect(triageCalls('BIG', ['GL-D-CG'], DEPARTMENTS, noBig)).toEqual([]);
+    expect(triageCalls('BIG', ['GL-D-CG'], DEPARTMENTS, noBig, 'STREET')).toEqual([]);
   });
 
-  it('a big matter calls the category\'s usual departments that have an officer, each once; no department named: no call', () => {
-    expect(triageCalls('BIG', ['GL-D-CG', 'GL-D-SJ', 'GL-D-CG', 'GL-D-UNKNOWN'], DEPARTMENTS, all)).toEqual(['GL-D-CG', 'GL-D-SJ']);
-    expect(triageCalls('BIG', [], DEPARTMENTS, all)).toEqual([]);
-    expect(triageCalls('SMALL', ['GL-D-CG'], DEPARTMENTS, all)).toEqual([]);
+  it('a big matter starting at a level that calls calls the category\'s usual departments that have an officer, each once; no department named: no call', () => {
+    expect(triageCalls('BIG', ['GL-D-CG', 'GL-D-SJ', 'GL-D-CG', 'GL-D-UNKNOWN'], DEPARTMENTS, all, 'STREET')).toEqual(['GL-D-CG', 'GL-D-SJ']);
+    expect(triageCalls('BIG', [], DEPARTMENTS, all, 'STREET')).toEqual([]);
+    expect(triageCalls('SMALL', ['GL-D-CG'], DEPARTMENTS, all, 'COMMUNITY')).toEqual([]);
+  });
+
+  it('a big matter starting with the grid calls nobody at intake: a grid does not call ([004] 街镇、社区呼叫)', () => {
+    expect(triageCalls('BIG', ['GL-D-CG'], DEPARTMENTS, all, 'GRID')).toEqual([]);
+    expect(triageCalls('BIG', ['GL-D-CG'], DEPARTMENTS, all, 'COMMAND_CENTER')).toEqual(['GL-D-CG']);
   });
 
   it('communities call departments on cases with the routes; on older cases only streets and above do', () => {
@@ -60,7 +70,7 @@ describe('domain/triage', () => {
 
   it('the defaults are the seed\'s routes, and a fresh copy each time', () => {
     expect(DEFAULT_TRIAGE.routes).toEqual({
-      BIG: { start: 'STREET', callDepartments: true, responses: ['SELF', 'DEPARTMENTS'] },
+      BIG: { start: 'CATALOG', callDepartments: true, responses: ['SELF', 'DEPARTMENTS'] },
       SMALL: { start: 'COMMUNITY', callDepartments: false, responses: ['SELF', 'COMMUNITY', 'DEPARTMENTS'] },
       PRIVATE: { start: 'CATALOG', callDepartments: false, responses: ['GUIDANCE'] },
     });
@@ -87,8 +97,8 @@ describe('domain/triage', () => {
 });
 
 /** A machine for a case of `kind` with every route (or `kinds`), started as intake starts it. */
-function routed(kind: TriageKind, o: { kinds?: TriageKind[]; departments?: string[]; urgent?: boolean } = {}): CaseMachine {
-  const input = machineInput({ reportedAt: T0, urgent: o.urgent });
+function routed(kind: TriageKind, o: { kinds?: TriageKind[]; departments?: string[]; urgent?: boolean; startLevel?: 'GRID' | 'STREET' } = {}): CaseMachine {
+  const input = machineInput({ reportedAt: T0, urgent: o.urgent, startLevel: o.startLevel });
   input.policy.triage = defaultTriage(o.kinds);
   input.intake.triage = kind;
   if (o.departments) input.intake.suggestedDepartmentIds = o.departments;
@@ -122,8 +132,8 @@ describe('CaseMachine with CasePolicy.triage', () => {
     expect(verdict(() => old.guardCallDepartments(call))).toEqual({ type: 'InvalidTransition', message: expect.stringMatching(/only a street or a higher level/) });
   });
 
-  it('a big matter is fast-tracked (政府快办): it starts at the street with the category\'s departments called; the acceptance is the first response', () => {
-    const m = routed('BIG', { departments: ['GL-D-CG', 'GL-D-SJ'] });
+  it('a big matter of a street-level category is fast-tracked (政府快办): it starts at the street with the category\'s departments called; the acceptance is the first response', () => {
+    const m = routed('BIG', { departments: ['GL-D-CG', 'GL-D-SJ'], startLevel: 'STREET' });
     expect(m.state).toMatchObject({ level: 'STREET', status: 'REPORTED', assignee: DIRECTORY.STREET });
     expect(types(m)).toEqual(['REPORTED', 'DEPARTMENT_CALLED', 'DEPARTMENT_CALLED']);
     const called = m.pending[1].event;
@@ -148,7 +158,7 @@ describe('CaseMachine with CasePolicy.triage', () => {
   });
 
   it('a big matter whose category names no department starts at the street without calls; the street decides within its hour', () => {
-    const m = routed('BIG', { departments: [] });
+    const m = routed('BIG', { departments: [], startLevel: 'STREET' });
     expect(m.state).toMatchObject({ level: 'STREET', calls: [] });
     expect(types(m)).toEqual(['REPORTED']);
     m.accept({ actor: ACTORS.street }, T0 + MIN);
@@ -156,12 +166,23 @@ describe('CaseMachine with CasePolicy.triage', () => {
     expect(m.state.windows.map((w) => w.kind)).toEqual(['RESPONSE']);
   });
 
-  it('BIG not routed (TRIAGE_ROUTES without BIG): the case starts at the grid as before', () => {
-    const m = routed('BIG', { kinds: ['SMALL', 'PRIVATE'] });
-    expect(m.state.level).toBe('GRID');
+  it('a big matter of a grid-level category starts with the grid without calls (网格内解决); the grid handles it or whistles it up, and may not send it to the community', () => {
+    const m = routed('BIG', { departments: ['GL-D-CG'] });
+    expect(m.state).toMatchObject({ level: 'GRID', calls: [], assignee: DIRECTORY.GRID });
     expect(types(m)).toEqual(['REPORTED']);
     m.accept({ actor: ACTORS.grid }, T0 + MIN);
-    expect(verdict(() => m.guardRespond({ actor: ACTORS.grid, decision: 'GUIDANCE', guidance: '请联系物业' }))).toBe('ok');
+    expect(verdict(() => m.guardRespond({ actor: ACTORS.grid, decision: 'SELF', note: '现场劝离' }))).toBe('ok');
+    expect(verdict(() => m.guardRespond({ actor: ACTORS.grid, decision: 'COMMUNITY' }))).toEqual({ type: 'BadInput', message: expect.stringMatching(/^triage: a big matter is not sent to the community/) });
+    // A street-level category of the same kind is fast-tracked (above): the difference is where the catalog starts it.
+    expect(routed('BIG', { departments: ['GL-D-CG'], startLevel: 'STREET' }).state.calls).toHaveLength(1);
+  });
+
+  it('BIG not routed (TRIAGE_ROUTES without BIG): the case starts at the catalog\'s level with any response, as before', () => {
+    const m = routed('BIG', { kinds: ['SMALL', 'PRIVATE'], startLevel: 'STREET', departments: ['GL-D-CG'] });
+    expect(m.state.level).toBe('STREET');
+    expect(types(m)).toEqual(['REPORTED']);
+    m.accept({ actor: ACTORS.street }, T0 + MIN);
+    expect(verdict(() => m.guardRespond({ actor: ACTORS.street, decision: 'GUIDANCE', guidance: '请联系物业' }))).toBe('ok');
   });
 
   it('a private matter is answered with guidance; handling it needs a re-triage with a reason, recorded with the response', () => {

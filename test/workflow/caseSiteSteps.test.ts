@@ -102,7 +102,8 @@ describe('arrival on site and the hazard path (CasePolicy.site)', () => {
   });
 
   it('a case started before CasePolicy.site: the action is refused, a department report leaves the window open, and it lapses', async () => {
-    const { h, input } = await startMorning({ noSite: true, startLevel: 'STREET' });
+    // Started before CasePolicy.site, so before the triage routes too (they came later).
+    const { h, input } = await startMorning({ noSite: true, noTriage: true, startLevel: 'STREET' });
     const code = input.intake.code;
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.street }] });
     const s0 = await h.executeUpdate(callDepartmentsUpdate, {

@@ -61,8 +61,8 @@ it('a small matter starts with the community (居委会主导), which calls a de
   expect(recorder.types(input.intake.code).slice(0, 4)).toEqual(['REPORTED', 'ACCEPTED', 'RESPONDED', 'DEPARTMENT_CALLED']);
 });
 
-it('a big matter is fast-tracked (政府快办): the street holds it, its department is called at intake, the acceptance is the first response', async () => {
-  const { h, input } = await startCaseAtMorning(env, taskQueue, { triageRoutes: ['BIG', 'SMALL', 'PRIVATE'] });
+it('a big matter of a street-level category is fast-tracked (政府快办, the default routes): the street holds it, its department is called at intake, the acceptance is the first response', async () => {
+  const { h, input } = await startCaseAtMorning(env, taskQueue, { startLevel: 'STREET' });
   expect(input.intake).toMatchObject({ triage: 'BIG', startLevel: 'STREET' });
   const s0 = await h.query(getCaseStateQuery);
   expect(s0).toMatchObject({ level: 'STREET', status: 'REPORTED' });
