@@ -1,7 +1,7 @@
 // A generated year of a busy district, for the assessment agreement test and bench:volume:
 // a directory scaled like Gulou's and cases with event sequences as the case workflow records
 // them (breaches and escalations, calls with reports and scores, extensions, review returns,
-// surveys, reopenings, cases still open), deterministic from a seed. Written in bulk with
+// surveys, reopenings, clock pauses, cases still open), deterministic from a seed. Written in bulk with
 // multi-row INSERTs (unnest of column arrays), never through Temporal.
 import type { Pool, PoolClient } from 'pg';
 import type { AssessmentEvent, CallScoreRecord, UnitInfo } from '../domain/assessment/figures';
@@ -137,13 +137,16 @@ export function* generateCases(o: GenerateOptions): Generator<GeneratedCase> {
     ];
     let rung = 0;
     const holder = () => ladder[Math.min(rung, ladder.length - 1)];
+    // The person each unit of the ladder has on this case (REPORTED / ESCALATED / RESPONDED name the assignee, as the
+    // workflow records it); no random draw, so the events' timing and the figures are those of before.
+    const personOf = (unitId: string) => `${unitId}-p${i % 3}`;
     const breach = (kind: string) => {
       breaches += 1;
       push('BREACHED', holder()[1], holder()[0], { kind, windowId: `W-${events.length}` });
       if (rung < ladder.length - 1) {
         const from = holder()[0];
         rung += 1;
-        push('ESCALATED', holder()[1], holder()[0], { from, to: holder()[0], cause: 'BREACH' });
+        push('ESCALATED', holder()[1], holder()[0], { from, to: holder()[0], cause: 'BREACH', assigneeId: personOf(holder()[1]) });
       }
     };
     const filler = () => {
@@ -156,7 +159,7 @@ export function* generateCases(o: GenerateOptions): Generator<GeneratedCase> {
     let extensions = 0;
 
     const run = (): void => {
-      push('REPORTED', units.gridId, 'GRID', { triage: 'BIG', categoryCode: 'CG-001' });
+      push('REPORTED', units.gridId, 'GRID', { triage: 'BIG', categoryCode: 'CG-001', assigneeId: personOf(units.gridId) });
       filler();
       if (chance(0.1)) breach('ACCEPT');
       push('ACCEPTED', holder()[1], holder()[0], { onTime: onTime() });
@@ -169,7 +172,7 @@ export function* generateCases(o: GenerateOptions): Generator<GeneratedCase> {
       }
       if (chance(0.08)) breach('RESPONSE');
       const decision = chance(0.2) ? 'DEPARTMENTS' : chance(0.3) ? 'COMMUNITY' : 'SELF';
-      push('RESPONDED', holder()[1], holder()[0], { decision, onTime: onTime() });
+      push('RESPONDED', holder()[1], holder()[0], { decision, onTime: onTime(), assigneeId: personOf(decision === 'COMMUNITY' ? units.communityId : holder()[1]) });
       let handler = decision === 'COMMUNITY' ? units.communityId : holder()[1];
       for (let round = 0; round < 3; round++) {
         filler();
@@ -247,10 +250,49 @@ export function* generateCases(o: GenerateOptions): Generator<GeneratedCase> {
     const leader = climbedAt !== null && i % 3 === 0
       ? { personId: `p-deputy-${districtId}`, level: 'DEPUTY_LEADER', since: climbedAt, tickedOffAt: status === 'SURVEYED' ? t : null }
       : null;
+    withPauses(events, i, units);
     yield {
       code, units, categoryCode: `CG-${pad(1 + (i % 40), 3)}`, status, level: holder()[0], reportedAt, closedAt, leader,
       assigneeUnitId: holder()[1], dueAt, overdue: dueAt !== null && dueAt < t, breachCount: breaches, reopenCount: reopens, events, scores };
   }
+}
+
+/**
+ * Clock pauses (domain/pause) on a third of the cases that got a first response, placed between the
+ * response and the next fact without a random draw (the rest of the case, its timing and its other
+ * figures stay as they were): the holder asks to pause its completion clock, and the level above
+ * approves it — the pause then ends with the minutes it moved the deadline by (some fractional, as
+ * on a wall clock) — or refuses it, or the request is withdrawn (its window closed first); some
+ * requests climb to the next approver first, some cases ask twice. Sequence numbers follow.
+ */
+function withPauses(events: AssessmentEvent[], i: number, units: CaseUnits): void {
+  const k = events.findIndex((e) => e.type === 'RESPONDED');
+  if (k < 0 || i % 3 !== 1) return;
+  const responded = events[k];
+  const asker = responded.data.decision === 'COMMUNITY' ? units.communityId : responded.unitId;
+  const level = responded.data.decision === 'COMMUNITY' ? 'COMMUNITY' : responded.level;
+  const gap = k + 1 < events.length ? events[k + 1].at - responded.at : HOUR;
+  const added: AssessmentEvent[] = [];
+  const add = (type: string, unitId: string | null, data: Record<string, unknown>) =>
+    added.push({ seq: 0, type, at: 0, actorId: null, actorRole: null, unitId, level, data });
+  const ask = (n: number, outcome: number) => {
+    const pauseId = `PAUSE-${k + 2 + n * 4}`;
+    add('PAUSE_REQUESTED', asker, { pauseId, windowKind: 'COMPLETION', reasonKind: 'THIRD_PARTY', reason: 'r', until: null, approverLevel: 'STREET' });
+    if (outcome === 3) add('PAUSE_ESCALATED', null, { pauseId, approverLevel: 'COMMAND_CENTER' });
+    if (outcome === 1) add('PAUSE_REJECTED', asker, { pauseId, windowKind: 'COMPLETION', reason: 'no', withdrawn: false });
+    else if (outcome === 2) add('PAUSE_REJECTED', asker, { pauseId, windowKind: 'COMPLETION', reason: 'the window closed', withdrawn: true });
+    else {
+      add('PAUSE_APPROVED', asker, { pauseId, windowKind: 'COMPLETION', reason: 'ok', until: null, dueAt: responded.at });
+      const minutes = i % 4 === 2 ? 37.5 : 60 + (i % 541);
+      add('PAUSE_ENDED', asker, { pauseId, windowKind: 'COMPLETION', cause: 'RESUMED', minutes, pausedAt: responded.at, endedAt: responded.at });
+    }
+  };
+  const outcome = Math.floor(i / 3) % 4; // 0 approved, 1 refused, 2 withdrawn, 3 escalated then approved
+  ask(0, outcome);
+  if (i % 9 === 4) ask(1, (outcome + 1) % 4);
+  added.forEach((e, n) => (e.at = responded.at + Math.floor(((n + 1) * gap) / (added.length + 1))));
+  events.splice(k + 1, 0, ...added);
+  events.forEach((e, n) => (e.seq = n + 1));
 }
 
 type Sql = Pick<Pool | PoolClient, 'query'>;

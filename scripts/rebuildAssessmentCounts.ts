@@ -3,7 +3,8 @@
 //                                         empty tables, before workers record again
 //   npm run assessment:rebuild -- --live  a repair: the recording activity's per-case refresh,
 //                                         in batches of case codes, safe while cases are recorded
-// After migration 0017 (issue 16: new metrics; it empties the tables) run the --live form once:
+// After migration 0018 (issue 16: new metrics; it empties the tables) or 0020 (clock pauses; it takes
+// the cases with a pause out of them) run the --live form once:
 // workers may already have counted some cases again, and the bulk form only fills empty tables.
 // Reads DATABASE_URL (else the running embedded PGlite server).
 import { databaseUrl, loadConfig } from '../config/env';

@@ -108,6 +108,13 @@ const UnitFiguresSchema = z
     onSiteOnTime: RatioSchema.optional(), // Arrivals on site within the urgent on-site window, over arrivals measured and lapsed windows.
     hazardPromiseKept: RatioSchema.optional(), // Hazards cleared within the two-hour promise, over hazards cleared.
     calledSatisfaction: RatioSchema.optional(), // As a called department: residents' satisfaction with the cases it was called to.
+    // Clock pauses (暂停计时), counted for the unit that asked; absent in snapshots published before them.
+    pausesApproved: z.number().meta({ description: 'Pauses of the unit\'s clocks the level above approved.' }).optional(),
+    pausesRejected: z.number().meta({ description: 'Pause requests the level above refused (not those withdrawn because the window closed first).' }).optional(),
+    pausedMinutes: z
+      .number()
+      .meta({ description: 'Minutes the ended pauses moved the deadlines by, on each window\'s clock (working minutes; wall minutes for the urgent on-site window).' })
+      .optional(),
     score: z.number().nullable(),
   })
   .meta({ id: 'UnitFigures' });
@@ -228,6 +235,9 @@ const PersonFiguresSchema = z
     completionOnTime: RatioSchema,
     satisfaction: RatioSchema,
     resolution: RatioSchema,
+    breaches: z.number().meta({ description: 'Lapsed windows of cases while the person held them (the assignee of the holding unit then); late in the on-time rate of their kind' }),
+    deliberations: z.number().meta({ description: 'Five-step deliberations (五步议事) whose residents\' evaluation (民主评事) named the person among its cadres' }),
+    deliberationSatisfaction: RatioSchema.meta({ description: 'Residents\' votes 满意 + 基本满意 over all votes of those evaluations (not in the score)' }),
     score: z.number().nullable(),
   })
   .meta({ id: 'PersonFigures' });

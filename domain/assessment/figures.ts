@@ -56,13 +56,14 @@ const ASSESSED: Record<FactType, boolean> = {
   SENT_DOWN: false,
   // Five-step deliberation (五步议事): held, completed and the residents' evaluation count for the community.
   DELIBERATION_STEP: true,
-  // Clock pauses are not figures themselves: the paused time is already out of the due time the
-  // closing fact's timing (onTime) was judged on; a lapsed pause decision is a BREACHED (counted).
-  PAUSE_REQUESTED: false,
-  PAUSE_APPROVED: false,
-  PAUSE_REJECTED: false,
+  // Clock pauses: the paused time is already out of the due time the closing fact's timing
+  // (onTime) was judged on, and a lapsed pause decision is a BREACHED (counted). The pauses
+  // themselves are counted for the unit that asked (foldPause): approved, refused, minutes paused.
+  PAUSE_REQUESTED: true,
+  PAUSE_APPROVED: true,
+  PAUSE_REJECTED: true,
   PAUSE_ESCALATED: false,
-  PAUSE_ENDED: false,
+  PAUSE_ENDED: true,
 };
 
 /** The fact types the figures read; a loader need not fetch the others. */
@@ -194,6 +195,13 @@ export interface UnitFigures {
   hazardPromiseKept?: Ratio;
   /** As a called department: residents' satisfaction with the cases it was called to (surveys after its call). */
   calledSatisfaction?: Ratio;
+  // ---- clock pauses (domain/pause; counted for the unit that asked; absent from snapshots published before) ----
+  /** Pauses of the unit's windows the level above approved (PAUSE_APPROVED). */
+  pausesApproved?: number;
+  /** Pause requests the level above refused (PAUSE_REJECTED, not withdrawn). */
+  pausesRejected?: number;
+  /** Minutes the ended pauses took off the deadlines, on each window's own clock (PAUSE_ENDED.minutes, each rounded). */
+  pausedMinutes?: number;
   /** Composite score 0–100 used for rankings (see docs/ASSESSMENT.md); null when no component is measured. */
   score: number | null;
 }
@@ -248,6 +256,10 @@ interface Acc {
   onSite: [number, number];
   hazard: [number, number];
   calledSatisfied: [number, number];
+  // clock pauses: see foldPause
+  pausesApproved: number;
+  pausesRejected: number;
+  pausedMinutes: number;
 }
 
 const newAcc = (): Acc => ({
@@ -280,6 +292,9 @@ const newAcc = (): Acc => ({
   onSite: [0, 0],
   hazard: [0, 0],
   calledSatisfied: [0, 0],
+  pausesApproved: 0,
+  pausesRejected: 0,
+  pausedMinutes: 0,
 });
 
 /** Count one outcome in a [numerator, denominator] pair. */
@@ -415,6 +430,8 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
   /** A completion submitted for review; withdrawn if the reviewer returns it. */
   let submitted: { unitId: string; onTime: boolean } | null = null;
   const requesters = new Map<string, string>();
+  /** The unit that asked for each pause (pauseId → unit): its pauses' figures are that unit's. */
+  const pausers = new Map<string, string>();
   const calls = new Map<string, CallTrack>();
 
   /** The unit whose survey was just recorded: the next event says whether it reopened the case. */
@@ -570,8 +587,10 @@ function foldCase(c: AssessmentCase, events: AssessmentEvent[], asOf: number, ac
       case 'PAUSE_REQUESTED':
       case 'PAUSE_APPROVED':
       case 'PAUSE_REJECTED':
-      case 'PAUSE_ESCALATED':
       case 'PAUSE_ENDED':
+        foldPause(pausers, e, acc);
+        break;
+      case 'PAUSE_ESCALATED':
         break;
       default:
         assertNever(type, 'fact type');
@@ -607,6 +626,34 @@ function foldDeliberation(a: Acc, d: Record<string, unknown>): void {
   if (s === null || b === null || x === null) return;
   a.deliberationVotes[0] += s + b;
   a.deliberationVotes[1] += s + b + x;
+}
+
+/**
+ * A clock pause's share (domain/pause), counted for the unit that asked for it (PAUSE_REQUESTED's
+ * unit, found through pauseId as an extension's grant is): approved (PAUSE_APPROVED), refused by the
+ * approver (PAUSE_REJECTED not `withdrawn`: a request withdrawn because its window closed or lapsed
+ * first is nobody's refusal), and the minutes an ended pause moved the deadline by (PAUSE_ENDED
+ * `minutes`, on the window's own clock: working minutes for response and completion, wall minutes
+ * for the urgent on-site window; each pause rounded to whole minutes). A pause still running at
+ * asOf adds no minutes yet.
+ */
+function foldPause(pausers: Map<string, string>, e: AssessmentEvent, acc: (unitId: string) => Acc): void {
+  const d = e.data ?? {};
+  const id = str(d.pauseId);
+  if (!id) return;
+  if (e.type === 'PAUSE_REQUESTED') {
+    if (e.unitId) pausers.set(id, e.unitId);
+    return;
+  }
+  const unit = pausers.get(id);
+  if (!unit) return;
+  if (e.type === 'PAUSE_APPROVED') acc(unit).pausesApproved += 1;
+  else if (e.type === 'PAUSE_REJECTED') {
+    if (d.withdrawn !== true) acc(unit).pausesRejected += 1;
+  } else if (e.type === 'PAUSE_ENDED') {
+    const minutes = num(d.minutes);
+    if (minutes !== null) acc(unit).pausedMinutes += Math.round(minutes);
+  }
 }
 
 /** The figures of a unit that had nothing in the period: counts 0, rates and means null. */
@@ -649,6 +696,9 @@ function unitFigures(unitId: string, a: UnitCounts, info: Pick<UnitInfo, 'kind' 
     onSiteOnTime: ratio(...a.onSite),
     hazardPromiseKept: ratio(...a.hazard),
     calledSatisfaction: ratio(...a.calledSatisfied),
+    pausesApproved: a.pausesApproved,
+    pausesRejected: a.pausesRejected,
+    pausedMinutes: a.pausedMinutes,
     score: null,
   };
   f.score = compositeScore(f);

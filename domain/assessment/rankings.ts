@@ -94,6 +94,10 @@ export const CSV_COLUMNS: ReadonlyArray<[string, (r: RankedUnit) => string | num
   ['backlog_open', (r) => r.backlog?.open ?? ''],
   ['backlog_open_year_before', (r) => r.backlog?.openYearBefore ?? ''],
   ['backlog_change', (r) => (r.backlog?.change == null ? '' : r.backlog.change.toFixed(4))],
+  // Clock pauses (暂停计时), counted for the unit that asked; empty for snapshots published before them.
+  ['pauses_approved', (r) => r.figures.pausesApproved ?? ''],
+  ['pauses_rejected', (r) => r.figures.pausesRejected ?? ''],
+  ['paused_minutes', (r) => r.figures.pausedMinutes ?? ''],
 ];
 
 /** One CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets never run it. */

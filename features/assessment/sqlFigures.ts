@@ -113,6 +113,16 @@ grants AS (
   SELECT x.code, x.type, first_value(CASE WHEN x.type = 'EXTENSION_REQUESTED' AND x.unit <> '' THEN x.unit END) OVER (PARTITION BY x.code, x.rid, x.g ORDER BY x.seq) AS requester
   FROM ex x
 ),
+-- Clock pauses (figures.ts foldPause): each decision or end belongs to the latest request (by a unit) of its pauseId before it.
+pz AS (
+  SELECT e.code, e.seq, e.type, e.unit, e.data, e.data->>'pauseId' AS pid,
+         count(*) FILTER (WHERE e.type = 'PAUSE_REQUESTED' AND e.unit <> '') OVER (PARTITION BY e.code, e.data->>'pauseId' ORDER BY e.seq) AS g
+  FROM ev e WHERE e.type IN ('PAUSE_REQUESTED', 'PAUSE_APPROVED', 'PAUSE_REJECTED', 'PAUSE_ENDED') AND ${str('e', 'pauseId')} IS NOT NULL
+),
+pauses AS (
+  SELECT p.code, p.type, p.data, first_value(CASE WHEN p.type = 'PAUSE_REQUESTED' AND p.unit <> '' THEN p.unit END) OVER (PARTITION BY p.code, p.pid, p.g ORDER BY p.seq) AS asker
+  FROM pz p
+),
 -- Department calls and reports; a report tracks the latest call of its callId before it.
 cl0 AS (
   SELECT e.code, e.seq, e.type, e.data, e.data->>'callId' AS cid,
@@ -198,6 +208,12 @@ ${perCase
     FROM ev e WHERE e.type = 'DELIBERATION_STEP' AND e.unit <> '' AND e.data->>'step' = 'EVALUATE'
       AND jsonb_typeof(e.data->'votes'->'satisfied') = 'number' AND jsonb_typeof(e.data->'votes'->'basicallySatisfied') = 'number'
       AND jsonb_typeof(e.data->'votes'->'dissatisfied') = 'number'
+  -- Clock pauses (foldPause): approved, refused (not withdrawn), minutes of the ended ones (each rounded), for the unit that asked.
+  UNION ALL SELECT p.code AS code, 0::float8 AS due, p.asker, 'pausesApproved', 1, 0 FROM pauses p WHERE p.type = 'PAUSE_APPROVED' AND p.asker IS NOT NULL
+  UNION ALL SELECT p.code AS code, 0::float8 AS due, p.asker, 'pausesRejected', 1, 0 FROM pauses p
+    WHERE p.type = 'PAUSE_REJECTED' AND p.asker IS NOT NULL AND p.data->'withdrawn' IS DISTINCT FROM 'true'::jsonb
+  UNION ALL SELECT p.code AS code, 0::float8 AS due, p.asker, 'pausedMinutes', round((p.data->>'minutes')::numeric)::int, 0 FROM pauses p
+    WHERE p.type = 'PAUSE_ENDED' AND p.asker IS NOT NULL AND jsonb_typeof(p.data->'minutes') = 'number'
   -- Closer to the seeds (issue 16): closure, resolved inside the grid, arrival on site, the hazard promise, a called department's satisfaction.
   UNION ALL SELECT h.code AS code, 0::float8 AS due, h.u, 'closure', CASE WHEN s.closing IS NOT NULL THEN 1 ELSE 0 END, 1 FROM handled h JOIN seeds s ON s.code = h.code
   UNION ALL SELECT s.code AS code, 0::float8 AS due, hu.u, 'inGrid',
@@ -232,6 +248,9 @@ const DELIBERATION_COUNTS = ['deliberated', 'deliberationsDone'] satisfies Count
 for (const k of DELIBERATION_PAIRS) PAIRS.add(k);
 const COUNTS = new Set<string>(['handled', 'breaches', 'extAsked', 'extGranted', 'answered', 'unreachable', 'callsReceived', 'callsMade', 'urged', 'noticed'] satisfies CountKey[]);
 for (const k of DELIBERATION_COUNTS) COUNTS.add(k);
+/** Clock pauses (domain/pause), counted for the unit that asked. */
+const PAUSE_COUNTS = ['pausesApproved', 'pausesRejected', 'pausedMinutes'] satisfies CountKey[];
+for (const k of PAUSE_COUNTS) COUNTS.add(k);
 const TOTALS = new Set<string>(['cases', 'closed', 'surveysAnswered', 'surveysUnreachable', 'calls', 'scores'] satisfies TotalKey[]);
 
 /** Fold the query's rows into every unit's counts and the totals. */

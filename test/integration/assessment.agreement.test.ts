@@ -1,11 +1,13 @@
 // The figures the database aggregates (features/assessment/sqlFigures) against the reference
 // fold in memory (domain/assessment/figures over loadAssessmentInput), on a generated stretch
 // of a district (devstack/volumeYear: breaches, escalations, calls with reports and scores,
-// extensions, review returns, surveys, reopenings, open cases): identical, unit by unit, for
+// extensions, review returns, surveys, reopenings, clock pauses, open cases): identical, unit by unit, for
 // months, a quarter and the year, as of an instant inside the data and after all of it.
 // The counts maintained as facts are recorded (features/assessment/caseCounts) are held to
 // the same reference: period by period, case by case, and when a case is recorded fact by
 // fact with retries (the month sums moved by differences equal a rebuild from scratch).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { computeAssessment, figuresFromCounts, type AssessmentFigures } from '../../domain/assessment/figures';
 import { parsePeriod } from '../../domain/assessment/period';
@@ -15,7 +17,7 @@ import { backfillCaseCounts, countsFromMaintained, rebuildCaseCounts, refreshCas
 import { computeAssessmentInDb, countsFromRows, figuresFromRows, type CountRow } from '../../features/assessment/sqlFigures';
 import { createDb, type Db } from '../../platform/db';
 import { computePeople } from '../../domain/assessment/people';
-import { computePeopleInDb } from '../../features/assessment/peopleSql';
+import { computePeopleInDb, loadPeopleInput } from '../../features/assessment/peopleSql';
 import { poolConfigFromUrl } from '../../platform/dbUrl';
 import { sh } from '../fixtures/assessmentCases';
 import { isolatedDatabase, type IsolatedDatabase } from '../setup/env';
@@ -38,7 +40,7 @@ beforeAll(async () => {
     // Reported from 1 September to 31 December 2026 (Shanghai), so September borders the quarter.
     let i = 0;
     for (const c of generateCases({ seed: 18, cases: CASES, startMs: sh('2026-09-01 00:00'), endMs: sh('2027-01-01 00:00'), directory })) {
-      batch.push(withDeliberation(withSiteSteps(withSupervision(c, i), i), i));
+      batch.push(withHolders(withDeliberation(withSiteSteps(withSupervision(c, i), i), i), i));
       i++;
       if (batch.length === 500) {
         await insertCases(pool, batch);
@@ -49,9 +51,45 @@ beforeAll(async () => {
   } finally {
     await pool.end();
   }
+  // People of the directory, for the cadres an evaluation names (scores per person): in every community a
+  // 王书记 and two of its people; one 张三 in every street and one in each of its communities (a name
+  // twice in reach: it stays as written).
+  const communities = directory.filter((u) => u.kind === 'COMMUNITY');
+  const streets = directory.filter((u) => u.kind === 'STREET');
+  await db.person.createMany({
+    data: [
+      ...communities.flatMap((u) => [
+        { id: `${u.id}-secretary`, name: '王书记', role: 'COMMUNITY_WORKER' as const, unitId: u.id },
+        { id: `${u.id}-p0`, name: `${u.name} 甲`, role: 'COMMUNITY_WORKER' as const, unitId: u.id },
+        { id: `${u.id}-p1`, name: `${u.name} 乙`, role: 'COMMUNITY_WORKER' as const, unitId: u.id },
+        { id: `${u.id}-zhang`, name: '张三', role: 'COMMUNITY_WORKER' as const, unitId: u.id },
+      ]),
+      ...streets.map((u) => ({ id: `${u.id}-zhang`, name: '张三', role: 'STREET_DISPATCHER' as const, unitId: u.id })),
+    ],
+  });
   // The backfill after migration 0013 (npm run assessment:rebuild).
   await backfillCaseCounts(db, { chunk: 700 });
 });
+
+/**
+ * Holders changed by the directory or sent down (scores per person: a lapsed window is the holder's),
+ * again without touching the generator's random stream: every eleventh case's grid post is given to
+ * someone else right after the report (REASSIGNED, holder), every thirteenth one is sent down to its
+ * grid after its first escalation (SENT_DOWN, the street's later lapses then nobody's), and some
+ * reassignments name a level that does not hold the case (nothing moves).
+ */
+function withHolders(c: GeneratedCase, i: number): GeneratedCase {
+  const events = [...c.events];
+  const grid = c.units.gridId;
+  const at = (k: number) => events[k].at;
+  const insert = (k: number, type: string, unitId: string, level: string, data: Record<string, unknown>) =>
+    events.splice(k + 1, 0, { seq: 0, type, at: at(k), actorId: null, actorRole: null, unitId, level, data });
+  if (i % 11 === 5) insert(0, 'REASSIGNED', grid, 'GRID', { level: 'GRID', fromPersonId: null, toPersonId: `${grid}-p9`, holder: true });
+  if (i % 11 === 6) insert(0, 'REASSIGNED', c.units.streetId, 'STREET', { level: 'STREET', fromPersonId: null, toPersonId: `${c.units.streetId}-p9`, holder: false });
+  const up = events.findIndex((e) => e.type === 'ESCALATED');
+  if (up >= 0 && i % 13 === 7) insert(up, 'SENT_DOWN', grid, 'GRID', { from: 'STREET', to: 'GRID', unitId: grid, assigneeId: `${grid}-p8`, reason: 'r' });
+  return { ...c, events: events.map((e, k) => ({ ...e, seq: k + 1 })) };
+}
 
 /**
  * Supervision (督办) on top of the generated year, without touching the generator's random stream:
@@ -89,7 +127,9 @@ function withDeliberation(c: GeneratedCase, i: number): GeneratedCase {
   if (i % 4 === 0) return { ...c, events };
   add({ step: 'DISCUSS', forum: 'COMMUNITY_COUNCIL', participants: [{ name: 'n', role: 'r' }] });
   add({ step: 'DO', stream: 'SMALL' });
-  add({ step: 'EVALUATE', votes: { satisfied: i % 7, basicallySatisfied: i % 3, dissatisfied: (i % 5) + 1 }, verdict: 'UNSATISFIED', cadres: ['c'] });
+  // The cadres: by name (王书记, unique in the community; 张三, twice in reach), by id, not in the directory, named twice.
+  const cadres = [['王书记', `${unitId}-p${i % 2}`], ['张三', 'c', '王书记'], [`${unitId}-p0`, `${unitId}-p0`, ''], ['c']][Math.floor(i / 5) % 4];
+  add({ step: 'EVALUATE', votes: i % 30 === 6 ? { satisfied: 2 } : { satisfied: i % 7, basicallySatisfied: i % 3, dissatisfied: (i % 5) + 1 }, verdict: 'UNSATISFIED', cadres });
   return { ...c, events };
 }
 
@@ -240,6 +280,10 @@ describe('database figures agree with the reference fold', () => {
       (u: AssessmentFigures['units'][number]) => u.hazardPromiseKept!.denominator - u.hazardPromiseKept!.numerator,
       (u: AssessmentFigures['units'][number]) => u.calledSatisfaction!.numerator,
       (u: AssessmentFigures['units'][number]) => u.calledSatisfaction!.denominator - u.calledSatisfaction!.numerator,
+      // Clock pauses (counted for the unit that asked).
+      (u: AssessmentFigures['units'][number]) => u.pausesApproved!,
+      (u: AssessmentFigures['units'][number]) => u.pausesRejected!,
+      (u: AssessmentFigures['units'][number]) => u.pausedMinutes!,
     ]) {
       expect(sum(f, pick)).toBeGreaterThan(0);
     }
@@ -262,7 +306,7 @@ describe('database figures agree with the reference fold', () => {
 
   it.each([['2026-10', LATER], ['2026-Q4', LATER], ['2026', MID_DECEMBER]] as const)('scores per person, %s: the database aggregates what the reference folds', async (text, asOf) => {
     const period = parsePeriod(text);
-    const reference = computePeople(await loadAssessmentInput(db, period, asOf));
+    const reference = computePeople(await loadPeopleInput(db, period, asOf));
     const inDb = await computePeopleInDb(db, period, asOf);
     expect(inDb.people.map((p) => p.personId)).toEqual(reference.people.map((p) => p.personId));
     for (let k = 0; k < reference.people.length; k++) expect(inDb.people[k]).toEqual(reference.people[k]);
@@ -273,10 +317,15 @@ describe('database figures agree with the reference fold', () => {
     for (const pick of [
       (p: (typeof all)[number]) => p.acceptanceOnTime, (p: (typeof all)[number]) => p.firstResponseOnTime, (p: (typeof all)[number]) => p.completionOnTime,
       (p: (typeof all)[number]) => p.satisfaction, (p: (typeof all)[number]) => p.resolution,
+      (p: (typeof all)[number]) => p.deliberationSatisfaction,
     ]) {
       expect(all.reduce((n, p) => n + pick(p).numerator, 0)).toBeGreaterThan(0);
       expect(all.reduce((n, p) => n + pick(p).denominator - pick(p).numerator, 0)).toBeGreaterThan(0);
     }
+    expect(all.reduce((n, p) => n + p.breaches, 0)).toBeGreaterThan(0);
+    // Cadres found by name (a community's 王书记), by id, and left as written (张三 twice in reach; c not in the directory).
+    const cadres = all.filter((p) => p.deliberations > 0).map((p) => p.personId);
+    for (const re of [/-secretary$/, /-C\d+-p[01]$/, /^张三$/, /^c$/]) expect(cadres.some((id) => re.test(id))).toBe(true);
   });
 
   it('recorded fact by fact, each refresh retried: the month sums equal a refresh of every case and a backfill from scratch', async () => {
@@ -337,4 +386,27 @@ describe('database figures agree with the reference fold', () => {
     await refreshCaseCounts(db, [code]);
     await agree('2026-10', LATER, true);
   });
+
+  it('migration 0020 takes the paused cases out of the maintained counts (never short: reads defer to the events), and a live rebuild restores them', async () => {
+    const months = () => db.$queryRaw<Array<{ month: Date; unitId: string; metric: string; n: bigint; d: bigint }>>`
+      SELECT month, "unitId", metric, n, d FROM "AssessmentMonthCount" WHERE n <> 0 OR d <> 0 ORDER BY 1, 2, 3`;
+    const before = await months();
+    const pool = new Pool(poolConfigFromUrl(iso.url, { max: 1 }));
+    try {
+      await pool.query(readFileSync(join(__dirname, '../../prisma/migrations/0020_assessment_pauses_recount/migration.sql'), 'utf8'));
+    } finally {
+      await pool.end();
+    }
+    const [{ paused, kept }] = await db.$queryRaw<Array<{ paused: number; kept: number }>>`
+      SELECT (SELECT count(DISTINCT "caseCode")::int FROM "CaseEvent" WHERE type LIKE 'PAUSE_%') AS paused,
+             (SELECT count(*)::int FROM "AssessmentCaseState" s WHERE EXISTS (SELECT 1 FROM "CaseEvent" e WHERE e."caseCode" = s."caseCode" AND e.type LIKE 'PAUSE_%')) AS kept`;
+    expect(paused).toBeGreaterThan(0);
+    expect(kept).toBe(0);
+    // The month sums hold only the other cases now: the months with a paused case are computed from the events.
+    await agree('2026-10', LATER, false);
+    await agree('2026', LATER, false);
+    await rebuildCaseCounts(db, { batch: 700 });
+    expect(await months()).toEqual(before);
+    await agree('2026', LATER, true);
+  }, 300_000);
 });

@@ -188,12 +188,18 @@ describe('closer to the seeds (issue 16)', () => {
     // The fixture records no actors: A's acceptance and response by a grid worker of G1, D's by someone outside the directory.
     await db.caseEvent.updateMany({ where: { caseCode: CODES.A, type: { in: ['ACCEPTED', 'RESPONDED'] } }, data: { actorId: 'a-grid' } });
     await db.caseEvent.updateMany({ where: { caseCode: CODES.D, type: 'ACCEPTED' }, data: { actorId: 'p-outside' } });
+    // B's grid worker held it when its accept window lapsed (REPORTED names the assignee, as the case records it).
+    await db.caseEvent.updateMany({ where: { caseCode: CODES.B, type: 'REPORTED' }, data: { data: { assigneeId: 'a-grid' } } });
     const all = await get('/assessment/people?period=2026-10', 'a-cc');
     expect(all.status).toBe(200);
-    expect(all.body).toMatchObject({ period: '2026-10', source: 'LIVE', asOf: new Date(AS_OF).toISOString(), formulaVersion: 1 });
+    expect(all.body).toMatchObject({ period: '2026-10', source: 'LIVE', asOf: new Date(AS_OF).toISOString(), formulaVersion: 2 });
     expect(all.body.items).toEqual([
-      expect.objectContaining({ personId: 'a-grid', rank: 1, name: 'a-grid', role: 'GRID_WORKER', unitId: G1, cases: 1, acceptanceOnTime: { numerator: 1, denominator: 1, rate: 1 }, score: 100 }),
-      expect.objectContaining({ personId: 'p-outside', rank: 1, name: null, unitId: null, cases: 1, score: 100 }),
+      expect.objectContaining({ personId: 'p-outside', rank: 1, name: null, unitId: null, cases: 1, breaches: 0, score: 100 }),
+      // A accepted and answered in time; B's lapse: late, and a breach (acceptance 1/2, response 1/1).
+      expect.objectContaining({
+        personId: 'a-grid', rank: 2, name: 'a-grid', role: 'GRID_WORKER', unitId: G1, cases: 2, breaches: 1,
+        acceptanceOnTime: { numerator: 1, denominator: 2, rate: 0.5 }, firstResponseOnTime: { numerator: 1, denominator: 1, rate: 1 }, score: 75,
+      }),
     ]);
     expect((await get('/assessment/people?period=2026-10', 'a-s1')).body.items.map((p: { personId: string }) => p.personId)).toEqual(['a-grid']);
     expect((await get('/assessment/people?period=2026-10', 'a-s2')).body.items).toEqual([]);
@@ -201,6 +207,25 @@ describe('closer to the seeds (issue 16)', () => {
     expect((await get(`/assessment/people?period=2026-10&unitId=${G3}`, 'a-s1')).status).toBe(403);
     expect((await get('/assessment/people?period=2026-10', 'a-grid')).status).toBe(403);
     expect((await get('/assessment/people?period=nope', 'a-cc')).status).toBe(400);
+  });
+
+  it("scores per person: the cadres named at a deliberation's evaluation (民主评事), by id or by name in the case's community or street", async () => {
+    // November's case I (G1, community C1) is deliberated; its evaluation names a community worker by id and a cadre not in the directory.
+    await db.caseEvent.create({
+      data: {
+        caseCode: CODES.I, seq: 3, type: 'DELIBERATION_STEP', at: new Date(AS_OF - 86_400_000), actorId: 'a-community', actorRole: 'COMMUNITY_WORKER', unitId: C1, level: 'COMMUNITY',
+        data: { step: 'EVALUATE', communityId: C1, text: '', votes: { satisfied: 9, basicallySatisfied: 2, dissatisfied: 1 }, verdict: 'SATISFIED', cadres: ['a-community', '王书记'] },
+      },
+    });
+    const vote = { numerator: 11, denominator: 12, rate: 11 / 12 };
+    const all = await get('/assessment/people?period=2026-11', 'a-cc');
+    // (Case I records no actors: its acceptance is nobody's.)
+    expect(all.body.items).toEqual([
+      expect.objectContaining({ personId: 'a-community', rank: null, unitId: C1, cases: 1, deliberations: 1, deliberationSatisfaction: vote, score: null }),
+      expect.objectContaining({ personId: '王书记', rank: null, name: null, unitId: null, cases: 1, deliberations: 1, deliberationSatisfaction: vote }),
+    ]);
+    // The street sees its community's cadre; the cadre outside the directory only the district roles.
+    expect((await get('/assessment/people?period=2026-11', 'a-s1')).body.items.map((p: { personId: string }) => p.personId)).toEqual(['a-community']);
   });
 });
 

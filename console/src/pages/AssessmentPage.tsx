@@ -42,6 +42,10 @@ export interface UnitFigures {
   onSiteOnTime?: Ratio;
   hazardPromiseKept?: Ratio;
   calledSatisfaction?: Ratio;
+  // Clock pauses (暂停计时), counted for the unit that asked: absent in snapshots published before them.
+  pausesApproved?: number;
+  pausesRejected?: number;
+  pausedMinutes?: number;
   score: number | null;
 }
 /** Open cases of an area at the period end against a year before (积案同比); null in older snapshots. */
@@ -62,6 +66,11 @@ interface PersonFigures {
   completionOnTime: Ratio;
   satisfaction: Ratio;
   resolution: Ratio;
+  /** Lapsed windows of cases while the person held them. */
+  breaches: number;
+  /** Deliberations (五步议事) whose evaluation named the person among its cadres, and the residents' votes. */
+  deliberations: number;
+  deliberationSatisfaction: Ratio;
   score: number | null;
 }
 interface SourceInfo {
@@ -128,9 +137,14 @@ const TEXT = {
     backlogText: (b: BacklogCount) => `${b.open} 件（上年同期 ${b.openYearBefore} 件${b.change === null ? '' : `，${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%`}）`,
     districtBacklog: (b: BacklogCount) => `全区积案 ${b.open} 件，上年同期 ${b.openYearBefore} 件${b.change === null ? '' : `（${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%）`}`,
     people: '干部个人得分',
-    peopleHelp: '按本人办理的受理、响应、办结及其经办案件的回访评价计分，供评先评优参考；实时计算。',
+    peopleHelp: '按本人办理的受理、响应、办结（本人经办期间超时的计为不按时）及其经办案件的回访评价计分，供评先评优参考；五步议事民主评议另列，不计入得分；实时计算。',
     person: '姓名',
     personUnit: '所在单位',
+    breaches: '超时次数',
+    deliberations: '议事评议',
+    deliberationText: (n: number, r: Ratio) => `${n} 次（满意 ${pct(r)}）`,
+    pauses: '暂停计时',
+    pausesText: (a: number, r: number, m: number) => `批准 ${a} 次，不批准 ${r} 次，暂停 ${m} 分钟`,
   },
   en: {
     title: 'Assessment',
@@ -171,13 +185,21 @@ const TEXT = {
     backlogText: (b: BacklogCount) => `${b.open} (a year before ${b.openYearBefore}${b.change === null ? '' : `, ${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%`})`,
     districtBacklog: (b: BacklogCount) => `District backlog ${b.open}, a year before ${b.openYearBefore}${b.change === null ? '' : ` (${b.change > 0 ? '+' : ''}${(b.change * 100).toFixed(1)}%)`}`,
     people: 'Scores per person',
-    peopleHelp: "From each person's own acceptances, responses, completions and the residents' evaluation of the cases they handled; for individual evaluation. Computed live.",
+    peopleHelp:
+      "From each person's own acceptances, responses, completions (a window that lapsed while they held the case counts as late) and the residents' evaluation of the cases they handled; for individual evaluation. The deliberations' evaluations are shown beside the score. Computed live.",
     person: 'Name',
     personUnit: 'Unit',
+    breaches: 'Lapses',
+    deliberations: 'Deliberations evaluated',
+    deliberationText: (n: number, r: Ratio) => `${n} (satisfied ${pct(r)})`,
+    pauses: 'Clock pauses',
+    pausesText: (a: number, r: number, m: number) => `${a} approved, ${r} refused, ${m} min paused`,
   },
 };
 
-const pct = (r: Ratio) => (r.rate === null ? '—' : `${(r.rate * 100).toFixed(1)}%`);
+function pct(r: Ratio): string {
+  return r.rate === null ? '—' : `${(r.rate * 100).toFixed(1)}%`;
+}
 const scoreText = (s: number | null) => (s === null ? '—' : s.toFixed(1));
 /** A figure a snapshot published before it does not have: "—". */
 const pctOpt = (r: Ratio | undefined) => (r ? pct(r) : '—');
@@ -256,6 +278,11 @@ function ScorecardCard({ unitId, period }: { unitId: string; period: string }) {
         <Descriptions.Item label={x.onSite}>{pctOpt(f.onSiteOnTime)}</Descriptions.Item>
         <Descriptions.Item label={x.hazard}>{pctOpt(f.hazardPromiseKept)}</Descriptions.Item>
         {f.kind === 'DEPARTMENT' && <Descriptions.Item label={x.calledSatisfaction}>{pctOpt(f.calledSatisfaction)}</Descriptions.Item>}
+        {f.kind !== 'DEPARTMENT' && (
+          <Descriptions.Item label={x.pauses}>
+            {f.pausesApproved === undefined ? '—' : x.pausesText(f.pausesApproved, f.pausesRejected ?? 0, f.pausedMinutes ?? 0)}
+          </Descriptions.Item>
+        )}
         <Descriptions.Item label={x.backlog}>{c.backlog ? x.backlogText(c.backlog) : '—'}</Descriptions.Item>
       </Descriptions>
       <h3 className="coe-card-title" style={{ margin: '16px 0 8px' }}>{x.trend}</h3>
@@ -307,6 +334,8 @@ function PeopleCard({ period }: { period: string }) {
             { title: x.firstResponse, key: 'response', render: (_: unknown, p: PersonFigures) => pct(p.firstResponseOnTime) },
             { title: x.completion, key: 'completion', render: (_: unknown, p: PersonFigures) => pct(p.completionOnTime) },
             { title: x.satisfaction, key: 'satisfaction', render: (_: unknown, p: PersonFigures) => pct(p.satisfaction) },
+            { title: x.breaches, dataIndex: 'breaches' },
+            { title: x.deliberations, key: 'deliberations', render: (_: unknown, p: PersonFigures) => (p.deliberations ? x.deliberationText(p.deliberations, p.deliberationSatisfaction) : '—') },
           ]}
         />
       )}
