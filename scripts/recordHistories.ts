@@ -105,6 +105,11 @@ export interface Scenario {
    * The paths recorded before them go without.
    */
   triage?: true;
+  /**
+   * Started on the default ladder with the community (GRID → COMMUNITY → STREET → …, 层层), as a
+   * case starts now. The paths recorded before it go without (GRID → STREET → …).
+   */
+  communityStep?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -930,6 +935,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
         noPause: !scenario.pause,
         recordLocally: !scenario.byActivity,
         noTriage: !scenario.triage,
+        noCommunityStep: !scenario.communityStep,
         ...scenario.options,
       });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;
