@@ -274,6 +274,8 @@ runBench('chaos', MAX_MINUTES, async () => {
   const reporterToken = await signAccessToken(cfg, reporter, { ttlSeconds: 3600 });
   const workerTokens = await Promise.all(gridWorkers.map((p) => signAccessToken(cfg, p, { ttlSeconds: 3600 })));
   // Where a case nobody accepts goes: the pacing rules new cases carry stop it at the duty desk.
+  // The configured ladder is every case's: each seed grid's community has a worker, so intake keeps
+  // the community step (ladderForPlace) wherever LADDER names it (the default, 层层).
   const climb = ladderOfAcceptLapses(cfg.LADDER as Level[], buildCasePolicy(categoryRows.find((c) => c.code === categories[0])!, cfg).pacing);
   const ladder = climb.ladder;
   log(`${categories.length} categories keep the model; ${gridWorkers.length} grids; an unaccepted case climbs ${ladder.join(' → ')}${climb.listedAtTop ? ' (leaders\' list)' : ' (held by the duty desk)'}`);

@@ -1,5 +1,6 @@
 // npm run bench:herd — a thundering herd of deadlines: N cases whose ACCEPT windows all
-// lapse at the same instant T0. Each lapse escalates the case GRID → STREET and the
+// lapse at the same instant T0. Each lapse escalates the case one level up from the grid (to its
+// community on the default ladder, 层层; to the street where the grid has none) and the
 // recordCase activity persists it (Case row + ESCALATED event in one statement). How
 // late are they, how fast does the system drain them, is any missed or done twice?
 // Compared with the bare limit: N timer-only workflows due at one instant T1 on the same
@@ -13,7 +14,7 @@
 //     then terminated; T0 = now + N / that rate × 1.15 + 12 s;
 //  4. N case workflows started directly with the client (input built like features/intake/intake.ts,
 //     reportedAt = T0 − 10 min, no reminders), all recorded before T0;
-//  5. from T0: wait until all N rows show level STREET (bounded), then lateness =
+//  5. from T0: wait until all N rows have left level GRID (bounded), then lateness =
 //     Case.updatedAt − T0, missed, doubled (>1 ESCALATED or BREACHED), worker RSS.
 // Each N runs twice (BENCH_HERD_CODEC=both, the default): payloads plain, then encrypted with
 // the AES-256-GCM payload codec (PAYLOAD_KEYS for the worker, the same codec on the bench's
@@ -33,6 +34,7 @@ import { createDb } from '../platform/db';
 import { poolConfigFromUrl } from '../platform/dbUrl';
 import { createDirectoryCache } from '../features/directory/directory';
 import { buildCasePolicy } from '../domain/policy';
+import { ladderForPlace } from '../domain/triage';
 import { dataConverterFor, EncryptionCodec, generatePayloadKeyEntry } from '../platform/payloadCodec';
 import { ensureNamespace } from '../scripts/ensureNamespace';
 import { workerNodeArgs } from '../devstack/processes';
@@ -267,7 +269,8 @@ async function runHerd(n: number, deadlineAt: number, encrypted: boolean) {
           ...(actor ? { reportedBy: actor } : {}),
           suggestedDepartmentIds: c.departmentIds,
         },
-        policy,
+        // As intake freezes it: the ladder at this place (the community step where the grid has one).
+        policy: { ...policy, ladder: ladderForPlace(policy.ladder, place.directory) },
         calendar: calendar as CalendarSnapshot,
         directory: place.directory,
         departmentOfficers: departmentOfficers as Record<string, Assignment>,
@@ -318,14 +321,15 @@ async function runHerd(n: number, deadlineAt: number, encrypted: boolean) {
     const hm0 = await scrapeMetrics(server.metricsUrl);
     const hc0 = await sampler.mark();
     const deadline = Math.min(T0 + 300_000 + (n / 20) * 1000, T0 + 570_000);
-    const streetCount = async () =>
-      Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Case" WHERE code LIKE $1 AND level = 'STREET'`, [`${HERD_PREFIX}-%`]))[0].n);
+    // Escalated: one level above the grid (the community, or the street where the grid has none).
+    const escalatedCount = async () =>
+      Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Case" WHERE code LIKE $1 AND level <> 'GRID'`, [`${HERD_PREFIX}-%`]))[0].n);
     let progressAt = Date.now();
     await waitFor(`all ${n} cases escalated`, deadline, async () => {
-      const c = await streetCount();
+      const c = await escalatedCount();
       if (Date.now() - progressAt > 10_000) {
         progressAt = Date.now();
-        log(`  T0+${round((Date.now() - T0) / 1000, 0)}s: ${c}/${n} at STREET`);
+        log(`  T0+${round((Date.now() - T0) / 1000, 0)}s: ${c}/${n} escalated`);
       }
       return c >= n;
     }, 250);
@@ -334,7 +338,7 @@ async function runHerd(n: number, deadlineAt: number, encrypted: boolean) {
     const workerRssDrain = sampler.maxRssMb('worker');
 
     const rows = await q<{ code: string; level: string; updatedAt: Date }>(`SELECT code, level, "updatedAt" FROM "Case" WHERE code LIKE $1`, [`${HERD_PREFIX}-%`]);
-    const escalated = rows.filter((r) => r.level === 'STREET');
+    const escalated = rows.filter((r) => r.level !== 'GRID');
     const lateness = escalated.map((r) => r.updatedAt.getTime() - T0);
     const fired = await q<{ at: Date }>(`SELECT min(at) AS at FROM "CaseEvent" WHERE type = 'ESCALATED' AND "caseCode" LIKE $1 GROUP BY "caseCode"`, [`${HERD_PREFIX}-%`]);
     const doubledRows = await q<{ n: string }>(

@@ -196,8 +196,11 @@ export const envSchema = z.object({
   SURVEY_WORKING_DAYS: z.coerce.number().positive().default(3),
   PLAN_REVIEW_DAYS: z.coerce.number().positive().default(30),
   REMIND_AT_FRACTION: z.coerce.number().min(0).max(0.99).default(0.8),
-  /** Escalation ladder, lowest first. */
-  LADDER: csv.default(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']),
+  /**
+   * Escalation ladder, lowest first. The grid's community (层层) is on it: intake drops it for a
+   * grid whose community post is missing or vacant (domain/triage ladderForPlace).
+   */
+  LADDER: csv.default(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']),
   /**
    * Kinds of matter whose route (三事分流, domain/triage) new cases take; the others start at the
    * catalog's level with any first response (as before the routes). All three by default

@@ -24,7 +24,8 @@ export function caseInput(
 // started before CasePolicy.leaderList and .supervision (no leader's list, no urges); noSite: of cases started
 // before CasePolicy.site (the on-site window met by the result, no steps on site); legacy cases have none either;
 // noDeliberation: of cases started before CasePolicy.deliberation (no five-step deliberation, closing as before);
-// recordLocally: of cases started while facts were recorded by the local activity (CaseOptions.recordLocally).
+// recordLocally: of cases started while facts were recorded by the local activity (CaseOptions.recordLocally);
+// noCommunityStep: of cases started before the default ladder named the community (GRID → STREET → …).
   o: {
     startLevel?: Level;
     urgent?: boolean;
@@ -48,6 +49,12 @@ export function caseInput(
     noTriage?: boolean;
     /** The kinds routed (TRIAGE_ROUTES); absent: the configuration's. */
     triageRoutes?: TriageKind[];
+    /**
+     * Of cases started before the default ladder named the community (LADDER=GRID,STREET,…), or at
+     * a grid without a community: the ladder without COMMUNITY (and no PausePolicy.approverFrom,
+     * which came with it). Legacy cases have it too.
+     */
+    noCommunityStep?: boolean;
   } = {},
 ): CaseWorkflowInput {
   counter += 1;
@@ -66,6 +73,11 @@ export function caseInput(
   const sample = sampleIntake({ code, reportedAt, triage: o.triage, urgent: o.urgent, startLevel: o.startLevel });
   // As intake starts it: the ladder at this place, and the kind's route decides the level (三事分流).
   policy.ladder = ladderForPlace(policy.ladder, DIRECTORY);
+  if (o.noCommunityStep || o.legacy) {
+    policy.ladder = policy.ladder.filter((l) => l !== 'COMMUNITY');
+    // The pause's lowest approver came with it (on the ladder without the community the next level is the street anyway).
+    if (policy.pause) delete policy.pause.approverFrom;
+  }
   sample.startLevel = triageStartLevel(sample.triage, sample.startLevel, DIRECTORY, policy.triage);
   if (o.noPause || o.legacy) delete policy.pause;
   return {

@@ -7,7 +7,7 @@
 // mission (docs/RULES.md "Clock pause"). Data (PausePolicy, frozen in the case's policy at intake)
 // and pure rules; the machine applies them. Sandbox-safe.
 import { addWorkingMinutes, workingMinutesBetween } from './calendar';
-import { nextLevel } from './ladder';
+import { nextLevel, rank } from './ladder';
 import type { CalendarSnapshot, Clock, Level, OpenWindow, WindowKind } from './types';
 
 /** The windows a holder may pause: the ones that wait on people outside the ladder. */
@@ -30,13 +30,19 @@ export interface PausePolicy {
   windows: PausableKind[];
   /** Pauses a case may take (requests rejected or withdrawn do not count). */
   maxPauses: number;
+  /**
+   * The lowest level that decides a pause: the first ladder level above the holder at or above it
+   * (STREET: a grid's pause is decided by the street, also on a ladder with the community between
+   * them). Absent (cases started before the default ladder named the community): the next level.
+   */
+  approverFrom?: Level;
 }
 
-/** Defaults (no seed states a pause): response, completion and on-site; at most 3 per case. */
-export const DEFAULT_PAUSE: PausePolicy = { windows: ['COMPLETION', 'RESPONSE', 'ON_SITE'], maxPauses: 3 };
+/** Defaults (no seed states a pause): response, completion and on-site; at most 3 per case; the street decides the grid's and the community's. */
+export const DEFAULT_PAUSE: PausePolicy = { windows: ['COMPLETION', 'RESPONSE', 'ON_SITE'], maxPauses: 3, approverFrom: 'STREET' };
 
 export function defaultPause(): PausePolicy {
-  return { windows: [...DEFAULT_PAUSE.windows], maxPauses: DEFAULT_PAUSE.maxPauses };
+  return { windows: [...DEFAULT_PAUSE.windows], maxPauses: DEFAULT_PAUSE.maxPauses, approverFrom: DEFAULT_PAUSE.approverFrom! };
 }
 
 export type PauseStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'ENDED';
@@ -76,9 +82,14 @@ export function isPauseReasonKind(x: unknown): x is PauseReasonKind {
   return typeof x === 'string' && (PAUSE_REASON_KINDS as readonly string[]).includes(x);
 }
 
-/** The level that decides a pause asked by the holder at `level`: the next level of the ladder, or null at the top. */
-export function pauseApproverLevel(level: Level, ladder: readonly Level[]): Level | null {
-  return nextLevel(level, ladder);
+/**
+ * The level that decides a pause asked by the holder at `level`: the next level of the ladder at or
+ * above `from` (PausePolicy.approverFrom; absent: the next level), or null at the top.
+ */
+export function pauseApproverLevel(level: Level, ladder: readonly Level[], from?: Level): Level | null {
+  let up = nextLevel(level, ladder);
+  while (up !== null && from !== undefined && rank(up) < rank(from)) up = nextLevel(up, ladder);
+  return up;
 }
 
 /** The approved pause running now, if any. */

@@ -105,6 +105,11 @@ export interface Scenario {
    * The paths recorded before them go without.
    */
   triage?: true;
+  /**
+   * Started on the default ladder with the community (GRID → COMMUNITY → STREET → …, 层层), as a
+   * case starts now. The paths recorded before it go without (GRID → STREET → …).
+   */
+  communityStep?: true;
 }
 
 /** Drives one case on the test server and waits for it to be quiet after each step. */
@@ -883,6 +888,33 @@ export const SCENARIOS: Scenario[] = [
       await c.finish(ACTORS.grid, ACTORS.street, '检修完成后已处理');
     },
   },
+  {
+    name: 'ladder-community-duty-desk',
+    description: "A case started on the default ladder with the community (层层, policy.ladder GRID → COMMUNITY → STREET → …): nobody accepts, and the accept window climbs grid → community → street → command center, ten minutes a level, each holder told (CASE_ESCALATED to the community's worker first), and stops there (HOLD: the duty desk is told to dispatch, nothing lapses again); the command center sends it down to the community (派单), whose worker accepts and handles it; the street reviews and closes it.",
+    recordsWindows: true,
+    paced: true,
+    routines: true,
+    fromReceipt: true,
+    site: true,
+    deliberation: true,
+    pause: true,
+    byActivity: true,
+    triage: true,
+    communityStep: true,
+    // The sample's kind (BIG) left unrouted, as by default when this was recorded: the case starts with the grid.
+    options: { triageRoutes: ['SMALL', 'PRIVATE'] },
+    async run(c) {
+      // Lapses at 09:40 (grid), 09:50 (community), 10:00 (street), 10:10 (the command center: held).
+      await c.wait(41 * MIN + 13 * SEC);
+      await c.act('send-down', { actor: ACTORS.cc, level: 'COMMUNITY', reason: '属社区职责，请社区受理' });
+      await c.wait(3 * MIN + 7 * SEC);
+      await c.act('accept', { actor: ACTORS.community, note: '社区已受理' });
+      await c.wait(11 * MIN + 5 * SEC);
+      await c.act('respond', { actor: ACTORS.community, decision: 'SELF', note: '社区自行处置' });
+      await c.wait(2 * HOUR + 13 * MIN + 3 * SEC);
+      await c.finish(ACTORS.community, ACTORS.street, '社区已协调清理');
+    },
+  },
 ];
 
 async function ladderPacedNight(c: CaseDriver): Promise<void> {
@@ -930,6 +962,7 @@ async function record(scenario: Scenario, index: number, serverPath: string | un
         noPause: !scenario.pause,
         recordLocally: !scenario.byActivity,
         noTriage: !scenario.triage,
+        noCommunityStep: !scenario.communityStep,
         ...scenario.options,
       });
       input.intake.code = `GL-${localDate(input.intake.reportedAt, input.calendar).replace(/-/g, '')}-${String(990001 + index)}`;

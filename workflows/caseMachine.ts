@@ -594,7 +594,7 @@ export class CaseMachine {
     const active = activePause(this.state.pauses);
     if (active) throw conflict(`the ${active.windowKind.toLowerCase()} window is already paused (${active.id}); resume it first`);
     if (pausesUsed(this.state.pauses) >= policy.maxPauses) throw conflict(`this case has used its ${policy.maxPauses} clock pauses`);
-    if (!pauseApproverLevel(this.state.level, this.input.policy.ladder)) throw conflict('at the top of the ladder there is no level above to approve a pause');
+    if (!pauseApproverLevel(this.state.level, this.input.policy.ladder, this.input.policy.pause?.approverFrom)) throw conflict('at the top of the ladder there is no level above to approve a pause');
     if (!this.pauseTarget(undefined)) throw conflict(`no pausable window is running (${policy.windows.map((k) => k.toLowerCase()).join(', ')})`);
     if (a.windowKind !== undefined) {
       if (!isPausableKind(a.windowKind) || !policy.windows.includes(a.windowKind)) throw badInput('windowKind', `one of ${policy.windows.join(', ')}`);
@@ -730,7 +730,7 @@ export class CaseMachine {
   }
 
   requestPause(a: RequestPauseInput, now: number): CaseState {
-    const approver = pauseApproverLevel(this.state.level, this.input.policy.ladder)!;
+    const approver = pauseApproverLevel(this.state.level, this.input.policy.ladder, this.input.policy.pause?.approverFrom)!;
     const w = this.pauseTarget(a.windowKind)!;
     const kind = w.kind as Pause['windowKind'];
     const p: Pause = {

@@ -1,8 +1,8 @@
 // A case left alone climbs to the district leaders' case list (包案责任清单): nobody acts on an
 // urgent hazard after the grid accepts it, its on-site window (wall clock, so the journey does
 // not depend on the time of day) lapses at every level, and the pacing rules (domain/pacing.ts:
-// ON_SITE climbs up to the principal leader) carry it up the ladder. The case page is seen
-// climbing; the principal leader finds it on his list and opens it from there; the command
+// ON_SITE climbs up to the principal leader) carry it up the ladder, through the grid's community
+// (the default ladder names it). The case page is seen climbing; the principal leader finds it on his list and opens it from there; the command
 // center picks his list from the leaders. Short windows come from a category of this journey's
 // own (the e2e stack keeps the real catalog): an 18-second on-site window.
 import path from 'node:path';
@@ -13,7 +13,7 @@ const CATEGORY = 'EZ-901';
 const GRID = 'GL-S01-C01-G01';
 const DEPUTY = 'p-deputy-GL';
 
-test('a case left alone is seen climbing to the leaders\' list, and the leader opens it from there', async ({ browser }) => {
+test('a case left alone is seen climbing the default ladder (grid → community → street → …) to the leaders\' list, and the leader opens it from there', async ({ browser }) => {
   const admin = await as('demo-admin');
   // On-site is a wall-clock window: 0.005 h = 18 s at each level. A big matter of a grid-level
   // category starts with the grid (大事: no department called from the grid); a small one would start
@@ -35,7 +35,8 @@ test('a case left alone is seen climbing to the leaders\' list, and the leader o
   await openSignedIn(cc, 'demo-command-center', `/cases/${code}`);
   await expect(cc.getByTestId('case-status')).toHaveText('已受理');
   const ladder = cc.getByTestId('case-ladder');
-  // The district's ladder (policy.ladder) goes from the grid to the street, then up.
+  // The district's ladder (policy.ladder, 层层) goes from the grid to its community, the street, then up.
+  await expect(ladder).toHaveAttribute('data-level', 'COMMUNITY', { timeout: 120_000 });
   await expect(ladder).toHaveAttribute('data-level', 'STREET', { timeout: 120_000 });
   await expect(cc.getByTestId('event-ESCALATED').first()).toBeVisible();
   await expect(ladder).toHaveAttribute('data-level', 'COMMAND_CENTER', { timeout: 120_000 });

@@ -6,11 +6,13 @@ import { eventually, startHarness, type ApiHarness } from './api.harness';
 jest.setTimeout(120_000);
 
 const GRID = 'GL-S01-C01-G01';
+const COMMUNITY = 'GL-S01-C01';
 const STREET = 'GL-S01';
 const DEPT = 'GL-D-CG';
 
 let h: ApiHarness;
 let gridWorker: string;
+let community: string;
 let street: string;
 let commandCenter: string;
 let officer: string;
@@ -19,6 +21,7 @@ let otherGridWorker: string;
 beforeAll(async () => {
   h = await startHarness();
   gridWorker = await h.bearer('GRID_WORKER', GRID);
+  community = await h.bearer('COMMUNITY_WORKER', COMMUNITY);
   street = await h.bearer('STREET_DISPATCHER', STREET);
   commandCenter = await h.bearer('COMMAND_CENTER');
   officer = await h.bearer('DEPARTMENT_OFFICER', DEPT);
@@ -88,8 +91,12 @@ describe('case actions', () => {
     expect((await act(code, 'accept', gridWorker)).status).toBe(200);
     expect((await act(code, 'accept', gridWorker)).status).toBe(409);
 
-    // Whistle up to the street, which may call departments.
-    const whistled = await act(code, 'whistle', gridWorker, { reason: '需要城管执法' });
+    // Whistle up the default ladder (层层): the grid to its community, the community to the street, which may call departments.
+    const toCommunity = await act(code, 'whistle', gridWorker, { reason: '需要城管执法' });
+    expect(toCommunity.status).toBe(200);
+    expect(toCommunity.body.level).toBe('COMMUNITY');
+    expect((await act(code, 'whistle', gridWorker, { reason: '需要城管执法' })).status).toBe(403);
+    const whistled = await act(code, 'whistle', community, { reason: '社区无执法权' });
     expect(whistled.status).toBe(200);
     expect(whistled.body.level).toBe('STREET');
     const accepted = whistled.body.status === 'REPORTED' ? await act(code, 'accept', street) : whistled;
@@ -107,7 +114,9 @@ describe('case actions', () => {
   it('department call → report → evidence; extension request and decision; department result', async () => {
     const code = await report();
     expect((await act(code, 'accept', gridWorker)).status).toBe(200);
-    const whistled = await act(code, 'whistle', gridWorker, { reason: '需要部门协同' });
+    expect((await act(code, 'whistle', gridWorker, { reason: '需要部门协同' })).status).toBe(200);
+    const whistled = await act(code, 'whistle', community, { reason: '需要部门协同' });
+    expect(whistled.body.level).toBe('STREET');
     if (whistled.body.status === 'REPORTED') expect((await act(code, 'accept', street)).status).toBe(200);
 
     const called = await act(code, 'calls', street, {

@@ -6,12 +6,14 @@ import { eventually, startHarness, type ApiHarness } from './api.harness';
 jest.setTimeout(120_000);
 
 const GRID = 'GL-S01-C01-G01';
+const COMMUNITY = 'GL-S01-C01';
 const STREET = 'GL-S01';
 const DEPT = 'GL-D-CG';
 const OTHER_DEPT = 'GL-D-GA';
 
 let h: ApiHarness;
 let gridWorker: string;
+let community: string;
 let street: string;
 let officer: string;
 let otherOfficer: string;
@@ -19,6 +21,7 @@ let otherOfficer: string;
 beforeAll(async () => {
   h = await startHarness();
   gridWorker = await h.bearer('GRID_WORKER', GRID);
+  community = await h.bearer('COMMUNITY_WORKER', COMMUNITY);
   street = await h.bearer('STREET_DISPATCHER', STREET);
   officer = await h.bearer('DEPARTMENT_OFFICER', DEPT);
   otherOfficer = await h.bearer('DEPARTMENT_OFFICER', OTHER_DEPT);
@@ -124,8 +127,11 @@ describe('GET /cases/:code/actions', () => {
 
   it('a department officer: its own call is named; everything else is forbidden; a department not called sees no case', async () => {
     const code = await report();
-    const whistled = await act(code, 'whistle', gridWorker, { reason: '需要部门协同' });
+    // Up the default ladder to the street: the grid whistles to its community, the community to the street.
+    expect((await act(code, 'whistle', gridWorker, { reason: '需要部门协同' })).status).toBe(200);
+    const whistled = await act(code, 'whistle', community, { reason: '需要部门协同' });
     expect(whistled.status).toBe(200);
+    expect(whistled.body.level).toBe('STREET');
     if (whistled.body.status === 'REPORTED') expect((await act(code, 'accept', street)).status).toBe(200);
     const called = await act(code, 'calls', street, {
       calls: [{ departmentId: DEPT, reportBy: new Date(Date.now() + 3_600_000).toISOString(), place: '鼓屏路88号' }],

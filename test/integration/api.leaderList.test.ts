@@ -17,6 +17,7 @@ beforeAll(async () => {
   h = await startHarness();
   bearer.reporter = await h.bearer('REPORTER');
   bearer.grid = await h.bearer('GRID_WORKER', GRID);
+  bearer.community = await h.bearer('COMMUNITY_WORKER', 'GL-S01-C01');
   bearer.street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
   bearer.cc = await h.bearer('COMMAND_CENTER', 'GL');
   bearer.deputy = `Bearer ${await h.tokenFor(DEPUTY)}`;
@@ -45,7 +46,9 @@ it("a case whistled to the deputy leader is on his list until he ticks it off wi
   const code: string = created.body.code;
   expect((await act(code, 'accept', bearer.grid)).status).toBe(200);
   expect((await act(code, 'respond', bearer.grid, { decision: 'SELF' })).status).toBe(200);
-  expect((await act(code, 'whistle', bearer.grid, { reason: '需街道协调' })).status).toBe(200);
+  // Up the default ladder: grid → community → street → command center → deputy leader.
+  expect((await act(code, 'whistle', bearer.grid, { reason: '需社区协调' })).status).toBe(200);
+  expect((await act(code, 'whistle', bearer.community, { reason: '需街道协调' })).status).toBe(200);
   expect((await act(code, 'whistle', bearer.street, { reason: '涉及多个部门' })).status).toBe(200);
   const up = await act(code, 'whistle', bearer.cc, { reason: '需区领导协调' });
   expect(up.status).toBe(200);

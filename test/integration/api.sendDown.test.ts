@@ -16,6 +16,7 @@ beforeAll(async () => {
   h = await startHarness();
   bearer.reporter = await h.bearer('REPORTER');
   bearer.grid = await h.bearer('GRID_WORKER', GRID);
+  bearer.community = await h.bearer('COMMUNITY_WORKER', 'GL-S01-C01');
   bearer.street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
   bearer.cc = await h.bearer('COMMAND_CENTER', 'GL');
 });
@@ -37,7 +38,9 @@ it('the command center sends a case it holds down to the street (派单); 400 on
     .send({ channel: 'HOTLINE', categoryCode: 'CG-002', location: { gridId: GRID }, description: '派单测试：需区级研判' });
   expect(created.status).toBe(201);
   const code: string = created.body.code;
-  expect((await act(code, 'whistle', bearer.grid, { reason: '需街道协调' })).status).toBe(200);
+  // Up the default ladder to the command center: grid → community → street → command center.
+  expect((await act(code, 'whistle', bearer.grid, { reason: '需社区协调' })).status).toBe(200);
+  expect((await act(code, 'whistle', bearer.community, { reason: '需街道协调' })).status).toBe(200);
   expect((await act(code, 'whistle', bearer.street, { reason: '需区级研判' })).status).toBe(200);
 
   expect(await actionOf(code, bearer.cc)).toMatchObject({ allowed: true, path: '/cases/{code}/send-down' });

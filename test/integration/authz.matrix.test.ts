@@ -366,7 +366,7 @@ describe('authorization matrix', () => {
       probeAction(M.survey, code, (c) => ({ method: 'post', path: `/cases/${c}/survey`, body: { satisfaction: 'SATISFIED', solved: true, channel: 'PHONE' } })));
   });
 
-  describe('a case whistled to the street, which calls a department: whistle → calls → reads → report → evidence → result', () => {
+  describe('a case whistled to the street (the grid to its community, the community on: the default ladder), which calls a department: whistle → calls → reads → report → evidence → result', () => {
     let code: string;
     let callId: string;
     beforeAll(async () => {
@@ -376,6 +376,8 @@ describe('authorization matrix', () => {
     it('whistle', () => probeAction(M.holder, code, (c) => ({ method: 'post', path: `/cases/${c}/whistle`, body: { reason: '需要城管执法' } })));
 
     it('calls', async () => {
+      expect((await live(code)).level).toBe('COMMUNITY');
+      await act(code, 'whistle', actor('COMMUNITY_WORKER', 'own'), { reason: '社区无执法权' });
       const s = await live(code);
       expect(s.level).toBe('STREET');
       if (s.status === 'REPORTED') await act(code, 'accept', street());

@@ -20,6 +20,7 @@ jest.setTimeout(180_000);
 
 const GRID = 'GL-S01-C01-G01';
 const GRID_WORKER: Actor = { personId: `p-grid-${GRID}`, role: 'GRID_WORKER', unitId: GRID };
+const COMMUNITY_WORKER: Actor = { personId: 'p-comm-GL-S01-C01', role: 'COMMUNITY_WORKER', unitId: 'GL-S01-C01' };
 const BASE = '/open311/v2';
 
 let h: ApiHarness;
@@ -177,17 +178,18 @@ describe('POST /requests → GET /requests/{id} → updates after a real escalat
     }
   });
 
-  it('after accept and a whistle, GET shows the street and the updates feed tells both steps', async () => {
+  it('after accept and two whistles up the default ladder (grid → community → street), GET shows the street and the updates feed tells each step', async () => {
     const code = codes.pothole!;
     await update(code, 'accept', { actor: GRID_WORKER, note: '已到现场查看' });
     await update(code, 'whistle', { actor: GRID_WORKER, reason: '需要交通部门修复路面' });
+    await update(code, 'whistle', { actor: COMMUNITY_WORKER, reason: '需要交通部门修复路面' });
     await eventually(async () => (await h.db.case.findUnique({ where: { code } }))?.level === 'STREET', 15_000, 'STREET projection');
 
     const { body } = await getJson(`/requests/${code}.json`);
     expect((body as Req[])[0]).toMatchObject({ status: 'open', agency_responsible: '鼓东街道', status_notes: expect.stringMatching(/街道|street/) });
 
     const events = await h.db.caseEvent.findMany({ where: { caseCode: code, type: { in: ['ACCEPTED', 'ESCALATED'] } }, orderBy: { seq: 'asc' } });
-    expect(events.map((e) => e.type)).toEqual(['ACCEPTED', 'ESCALATED']);
+    expect(events.map((e) => e.type)).toEqual(['ACCEPTED', 'ESCALATED', 'ESCALATED']);
 
     const feed = await getJson(`/servicerequestupdates.json?service_request_id=${code}&api_key=${encodeURIComponent(clientA.apiKey)}`);
     expect(feed.status).toBe(200);
@@ -199,7 +201,8 @@ describe('POST /requests → GET /requests/{id} → updates after a real escalat
       expect(u.updated_datetime).toMatch(W3C_WITH_ZONE);
     }
     expect(updates[0].description).toBe('冶山社区第一网格已受理 / Accepted by 冶山社区第一网格');
-    expect(updates[1].description).toBe('吹哨上报，升级至街道（鼓东街道） / Whistled up: escalated to the street (鼓东街道)');
+    expect(updates[1].description).toBe('吹哨上报，升级至社区（冶山社区） / Whistled up: escalated to the community (冶山社区)');
+    expect(updates[2].description).toBe('吹哨上报，升级至街道（鼓东街道） / Whistled up: escalated to the street (鼓东街道)');
 
     // The same feed in XML, by date window (as FixMyStreet polls it), public view.
     const from = new Date(Date.now() - 3600_000).toISOString();
@@ -214,7 +217,7 @@ describe('POST /requests → GET /requests/{id} → updates after a real escalat
 });
 
 describe('an automatic escalation', () => {
-  it('a lapsed accept window escalates the case by itself, and the feed says so', async () => {
+  it('a lapsed accept window escalates the case by itself, level by level (grid → community → street), and the feed says so', async () => {
     // Policy is frozen at intake from the router's configuration: a 6-second accept window.
     const cfg = { ...h.cfg, ACCEPT_MINUTES: 0.1 };
     const fast = express();
@@ -228,13 +231,14 @@ describe('an automatic escalation', () => {
     const code = String(doc.request[0].service_request_id);
     expect(doc.request[0].service_notice).toMatch(/^受理时限 6 秒，处理时限 1 个工作日 \/ accepted within 6 seconds,/);
 
-    await eventually(async () => (await h.db.case.findUnique({ where: { code } }))?.level === 'STREET', 30_000, 'escalation to STREET');
+    await eventually(async () => (await h.db.case.findUnique({ where: { code } }))?.level === 'STREET', 30_000, 'escalation to STREET (through the community)');
     // The street accepts before its own 6 seconds run out, so the ladder stops here.
     await update(code, 'accept', { actor: { personId: 'p-street-GL-S01', role: 'STREET_DISPATCHER', unitId: 'GL-S01' } });
     await eventually(async () => (await h.db.case.findUnique({ where: { code } }))?.status === 'ACCEPTED', 15_000, 'ACCEPTED projection');
     const feed = await getXml(`/servicerequestupdates.xml?service_request_id=${code}`);
     const updates = feed.doc.request_update as Req[];
     expect(updates.map((u) => u.description)).toEqual([
+      '超时未办，自动升级，升级至社区（冶山社区） / A deadline was missed: escalated to the community (冶山社区)',
       '超时未办，自动升级，升级至街道（鼓东街道） / A deadline was missed: escalated to the street (鼓东街道)',
       '鼓东街道已受理 / Accepted by 鼓东街道',
     ]);

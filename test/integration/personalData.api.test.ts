@@ -24,6 +24,7 @@ beforeAll(async () => {
   h = await startHarness();
   auth.reporter = await h.bearer('REPORTER');
   auth.grid = await h.bearer('GRID_WORKER', GRID);
+  auth.community = await h.bearer('COMMUNITY_WORKER', 'GL-S01-C01');
   auth.street = await h.bearer('STREET_DISPATCHER', STREET);
   auth.otherStreet = await h.bearer('STREET_DISPATCHER', 'GL-S02');
   auth.officer = await h.bearer('DEPARTMENT_OFFICER', DEPT);
@@ -40,10 +41,12 @@ beforeAll(async () => {
   };
   atGrid = await report();
   atStreet = await report();
-  // atStreet: whistled up to the street, which calls the city-management department.
+  // atStreet: whistled up to the street (the grid to its community, the community on), which calls the city-management department.
   expect((await act(atStreet, 'accept', 'grid')).status).toBe(200);
-  const whistled = await act(atStreet, 'whistle', 'grid', { reason: '需要城管执法' });
+  expect((await act(atStreet, 'whistle', 'grid', { reason: '需要城管执法' })).status).toBe(200);
+  const whistled = await act(atStreet, 'whistle', 'community', { reason: '需要城管执法' });
   expect(whistled.status).toBe(200);
+  expect(whistled.body.level).toBe('STREET');
   if (whistled.body.status === 'REPORTED') expect((await act(atStreet, 'accept', 'street')).status).toBe(200);
   const called = await act(atStreet, 'calls', 'street', { calls: [{ departmentId: DEPT, reportBy: new Date(Date.now() + 2 * 3_600_000).toISOString(), place: '冶山路12号' }] });
   expect(called.status).toBe(200);

@@ -38,17 +38,18 @@ it('a case carries status, street, grid, category, level and overdue from its st
 
   const grid = await h.bearer('GRID_WORKER', 'GL-S01-C01-G01');
   expect((await request(h.app).post(`/cases/${code}/accept`).set('Authorization', grid).send({})).status).toBe(200);
-  expect((await request(h.app).post(`/cases/${code}/whistle`).set('Authorization', grid).send({ reason: '需要街道协调' })).status).toBe(200);
+  // The grid whistles to its community (the default ladder, 层层).
+  expect((await request(h.app).post(`/cases/${code}/whistle`).set('Authorization', grid).send({ reason: '需要社区协调' })).status).toBe(200);
   const moved = await eventually(async () => {
     const d = await handle.describe();
-    return d.typedSearchAttributes.get(CaseLevelKey) === 'STREET' ? d : null;
+    return d.typedSearchAttributes.get(CaseLevelKey) === 'COMMUNITY' ? d : null;
   }, 15_000, 'CaseLevel to follow the whistle');
   expect(moved.typedSearchAttributes.get(CaseStatusKey)).toBe('ACCEPTED');
   expect(moved.typedSearchAttributes.get(CaseStreetKey)).toBe('GL-S01');
 
   // Visibility is eventually consistent: the list query finds it once indexed.
   await eventually(async () => {
-    for await (const wf of h.client.workflow.list({ query: `WorkflowId = "${code}" AND CaseStatus = "ACCEPTED" AND CaseLevel = "STREET"` })) {
+    for await (const wf of h.client.workflow.list({ query: `WorkflowId = "${code}" AND CaseStatus = "ACCEPTED" AND CaseLevel = "COMMUNITY"` })) {
       if (wf.workflowId === code) return true;
     }
     return false;

@@ -1,11 +1,14 @@
 // CaseMachine.tick on a paced case (CasePolicy.pacing, the default rules of domain/pacing):
 // how far each lapse moves the case, the duty desk, the late department, and leaders' pages
 // held to office hours. Cases without pacing keep the old ladder (caseMachine.clock.test.ts).
+// Most tests run on the ladder without the community (GRID → STREET → …: the fixture's, as for
+// cases started before the community joined the default ladder and for a grid without one); the
+// last block runs on the default ladder with the community (层层, `communityStep`).
 // Instants are worked out by hand from the pinned start (Tue 2026-11-24 10:00 Beijing) and the
 // office hours 09:00–12:00, 13:30–17:30.
 import type { Level } from '../../domain/types';
 import type { CaseMachine } from '../../workflows/caseMachine';
-import { ACTORS, CODE, DAY, HOUR, MIN, T0, bj, newMachine, types } from './fixtures/machineFixture';
+import { ACTORS, CODE, DAY, HOUR, MIN, T0, bj, newMachine, types, verdict } from './fixtures/machineFixture';
 
 beforeAll(() => {
   jest.useFakeTimers({ now: T0 });
@@ -225,4 +228,112 @@ test('a lapsed extension decision restarts from the lapsed due time, however lat
   expect(m.state.windows.filter((w) => w.kind === 'EXTENSION_DECISION').map((w) => [w.level, w.startedAt, w.dueAt])).toEqual([
     ['DEPUTY_LEADER', bj(11, 25, 10), bj(11, 26, 10)],
   ]);
+});
+
+describe('on the default ladder with the community (层层: GRID → COMMUNITY → STREET → …)', () => {
+  const layered = (o: { urgent?: boolean; at?: number } = {}) => newMachine({ ...o, paced: true, communityStep: true });
+
+  test('a missed acceptance climbs grid → community → street → command center, ten minutes a level, and is held there by the duty desk', () => {
+    const m = layered();
+    for (const d of [bj(11, 24, 10, 10), bj(11, 24, 10, 20), bj(11, 24, 10, 30)]) m.tick(d);
+    expect(m.state.level).toBe('COMMAND_CENTER');
+    expect(m.state.windows.map((w) => [w.kind, w.level, w.dueAt])).toEqual([['ACCEPT', 'COMMAND_CENTER', bj(11, 24, 10, 40)]]);
+    expect(m.tick(bj(11, 24, 10, 40))).toBe(true);
+    expect(m.state.level).toBe('COMMAND_CENTER');
+    expect(m.state.status).toBe('REPORTED');
+    expect(m.state.onLeaderList).toBe(false);
+    expect(m.state.breaches.map((b) => [b.kind, b.level, b.unitId, b.escalatedTo])).toEqual([
+      ['ACCEPT', 'GRID', 'GL-S01-C01-G01', 'COMMUNITY'],
+      ['ACCEPT', 'COMMUNITY', 'GL-S01-C01', 'STREET'],
+      ['ACCEPT', 'STREET', 'GL-S01', 'COMMAND_CENTER'],
+      ['ACCEPT', 'COMMAND_CENTER', 'GL', null],
+    ]);
+    expect(m.state.windows).toEqual([]);
+    expect(types(m)).toEqual(['REPORTED', 'BREACHED', 'ESCALATED', 'BREACHED', 'ESCALATED', 'BREACHED', 'ESCALATED', 'BREACHED']);
+    expect(m.pending.filter((f) => f.event.type === 'ESCALATED').map((f) => [(f.event.data as { from: string }).from, (f.event.data as { to: string }).to, f.event.unitId])).toEqual([
+      ['GRID', 'COMMUNITY', 'GL-S01-C01'],
+      ['COMMUNITY', 'STREET', 'GL-S01'],
+      ['STREET', 'COMMAND_CENTER', 'GL'],
+    ]);
+    // Each holder is told: the community's worker first.
+    expect(m.pending.flatMap((f) => f.notifications).map((n) => [n.recipientId, n.kind])).toEqual([
+      ['p-grid', 'CASE_ASSIGNED'],
+      ['p-community', 'CASE_ESCALATED'],
+      ['p-street', 'CASE_ESCALATED'],
+      ['p-cc', 'CASE_ESCALATED'],
+      ['p-cc', 'LAPSE_TO_DISPATCH'],
+    ]);
+  });
+
+  test('the community accepts what climbed to it within its own ten minutes; the grid no longer may', () => {
+    const m = layered();
+    m.tick(bj(11, 24, 10, 10));
+    expect(m.state.level).toBe('COMMUNITY');
+    expect(m.state.assignee).toMatchObject({ level: 'COMMUNITY', unitId: 'GL-S01-C01', personId: 'p-community' });
+    expect(m.state.windows.map((w) => [w.kind, w.level, w.unitId, w.dueAt])).toEqual([['ACCEPT', 'COMMUNITY', 'GL-S01-C01', bj(11, 24, 10, 20)]]);
+    expect(verdict(() => m.guardAccept({ actor: ACTORS.grid }))).toMatchObject({ type: 'Forbidden' });
+    expect(verdict(() => m.guardAccept({ actor: ACTORS.community }))).toBe('ok');
+    m.accept({ actor: ACTORS.community }, bj(11, 24, 10, 15));
+    expect(m.state.status).toBe('ACCEPTED');
+    expect(m.tick(bj(11, 24, 10, 20))).toBe(false);
+    expect(m.state.level).toBe('COMMUNITY');
+  });
+
+  test('missed response and completion climb through the community to the leaders', () => {
+    const m = layered();
+    m.accept({ actor: ACTORS.grid }, T0);
+    // One working hour per level from 10:00 (lunch 12:00–13:30): the sixth lapse is at the top.
+    const dues = [bj(11, 24, 11), bj(11, 24, 12), bj(11, 24, 14, 30), bj(11, 24, 15, 30), bj(11, 24, 16, 30), bj(11, 24, 17, 30)];
+    for (const d of dues) m.tick(d);
+    expect(m.state.breaches.map((b) => [b.level, b.dueAt, b.escalatedTo])).toEqual([
+      ['GRID', dues[0], 'COMMUNITY'],
+      ['COMMUNITY', dues[1], 'STREET'],
+      ['STREET', dues[2], 'COMMAND_CENTER'],
+      ['COMMAND_CENTER', dues[3], 'DEPUTY_LEADER'],
+      ['DEPUTY_LEADER', dues[4], 'PRINCIPAL_LEADER'],
+      ['PRINCIPAL_LEADER', dues[5], null],
+    ]);
+    expect(m.state.level).toBe('PRINCIPAL_LEADER');
+    expect(m.state.onLeaderList).toBe(true);
+
+    const c = layered();
+    c.accept({ actor: ACTORS.grid }, T0);
+    c.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0);
+    // Three working days per level.
+    for (const d of [bj(11, 27, 10), bj(12, 2, 10), bj(12, 7, 10), bj(12, 10, 10), bj(12, 15, 10)]) c.tick(d);
+    expect(c.state.breaches.map((b) => [b.kind, b.level, b.escalatedTo])).toEqual([
+      ['COMPLETION', 'GRID', 'COMMUNITY'],
+      ['COMPLETION', 'COMMUNITY', 'STREET'],
+      ['COMPLETION', 'STREET', 'COMMAND_CENTER'],
+      ['COMPLETION', 'COMMAND_CENTER', 'DEPUTY_LEADER'],
+      ['COMPLETION', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'],
+    ]);
+    expect(c.state.level).toBe('PRINCIPAL_LEADER');
+  });
+
+  test('the grid whistles to the community, whose worker is paged at once; the community handles it and the street reviews and closes (审核结案)', () => {
+    const m = layered();
+    m.whistle({ actor: ACTORS.grid, reason: '需社区协调' }, T0);
+    expect(m.state.level).toBe('COMMUNITY');
+    const esc = m.pending.at(-1)!;
+    expect(esc.event).toMatchObject({ type: 'ESCALATED', level: 'COMMUNITY', unitId: 'GL-S01-C01' });
+    expect(esc.event.data).toEqual({ from: 'GRID', to: 'COMMUNITY', cause: 'WHISTLE', reason: '需社区协调', assigneeId: 'p-community' });
+    expect(esc.notifications.map((n) => [n.recipientId, n.recipientUnitId, n.kind])).toEqual([['p-community', 'GL-S01-C01', 'CASE_ESCALATED']]);
+    m.accept({ actor: ACTORS.community }, T0 + MIN);
+    m.respond({ actor: ACTORS.community, decision: 'SELF' }, T0 + 2 * MIN);
+    m.submitResult({ actor: ACTORS.community, summary: '已协调处理' }, T0 + HOUR);
+    expect(m.state.windows.map((w) => [w.kind, w.level, w.unitId])).toEqual([['REVIEW', 'STREET', 'GL-S01']]);
+    expect(verdict(() => m.guardReview({ actor: ACTORS.community, decision: 'CLOSE', reason: '核实' }))).toMatchObject({ type: 'Forbidden' });
+    m.review({ actor: ACTORS.street, decision: 'CLOSE', reason: '核实' }, T0 + 2 * HOUR);
+    expect(m.state.status).toBe('CLOSED');
+  });
+
+  test('the community whistles on to the street, one level at a time', () => {
+    const m = layered();
+    m.whistle({ actor: ACTORS.grid, reason: '需社区协调' }, T0);
+    expect(verdict(() => m.guardWhistle({ actor: ACTORS.grid, reason: '再升级' }))).toMatchObject({ type: 'Forbidden' });
+    m.whistle({ actor: ACTORS.community, reason: '超出社区能力' }, T0 + MIN);
+    expect(m.state.level).toBe('STREET');
+    expect(m.pending.at(-1)!.event.data).toMatchObject({ from: 'COMMUNITY', to: 'STREET', cause: 'WHISTLE', assigneeId: 'p-street' });
+  });
 });

@@ -131,6 +131,25 @@ describe('clock pause (CasePolicy.pause)', () => {
     expect(m.state.windows.find((w) => w.kind === 'ON_SITE')!.dueAt).toBe(T0 + 2 * HOUR + 30 * MIN);
   });
 
+  it('on the default ladder with the community (层层) the street still decides a grid\'s pause (PausePolicy.approverFrom), not the community; the community\'s own pause goes to the street too', () => {
+    const m = newMachine({ pause: true, communityStep: true });
+    m.accept({ actor: ACTORS.grid }, T0 + 3 * MIN);
+    m.respond({ actor: ACTORS.grid, decision: 'SELF' }, T0 + 5 * MIN);
+    m.requestPause({ actor: ACTORS.grid, reasonKind: 'REPORTER_UNREACHABLE', reason: '住户不在家' }, T0 + 30 * MIN);
+    expect(facts(m, 'PAUSE_REQUESTED')[0].data).toMatchObject({ approverLevel: 'STREET' });
+    expect(m.pending.at(-1)!.notifications.map((n) => [n.recipientId, n.kind])).toEqual([['p-street', 'PAUSE_REQUESTED']]);
+    const id = m.state.pauses![0].id;
+    expect(verdict(() => m.guardDecidePause({ actor: ACTORS.community, pauseId: id, approve: true, reason: 'ok' }))).toMatchObject({ type: FORBIDDEN_ERROR });
+    expect(verdict(() => m.guardDecidePause({ actor: ACTORS.street, pauseId: id, approve: true, reason: '属实' }))).toBe('ok');
+
+    const c = newMachine({ pause: true, communityStep: true });
+    c.whistle({ actor: ACTORS.grid, reason: '需社区协调' }, T0);
+    c.accept({ actor: ACTORS.community }, T0 + 3 * MIN);
+    c.respond({ actor: ACTORS.community, decision: 'SELF' }, T0 + 5 * MIN);
+    c.requestPause({ actor: ACTORS.community, reasonKind: 'THIRD_PARTY', reason: '等待物业' }, T0 + 30 * MIN);
+    expect(facts(c, 'PAUSE_REQUESTED')[0].data).toMatchObject({ approverLevel: 'STREET' });
+  });
+
   it('what may be paused and by whom; a case started before pauses takes none', () => {
     const m = newMachine({ pause: true });
     // Only the accept window runs: nothing to pause before acceptance.

@@ -14,6 +14,7 @@ import {
   type Model,
   type ObservedEvent,
 } from '../../bench/chaosCheck';
+import { loadConfig } from '../../config/env';
 import { defaultPacing } from '../../domain/pacing';
 import type { Level } from '../../domain/types';
 
@@ -191,6 +192,10 @@ describe('the pacing rules in the model', () => {
   it('an unaccepted case climbs to the command center and is held there; without pacing, to the leaders', () => {
     expect(ladderOfAcceptLapses(FULL, defaultPacing())).toEqual({ ladder: ['GRID', 'STREET', 'COMMAND_CENTER'], listedAtTop: false });
     expect(ladderOfAcceptLapses(FULL, undefined)).toEqual({ ladder: FULL, listedAtTop: true });
+  });
+
+  it('on the default ladder (LADDER names the community, as every seed grid keeps it) an unaccepted case climbs grid → community → street → command center', () => {
+    expect(ladderOfAcceptLapses(loadConfig({}).LADDER as Level[], defaultPacing())).toEqual({ ladder: ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER'], listedAtTop: false });
   });
 
   it('a paced case held by the duty desk passes; the same case listed for the leaders is unexpected', () => {

@@ -1,5 +1,6 @@
-// The pacing rules as data (domain/pacing): every window kind × level of the default ladder,
-// the night rule, and the calendar's next office time. Instants are pinned Beijing wall times.
+// The pacing rules as data (domain/pacing): every window kind × level of the default ladder (with the
+// community) and of the ladder without it, the night rule, and the calendar's next office time.
+// Instants are pinned Beijing wall times.
 import { defaultCalendar, nextOfficeStart } from '../../domain/calendar';
 import { DEFAULT_PACING, PACED_WINDOW_KINDS, defaultPacing, lapseMove, pageDeferredUntil, type LapseMove, type PacedWindowKind } from '../../domain/pacing';
 import { buildCasePolicy } from '../../domain/policy';
@@ -10,7 +11,10 @@ const cal = defaultCalendar();
 /** Beijing wall time (UTC+8) in 2026 as epoch ms. */
 const bj = (month: number, day: number, hh: number, mm = 0) => Date.UTC(2026, month - 1, day, hh - 8, mm);
 
-const LADDER: Level[] = ['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
+/** The default ladder (LADDER), with the community (层层), as a new case at a grid with a community freezes it. */
+const LADDER: Level[] = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
+/** The ladder without the community: a grid whose community post is missing or vacant (ladderForPlace), and cases started before. */
+const WITHOUT_COMMUNITY: Level[] = ['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
 const climb = (to: Level): LapseMove => ({ move: 'CLIMB', to });
 const HOLD: LapseMove = { move: 'HOLD', dutyDesk: 'COMMAND_CENTER' };
 const TOP: LapseMove = { move: 'TOP' };
@@ -18,30 +22,47 @@ const SUPERVISE: LapseMove = { move: 'SUPERVISE', by: 'COMMAND_CENTER' };
 
 // Rows: the level whose window lapsed; columns: GRID, COMMUNITY, STREET, COMMAND_CENTER, DEPUTY_LEADER, PRINCIPAL_LEADER.
 const TABLE: Record<PacedWindowKind, LapseMove[]> = {
-  // a missed acceptance goes to the next level, at most to the command center
-  ACCEPT: [climb('STREET'), climb('STREET'), climb('COMMAND_CENTER'), HOLD, HOLD, TOP],
+  // a missed acceptance goes to the next level (the grid's to its community), at most to the command center
+  ACCEPT: [climb('COMMUNITY'), climb('STREET'), climb('COMMAND_CENTER'), HOLD, HOLD, TOP],
   // unanswered and unfinished matters climb to the leaders
+  RESPONSE: [climb('COMMUNITY'), climb('STREET'), climb('COMMAND_CENTER'), climb('DEPUTY_LEADER'), climb('PRINCIPAL_LEADER'), TOP],
+  ON_SITE: [climb('COMMUNITY'), climb('STREET'), climb('COMMAND_CENTER'), climb('DEPUTY_LEADER'), climb('PRINCIPAL_LEADER'), TOP],
+  COMPLETION: [climb('COMMUNITY'), climb('STREET'), climb('COMMAND_CENTER'), climb('DEPUTY_LEADER'), climb('PRINCIPAL_LEADER'), TOP],
+  // a missed review and close goes above the reviewer, at most to the command center
+  REVIEW: [climb('COMMUNITY'), climb('STREET'), climb('COMMAND_CENTER'), HOLD, HOLD, TOP],
+  // a late department never moves the case
+  REPORT: [SUPERVISE, SUPERVISE, SUPERVISE, SUPERVISE, SUPERVISE, SUPERVISE],
+};
+// Without the community on the ladder the grid's lapses go to the street (a COMMUNITY holding a case, sent down, too).
+const TABLE_WITHOUT_COMMUNITY: Record<PacedWindowKind, LapseMove[]> = {
+  ACCEPT: [climb('STREET'), climb('STREET'), climb('COMMAND_CENTER'), HOLD, HOLD, TOP],
   RESPONSE: [climb('STREET'), climb('STREET'), climb('COMMAND_CENTER'), climb('DEPUTY_LEADER'), climb('PRINCIPAL_LEADER'), TOP],
   ON_SITE: [climb('STREET'), climb('STREET'), climb('COMMAND_CENTER'), climb('DEPUTY_LEADER'), climb('PRINCIPAL_LEADER'), TOP],
   COMPLETION: [climb('STREET'), climb('STREET'), climb('COMMAND_CENTER'), climb('DEPUTY_LEADER'), climb('PRINCIPAL_LEADER'), TOP],
-  // a missed review and close goes above the reviewer, at most to the command center
   REVIEW: [climb('STREET'), climb('STREET'), climb('COMMAND_CENTER'), HOLD, HOLD, TOP],
-  // a late department never moves the case
   REPORT: [SUPERVISE, SUPERVISE, SUPERVISE, SUPERVISE, SUPERVISE, SUPERVISE],
 };
 const LEVELS: Level[] = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
 
 describe('lapseMove: the default pacing, window kind × level', () => {
+  test('the default ladder is the one the table is written for (LADDER names the community)', () => {
+    expect(buildCasePolicy({ completionDays: 3, urgent: false, windowOverrides: {} }, cfg).ladder).toEqual(LADDER);
+  });
   test('every paced window kind has a row', () => {
     expect(Object.keys(TABLE).sort()).toEqual([...PACED_WINDOW_KINDS].sort());
+    expect(Object.keys(TABLE_WITHOUT_COMMUNITY).sort()).toEqual([...PACED_WINDOW_KINDS].sort());
   });
   test.each(PACED_WINDOW_KINDS.flatMap((kind) => LEVELS.map((level, i) => [kind, level, TABLE[kind][i]] as const)))(
-    '%s lapsed at %s', (kind, level, expected) => {
+    'on the default ladder (with the community): %s lapsed at %s', (kind, level, expected) => {
       expect(lapseMove(kind, level, LADDER, DEFAULT_PACING)).toEqual(expected);
     },
   );
-  test('a ladder with the community climbs through it; the ceiling is a rank, so a ladder without the command center stops below it', () => {
-    expect(lapseMove('ACCEPT', 'GRID', ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER'], DEFAULT_PACING)).toEqual(climb('COMMUNITY'));
+  test.each(PACED_WINDOW_KINDS.flatMap((kind) => LEVELS.map((level, i) => [kind, level, TABLE_WITHOUT_COMMUNITY[kind][i]] as const)))(
+    'on the ladder without the community: %s lapsed at %s', (kind, level, expected) => {
+      expect(lapseMove(kind, level, WITHOUT_COMMUNITY, DEFAULT_PACING)).toEqual(expected);
+    },
+  );
+  test('the ceiling is a rank, so a ladder without the command center stops below it', () => {
     expect(lapseMove('ACCEPT', 'STREET', ['GRID', 'STREET', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'], DEFAULT_PACING)).toEqual(HOLD);
   });
   test('the rules are data: a ceiling moved to the deputy leader lets a missed acceptance reach him', () => {

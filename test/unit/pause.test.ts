@@ -8,6 +8,7 @@ import type { Level } from '../../domain/types';
 import { bj } from './fixtures/machineFixture';
 
 const cal = defaultCalendar();
+/** The ladder without the community (cases started before it was the default, or a grid without a community). */
 const LADDER: Level[] = ['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
 const working = (dueAt: number, remindAt: number | null = null, reminded = false) => ({ clock: 'WORKING' as const, dueAt, remindAt, reminded });
 const wall = (dueAt: number, remindAt: number | null = null, reminded = false) => ({ clock: 'WALL' as const, dueAt, remindAt, reminded });
@@ -53,11 +54,21 @@ describe('domain/pause: the due time moves by the paused time on the window’s 
     expect(pending.remindAt).toBe(bj(11, 25, 10, 30));
   });
 
-  it('the level above decides: grid and community → street, street → command center; nobody above the top', () => {
+  it('on the ladder without the community the level above decides: grid and community → street, street → command center; nobody above the top', () => {
     expect(pauseApproverLevel('GRID', LADDER)).toBe('STREET');
     expect(pauseApproverLevel('COMMUNITY', LADDER)).toBe('STREET');
     expect(pauseApproverLevel('STREET', LADDER)).toBe('COMMAND_CENTER');
     expect(pauseApproverLevel('PRINCIPAL_LEADER', LADDER)).toBeNull();
+  });
+
+  it('on the default ladder with the community (层层) the street still decides a grid\'s pause (approverFrom STREET); a policy without approverFrom takes the next level', () => {
+    const withCommunity: Level[] = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
+    expect(DEFAULT_PAUSE.approverFrom).toBe('STREET');
+    expect(pauseApproverLevel('GRID', withCommunity, DEFAULT_PAUSE.approverFrom)).toBe('STREET');
+    expect(pauseApproverLevel('COMMUNITY', withCommunity, DEFAULT_PAUSE.approverFrom)).toBe('STREET');
+    expect(pauseApproverLevel('STREET', withCommunity, DEFAULT_PAUSE.approverFrom)).toBe('COMMAND_CENTER');
+    expect(pauseApproverLevel('PRINCIPAL_LEADER', withCommunity, DEFAULT_PAUSE.approverFrom)).toBeNull();
+    expect(pauseApproverLevel('GRID', withCommunity)).toBe('COMMUNITY');
   });
 
   it('defaults: response, completion and on-site pause (never accept, report, review, decisions, survey); three per case; rejected and withdrawn requests do not count', () => {

@@ -7,7 +7,7 @@ const cfg = loadConfig({});
 const plain = { completionDays: 3, urgent: false, windowOverrides: {} };
 
 describe('buildCasePolicy', () => {
-  it('uses the configured defaults on their clocks', () => {
+  it('uses the configured defaults on their clocks; the default ladder names the community (层层)', () => {
     const p = buildCasePolicy(plain, cfg);
     expect(p.windows).toEqual({
       accept: { clock: 'WALL', minutes: 10 },
@@ -21,7 +21,7 @@ describe('buildCasePolicy', () => {
       remindAt: 0.8,
     });
     expect(p.windows.onSite).toBeUndefined();
-    expect(p.ladder).toEqual(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+    expect(p.ladder).toEqual(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
     expect(p.extensionRules).toEqual([
       { maxDays: 3, approver: 'COMMAND_CENTER' },
       { maxDays: 10, approver: 'DEPUTY_LEADER' },

@@ -107,6 +107,8 @@ describe.each([
         ...(dir === DIR ? ['community-deliberation'] : []),
         // Recorded since clock pauses (CasePolicy.pause).
         ...(dir === DIR ? ['clock-paused-resumed', 'clock-pause-lapsed-planned-end'] : []),
+        // Recorded since the default ladder names the community (层层).
+        ...(dir === DIR ? ['ladder-community-duty-desk'] : []),
       ].sort(),
     );
   });

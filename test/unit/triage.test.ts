@@ -1,6 +1,7 @@
 // Three kinds of matter (三事分流) as routes: the pure rules (domain/triage) and the machine
 // applying them on cases with CasePolicy.triage; cases without it keep the old behaviour.
-import { parseTriageRoutes, PolicyError } from '../../domain/policy';
+import { cfg } from '../../devstack/sampleCaseInput';
+import { parseLadder, parseTriageRoutes, PolicyError } from '../../domain/policy';
 import { DEFAULT_TRIAGE, defaultTriage, ladderForPlace, mayCall, responseBlocker, triageCalls, triageStartLevel, UNROUTED } from '../../domain/triage';
 import type { TriageKind } from '../../domain/types';
 import { CaseMachine } from '../../workflows/caseMachine';
@@ -79,12 +80,15 @@ describe('domain/triage', () => {
     expect(defaultTriage().routes.BIG.responses).toEqual(['SELF', 'DEPARTMENTS']);
   });
 
-  it('a ladder naming the community keeps it where the grid has one with a holder, and skips it elsewhere', () => {
-    const ladder = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'] as const;
+  it('the default ladder names the community: kept where the grid has one with a holder, skipped where it has none or the post is vacant', () => {
+    const ladder = parseLadder(cfg.LADDER);
+    expect(ladder).toEqual(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
     expect(ladderForPlace(ladder, DIRECTORY)).toEqual([...ladder]);
     const vacant = { ...DIRECTORY, COMMUNITY: { ...DIRECTORY.COMMUNITY!, personId: null } };
     expect(ladderForPlace(ladder, vacant)).toEqual(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
-    // The default ladder (no COMMUNITY) is left as it is.
+    const { COMMUNITY: _c, ...noCommunity } = DIRECTORY;
+    expect(ladderForPlace(ladder, noCommunity)).toEqual(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+    // A ladder configured without COMMUNITY (LADDER=GRID,STREET,…) is left as it is.
     expect(ladderForPlace(['GRID', 'STREET', 'COMMAND_CENTER'], DIRECTORY)).toEqual(['GRID', 'STREET', 'COMMAND_CENTER']);
   });
 
@@ -220,9 +224,9 @@ describe('CaseMachine with CasePolicy.triage', () => {
     expect(m.pending.find((f) => f.event.type === 'GUIDANCE_GIVEN')!.event.data).toMatchObject({ retriage: { from: 'SMALL', to: 'PRIVATE' } });
   });
 
-  it('on a ladder with the community (层层), a grid\'s missed acceptance climbs to the community, then to the street (the pacing table\'s COMMUNITY column)', () => {
+  it('on the default ladder with the community (层层), a grid\'s missed acceptance climbs to the community, then to the street (the pacing table\'s COMMUNITY column)', () => {
     const input = machineInput({ reportedAt: T0, paced: true });
-    input.policy.ladder = ladderForPlace(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'], input.directory);
+    input.policy.ladder = ladderForPlace(parseLadder(cfg.LADDER), input.directory);
     const m = new CaseMachine(input, T0);
     m.tick(T0 + 10 * MIN);
     expect(m.state).toMatchObject({ level: 'COMMUNITY', assignee: DIRECTORY.COMMUNITY });

@@ -67,7 +67,8 @@ it('reported 10:00, accepted 10:08: a new case must decide by 11:00 and lapses t
   const after = await recorder.settled(h, input.intake.code);
   const breach = recorder.of(input.intake.code).find((e) => e.type === 'BREACHED');
   expect(breach?.data).toMatchObject({ kind: 'RESPONSE', dueAt: reported + HOUR });
-  expect(after.level).toBe('STREET');
+  // The grid's missed hour goes to its community (the default ladder, 层层).
+  expect(after.level).toBe('COMMUNITY');
   // The older case's hour is not over yet.
   expect(recorder.of(old.input.intake.code).some((e) => e.type === 'BREACHED')).toBe(false);
   expect((await old.h.query(getCaseStateQuery)).level).toBe('GRID');

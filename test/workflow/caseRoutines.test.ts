@@ -51,12 +51,13 @@ async function pass(h: WorkflowHandle, code: string, ms: number) {
 }
 
 describe("a leader's case list (包案, 对单销号)", () => {
-  it('a case whistled to the deputy leader is his; resolved and surveyed, it stays open until he ticks it off, then ends', async () => {
+  it('a case whistled up the default ladder (grid → community → street → command center) to the deputy leader is his; resolved and surveyed, it stays open until he ticks it off, then ends', async () => {
     const { h, input } = await startMorning();
     const code = input.intake.code;
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
     await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
-    await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: '需街道协调' }] });
+    await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: '需社区协调' }] });
+    await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.community, reason: '需街道协调' }] });
     await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.street, reason: '涉及多个部门' }] });
     await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.cc, reason: '需区领导协调' }] });
     let s = await recorder.settled(h, code);
@@ -84,8 +85,8 @@ describe("a leader's case list (包案, 对单销号)", () => {
     expect(recorder.projections.get(code)?.leader).toMatchObject({ personId: 'p-deputy', note: '已协调解决，对单销号', tickedOffAt: ticked.leader!.tickedOffAt });
   });
 
-  it('a case started before the lists (no leaderList in its policy) ends at its survey as before, on nobody\'s list', async () => {
-    const { h, input } = await startMorning({ noRoutines: true });
+  it('a case started before the lists (no leaderList in its policy, the ladder without the community) ends at its survey as before, on nobody\'s list', async () => {
+    const { h, input } = await startMorning({ noRoutines: true, noCommunityStep: true });
     const code = input.intake.code;
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
     await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });

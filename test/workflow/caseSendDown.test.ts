@@ -29,10 +29,11 @@ afterAll(async () => {
 
 describe('send-down (派单)', () => {
   it('the duty desk sends a case it holds down to the street: REPORTED there with a fresh accept window, the street told, a SENT_DOWN fact; the street\'s hour counts from the send-down', async () => {
-    // 09:30 on a working morning; nobody accepts: grid 09:40, street 09:50, the command center holds it at 10:00.
+    // 09:30 on a working morning; nobody accepts on the default ladder: grid 09:40, community 09:50, street 10:00,
+    // the command center holds it at 10:10.
     const { h, input } = await startCaseAtMorning(env, taskQueue);
     const code = input.intake.code;
-    await env.sleep(35 * MIN);
+    await env.sleep(45 * MIN);
     const held = await recorder.settled(h, code);
     expect([held.level, held.status, held.windows]).toEqual(['COMMAND_CENTER', 'REPORTED', []]);
 
@@ -51,20 +52,20 @@ describe('send-down (派单)', () => {
 
     await env.sleep(5 * MIN);
     const a = await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.street }] });
-    // Received at the send-down (10:05, office hours): the response is due one working hour later.
+    // Received at the send-down (10:15, office hours): the response is due one working hour later.
     expect(a.windows.map((w) => [w.kind, w.startedAt, w.dueAt])).toEqual([['RESPONSE', at, at + HOUR]]);
     const q = await h.query(getCaseStateQuery);
     expect(q.sentDown).toMatchObject({ at, from: 'COMMAND_CENTER', to: 'STREET', by: 'p-cc' });
   });
 
-  it('sent down and not accepted again: the missed acceptance climbs back to the command center as any does', async () => {
+  it('sent down and not accepted again: the missed acceptance climbs back to the command center as any does (through the community, on the default ladder)', async () => {
     const { h, input } = await startCaseAtMorning(env, taskQueue);
-    await env.sleep(35 * MIN);
+    await env.sleep(45 * MIN);
     await recorder.settled(h, input.intake.code);
     await h.executeUpdate(sendDownUpdate, { args: [{ actor: ACTORS.cc, level: 'GRID', reason: '网格事项' }] });
-    await env.sleep(25 * MIN);
+    await env.sleep(35 * MIN);
     const s = await recorder.settled(h, input.intake.code);
     expect([s.level, s.status]).toEqual(['COMMAND_CENTER', 'REPORTED']);
-    expect(s.breaches.map((b) => [b.kind, b.level]).slice(3)).toEqual([['ACCEPT', 'GRID'], ['ACCEPT', 'STREET']]);
+    expect(s.breaches.map((b) => [b.kind, b.level]).slice(4)).toEqual([['ACCEPT', 'GRID'], ['ACCEPT', 'COMMUNITY'], ['ACCEPT', 'STREET']]);
   });
 });

@@ -146,7 +146,7 @@ describe('an unsatisfied or unsolved survey reopens the case', () => {
     expect(await h.result()).toMatchObject({ status: 'SURVEYED', reopenCount: 1 });
   });
 
-  it('after maxReopens reopens the next one sends the case to the district command center', async () => {
+  it('after maxReopens reopens the next one sends the case to the district command center, one escalation per level of the default ladder (community, street, command center)', async () => {
     const { h, input, code } = await start();
     const max = input.policy.maxReopens;
     expect(max).toBe(2);
@@ -166,7 +166,8 @@ describe('an unsatisfied or unsolved survey reopens the case', () => {
     await settled(h, code);
     const esc = recorder.of(code).filter((e) => e.type === 'ESCALATED');
     expect(esc.map((e) => [(e.data as { from: string }).from, (e.data as { to: string }).to, (e.data as { cause: string }).cause])).toEqual([
-      ['GRID', 'STREET', 'REOPEN_LIMIT'],
+      ['GRID', 'COMMUNITY', 'REOPEN_LIMIT'],
+      ['COMMUNITY', 'STREET', 'REOPEN_LIMIT'],
       ['STREET', 'COMMAND_CENTER', 'REOPEN_LIMIT'],
     ]);
     // The grid may no longer act; the command center handles and closes it, and the survey ends it.

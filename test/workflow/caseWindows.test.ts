@@ -72,34 +72,52 @@ describe('accept window', () => {
     expect(recorder.types(input.intake.code)).not.toContain('BREACHED');
   });
 
-  it('a case never touched climbs to the command center alone, one breach per level, each blamed on the unit that missed it; the duty desk has it, no leader', async () => {
+  it('a case never touched climbs the default ladder grid → community → street → command center alone, one breach per level, each blamed on the unit that missed it; the duty desk has it, no leader', async () => {
     const { h, input } = await start();
+    expect(input.policy.ladder).toEqual(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
     await env.sleep(60 * MIN);
     const s = await settled(h, input.intake.code);
     expect(s.level).toBe('COMMAND_CENTER');
     expect(s.status).toBe('REPORTED');
     expect(s.onLeaderList).toBe(false);
     expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.unitId, b.escalatedTo])).toEqual([
-      ['ACCEPT', 'GRID', UNITS.gridId, 'STREET'],
+      ['ACCEPT', 'GRID', UNITS.gridId, 'COMMUNITY'],
+      ['ACCEPT', 'COMMUNITY', UNITS.communityId, 'STREET'],
       ['ACCEPT', 'STREET', UNITS.streetId, 'COMMAND_CENTER'],
       ['ACCEPT', 'COMMAND_CENTER', 'GL', null],
     ]);
     // Each level's window restarted in full: breach k is due 10 minutes after breach k-1; none after the command center's.
-    expect(s.breaches.map((b: Breach) => b.dueAt - input.intake.reportedAt)).toEqual([10, 20, 30].map((m) => m * MIN));
+    expect(s.breaches.map((b: Breach) => b.dueAt - input.intake.reportedAt)).toEqual([10, 20, 30, 40].map((m) => m * MIN));
     expect(s.windows).toEqual([]);
     const events = recorder.of(input.intake.code);
     expect(events.filter((e) => e.type === 'BREACHED').map((e) => [e.unitId, (e.data as { move: string }).move])).toEqual([
-      [UNITS.gridId, 'CLIMB'], [UNITS.streetId, 'CLIMB'], ['GL', 'HOLD'],
+      [UNITS.gridId, 'CLIMB'], [UNITS.communityId, 'CLIMB'], [UNITS.streetId, 'CLIMB'], ['GL', 'HOLD'],
     ]);
-    expect(events.filter((e) => e.type === 'ESCALATED').map((e) => (e.data as { to: string }).to)).toEqual(['STREET', 'COMMAND_CENTER']);
+    expect(events.filter((e) => e.type === 'ESCALATED').map((e) => (e.data as { to: string }).to)).toEqual(['COMMUNITY', 'STREET', 'COMMAND_CENTER']);
     expect(events.filter((e) => e.type === 'LEADER_LISTED')).toEqual([]);
     const notified = (recorder.notifications.get(input.intake.code) ?? []).filter((n) => n.kind === 'CASE_ESCALATED' || n.kind === 'LAPSE_TO_DISPATCH').map((n) => [n.kind, n.recipientId]);
-    expect(notified).toEqual([['CASE_ESCALATED', 'p-street'], ['CASE_ESCALATED', 'p-cc'], ['LAPSE_TO_DISPATCH', 'p-cc']]);
+    expect(notified).toEqual([['CASE_ESCALATED', 'p-community'], ['CASE_ESCALATED', 'p-street'], ['CASE_ESCALATED', 'p-cc'], ['LAPSE_TO_DISPATCH', 'p-cc']]);
     expect(s.assignee).toEqual(DIRECTORY.COMMAND_CENTER);
   });
 
-  it('a case started before the pacing rules (no pacing in its policy) still climbs the whole ladder alone, one breach per level', async () => {
-    const { h, input } = await start({ noPacing: true });
+  it('on the ladder without the community (a case started before it joined the default ladder) a case never touched climbs grid → street → command center', async () => {
+    const { h, input } = await start({ noCommunityStep: true });
+    expect(input.policy.ladder).toEqual(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+    await env.sleep(60 * MIN);
+    const s = await settled(h, input.intake.code);
+    expect(s.level).toBe('COMMAND_CENTER');
+    expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.unitId, b.escalatedTo])).toEqual([
+      ['ACCEPT', 'GRID', UNITS.gridId, 'STREET'],
+      ['ACCEPT', 'STREET', UNITS.streetId, 'COMMAND_CENTER'],
+      ['ACCEPT', 'COMMAND_CENTER', 'GL', null],
+    ]);
+    expect(s.breaches.map((b: Breach) => b.dueAt - input.intake.reportedAt)).toEqual([10, 20, 30].map((m) => m * MIN));
+    const notified = (recorder.notifications.get(input.intake.code) ?? []).filter((n) => n.kind === 'CASE_ESCALATED' || n.kind === 'LAPSE_TO_DISPATCH').map((n) => [n.kind, n.recipientId]);
+    expect(notified).toEqual([['CASE_ESCALATED', 'p-street'], ['CASE_ESCALATED', 'p-cc'], ['LAPSE_TO_DISPATCH', 'p-cc']]);
+  });
+
+  it('a case started before the pacing rules (no pacing in its policy, the ladder without the community) still climbs the whole ladder alone, one breach per level', async () => {
+    const { h, input } = await start({ noPacing: true, noCommunityStep: true });
     expect(input.policy.pacing).toBeUndefined();
     await env.sleep(60 * MIN);
     const s = await settled(h, input.intake.code);
@@ -270,18 +288,35 @@ describe('triage (三事分流)', () => {
 });
 
 describe('whistle', () => {
-  it('a handler escalates by hand with a reason before any window lapses', async () => {
+  it('a handler escalates by hand with a reason before any window lapses: on the default ladder the grid whistles to its community, which whistles on to the street', async () => {
     const { h, input } = await start();
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
     expect(await failureType(h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: ' ' }] }))).toBe('BadInput');
     const s = await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: '需要城管执法' }] });
+    expect(s.level).toBe('COMMUNITY');
+    expect(s.assignee.personId).toBe('p-community');
+    expect(s.breaches).toEqual([]);
+    expect(await failureType(h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: '再升级' }] }))).toBe('Forbidden');
+    const s2 = await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.community, reason: '社区无执法权' }] });
+    expect(s2.level).toBe('STREET');
+    expect(s2.assignee.personId).toBe('p-street');
+    await settled(h, input.intake.code);
+    const esc = recorder.of(input.intake.code).filter((e) => e.type === 'ESCALATED');
+    expect(esc.map((e) => [e.actorId, e.data])).toEqual([
+      ['p-grid', expect.objectContaining({ from: 'GRID', to: 'COMMUNITY', cause: 'WHISTLE', reason: '需要城管执法' })],
+      ['p-community', expect.objectContaining({ from: 'COMMUNITY', to: 'STREET', cause: 'WHISTLE', reason: '社区无执法权' })],
+    ]);
+    expect((recorder.notifications.get(input.intake.code) ?? []).filter((n) => n.kind === 'CASE_ESCALATED').map((n) => n.recipientId)).toEqual(['p-community', 'p-street']);
+  });
+
+  it('on the ladder without the community (a grid without one) the grid whistles straight to the street', async () => {
+    const { h, input } = await start({ noCommunityStep: true });
+    await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
+    const s = await h.executeUpdate(whistleUpdate, { args: [{ actor: ACTORS.grid, reason: '需要城管执法' }] });
     expect(s.level).toBe('STREET');
     expect(s.assignee.personId).toBe('p-street');
-    expect(s.breaches).toEqual([]);
     await settled(h, input.intake.code);
-    const esc = recorder.of(input.intake.code).find((e) => e.type === 'ESCALATED');
-    expect(esc?.data).toMatchObject({ from: 'GRID', to: 'STREET', cause: 'WHISTLE', reason: '需要城管执法' });
-    expect(esc?.actorId).toBe('p-grid');
+    expect(recorder.of(input.intake.code).find((e) => e.type === 'ESCALATED')?.data).toMatchObject({ from: 'GRID', to: 'STREET', cause: 'WHISTLE' });
   });
 });
 
@@ -322,9 +357,9 @@ describe('how facts are recorded (CaseOptions.recordLocally)', () => {
   it('a new case records its facts with the recordCase activity, which only a committed workflow task schedules: no local activity', async () => {
     const { h, input } = await start();
     expect(input.options.recordLocally).toBeUndefined();
-    await env.sleep(25 * MIN); // grid → street → command center
+    await env.sleep(25 * MIN); // grid → community → street (the default ladder)
     const s = await settled(h, input.intake.code);
-    expect(s.level).toBe('COMMAND_CENTER');
+    expect(s.level).toBe('STREET');
     expect(recorder.types(input.intake.code)).toEqual(['REPORTED', 'REMINDED', 'BREACHED', 'ESCALATED', 'REMINDED', 'BREACHED', 'ESCALATED']);
     const events = await eventTypes(h);
     expect(events.filter((e) => e.marker !== null)).toEqual([]);
@@ -333,7 +368,8 @@ describe('how facts are recorded (CaseOptions.recordLocally)', () => {
   });
 
   it('a case started with local recording (recordLocally in its input) keeps the local activity, inside the workflow task: no activity task at all', async () => {
-    const { h, input } = await start({ recordLocally: true });
+    // Started then, on the ladder without the community: grid → street → command center.
+    const { h, input } = await start({ recordLocally: true, noCommunityStep: true });
     await env.sleep(25 * MIN);
     const s = await settled(h, input.intake.code);
     expect(s.level).toBe('COMMAND_CENTER');
@@ -359,7 +395,7 @@ describe('how facts are recorded (CaseOptions.recordLocally)', () => {
 });
 
 describe('pacing at night (CasePolicy.pacing)', () => {
-  it('an on-site window lapsing after office hours moves the case to the principal leader and onto the leaders\' list; his page waits for the next office time, the duty desk is told now', async () => {
+  it('on the default ladder an on-site window climbs grid → community → street → command center in office hours; lapsing after them it moves the case to the deputy, then the principal leader and onto the leaders\' list; their pages wait for the next office time, the duty desk is told now', async () => {
     // 09:30 on the next working day (the calendar's next office time after tomorrow's midnight, + 30 minutes).
     const cal = caseInput(0).calendar;
     const offset = cal.utcOffsetMinutes * MIN;
@@ -372,13 +408,15 @@ describe('pacing at night (CasePolicy.pacing)', () => {
     const reportedAt = input.intake.reportedAt;
     await h.executeUpdate(acceptCaseUpdate, { args: [{ actor: ACTORS.grid }] });
     await h.executeUpdate(respondCaseUpdate, { args: [{ actor: ACTORS.grid, decision: 'SELF' }] });
-    // Nobody on site: 2 wall hours per level from 09:30 — 11:30, 13:30, 15:30 (deputy, office time), 17:30 (principal, after office time).
-    await env.sleep(reportedAt + 8 * HOUR + MIN - (await env.currentTimeMs()));
+    // Nobody on site: 2 wall hours per level from 09:30 — 11:30 (community), 13:30 (street), 15:30 (command center),
+    // 17:30 (deputy, after office time), 19:30 (principal).
+    await env.sleep(reportedAt + 10 * HOUR + MIN - (await env.currentTimeMs()));
     const s = await settled(h, code);
     expect(s.level).toBe('PRINCIPAL_LEADER');
     expect(s.onLeaderList).toBe(true);
     expect(s.breaches.map((b: Breach) => [b.kind, b.level, b.escalatedTo])).toEqual([
-      ['ON_SITE', 'GRID', 'STREET'],
+      ['ON_SITE', 'GRID', 'COMMUNITY'],
+      ['ON_SITE', 'COMMUNITY', 'STREET'],
       ['ON_SITE', 'STREET', 'COMMAND_CENTER'],
       ['ON_SITE', 'COMMAND_CENTER', 'DEPUTY_LEADER'],
       ['ON_SITE', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'],
@@ -388,18 +426,22 @@ describe('pacing at night (CasePolicy.pacing)', () => {
     // 09:00 local of a later day (the case was reported a few milliseconds after 09:30, so it lapsed just after 17:30).
     expect((nextMorning + offset) % (24 * HOUR)).toBe(9 * HOUR);
     expect(nextMorning - lapsedAt).toBeGreaterThan(15 * HOUR);
+    // The 19:30 lapse waits for the same morning.
+    expect(nextOfficeStart(reportedAt + 10 * HOUR, cal)).toBe(nextMorning);
     const escalations = recorder.of(code).filter((e) => e.type === 'ESCALATED').map((e) => e.data as { to: string; deferredUntil?: number });
     expect(escalations.map((e) => [e.to, e.deferredUntil ?? null])).toEqual([
-      ['STREET', null], ['COMMAND_CENTER', null], ['DEPUTY_LEADER', null], ['PRINCIPAL_LEADER', nextMorning],
+      ['COMMUNITY', null], ['STREET', null], ['COMMAND_CENTER', null], ['DEPUTY_LEADER', nextMorning], ['PRINCIPAL_LEADER', nextMorning],
     ]);
     expect(recorder.of(code).filter((e) => e.type === 'LEADER_LISTED').map((e) => e.data)).toEqual([
       { reason: 'on_site window lapsed at DEPUTY_LEADER', deferredUntil: nextMorning },
     ]);
     const pages = (recorder.notifications.get(code) ?? []).filter((n) => ['CASE_ESCALATED', 'LEADER_CASE', 'NIGHT_DUTY'].includes(n.kind));
     expect(pages.map((n) => [n.kind, n.recipientId, n.notBefore ?? null])).toEqual([
+      ['CASE_ESCALATED', 'p-community', null],
       ['CASE_ESCALATED', 'p-street', null],
       ['CASE_ESCALATED', 'p-cc', null],
-      ['CASE_ESCALATED', 'p-deputy', null],
+      ['CASE_ESCALATED', 'p-deputy', nextMorning],
+      ['NIGHT_DUTY', 'p-cc', null],
       ['CASE_ESCALATED', 'p-principal', nextMorning],
       ['NIGHT_DUTY', 'p-cc', null],
       ['LEADER_CASE', 'p-principal', nextMorning],
