@@ -3,35 +3,25 @@
 // /cases/{code}/actions lists it for the community), bodies are checked at the edge (400 by field),
 // the case's rules answer 403/409, the case view shows the record and the facts are recorded.
 import request from 'supertest';
-import { eventually, startHarness, type ApiHarness } from './api.harness';
+import { eventually } from './api.harness';
+import { apiSuite } from './apiSuite';
 
 jest.setTimeout(120_000);
 
 const GRID = 'GL-S01-C01-G01';
 const COMMUNITY = 'GL-S01-C01';
-let h: ApiHarness;
-const bearer: Record<string, string> = {};
 
-beforeAll(async () => {
-  h = await startHarness();
-  bearer.reporter = await h.bearer('REPORTER');
-  bearer.grid = await h.bearer('GRID_WORKER', GRID);
-  bearer.community = await h.bearer('COMMUNITY_WORKER', COMMUNITY);
-  bearer.street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
+const suite = apiSuite({
+  reporter: ['REPORTER'],
+  grid: ['GRID_WORKER', GRID],
+  community: ['COMMUNITY_WORKER', COMMUNITY],
+  street: ['STREET_DISPATCHER', 'GL-S01'],
 });
-afterAll(async () => {
-  await h?.close();
-});
+const { bearer, act, actionOf } = suite;
 
-const act = (code: string, path: string, who: string, body: object = {}) => request(h.app).post(`/cases/${code}/${path}`).set('Authorization', who).send(body);
-const actionOf = async (code: string, who: string, action: string) => {
-  const res = await request(h.app).get(`/cases/${code}/actions`).set('Authorization', who);
-  expect(res.status).toBe(200);
-  return (res.body.actions as Array<{ action: string; allowed: boolean; path: string }>).find((a) => a.action === action)!;
-};
 
 it('a small matter sent down to the community: 说、问、议、办、评 through the API, checked at the edge and by the case, shown on the case', async () => {
-  const created = await request(h.app)
+  const created = await request(suite.h.app)
     .post('/cases')
     .set('Authorization', bearer.reporter)
     .send({ channel: 'HOTLINE', categoryCode: 'CG-001', location: { gridId: GRID }, description: '小区车辆乱停乱放' });
@@ -73,11 +63,11 @@ it('a small matter sent down to the community: 说、问、议、办、评 throu
   expect(evaluated.status).toBe(200);
   expect(evaluated.body.deliberation).toMatchObject({ communityId: COMMUNITY, verdict: 'SATISFIED', completedAt: expect.any(Number) });
 
-  const view = await request(h.app).get(`/cases/${code}`).set('Authorization', bearer.community);
+  const view = await request(suite.h.app).get(`/cases/${code}`).set('Authorization', bearer.community);
   expect(view.status).toBe(200);
   expect(view.body.live.deliberation.steps.map((s: { step: string }) => s.step)).toEqual(['SAY', 'ASK', 'DISCUSS', 'DO', 'EVALUATE']);
   const events = await eventually(async () => {
-    const es = await h.db.caseEvent.findMany({ where: { caseCode: code, type: 'DELIBERATION_STEP' }, orderBy: { seq: 'asc' } });
+    const es = await suite.h.db.caseEvent.findMany({ where: { caseCode: code, type: 'DELIBERATION_STEP' }, orderBy: { seq: 'asc' } });
     return es.length === 5 ? es : null;
   }, 20_000, 'the five deliberation facts');
   expect(events.map((e) => e.unitId)).toEqual(Array(5).fill(COMMUNITY));

@@ -4,41 +4,31 @@
 // the action table (GET /cases/{code}/actions shows it), and who may read a list. Urging (催办) is
 // an action too; its timing rules are shown by the workflow tests.
 import request from 'supertest';
-import { eventually, startHarness, type ApiHarness } from './api.harness';
+import { eventually } from './api.harness';
+import { apiSuite } from './apiSuite';
 
 jest.setTimeout(120_000);
 
 const GRID = 'GL-S01-C01-G01';
 const DEPUTY = 'p-deputy-GL';
-let h: ApiHarness;
-const bearer: Record<string, string> = {};
 
-beforeAll(async () => {
-  h = await startHarness();
-  bearer.reporter = await h.bearer('REPORTER');
-  bearer.grid = await h.bearer('GRID_WORKER', GRID);
-  bearer.community = await h.bearer('COMMUNITY_WORKER', 'GL-S01-C01');
-  bearer.street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
-  bearer.cc = await h.bearer('COMMAND_CENTER', 'GL');
-  bearer.deputy = `Bearer ${await h.tokenFor(DEPUTY)}`;
-  bearer.principal = await h.bearer('PRINCIPAL_LEADER', 'GL');
-  bearer.auditor = await h.bearer('AUDITOR', 'GL');
-  bearer.admin = await h.bearer('ADMIN', 'GL');
+const suite = apiSuite({
+  reporter: ['REPORTER'],
+  grid: ['GRID_WORKER', GRID],
+  community: ['COMMUNITY_WORKER', 'GL-S01-C01'],
+  street: ['STREET_DISPATCHER', 'GL-S01'],
+  cc: ['COMMAND_CENTER', 'GL'],
+  deputy: { personId: DEPUTY },
+  principal: ['PRINCIPAL_LEADER', 'GL'],
+  auditor: ['AUDITOR', 'GL'],
+  admin: ['ADMIN', 'GL'],
 });
-afterAll(async () => {
-  await h?.close();
-});
+const { bearer, act, actionOf } = suite;
 
-const act = (code: string, path: string, who: string, body: object = {}) => request(h.app).post(`/cases/${code}/${path}`).set('Authorization', who).send(body);
-const list = (personId: string, who: string) => request(h.app).get(`/leaders/${personId}/cases`).set('Authorization', who);
-const actionOf = async (code: string, who: string, action: string) => {
-  const res = await request(h.app).get(`/cases/${code}/actions`).set('Authorization', who);
-  expect(res.status).toBe(200);
-  return (res.body.actions as Array<{ action: string; allowed: boolean; path: string; reason?: { status: number; message: string } }>).find((a) => a.action === action)!;
-};
+const list = (personId: string, who: string) => request(suite.h.app).get(`/leaders/${personId}/cases`).set('Authorization', who);
 
 it("a case whistled to the deputy leader is on his list until he ticks it off with a note; then it is on the ticked-off part", async () => {
-  const created = await request(h.app)
+  const created = await request(suite.h.app)
     .post('/cases')
     .set('Authorization', bearer.reporter)
     .send({ channel: 'HOTLINE', categoryCode: 'CG-002', location: { gridId: GRID }, description: '包案测试：多部门协调' });
@@ -95,7 +85,7 @@ it("a case whistled to the deputy leader is on his list until he ticks it off wi
   }, 20_000, 'the tick-off in the projection');
   expect(after.open.some((i: { code: string }) => i.code === code)).toBe(false);
   expect(after.tickedOff.find((i: { code: string }) => i.code === code)).toMatchObject({ status: 'SURVEYED', note: '已协调解决，群众满意', tickedOffAt: expect.any(String) });
-  const row = await h.db.case.findUniqueOrThrow({ where: { code } });
+  const row = await suite.h.db.case.findUniqueOrThrow({ where: { code } });
   expect(row).toMatchObject({ leaderId: DEPUTY, leaderLevel: 'DEPUTY_LEADER', leaderNote: '已协调解决，群众满意' });
   expect(row.leaderTickedAt).toBeInstanceOf(Date);
 });
@@ -106,10 +96,10 @@ it('who reads a leader\'s list: the leader, the command center, the district lea
   expect((await list('p-nobody', bearer.cc)).status).toBe(404);
   // A person of another district (the grid worker, whose unit is not the district) is not on the district's lists.
   expect((await list('p-grid-GL-S01-C01-G01', bearer.cc)).status).toBe(404);
-  const bad = await request(h.app).get(`/leaders/${DEPUTY}/cases`).set('Authorization', bearer.cc).query({ limit: '0' });
+  const bad = await request(suite.h.app).get(`/leaders/${DEPUTY}/cases`).set('Authorization', bearer.cc).query({ limit: '0' });
   expect(bad.status).toBe(400);
   expect(bad.body.error.fields[0].path).toBe('query.limit');
-  expect((await request(h.app).get(`/leaders/${DEPUTY}/cases`)).status).toBe(401);
+  expect((await request(suite.h.app).get(`/leaders/${DEPUTY}/cases`)).status).toBe(401);
 });
 
 it("a leader's list answers conditional GETs: 304 for the current tag, per caller; a recording on a listed case moves the tag", async () => {
@@ -124,29 +114,29 @@ it("a leader's list answers conditional GETs: 304 for the current tag, per calle
   // Another reader's answer has its own tag (answers are per caller).
   expect((await list(DEPUTY, bearer.cc).set('If-None-Match', tag)).status).toBe(200);
   // A case on the list changes (its projection row is written): the tag moves and the list is sent.
-  const listed = await h.db.case.findFirstOrThrow({ where: { leaderId: DEPUTY } });
-  await h.db.case.update({ where: { code: listed.code }, data: { leaderNote: `${listed.leaderNote ?? ''} ` } });
+  const listed = await suite.h.db.case.findFirstOrThrow({ where: { leaderId: DEPUTY } });
+  await suite.h.db.case.update({ where: { code: listed.code }, data: { leaderNote: `${listed.leaderNote ?? ''} ` } });
   const moved = await list(DEPUTY, bearer.deputy).set('If-None-Match', tag);
   expect(moved.status).toBe(200);
   expect(moved.headers.etag).not.toBe(tag);
-  await h.db.case.update({ where: { code: listed.code }, data: { leaderNote: listed.leaderNote } });
+  await suite.h.db.case.update({ where: { code: listed.code }, data: { leaderNote: listed.leaderNote } });
 });
 
 it("the district's leaders for the console's picker (GET /leaders): principal first, the list readers only", async () => {
-  const res = await request(h.app).get('/leaders').set('Authorization', bearer.cc);
+  const res = await request(suite.h.app).get('/leaders').set('Authorization', bearer.cc);
   expect(res.status).toBe(200);
   const items = res.body.items as Array<{ personId: string; role: string; unitId: string }>;
   expect(items.map((l) => l.personId)).toContain(DEPUTY);
   expect(items[0]!.role).toBe('PRINCIPAL_LEADER');
   expect(new Set(items.map((l) => l.role))).toEqual(new Set(['PRINCIPAL_LEADER', 'DEPUTY_LEADER']));
   expect(items.every((l) => l.unitId === 'GL')).toBe(true);
-  for (const who of ['deputy', 'principal', 'auditor']) expect([who, (await request(h.app).get('/leaders').set('Authorization', bearer[who]!)).status]).toEqual([who, 200]);
-  for (const who of ['grid', 'street', 'reporter', 'admin']) expect([who, (await request(h.app).get('/leaders').set('Authorization', bearer[who]!)).status]).toEqual([who, 403]);
-  expect((await request(h.app).get('/leaders')).status).toBe(401);
+  for (const who of ['deputy', 'principal', 'auditor']) expect([who, (await request(suite.h.app).get('/leaders').set('Authorization', bearer[who]!)).status]).toEqual([who, 200]);
+  for (const who of ['grid', 'street', 'reporter', 'admin']) expect([who, (await request(suite.h.app).get('/leaders').set('Authorization', bearer[who]!)).status]).toEqual([who, 403]);
+  expect((await request(suite.h.app).get('/leaders')).status).toBe(401);
 });
 
 it('urging (催办) is an action of the command center: a fresh case is not yet overdue or at risk (409), other roles 403', async () => {
-  const created = await request(h.app)
+  const created = await request(suite.h.app)
     .post('/cases')
     .set('Authorization', bearer.reporter)
     .send({ channel: 'HOTLINE', categoryCode: 'CG-002', location: { gridId: GRID }, description: '督办测试' });

@@ -3,33 +3,23 @@
 // name), bodies are checked at the edge (400 by field), the case's rules answer 403/409, and the
 // pause facts reach the case's event log.
 import request from 'supertest';
-import { eventually, startHarness, type ApiHarness } from './api.harness';
+import { eventually } from './api.harness';
+import { apiSuite } from './apiSuite';
 
 jest.setTimeout(120_000);
 
 const GRID = 'GL-S01-C01-G01';
-let h: ApiHarness;
-const bearer: Record<string, string> = {};
 
-beforeAll(async () => {
-  h = await startHarness();
-  bearer.reporter = await h.bearer('REPORTER');
-  bearer.grid = await h.bearer('GRID_WORKER', GRID);
-  bearer.street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
+const suite = apiSuite({
+  reporter: ['REPORTER'],
+  grid: ['GRID_WORKER', GRID],
+  street: ['STREET_DISPATCHER', 'GL-S01'],
 });
-afterAll(async () => {
-  await h?.close();
-});
+const { bearer, act, actionOf } = suite;
 
-const act = (code: string, path: string, who: string, body: object = {}) => request(h.app).post(`/cases/${code}/${path}`).set('Authorization', who).send(body);
-const actionOf = async (code: string, who: string, action: string) => {
-  const res = await request(h.app).get(`/cases/${code}/actions`).set('Authorization', who);
-  expect(res.status).toBe(200);
-  return (res.body.actions as Array<{ action: string; allowed: boolean; path: string; params: Record<string, string>; reason?: { status: number; message: string } }>).find((a) => a.action === action)!;
-};
 
 it('the grid asks to pause its completion clock, the street approves, the grid resumes; the facts are in the log', async () => {
-  const created = await request(h.app)
+  const created = await request(suite.h.app)
     .post('/cases')
     .set('Authorization', bearer.reporter)
     .send({ channel: 'HOTLINE', categoryCode: 'CG-006', location: { gridId: GRID }, description: '树木倒伏，住户不在家' });
@@ -68,7 +58,7 @@ it('the grid asks to pause its completion clock, the street approves, the grid r
   expect((await act(code, `pauses/${pauseId}/end`, bearer.grid, {})).status).toBe(409);
 
   const types = await eventually(async () => {
-    const res = await request(h.app).get(`/cases/${code}/events`).set('Authorization', bearer.grid);
+    const res = await request(suite.h.app).get(`/cases/${code}/events`).set('Authorization', bearer.grid);
     const t = (res.body.items as Array<{ type: string }>).map((e) => e.type).filter((x) => x.startsWith('PAUSE_'));
     return t.length === 3 ? t : null;
   }, 20_000, 'the pause facts in the log');

@@ -4,35 +4,25 @@
 // edge (400), other roles are refused by role (403), and a case the command center no longer holds
 // is refused by the case (409). The timing rules are the workflow tests'.
 import request from 'supertest';
-import { eventually, startHarness, type ApiHarness } from './api.harness';
+import { eventually } from './api.harness';
+import { apiSuite } from './apiSuite';
 
 jest.setTimeout(120_000);
 
 const GRID = 'GL-S01-C01-G01';
-let h: ApiHarness;
-const bearer: Record<string, string> = {};
 
-beforeAll(async () => {
-  h = await startHarness();
-  bearer.reporter = await h.bearer('REPORTER');
-  bearer.grid = await h.bearer('GRID_WORKER', GRID);
-  bearer.community = await h.bearer('COMMUNITY_WORKER', 'GL-S01-C01');
-  bearer.street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
-  bearer.cc = await h.bearer('COMMAND_CENTER', 'GL');
+const suite = apiSuite({
+  reporter: ['REPORTER'],
+  grid: ['GRID_WORKER', GRID],
+  community: ['COMMUNITY_WORKER', 'GL-S01-C01'],
+  street: ['STREET_DISPATCHER', 'GL-S01'],
+  cc: ['COMMAND_CENTER', 'GL'],
 });
-afterAll(async () => {
-  await h?.close();
-});
+const { bearer, act, actionOf } = suite;
 
-const act = (code: string, path: string, who: string, body: object = {}) => request(h.app).post(`/cases/${code}/${path}`).set('Authorization', who).send(body);
-const actionOf = async (code: string, who: string) => {
-  const res = await request(h.app).get(`/cases/${code}/actions`).set('Authorization', who);
-  expect(res.status).toBe(200);
-  return (res.body.actions as Array<{ action: string; allowed: boolean; path: string; reason?: { status: number; message: string } }>).find((a) => a.action === 'send-down')!;
-};
 
 it('the command center sends a case it holds down to the street (派单); 400 on the body, 403 for other roles, 409 once it no longer holds it', async () => {
-  const created = await request(h.app)
+  const created = await request(suite.h.app)
     .post('/cases')
     .set('Authorization', bearer.reporter)
     .send({ channel: 'HOTLINE', categoryCode: 'CG-002', location: { gridId: GRID }, description: '派单测试：需区级研判' });
@@ -43,7 +33,7 @@ it('the command center sends a case it holds down to the street (派单); 400 on
   expect((await act(code, 'whistle', bearer.community, { reason: '需街道协调' })).status).toBe(200);
   expect((await act(code, 'whistle', bearer.street, { reason: '需区级研判' })).status).toBe(200);
 
-  expect(await actionOf(code, bearer.cc)).toMatchObject({ allowed: true, path: '/cases/{code}/send-down' });
+  expect(await actionOf(code, bearer.cc, 'send-down')).toMatchObject({ allowed: true, path: '/cases/{code}/send-down' });
   const noReason = await act(code, 'send-down', bearer.cc, { level: 'STREET' });
   expect(noReason.status).toBe(400);
   expect(noReason.body.error.fields[0].path).toBe('body.reason');
@@ -60,10 +50,10 @@ it('the command center sends a case it holds down to the street (派单); 400 on
   expect(sent.body.windows.map((w: { kind: string; level: string }) => [w.kind, w.level])).toEqual([['ACCEPT', 'STREET']]);
   // Held by the street now: the command center's send-down is refused by the case.
   expect((await act(code, 'send-down', bearer.cc, { level: 'GRID', reason: '再派' })).status).toBe(409);
-  expect(await actionOf(code, bearer.cc)).toMatchObject({ allowed: false, reason: { status: 409 } });
+  expect(await actionOf(code, bearer.cc, 'send-down')).toMatchObject({ allowed: false, reason: { status: 409 } });
   // The fact is in the case's log, by the command center, at the street.
   const events = await eventually(async () => {
-    const res = await request(h.app).get(`/cases/${code}/events`).set('Authorization', bearer.cc);
+    const res = await request(suite.h.app).get(`/cases/${code}/events`).set('Authorization', bearer.cc);
     const items = (res.body.items ?? []) as Array<{ type: string; level: string; unitId: string; data: { reason?: string } }>;
     return items.some((e) => e.type === 'SENT_DOWN') ? items : null;
   }, 20_000, 'the SENT_DOWN fact in the log');

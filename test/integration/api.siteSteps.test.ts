@@ -4,34 +4,24 @@
 // answer 403/409, and the steps reach the Case projection (siteArrivedAt, hazardSteps, hazardDueAt,
 // hazardClearedAt) where an end-of-day sweep finds urgent cases whose hazard is not cleared.
 import request from 'supertest';
-import { eventually, startHarness, type ApiHarness } from './api.harness';
+import { eventually } from './api.harness';
+import { apiSuite } from './apiSuite';
 
 jest.setTimeout(120_000);
 
 const GRID = 'GL-S01-C01-G01';
 const SHA = 'd'.repeat(64);
-let h: ApiHarness;
-const bearer: Record<string, string> = {};
 
-beforeAll(async () => {
-  h = await startHarness();
-  bearer.reporter = await h.bearer('REPORTER');
-  bearer.grid = await h.bearer('GRID_WORKER', GRID);
-  bearer.cc = await h.bearer('COMMAND_CENTER', 'GL');
+const suite = apiSuite({
+  reporter: ['REPORTER'],
+  grid: ['GRID_WORKER', GRID],
+  cc: ['COMMAND_CENTER', 'GL'],
 });
-afterAll(async () => {
-  await h?.close();
-});
+const { bearer, act, actionOf } = suite;
 
-const act = (code: string, path: string, who: string, body: object = {}) => request(h.app).post(`/cases/${code}/${path}`).set('Authorization', who).send(body);
-const actionOf = async (code: string, who: string, action: string) => {
-  const res = await request(h.app).get(`/cases/${code}/actions`).set('Authorization', who);
-  expect(res.status).toBe(200);
-  return (res.body.actions as Array<{ action: string; allowed: boolean; path: string; reason?: { status: number; message: string } }>).find((a) => a.action === action)!;
-};
 
 it('a fallen tree (urgent): the grid arrives with a photo, then records 现场勘查, 方案确定, 人材机进场 and 消险; the projection shows the hazard cleared', async () => {
-  const created = await request(h.app)
+  const created = await request(suite.h.app)
     .post('/cases')
     .set('Authorization', bearer.reporter)
     .send({ channel: 'HOTLINE', categoryCode: 'CG-006', location: { gridId: GRID }, description: '树木倒伏压住车辆' });
@@ -45,7 +35,7 @@ it('a fallen tree (urgent): the grid arrives with a photo, then records 现场�
 
   // Not cleared yet: the sweep's query finds it.
   await eventually(async () => {
-    const row = await h.db.case.findUnique({ where: { code } });
+    const row = await suite.h.db.case.findUnique({ where: { code } });
     return row?.hazardDueAt && row.hazardClearedAt === null && row.status === 'IN_PROGRESS' ? row : null;
   }, 20_000, 'the uncleared hazard in the projection');
 
@@ -75,13 +65,13 @@ it('a fallen tree (urgent): the grid arrives with a photo, then records 现场�
   expect((await act(code, 'site-steps', bearer.grid, { step: 'CLEARED' })).status).toBe(409);
 
   const row = await eventually(async () => {
-    const r = await h.db.case.findUnique({ where: { code } });
+    const r = await suite.h.db.case.findUnique({ where: { code } });
     return r?.hazardClearedAt ? r : null;
   }, 20_000, 'the cleared hazard in the projection');
   expect(row.hazardSteps).toEqual(['SURVEYED', 'PLANNED', 'CREW_ON_SITE', 'CLEARED']);
   expect(row.siteArrivedAt).toBeInstanceOf(Date);
   expect(row.hazardDueAt!.getTime()).toBe(hazardDueAt);
-  const events = await h.db.caseEvent.findMany({ where: { caseCode: code, type: 'SITE_STEP' }, orderBy: { seq: 'asc' } });
+  const events = await suite.h.db.caseEvent.findMany({ where: { caseCode: code, type: 'SITE_STEP' }, orderBy: { seq: 'asc' } });
   expect(events.map((e) => (e.data as { step: string }).step)).toEqual(['ARRIVED', 'SURVEYED', 'PLANNED', 'CREW_ON_SITE', 'CLEARED']);
   expect(events[0].data).toMatchObject({ onSite: { onTime: true } });
   // Cleared within minutes of the report: inside the seed's two hours.
@@ -89,9 +79,9 @@ it('a fallen tree (urgent): the grid arrives with a photo, then records 现场�
 });
 
 it("a house hazard at the street (urgent): the called department's report (报到) carries a photo and meets the on-site window; its steps name its call", async () => {
-  const street = await h.bearer('STREET_DISPATCHER', 'GL-S01');
-  const officer = await h.bearer('DEPARTMENT_OFFICER', 'GL-D-CG');
-  const created = await request(h.app)
+  const street = await suite.h.bearer('STREET_DISPATCHER', 'GL-S01');
+  const officer = await suite.h.bearer('DEPARTMENT_OFFICER', 'GL-D-CG');
+  const created = await request(suite.h.app)
     .post('/cases')
     .set('Authorization', bearer.reporter)
     .send({ channel: 'HOTLINE', categoryCode: 'ZJ-003', location: { gridId: GRID }, description: '外墙开裂，有坠落风险' });
@@ -121,6 +111,6 @@ it("a house hazard at the street (urgent): the called department's report (报�
   const surveyed = await act(code, 'site-steps', officer, { callId, step: 'SURVEYED', note: '外墙空鼓' });
   expect(surveyed.status).toBe(200);
   expect(surveyed.body.site.steps.map((s: { step: string; callId: string }) => [s.step, s.callId])).toEqual([['SURVEYED', callId]]);
-  const event = await eventually(async () => h.db.caseEvent.findFirst({ where: { caseCode: code, type: 'DEPARTMENT_REPORTED' } }), 20_000, 'the report recorded');
+  const event = await eventually(async () => suite.h.db.caseEvent.findFirst({ where: { caseCode: code, type: 'DEPARTMENT_REPORTED' } }), 20_000, 'the report recorded');
   expect(event.data).toMatchObject({ callId, evidence: [{ kind: 'PHOTO', sha256: SHA }], onSite: { onTime: true } });
 });
