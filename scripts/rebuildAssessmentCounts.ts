@@ -5,9 +5,11 @@
 //                                         in batches of case codes, safe while cases are recorded
 // After migration 0017 (issue 16: new metrics; it empties the tables) run the --live form once:
 // workers may already have counted some cases again, and the bulk form only fills empty tables.
+// Both end by counting the month markers again (migration 0019; writers wait meanwhile), which
+// repairs months left unbalanced by states written without their open spans.
 // Reads DATABASE_URL (else the running embedded PGlite server).
 import { databaseUrl, loadConfig } from '../config/env';
-import { backfillCaseCounts, rebuildCaseCounts } from '../features/assessment/caseCounts';
+import { backfillCaseCounts, rebuildCaseCounts, recountMonthMarkers } from '../features/assessment/caseCounts';
 import { createDb } from '../platform/db';
 
 if (require.main === module) {
@@ -20,6 +22,7 @@ if (require.main === module) {
       const n = process.argv.includes('--live')
         ? await rebuildCaseCounts(db, { batch: 500, onBatch: (done) => { if (done % 20_000 === 0) progress(done); } })
         : await backfillCaseCounts(db, { chunk: 25_000, onChunk: progress });
+      await recountMonthMarkers(db);
       process.stdout.write(`${JSON.stringify({ cases: n, seconds: Math.round((Date.now() - started) / 100) / 10 })}\n`);
     } finally {
       await db.$disconnect();
