@@ -10,7 +10,7 @@ import { assertProductionReady } from '../features/auth/demoAccounts';
 import { createLogger, type Logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporalConnection';
 import { payloadCodecFromConfig } from '../platform/payloadCodec';
-import { installRuntimeLogger } from '../platform/runtimeLogger';
+import { installRuntimeLoggerOnFirstWorker } from '../platform/deferredRuntimeLogger';
 import { createApp } from './app';
 
 /** How long in-flight requests may run after a stop signal before connections are cut. */
@@ -92,8 +92,9 @@ export async function warnAboutCalendar(db: Parameters<typeof calendarWarning>[0
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger('api', cfg.LOG_LEVEL);
-  // Replays (audit endpoints) run a replay worker in this process: route its logs to pino too.
-  installRuntimeLogger(logger);
+  // Replays (audit endpoints) run a replay worker in this process: route its logs to pino too
+  // (the runtime is installed before the first replay, not at start: platform/deferredRuntimeLogger).
+  installRuntimeLoggerOnFirstWorker(logger);
   const api = await startApi(cfg, logger);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -23,6 +23,8 @@ import { createBenchDatabase, envNumber, log, machineInfo, procRssMb, round, run
 const STARTS = envNumber('BENCH_API_MEMORY_STARTS', 3);
 const REPORTS = envNumber('BENCH_API_MEMORY_REPORTS', 500);
 const PROJECT_ROOT = path.resolve(__dirname, '..');
+/** A directory to write a heap snapshot of each API into once its reports are in (diagnosis; off by default). */
+const SNAPSHOT_DIR = process.env.BENCH_API_MEMORY_SNAPSHOT_DIR;
 /** Packages the API needs only for some requests (uploads, audit replays, S3 storage). */
 const HEAVY = ['sharp', '@temporalio/worker', '@temporalio/workflow', '@aws-sdk/client-s3', 'rxjs'];
 
@@ -65,7 +67,8 @@ runBench('bench:api-memory', envNumber('BENCH_MAX_MINUTES', 30), async () => {
     delete env.PAYLOAD_KEYS;
     const childCfg = loadConfig(env);
     const base = `http://127.0.0.1:${port}`;
-    const api = spawnTs(`api-${n}`, 'api/main.ts', env, path.join(dir, `api-${n}.log`));
+    const snapshotArgs = SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [];
+    const api = spawnTs(`api-${n}`, 'api/main.ts', env, path.join(dir, `api-${n}.log`), snapshotArgs);
     await waitUntil('API /ready', async () => (await fetch(`${base}/ready`, { signal: AbortSignal.timeout(5000) })).status === 200, { timeoutMs: 120_000, intervalMs: 200, proc: api });
     const memory = async (): Promise<Memory> => {
       const m = await scrapeMetrics(`${base}/metrics`);
@@ -106,6 +109,10 @@ runBench('bench:api-memory', envNumber('BENCH_MAX_MINUTES', 30), async () => {
     };
     await Promise.all(Array.from({ length: 6 }, post));
     const afterReports = await memory();
+    if (SNAPSHOT_DIR) {
+      process.kill(api.pid, 'SIGUSR2');
+      await sleep(15_000);
+    }
     runs.push({ ready, afterReads, afterReports });
     log(`start ${n}: RSS ${ready.rssMb} MB ready → ${afterReads.rssMb} after reads → ${afterReports.rssMb} after ${REPORTS} reports (heap used ${ready.heapUsedMb} → ${afterReads.heapUsedMb} → ${afterReports.heapUsedMb} MB)`);
     await api.release();
