@@ -1,6 +1,7 @@
 // The API process: load config once, connect, listen; on SIGTERM/SIGINT stop accepting,
 // let in-flight requests finish, then close the Temporal connection and the database.
 import type { Server } from 'node:http';
+import { getHeapStatistics } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
 import { createDb } from '../platform/db';
@@ -57,7 +58,15 @@ export async function startApi(cfg: AppConfig, logger: Logger = createLogger('ap
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE }, `API listening on ${url} (docs at ${url}/docs)`);
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger.info({ url, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, heapLimitMb }, `API listening on ${url} (docs at ${url}/docs)`);
+  // V8 adds its own margin to the cap; far above it means the launcher did not pass the flag.
+  if (cfg.API_HEAP_MB > 0 && heapLimitMb > cfg.API_HEAP_MB * 1.5) {
+    logger.warn(
+      { heapLimitMb, API_HEAP_MB: cfg.API_HEAP_MB },
+      `started without the heap cap: the heap grows with the garbage of busy reads before V8 collects it; run with NODE_OPTIONS=--max-old-space-size=${cfg.API_HEAP_MB}`,
+    );
+  }
   await warnAboutCalendar(db, logger);
 
   let closing: Promise<void> | undefined;

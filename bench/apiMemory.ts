@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
-import { freePort, waitUntil } from '../devstack/processes';
+import { apiNodeArgs, freePort, waitUntil } from '../devstack/processes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { signAccessToken } from '../features/auth/auth';
 import { DISTRICT_ID } from '../prisma/seedData';
@@ -68,7 +68,8 @@ runBench('bench:api-memory', envNumber('BENCH_MAX_MINUTES', 30), async () => {
     const childCfg = loadConfig(env);
     const base = `http://127.0.0.1:${port}`;
     const snapshotArgs = SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [];
-    const api = spawnTs(`api-${n}`, 'api/main.ts', env, path.join(dir, `api-${n}.log`), snapshotArgs);
+    // As `npm start` runs it: with its heap cap (API_HEAP_MB).
+    const api = spawnTs(`api-${n}`, 'api/main.ts', env, path.join(dir, `api-${n}.log`), [...apiNodeArgs(childCfg.API_HEAP_MB), ...snapshotArgs]);
     await waitUntil('API /ready', async () => (await fetch(`${base}/ready`, { signal: AbortSignal.timeout(5000) })).status === 200, { timeoutMs: 120_000, intervalMs: 200, proc: api });
     const memory = async (): Promise<Memory> => {
       const m = await scrapeMetrics(`${base}/metrics`);

@@ -33,7 +33,7 @@ import { CASE_LIST_COUNT_CAP } from '../api/schemas/cases';
 import { signAccessToken } from '../features/auth/auth';
 import { poolConfigFromUrl } from '../platform/dbUrl';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
+import { apiNodeArgs, freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
 import { rebuildPendingExtensions } from '../features/inbox/pendingExtensions';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { generateCases, GULOU_SCALE, insertCases, insertDirectory, scaledDirectory, type GeneratedCase } from '../devstack/volumeYear';
@@ -76,6 +76,8 @@ const LIVE_CASES = envNumber('BENCH_VOLUME_LIVE_CASES', 2_000);
 /** Of those, how many are accepted and ask for an extension (pending in the inbox, with a live workflow). */
 const LIVE_EXTENSIONS = envNumber('BENCH_VOLUME_LIVE_EXTENSIONS', 40);
 const BATCH = 2_000;
+/** Diagnosis only: a directory for a heap snapshot of the API taken right before the live export (it forces a full GC, so the RSS figures after it are not comparable). */
+const HEAP_SNAPSHOT_DIR = process.env.BENCH_VOLUME_HEAP_SNAPSHOT_DIR;
 /** The generated year (Shanghai dates), entirely in the past so live figures are complete. */
 const YEAR = 2025;
 const PREFIX = `${DISTRICT_ID}-V`;
@@ -198,7 +200,11 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
   );
   delete childEnv.PAYLOAD_KEYS;
   const childCfg = loadConfig(childEnv);
-  const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));
+  // The API runs as `npm start` runs it: with its heap cap (API_HEAP_MB).
+  const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'), [
+    ...apiNodeArgs(childCfg.API_HEAP_MB),
+    ...(HEAP_SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT_DIR}`] : []),
+  ]);
   // The case worker: the open cases below run as real workflows, recorded by its activity.
   const worker = LIVE_CASES > 0 ? spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'), workerNodeArgs(childCfg.WORKER_HEAP_MB)) : null;
   const base = `http://127.0.0.1:${apiPort}`;
@@ -491,6 +497,11 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
   // 2,000 POST /cases among them) left in the heap.
   exportPeak.liveBefore = round(procRssMb(api.pid) ?? 0, 1);
   apiMemory.beforeExport = await memoryOf();
+  if (HEAP_SNAPSHOT_DIR) {
+    process.kill(api.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 30_000));
+    apiMemory.afterHeapSnapshot = await memoryOf();
+  }
   phasePeak = 0;
   await timed(`export.csv ${YEAR} live`, 3, cc, `/assessment/export.csv?period=${YEAR}&level=GRID&source=live`, null);
   exportPeak.live = round(phasePeak, 1);
@@ -543,7 +554,7 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
     },
     eventLevelQueryMs: eventLevelMs,
     completenessCheckMs: completenessMs,
-    apiRssMb: { atStart: round(rssAtStart, 1), peak: round(peakRss, 1), exportPeak },
+    apiRssMb: { atStart: round(rssAtStart, 1), peak: round(peakRss, 1), exportPeak, heapCapMb: childCfg.API_HEAP_MB },
     apiMemory,
     backlogEventLevelMs,
     reps: { pages: REPS, assessment: ASSESS_REPS, warmup: WARMUP },
