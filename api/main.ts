@@ -1,6 +1,7 @@
 // The API process: load config once, connect, listen; on SIGTERM/SIGINT stop accepting,
 // let in-flight requests finish, then close the Temporal connection and the database.
 import type { Server } from 'node:http';
+import { getHeapStatistics } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { databaseUrl, loadConfig, type AppConfig } from '../config/env';
 import { createDb } from '../platform/db';
@@ -10,7 +11,7 @@ import { assertProductionReady } from '../features/auth/demoAccounts';
 import { createLogger, type Logger } from '../platform/logger';
 import { connectTemporal } from '../platform/temporalConnection';
 import { payloadCodecFromConfig } from '../platform/payloadCodec';
-import { installRuntimeLogger } from '../platform/runtimeLogger';
+import { installRuntimeLoggerOnFirstWorker } from '../platform/deferredRuntimeLogger';
 import { createApp } from './app';
 
 /** How long in-flight requests may run after a stop signal before connections are cut. */
@@ -57,7 +58,15 @@ export async function startApi(cfg: AppConfig, logger: Logger = createLogger('ap
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE }, `API listening on ${url} (docs at ${url}/docs)`);
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger.info({ url, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, heapLimitMb }, `API listening on ${url} (docs at ${url}/docs)`);
+  // V8 adds its own margin to the cap; far above it means the launcher did not pass the flag.
+  if (cfg.API_HEAP_MB > 0 && heapLimitMb > cfg.API_HEAP_MB * 1.5) {
+    logger.warn(
+      { heapLimitMb, API_HEAP_MB: cfg.API_HEAP_MB },
+      `started without the heap cap: the heap grows with the garbage of busy reads before V8 collects it; run with NODE_OPTIONS=--max-old-space-size=${cfg.API_HEAP_MB}`,
+    );
+  }
   await warnAboutCalendar(db, logger);
 
   let closing: Promise<void> | undefined;
@@ -92,8 +101,9 @@ export async function warnAboutCalendar(db: Parameters<typeof calendarWarning>[0
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger('api', cfg.LOG_LEVEL);
-  // Replays (audit endpoints) run a replay worker in this process: route its logs to pino too.
-  installRuntimeLogger(logger);
+  // Replays (audit endpoints) run a replay worker in this process: route its logs to pino too
+  // (the runtime is installed before the first replay, not at start: platform/deferredRuntimeLogger).
+  installRuntimeLoggerOnFirstWorker(logger);
   const api = await startApi(cfg, logger);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -29,7 +29,7 @@ import { signAccessToken } from '../features/auth/auth';
 import { createDb } from '../platform/db';
 import { poolConfigFromUrl } from '../platform/dbUrl';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { freePort, signalGroup, spawnManaged, spawnWatchdog, waitUntil, workerNodeArgs, type ManagedProcess } from '../devstack/processes';
+import { apiNodeArgs, freePort, signalGroup, spawnManaged, spawnWatchdog, waitUntil, workerNodeArgs, type ManagedProcess } from '../devstack/processes';
 import { DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SQLITE_PRAGMAS, startTemporalDevServer, temporalAnswers } from '../devstack/services';
 import { supervise, type Supervised } from '../devstack/supervisor';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
@@ -253,7 +253,7 @@ runBench('chaos', MAX_MINUTES, async () => {
     return p;
   };
   const worker = superviseHere('worker', startApp('worker', 'worker/main.ts', nodeArgs, apiPorts[0]), 20_000);
-  const api = superviseHere('api', startApp('api', 'api/main.ts', [], apiPorts[0]), 20_000);
+  const api = superviseHere('api', startApp('api', 'api/main.ts', apiNodeArgs(cfg.API_HEAP_MB), apiPorts[0]), 20_000);
   const apiUrl = (port: number) => `http://127.0.0.1:${port}`;
   const apiReady = async (port: number) => (await fetch(`${apiUrl(port)}/ready`, { signal: AbortSignal.timeout(3000) })).status === 200;
   await waitUntil('API /ready', () => apiReady(apiPorts[0]), { timeoutMs: 180_000, intervalMs: 300 });
@@ -505,7 +505,7 @@ runBench('chaos', MAX_MINUTES, async () => {
   // 5. a second worker and a second API; one of each killed.
   {
     const w2 = spawnTs('worker-2', 'worker/main.ts', appEnv(apiPorts[1]), path.join(dir, 'worker-2.log'), nodeArgs);
-    const a2 = spawnTs('api-2', 'api/main.ts', appEnv(apiPorts[1]), path.join(dir, 'api-2.log'));
+    const a2 = spawnTs('api-2', 'api/main.ts', appEnv(apiPorts[1]), path.join(dir, 'api-2.log'), apiNodeArgs(cfg.API_HEAP_MB));
     await waitUntil('second API /ready', () => apiReady(apiPorts[1]), { timeoutMs: 180_000, intervalMs: 300, proc: a2 });
     liveApis.push(apiPorts[1]);
     // Let the second worker take a share of the work before it dies.

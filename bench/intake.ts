@@ -26,7 +26,7 @@ import { createDb } from '../platform/db';
 import { poolConfigFromUrl } from '../platform/dbUrl';
 import { generatePayloadKeyEntry } from '../platform/payloadCodec';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
+import { apiNodeArgs, freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import {
@@ -228,7 +228,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   // Workers run as `npm start` runs them: with their heap cap (WORKER_HEAP_MB).
   const workerArgs = workerNodeArgs(childCfg.WORKER_HEAP_MB);
   let worker = spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'), workerArgs);
-  let api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));
+  let api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'), apiNodeArgs(childCfg.API_HEAP_MB));
   const benchWorker = spawnTs('bench-worker', 'bench/worker.ts', childEnv, path.join(dir, 'bench-worker.log'), workerArgs);
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   await Promise.all([
@@ -391,7 +391,7 @@ runBench('bench:intake', envNumber('BENCH_MAX_MINUTES', 10), async () => {
     await Promise.all([worker.release(), api.release()]);
     const env = { ...childEnv, ...extra };
     worker = spawnTs(`worker-${label}`, 'worker/main.ts', env, path.join(dir, `worker-${label}.log`), workerArgs);
-    api = spawnTs(`api-${label}`, 'api/main.ts', env, path.join(dir, `api-${label}.log`));
+    api = spawnTs(`api-${label}`, 'api/main.ts', env, path.join(dir, `api-${label}.log`), apiNodeArgs(childCfg.API_HEAP_MB));
     await waitUntil('API /ready', async () => (await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(5000) })).status === 200, {
       timeoutMs: 120_000,
       intervalMs: 300,

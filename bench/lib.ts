@@ -411,7 +411,7 @@ export function procRssMb(pid: number): number | undefined {
 }
 
 /** Machine jiffies: total, busy (not idle/iowait) and steal (time the hypervisor gave the vCPUs to others), all CPUs. */
-function machineJiffies(): { total: number; busy: number; steal: number } {
+export function machineJiffies(): { total: number; busy: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
   // user nice system idle iowait irq softirq steal
   const v = line.trim().split(/\s+/).slice(1, 9).map(Number);

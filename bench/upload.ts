@@ -17,7 +17,7 @@ import { loadConfig } from '../config/env';
 import type { Role } from '../domain/types';
 import { signAccessToken } from '../features/auth/auth';
 import { createDb } from '../platform/db';
-import { freePort, waitUntil } from '../devstack/processes';
+import { apiNodeArgs, freePort, waitUntil } from '../devstack/processes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { ensureNamespace } from '../scripts/ensureNamespace';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
@@ -105,7 +105,7 @@ runBench('bench:upload', envNumber('BENCH_MAX_MINUTES', 10), async () => {
   );
   const childCfg = loadConfig(childEnv);
   const worker = spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'));
-  const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));
+  const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'), apiNodeArgs(childCfg.API_HEAP_MB));
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   await Promise.all([
     waitForPoller(client, childCfg.TEMPORAL_TASK_QUEUE, { proc: worker, activities: true }),

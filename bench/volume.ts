@@ -13,6 +13,11 @@
 //
 //   npm run bench:volume                     # 500,000 cases
 //   npm run bench:volume -- --cases 50000    # smaller, while developing
+// BENCH_VOLUME_REPS (default 200): requests per page read (lists, inbox, leader list), after
+// BENCH_VOLUME_WARMUP (default 5) not counted; BENCH_VOLUME_ASSESS_REPS (default 40): per
+// assessment read. Each measure records the load averages before and after it and the machine's
+// busy cores while it ran (the machine is shared); each page read also times its hand SQL
+// (plain queries, not EXPLAIN) right after every request: the noise floor of the same moment.
 //
 // Writes bench/results/volume.json (BENCH_OUT renames it), prints a table, drops its database.
 import path from 'node:path';
@@ -28,14 +33,19 @@ import { CASE_LIST_COUNT_CAP } from '../api/schemas/cases';
 import { signAccessToken } from '../features/auth/auth';
 import { poolConfigFromUrl } from '../platform/dbUrl';
 import { ensureNamespace } from '../scripts/ensureNamespace';
-import { freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
+import { apiNodeArgs, freePort, waitUntil, workerNodeArgs } from '../devstack/processes';
 import { rebuildPendingExtensions } from '../features/inbox/pendingExtensions';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../devstack/services';
 import { generateCases, GULOU_SCALE, insertCases, insertDirectory, scaledDirectory, type GeneratedCase } from '../devstack/volumeYear';
 import { DISTRICT_ID } from '../prisma/seedData';
 import { CASE_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { computeBacklogInDb, openFromEvents, openFromSpans } from '../features/assessment/backlogSql';
+import { backlogInstants } from '../domain/assessment/backlog';
+import { maintainedCanAnswer } from '../features/assessment/caseCounts';
 import {
   createBenchDatabase,
+  machineJiffies,
+  scrapeMetrics,
   envNumber,
   log,
   machineInfo,
@@ -58,12 +68,16 @@ const argCases = (() => {
 })();
 const CASES = argCases ?? envNumber('BENCH_VOLUME_CASES', 500_000);
 if (!Number.isInteger(CASES) || CASES < 1000) throw new Error(`--cases ${CASES}: expected an integer of at least 1000`);
-const REPS = envNumber('BENCH_VOLUME_REPS', 40);
+const REPS = envNumber('BENCH_VOLUME_REPS', 200);
+const WARMUP = envNumber('BENCH_VOLUME_WARMUP', 5);
+const ASSESS_REPS = envNumber('BENCH_VOLUME_ASSESS_REPS', 40);
 /** Open cases started as real workflows (POST /cases through the API and the worker) beside the loaded year. */
 const LIVE_CASES = envNumber('BENCH_VOLUME_LIVE_CASES', 2_000);
 /** Of those, how many are accepted and ask for an extension (pending in the inbox, with a live workflow). */
 const LIVE_EXTENSIONS = envNumber('BENCH_VOLUME_LIVE_EXTENSIONS', 40);
 const BATCH = 2_000;
+/** Diagnosis only: a directory for a heap snapshot of the API taken right before the live export (it forces a full GC, so the RSS figures after it are not comparable). */
+const HEAP_SNAPSHOT_DIR = process.env.BENCH_VOLUME_HEAP_SNAPSHOT_DIR;
 /** The generated year (Shanghai dates), entirely in the past so live figures are complete. */
 const YEAR = 2025;
 const PREFIX = `${DISTRICT_ID}-V`;
@@ -81,6 +95,14 @@ interface Timed {
   handSqlMs: number | null;
   /** p50 ÷ handSqlMs. */
   ratio: number | null;
+  /** Page reads: the hand SQL run (not explained) after each request, wall time through pg. */
+  handRun?: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** Requests not counted before the measured ones. */
+  warmup: number;
+  /** 1-, 5- and 15-minute load averages right before and right after the measure. */
+  loadAvg: { before: number[]; after: number[] };
+  /** Cores busy on the whole machine while it ran (ours included: the bench, the API, PostgreSQL). */
+  busyCores: number;
   note?: string;
 }
 
@@ -178,7 +200,11 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
   );
   delete childEnv.PAYLOAD_KEYS;
   const childCfg = loadConfig(childEnv);
-  const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'));
+  // The API runs as `npm start` runs it: with its heap cap (API_HEAP_MB).
+  const api = spawnTs('api', 'api/main.ts', childEnv, path.join(dir, 'api.log'), [
+    ...apiNodeArgs(childCfg.API_HEAP_MB),
+    ...(HEAP_SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT_DIR}`] : []),
+  ]);
   // The case worker: the open cases below run as real workflows, recorded by its activity.
   const worker = LIVE_CASES > 0 ? spawnTs('worker', 'worker/main.ts', childEnv, path.join(dir, 'worker.log'), workerNodeArgs(childCfg.WORKER_HEAP_MB)) : null;
   const base = `http://127.0.0.1:${apiPort}`;
@@ -195,6 +221,18 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
   }, 50);
   track('stop RSS sampling', async () => clearInterval(rssTimer));
   const rssAtStart = procRssMb(api.pid) ?? 0;
+  // The API's own account of its memory (prom-client's default metrics): V8's heap, the memory
+  // outside it (buffers, WebAssembly), against the RSS the kernel counts.
+  const memoryOf = async () => {
+    const m = await scrapeMetrics(`${base}/metrics`);
+    const mb = (k: string) => round((m.get(k) ?? NaN) / 1048576, 1);
+    return {
+      rssMb: round(procRssMb(api.pid) ?? 0, 1),
+      heapUsedMb: mb('nodejs_heap_size_used_bytes'), heapTotalMb: mb('nodejs_heap_size_total_bytes'), externalMb: mb('nodejs_external_memory_bytes'),
+      newSpaceMb: mb('nodejs_heap_space_size_total_bytes{space="new"}'), oldSpaceMb: mb('nodejs_heap_space_size_total_bytes{space="old"}'), codeSpaceMb: mb('nodejs_heap_space_size_total_bytes{space="code"}'),
+    };
+  };
+  const apiMemory: Record<string, Awaited<ReturnType<typeof memoryOf>>> = { atStart: await memoryOf() };
 
   const cc = await signAccessToken(childCfg, { id: `p-cc-${DISTRICT_ID}`, role: 'COMMAND_CENTER', unitId: DISTRICT_ID, name: 'cc' });
   const leader = await signAccessToken(childCfg, { id: `p-deputy-${DISTRICT_ID}`, role: 'DEPUTY_LEADER', unitId: DISTRICT_ID, name: 'deputy' });
@@ -273,6 +311,7 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
     log(`real workflows: ${live.cases} open cases started (${live.refused} refused) in ${live.seconds} s; ${live.extensionsAsked} asked for an extension, ${live.extensionsPending} pending in the projection${live.errors.length ? `; ${live.errors.join(' | ')}` : ''}`);
     await pool.query('ANALYZE "Case"');
   }
+  apiMemory.afterRealCases = await memoryOf();
   /** EXPLAIN ANALYZE time (planning + execution) of one or more queries answering the same question. */
   const handMs = async (...queries: Array<{ text: string; values?: unknown[] }>): Promise<number> => {
     let total = 0;
@@ -284,21 +323,44 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
     return round(total, 1);
   };
   const results: Timed[] = [];
-  const timed = async (name: string, reps: number, token: string, url: string, hand: number | null, init?: RequestInit, note?: string): Promise<Timed> => {
-    const warm = await call(token, url, init); // warm-up
-    // A read far off its target is measured twice, not forty times (the run must end).
-    const n = warm.ms > 5_000 ? Math.min(reps, 2) : reps;
+  const loadAvg = () => os.loadavg().map((x) => round(x, 2));
+  /** Run `one` `reps` times after `WARMUP` uncounted runs; `hand` (optional) runs after each counted one. */
+  const measure = async (name: string, reps: number, one: () => Promise<number>, handSql: number | null, opts: { hand?: () => Promise<number>; note?: string } = {}): Promise<Timed> => {
+    const before = loadAvg();
+    const j0 = machineJiffies();
+    let warm = 0;
+    for (let i = 0; i < WARMUP; i++) warm = Math.max(warm, await one());
+    // A read far off its target is measured twice, not a hundred times (the run must end).
+    const n = warm > 5_000 ? Math.min(reps, 2) : reps;
     const ms: number[] = [];
-    for (let i = 0; i < n; i++) ms.push((await call(token, url, init)).ms);
+    const hand: number[] = [];
+    for (let i = 0; i < n; i++) {
+      ms.push(await one());
+      if (opts.hand) hand.push(await opts.hand());
+    }
+    const j1 = machineJiffies();
     ms.sort((a, b) => a - b);
+    hand.sort((a, b) => a - b);
     const p50 = percentile(ms, 50);
     const t: Timed = {
       name, requests: n, p50Ms: round(p50, 1), p99Ms: round(percentile(ms, 99), 1), maxMs: round(ms[ms.length - 1], 1),
-      handSqlMs: hand, ratio: hand ? round(p50 / hand, 2) : null, ...(note ? { note } : {}),
+      handSqlMs: handSql, ratio: handSql ? round(p50 / handSql, 2) : null,
+      ...(hand.length ? { handRun: { p50Ms: round(percentile(hand, 50), 1), p99Ms: round(percentile(hand, 99), 1), maxMs: round(hand[hand.length - 1], 1) } } : {}),
+      warmup: WARMUP, loadAvg: { before, after: loadAvg() },
+      busyCores: round(((j1.busy - j0.busy) / Math.max(1, j1.total - j0.total)) * os.cpus().length, 2),
+      ...(opts.note ? { note: opts.note } : {}),
     };
     results.push(t);
-    log(`${name}: p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, hand SQL ${hand ?? '–'} ms`);
+    log(`${name}: p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms (${n} requests), hand SQL ${handSql ?? '–'} ms${t.handRun ? ` (run: p50 ${t.handRun.p50Ms}, p99 ${t.handRun.p99Ms})` : ''}; load ${before[0]} → ${t.loadAvg.after[0]}, ${t.busyCores} cores busy`);
     return t;
+  };
+  const timed = (name: string, reps: number, token: string, url: string, handSql: number | null, init?: RequestInit, note?: string, hand?: Array<{ text: string; values?: unknown[] }>) =>
+    measure(name, reps, async () => (await call(token, url, init)).ms, handSql, { note, ...(hand ? { hand: () => handRun(hand) } : {}) });
+  /** Wall time of the hand-written queries themselves (one after the other, through pg). */
+  const handRun = async (queries: Array<{ text: string; values?: unknown[] }>): Promise<number> => {
+    const t0 = performance.now();
+    for (const q of queries) await pool.query(q.text, q.values);
+    return performance.now() - t0;
   };
 
   // ── 3. case lists (the console's filters and sorts), as the command center ──
@@ -336,12 +398,14 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
     'page 500': 'page=500',
   };
   for (const [name, where, order, values, p] of lists) {
-    await timed(`GET /cases ${name}`, REPS, cc, `/cases?${query[name]}`, await handMs(...page(where, order, values, ((p ?? 1) - 1) * 20)));
+    const hand = page(where, order, values, ((p ?? 1) - 1) * 20);
+    await timed(`GET /cases ${name}`, REPS, cc, `/cases?${query[name]}`, await handMs(...hand), undefined, undefined, hand);
   }
-  await timed('GET /cases street dispatcher', REPS, dispatcher, '/cases', await handMs(
+  const dispatcherHand = [
     { text: `SELECT * FROM "Case" WHERE "streetId" = $1 ORDER BY ${NEWEST} LIMIT 20`, values: [street] },
     { text: `SELECT count(*) FROM (SELECT 1 FROM "Case" WHERE "streetId" = $1 LIMIT ${capped(0)}) x`, values: [street] },
-  ));
+  ];
+  await timed('GET /cases street dispatcher', REPS, dispatcher, '/cases', await handMs(...dispatcherHand), undefined, undefined, dispatcherHand);
   // The inbox: the district's pending requests at every level up to the deputy's (the projection).
   const inboxLevels = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER'];
   const inboxPage = (offset: number) => [
@@ -350,7 +414,7 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
     { text: `SELECT count(*) FROM "PendingExtension" p JOIN "Case" c ON c.code = p."caseCode" WHERE p."districtId" = $1 AND p."approverLevel" = ANY($2::text[])`, values: [DISTRICT_ID, inboxLevels] },
   ];
   await timed('GET /inbox/extensions (leader, lower levels too)', REPS, leader, '/inbox/extensions?includeLowerLevels=true', await handMs(...inboxPage(0)), undefined,
-    `pending requests of the district from the projection alone (the default): ${pendingRows} pending`);
+    `pending requests of the district from the projection alone (the default): ${pendingRows} pending`, inboxPage(0));
   // The console's inbox (live=true) on its last page: the newest requests, those of the real workflows.
   const inboxTotal = Number((await pool.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM "PendingExtension" WHERE "districtId" = $1 AND "approverLevel" = ANY($2::text[])`, [DISTRICT_ID, inboxLevels])).rows[0].n);
@@ -367,42 +431,77 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
     { text: `SELECT count(*) FROM "Case" WHERE "leaderId" = $1 AND "leaderTickedAt" IS NOT NULL`, values: [leaderId] },
   ];
   await timed(`GET /leaders/{personId}/cases`, REPS, leader, `/leaders/${leaderId}/cases`, await handMs(...leaderHand), undefined,
-    `the deputy's list: ${leaderRows.open} open, ${leaderRows.ticked} ticked off`);
+    `the deputy's list: ${leaderRows.open} open, ${leaderRows.ticked} ticked off`, leaderHand);
 
   // ── 4. assessment: live, then publish, then from the snapshot ──
   const asOf = Date.now();
   const periods = [`${YEAR}-06`, `${YEAR}-Q2`, `${YEAR}`];
   const exportPeak: Record<string, number> = {};
-  // Hand SQL = the sum over the maintained month rows (what the live read runs); the
-  // event-level query over the same period (what it ran before migration 0013) beside it, once.
+  // Hand SQL = the sum over the maintained month rows plus the backlog from the open spans (what
+  // the live read runs); the event-level query over the same period (what it ran before migration
+  // 0013) beside it, once.
   const eventLevelMs: Record<string, number> = {};
-  // The completeness check the live read runs first (every case of the period has its rows).
-  const completenessMs: Record<string, number> = {};
+  // The completeness check the live read runs first (every case of the period has its rows): the
+  // month markers (migration 0019, what it runs now) and the count of the cases (what it ran
+  // before, and still runs when the markers do not balance); which one answered.
+  const completenessMs: Record<string, { markers: number; cases: number; answeredBy: string }> = {};
+  // The backlog year on year (a stock at the period's end and a year before): the open spans
+  // (migration 0019) against the event-level aggregate it ran before.
+  const backlogEventLevelMs: Record<string, number> = {};
+  const handFor: Record<string, number> = {};
   for (const p of periods) {
     const m = monthsOf(parsePeriod(p))!;
     const at = new Date(asOf);
-    completenessMs[p] = await handMs({
+    const markers = await handMs({
+      text: `SELECT COALESCE(sum(m.reported), 0) = COALESCE(sum(m.counted), 0) AND COALESCE(max(m."lastAt") <= $3, true) AS ok
+             FROM "AssessmentMonthMarker" m WHERE m.month >= $1 AND m.month < $2`,
+      values: [m.start, m.end, at],
+    });
+    const cases = await handMs({
       text: `SELECT EXISTS (SELECT 1 FROM "AssessmentCaseState" s WHERE s."lastAt" > $3 AND s.month >= $1 AND s.month < $2) AS later,
                     (SELECT count(DISTINCT r."caseCode") FROM "CaseEvent" r WHERE r.type = 'REPORTED' AND r.at >= $1 AND r.at < $2 AND r.at <= $3) AS reported,
                     (SELECT count(*) FROM "AssessmentCaseState" s WHERE s.month >= $1 AND s.month < $2 AND s."reportedAt" <= $3) AS maintained`,
       values: [m.start, m.end, at],
     });
-    log(`completeness check ${p}: ${completenessMs[p]} ms`);
+    completenessMs[p] = { markers, cases, answeredBy: String(await maintainedCanAnswer(prisma, m, asOf)) };
+    log(`completeness check ${p}: markers ${markers} ms, cases ${cases} ms; answered by ${completenessMs[p].answeredBy}`);
   }
   for (const p of periods) {
-    const q = maintainedCountsQuery(monthsOf(parsePeriod(p))!, asOf);
-    const hand = await handMs({ text: q.text, values: q.values });
+    const period = parsePeriod(p);
+    const { at, yearBeforeAt } = backlogInstants(period, asOf);
+    const spansSql = openFromSpans(at, yearBeforeAt);
+    const spansMs = await handMs({ text: spansSql.text, values: spansSql.values });
+    const ev = openFromEvents(at, yearBeforeAt);
+    backlogEventLevelMs[p] = await handMs({ text: ev.text, values: ev.values });
+    let source = '';
+    await measure(`backlog ${p} (computeBacklogInDb)`, ASSESS_REPS, async () => {
+      const t0 = performance.now();
+      await computeBacklogInDb(prisma, period, asOf, { onSource: (s) => void (source = s) });
+      return performance.now() - t0;
+    }, spansMs, { note: 'in the bench process (the code the live read runs, its own Prisma client); hand SQL = the open spans query' });
+    results[results.length - 1].note += `; answered from the ${source}; the event-level aggregate: ${backlogEventLevelMs[p]} ms`;
+    const q = maintainedCountsQuery(monthsOf(period)!, asOf);
+    handFor[p] = round((await handMs({ text: q.text, values: q.values })) + spansMs, 1);
+  }
+  for (const p of periods) {
+    const hand = handFor[p];
     if (p === `${YEAR}-06` || process.env.BENCH_VOLUME_EVENT_LEVEL_ALL === '1') {
       const ev = countsQuery(parsePeriod(p), asOf);
       eventLevelMs[p] = await handMs({ text: ev.text, values: ev.values });
       log(`event-level query ${p}: ${eventLevelMs[p]} ms`);
     }
-    await timed(`rankings ${p} live`, REPS, cc, `/assessment/rankings?period=${p}&level=STREET&source=live`, hand, undefined, 'hand SQL = the sum over the month rows');
-    await timed(`scorecard ${p} live (trend 0)`, REPS, cc, `/assessment/units/${street}/scorecard?period=${p}&trend=0&source=live`, hand);
+    await timed(`rankings ${p} live`, ASSESS_REPS, cc, `/assessment/rankings?period=${p}&level=STREET&source=live`, hand, undefined, 'hand SQL = the sum over the month rows + the backlog from the open spans');
+    await timed(`scorecard ${p} live (trend 0)`, ASSESS_REPS, cc, `/assessment/units/${street}/scorecard?period=${p}&trend=0&source=live`, hand);
   }
   // The RSS right before each export too: what the export adds to what the earlier phases (the
   // 2,000 POST /cases among them) left in the heap.
   exportPeak.liveBefore = round(procRssMb(api.pid) ?? 0, 1);
+  apiMemory.beforeExport = await memoryOf();
+  if (HEAP_SNAPSHOT_DIR) {
+    process.kill(api.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 30_000));
+    apiMemory.afterHeapSnapshot = await memoryOf();
+  }
   phasePeak = 0;
   await timed(`export.csv ${YEAR} live`, 3, cc, `/assessment/export.csv?period=${YEAR}&level=GRID&source=live`, null);
   exportPeak.live = round(phasePeak, 1);
@@ -415,8 +514,8 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
   }
   for (const p of periods) {
     const hand = await handMs({ text: `SELECT figures FROM "AssessmentSnapshot" WHERE period = $1 ORDER BY version DESC LIMIT 1`, values: [p] });
-    await timed(`rankings ${p} snapshot`, REPS, cc, `/assessment/rankings?period=${p}&level=STREET`, hand);
-    await timed(`scorecard ${p} snapshot (trend 0)`, REPS, cc, `/assessment/units/${street}/scorecard?period=${p}&trend=0`, hand);
+    await timed(`rankings ${p} snapshot`, ASSESS_REPS, cc, `/assessment/rankings?period=${p}&level=STREET`, hand);
+    await timed(`scorecard ${p} snapshot (trend 0)`, ASSESS_REPS, cc, `/assessment/units/${street}/scorecard?period=${p}&trend=0`, hand);
   }
   exportPeak.snapshotBefore = round(procRssMb(api.pid) ?? 0, 1);
   phasePeak = 0;
@@ -455,15 +554,20 @@ runBench('bench:volume', envNumber('BENCH_MAX_MINUTES', 120), async () => {
     },
     eventLevelQueryMs: eventLevelMs,
     completenessCheckMs: completenessMs,
-    apiRssMb: { atStart: round(rssAtStart, 1), peak: round(peakRss, 1), exportPeak },
+    apiRssMb: { atStart: round(rssAtStart, 1), peak: round(peakRss, 1), exportPeak, heapCapMb: childCfg.API_HEAP_MB },
+    apiMemory,
+    backlogEventLevelMs,
+    reps: { pages: REPS, assessment: ASSESS_REPS, warmup: WARMUP },
     publishMs: publish,
     targets: TARGETS,
     verdict,
     results,
   });
   const pad = (s: string | number | null, w: number) => String(s ?? '–').padStart(w);
-  process.stdout.write(`\n${CASES} cases, ${events} events (${db.kind})\n${'measure'.padEnd(52)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('hand ms', 10)}${pad('ratio', 8)}\n`);
-  for (const r of results) process.stdout.write(`${r.name.padEnd(52)}${pad(r.p50Ms, 10)}${pad(r.p99Ms, 10)}${pad(r.handSqlMs, 10)}${pad(r.ratio, 8)}\n`);
+  process.stdout.write(`\n${CASES} cases, ${events} events (${db.kind})\n${'measure'.padEnd(52)}${pad('n', 5)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('hand ms', 9)}${pad('ratio', 7)}${pad('hand p99', 10)}${pad('load', 12)}${pad('busy', 6)}\n`);
+  for (const r of results) {
+    process.stdout.write(`${r.name.padEnd(52)}${pad(r.requests, 5)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.handSqlMs, 9)}${pad(r.ratio, 7)}${pad(r.handRun?.p99Ms ?? null, 10)}${pad(`${r.loadAvg.before[0]}→${r.loadAvg.after[0]}`, 12)}${pad(r.busyCores, 6)}\n`);
+  }
   process.stdout.write(`publish: ${JSON.stringify(publish)} ms; API RSS peak ${round(peakRss, 1)} MB (export ${JSON.stringify(exportPeak)})\n${JSON.stringify(verdict, null, 1)}\nwrote ${out}\n`);
   await api.release();
   await worker?.release();

@@ -73,6 +73,13 @@ export const envSchema = z.object({
    */
   WORKER_HEAP_MB: z.coerce.number().int().min(0).default(1024),
   /**
+   * V8 old-space cap (MB) the launchers give the API process; 0 = V8's own. The API keeps ~50 MB
+   * alive; without a cap V8 (whose own limit follows the machine's memory: ~4 GB on 24 GB) lets
+   * the garbage of busy reads grow the heap past 150 MB before it collects, and the process keeps
+   * those pages (bench:volume; bench/README "API memory").
+   */
+  API_HEAP_MB: z.coerce.number().int().min(0).default(384),
+  /**
    * How long one call into the workflow sandbox may run before the SDK's deadlock detector
    * fails the workflow task (the SDK's isolateExecutionTimeout); 0 = no detector (worker/sandboxTimeout).
    */

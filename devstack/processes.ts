@@ -173,6 +173,11 @@ export function workerNodeArgs(heapMb: number): string[] {
   return heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
 }
 
+/** Node flags for the API process: its V8 heap cap (config API_HEAP_MB; 0 = none), as for the worker. */
+export function apiNodeArgs(heapMb: number): string[] {
+  return heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
+}
+
 // ───────────────────────── one-shot commands ─────────────────────────
 
 /** Run `cmd args` capturing its output; rejects with the output's end on failure or timeout. */

@@ -8,7 +8,9 @@
 // namespace do not need keys.
 import { Client, Connection, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+// Types only: the worker package (its native runtime, rxjs, the workflow bundler) is loaded by
+// connectTemporalNative when a worker connects, never by the API that only needs the client.
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 
 export type TemporalConfig = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS' | 'TEMPORAL_API_KEY'>;
@@ -70,7 +72,8 @@ export async function connectTemporalNative(
   opts: Pick<ConnectOptions, 'retryForMs' | 'onRetry'> & { native?: Omit<NativeConnectionOptions, 'address' | 'tls' | 'apiKey'> } = {},
 ): Promise<NativeConnection> {
   const options: NativeConnectionOptions = { ...opts.native, ...temporalConnectionOptions(cfg) };
-  return withRetry(() => NativeConnection.connect(options), opts);
+  const { NativeConnection: Native } = await import('@temporalio/worker');
+  return withRetry(() => Native.connect(options), opts);
 }
 
 const UNREACHABLE_PATTERNS = [

@@ -42,6 +42,7 @@ import {
   spawnManaged,
   spawnWatchdog,
   waitUntil,
+  apiNodeArgs,
   workerNodeArgs,
   type ManagedProcess,
 } from '../devstack/processes';
@@ -305,7 +306,7 @@ async function main(): Promise<void> {
   if (!cfg.DATABASE_URL && !process.env.DB_POOL_MAX) appEnv.DB_POOL_MAX = '1';
   const apps: [string, string, string[]][] = [
     ['worker', 'worker/main.ts', workerNodeArgs(cfg.WORKER_HEAP_MB)],
-    ['api', 'api/main.ts', []],
+    ['api', 'api/main.ts', apiNodeArgs(cfg.API_HEAP_MB)],
   ];
   for (const [name, entry, nodeArgs] of apps) {
     if (!existsSync(path.join(PROJECT_ROOT, entry))) {

@@ -1,15 +1,17 @@
 // Replays recorded histories against workflow code: the guard that a change to the
 // workflows still reproduces every recorded decision. Used by the archive activity
 // (verify before storing), the audit API, `npm run replay` and the corpus tests.
+// The worker and workflow packages (and the bundle cache, which needs the bundler) are loaded on
+// the first replay, not with this module: the API imports it for its audit routes, and most API
+// processes never replay (platform/deferredRuntimeLogger).
 import { isDeepStrictEqual } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks, type WorkflowBundle } from '@temporalio/worker';
-import { DeterminismViolationError } from '@temporalio/workflow';
+import type { DefaultLogger, InjectedSinks, WorkflowBundle } from '@temporalio/worker';
 import type { History } from '../../platform/historyJson';
 import type { ReplayProbeSinks } from './replayProbe';
 import { localActivityOf, recordedBatchOf } from './recordedFacts';
 import { CASE_WORKFLOWS_PATH } from '../../platform/workflowCode';
-import { bundleCacheDirOf, caseWorkflowBundle } from '../../platform/workflowBundleCache';
+import { ensureRuntimeLogger } from '../../platform/deferredRuntimeLogger';
 
 export { CASE_WORKFLOWS_PATH };
 
@@ -41,7 +43,8 @@ export interface Divergence {
 export type ReplayVerdict = { ok: true; replayed: number } | { ok: false; replayed: number; divergence: Divergence };
 
 const bundles = new Map<string, Promise<WorkflowBundle>>();
-const quiet = new DefaultLogger('WARN');
+let quietLogger: DefaultLogger | undefined;
+const quiet = async (): Promise<DefaultLogger> => (quietLogger ??= new (await import('@temporalio/worker')).DefaultLogger('WARN'));
 
 /**
  * The workflow bundle for `workflowsPath`, built once per process. Bundling (webpack) costs
@@ -53,11 +56,17 @@ export function workflowBundle(workflowsPath: string = CASE_WORKFLOWS_PATH, opts
   let bundle = bundles.get(key);
   if (!bundle) {
     const interceptors = opts.probe ? { workflowInterceptorModules: [PROBE_PATH] } : {};
-    bundle =
-      workflowsPath === CASE_WORKFLOWS_PATH
-        ? // The case code is replayed as the worker runs it (shared modules), from the worker's bundle cache.
-          caseWorkflowBundle({ cacheDir: bundleCacheDirOf(process.env), logger: quiet, ...interceptors }).then((b) => b.bundle)
-        : bundleWorkflowCode({ workflowsPath, logger: quiet, ...interceptors }).then(({ code }) => ({ code }));
+    bundle = (async () => {
+      const logger = await quiet();
+      if (workflowsPath === CASE_WORKFLOWS_PATH) {
+        // The case code is replayed as the worker runs it (shared modules), from the worker's bundle cache.
+        const { bundleCacheDirOf, caseWorkflowBundle } = await import('../../platform/workflowBundleCache');
+        return (await caseWorkflowBundle({ cacheDir: bundleCacheDirOf(process.env), logger, ...interceptors })).bundle;
+      }
+      const { bundleWorkflowCode } = await import('@temporalio/worker');
+      const { code } = await bundleWorkflowCode({ workflowsPath, logger, ...interceptors });
+      return { code };
+    })();
     // A failed build is not remembered: the next call tries again.
     bundle.catch(() => bundles.delete(key));
     bundles.set(key, bundle);
@@ -139,6 +148,8 @@ export async function replayHistories(inputs: readonly ReplayInput[], opts: Repl
     replayProbe: { activity: { fn: (_info, activityType, args) => void seen.push({ activityType, args }), callDuringReplay: true } },
   };
   let replayed = 0;
+  await ensureRuntimeLogger();
+  const [{ Worker }, { DeterminismViolationError }] = await Promise.all([import('@temporalio/worker'), import('@temporalio/workflow')]);
   const results = Worker.runReplayHistories(
     { workflowBundle: bundle, replayName: 'case-replay', ...(probe ? { sinks } : {}) },
     inputs.map((i) => ({ workflowId: i.workflowId, history: i.history })),

@@ -1,7 +1,7 @@
 // Which files belong to a case: the EVIDENCE_UPLOADED facts in its event log say so, with the
 // hash recorded at the moment of upload. A file is served for a case only if one of its facts
 // names it, so knowing a hash from another case gives nothing.
-import sharp from 'sharp';
+import { loadSharp } from './sharpLoader';
 import { detectEvidenceType, SNIFF_BYTES, type EvidenceFileType } from '../../domain/evidenceFiles';
 import { dataOf, type FactType } from '../../domain/facts';
 import type { EvidenceKind } from '../../domain/types';
@@ -116,6 +116,7 @@ export async function thumbnailOf(storage: EvidenceStorage, sha256: string): Pro
   if (cached) return cached;
   const stream = await storage.get(sha256);
   if (!stream) return null;
+  const sharp = await loadSharp();
   const resize = sharp().resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true }).jpeg({ quality: 80 });
   const thumb = await stream.pipe(resize).toBuffer();
   await storage.putVariant(sha256, THUMBNAIL_VARIANT, thumb);

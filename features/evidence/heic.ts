@@ -4,7 +4,7 @@
 // applies the image's rotation and mirroring (irot/imir) while decoding, so the JPEG stands upright.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import sharp from 'sharp';
+import { loadSharp } from './sharpLoader';
 
 /** A photo that takes longer than this to decode is refused rather than left holding a thread. */
 const DECODE_TIMEOUT_MS = 60_000;
@@ -40,5 +40,6 @@ export async function heicToJpeg(heic: Buffer): Promise<Buffer> {
   const { width, height, data } = await decodeInThread(heic);
   const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   // A transparent pixel (rare in a photo) becomes white, as a viewer would show it.
+  const sharp = await loadSharp();
   return sharp(pixels, { raw: { width, height, channels: 4 } }).flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
 }

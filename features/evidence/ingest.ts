@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
+import { loadSharp } from './sharpLoader';
 import { ACCEPTED_TYPES, detectEvidenceType, HEIC, JPEG, SNIFF_BYTES, type EvidenceFileType } from '../../domain/evidenceFiles';
 import { DomainError } from '../../domain/errors';
 import { heicToJpeg } from './heic';
@@ -107,7 +108,8 @@ class Gate extends Transform {
 }
 
 /** The image re-encoder: EXIF orientation applied to the pixels, then every metadata block dropped. */
-function stripper(type: EvidenceFileType): Sharp {
+async function stripper(type: EvidenceFileType): Promise<Sharp> {
+  const sharp = await loadSharp();
   // rotate() with no angle turns the pixels as the EXIF orientation says, so the picture still
   // stands upright once that tag is gone. sharp writes no metadata unless withMetadata is asked.
   const s = sharp({ failOn: 'error' }).rotate();
@@ -169,7 +171,7 @@ export async function ingestEvidenceFile(storage: EvidenceStorage, source: Reada
       for await (const c of gate) chunks.push(c as Buffer);
       stream = Readable.from([await heicToJpeg(Buffer.concat(chunks))]);
     } else if (type.family === 'image') {
-      const s = stripper(type);
+      const s = await stripper(type);
       gate.on('error', (err) => s.destroy(err));
       stream = gate.pipe(s);
     }

@@ -13,7 +13,9 @@ import { computeAssessment, figuresFromCounts, type AssessmentFigures } from '..
 import { parsePeriod } from '../../domain/assessment/period';
 import { generateCases, insertCases, insertDirectory, scaledDirectory, type GeneratedCase } from '../../devstack/volumeYear';
 import { computeLive, computeLiveInMemory, loadAssessmentInput } from '../../features/assessment/store';
-import { backfillCaseCounts, countsFromMaintained, rebuildCaseCounts, refreshCaseCounts } from '../../features/assessment/caseCounts';
+import { backfillCaseCounts, countsFromMaintained, maintainedCanAnswer, monthsOf, rebuildCaseCounts, recountMonthMarkers, refreshCaseCounts, spansComplete } from '../../features/assessment/caseCounts';
+import { computeBacklogInDb } from '../../features/assessment/backlogSql';
+import { backlogInstants } from '../../domain/assessment/backlog';
 import { computeAssessmentInDb, countsFromRows, figuresFromRows, type CountRow } from '../../features/assessment/sqlFigures';
 import { createDb, type Db } from '../../platform/db';
 import { computePeople } from '../../domain/assessment/people';
@@ -196,6 +198,26 @@ async function agree(periodText: string, asOf: number, maintained?: boolean): Pr
   return live;
 }
 
+/**
+ * The month markers (migration 0019, moved by triggers) against the tables they summarise,
+ * counted from scratch: REPORTED facts and states with their open spans per month and shard
+ * equal, the markers' lastAt at least the states' latest fact.
+ */
+async function expectMarkersMatchTables(): Promise<void> {
+  const markers = await db.$queryRaw<Array<{ month: Date; shard: number; reported: number; counted: number; last: Date | null }>>`
+    SELECT month, shard, reported::int, counted::int, "lastAt" AS last FROM "AssessmentMonthMarker" WHERE reported <> 0 OR counted <> 0 ORDER BY 1, 2`;
+  const tables = await db.$queryRaw<Array<{ month: Date; shard: number; reported: number; counted: number; last: Date | null }>>`
+    SELECT z.month, z.shard, sum(z.r)::int AS reported, sum(z.c)::int AS counted, max(z.last) AS last FROM (
+      SELECT assessment_month(e.at) AS month, hashtext(e."caseCode") & 15 AS shard, 1 AS r, 0 AS c, NULL::timestamptz AS last FROM "CaseEvent" e WHERE e.type = 'REPORTED'
+      UNION ALL
+      SELECT s.month, hashtext(s."caseCode") & 15, 0, (s."openSpans" IS NOT NULL)::int, GREATEST(s."lastAt", s."reportedAt") FROM "AssessmentCaseState" s
+    ) z GROUP BY 1, 2 HAVING sum(z.r) <> 0 OR sum(z.c) <> 0 ORDER BY 1, 2`;
+  expect(markers.map(({ last: _l, ...m }) => m)).toEqual(tables.map(({ last: _l, ...t }) => t));
+  for (let i = 0; i < tables.length; i++) {
+    if (tables[i].last) expect(markers[i].last!.getTime()).toBeGreaterThanOrEqual(tables[i].last!.getTime());
+  }
+}
+
 const MID_DECEMBER = sh('2026-12-15 12:00');
 const LATER = sh('2027-03-01 00:00');
 
@@ -208,6 +230,21 @@ describe('database figures agree with the reference fold', () => {
   it.each(['2026-11', '2026-12', '2026-Q4', '2026'])('%s, as of mid-December (later events, calls not yet due)', async (period) => {
     // Facts after mid-December: the maintained counts cannot answer, the event-level query does.
     await agree(period, MID_DECEMBER, period === '2026-11' ? undefined : false);
+  });
+
+  it('the month markers balance with the facts and the states: the maintained counts and the open spans answer without counting the cases', async () => {
+    await expectMarkersMatchTables();
+    for (const p of ['2026-09', '2026-10', '2026-Q4', '2026']) {
+      expect(await maintainedCanAnswer(db, monthsOf(parsePeriod(p))!, LATER)).toBe('markers');
+      let source = '';
+      await computeBacklogInDb(db, parsePeriod(p), LATER, { onSource: (s) => void (source = s) });
+      expect(source).toBe('spans');
+    }
+    // A past asOf before some cases' last facts: the markers cannot vouch for it, nor can the cases.
+    expect(await maintainedCanAnswer(db, monthsOf(parsePeriod('2026'))!, MID_DECEMBER)).toBe(false);
+    // Counting the markers again from scratch changes nothing.
+    await recountMonthMarkers(db);
+    await expectMarkersMatchTables();
   });
 
   it('as of the last recorded fact: the maintained counts answer, calls not reported count from their report-by time', async () => {
@@ -362,9 +399,14 @@ describe('database figures agree with the reference fold', () => {
     await rebuildCaseCounts(db, { batch: 700 });
     expect(await months()).toEqual(incremental);
     // …and the bulk backfill into empty tables gives the same sums.
+    await expectMarkersMatchTables();
     await db.$executeRaw`TRUNCATE "AssessmentCaseCount", "AssessmentCaseState", "AssessmentMonthCount"`;
+    // Truncated states: every month unbalanced, the reads count the cases (and find them missing).
+    expect(await maintainedCanAnswer(db, monthsOf(parsePeriod('2026-08'))!, LATER)).toBe(false);
+    expect(await spansComplete(db, LATER)).toBe(false);
     await backfillCaseCounts(db, { chunk: 700 });
     expect(await months()).toEqual(incremental);
+    await expectMarkersMatchTables();
     await agree('2026-08', LATER, true);
   }, 300_000);
 
@@ -380,11 +422,58 @@ describe('database figures agree with the reference fold', () => {
       WHERE m.month = (SELECT month FROM "AssessmentCaseState" WHERE "caseCode" = ${code}) AND m."unitId" = c."unitId" AND m.metric = c.metric`;
     await db.$executeRaw`DELETE FROM "AssessmentCaseCount" WHERE "caseCode" = ${code}`;
     await db.$executeRaw`DELETE FROM "AssessmentCaseState" WHERE "caseCode" = ${code}`;
+    // The month marker saw the state go: unbalanced, so the cases are counted, and one is missing.
+    expect(await maintainedCanAnswer(db, monthsOf(parsePeriod('2026-10'))!, LATER)).toBe(false);
+    // The backlog cannot come from the open spans either (the case may be open): from the events.
+    expect(await spansComplete(db, backlogInstants(parsePeriod('2026-10'), LATER).at)).toBe(false);
     await agree('2026-10', LATER, false);
     await agree('2026', LATER, false);
     // The repair brings the fast path back.
     await refreshCaseCounts(db, [code]);
     await agree('2026-10', LATER, true);
+    expect(await maintainedCanAnswer(db, monthsOf(parsePeriod('2026-10'))!, LATER)).toBe('markers');
+  });
+
+  it('a REPORTED fact written by other means (no recorder, no refresh) unbalances its month until the case is counted; a state without open spans is not counted', async () => {
+    const [{ code, unit }] = await db.$queryRaw<Array<{ code: string; unit: string }>>`
+      SELECT c.code, c."gridId" AS unit FROM "Case" c JOIN "AssessmentCaseState" s ON s."caseCode" = c.code
+      WHERE s.month = ${new Date(sh('2026-11-01 00:00'))} ORDER BY 1 LIMIT 1`;
+    const extra = `${code}-X`;
+    await db.$executeRaw`INSERT INTO "Case" (code, "workflowId", channel, "categoryCode", triage, "districtId", "streetId", "communityId", "gridId", description, status, level, "reportedAt", "updatedAt")
+      SELECT ${extra}, ${extra}, channel, "categoryCode", triage, "districtId", "streetId", "communityId", "gridId", description, 'REPORTED', level, ${new Date(sh('2026-11-20 10:00'))}, now() FROM "Case" WHERE code = ${code}`;
+    await db.$executeRaw`INSERT INTO "CaseEvent" ("caseCode", seq, type, at, "unitId", level, data) VALUES (${extra}, 1, 'REPORTED', ${new Date(sh('2026-11-20 10:00'))}, ${unit}, 'GRID', '{}'::jsonb)`;
+    const november = monthsOf(parsePeriod('2026-11'))!;
+    expect(await maintainedCanAnswer(db, november, LATER)).toBe(false);
+    expect(await spansComplete(db, LATER)).toBe(false);
+    // Still the reference's figures (from the events), the new case and its backlog included.
+    const f = await agree('2026-11', LATER, false);
+    expect(f.backlog!.units.find((u) => u.unitId === unit)?.open).toBeGreaterThan(0);
+    // Counted by the refresh (as the recorder would): balanced again, the same figures the fast way.
+    await refreshCaseCounts(db, [extra]);
+    expect(await maintainedCanAnswer(db, november, LATER)).toBe('markers');
+    expect(await spansComplete(db, LATER)).toBe(true);
+    await agree('2026-11', LATER, true);
+    // A state written without its open spans (a worker older than migration 0019): not counted by
+    // the markers, so the cases are counted (they all have their rows: the counts still answer) and
+    // the backlog comes from the events, until the next refresh of the case.
+    await db.$executeRaw`UPDATE "AssessmentCaseState" SET "openSpans" = NULL WHERE "caseCode" = ${extra}`;
+    expect(await maintainedCanAnswer(db, november, LATER)).toBe('cases');
+    expect(await spansComplete(db, LATER)).toBe(false);
+    await agree('2026-11', LATER, true);
+    await refreshCaseCounts(db, [extra]);
+    expect(await spansComplete(db, LATER)).toBe(true);
+    // Gone again (a DELETE of its facts, its state and case): balanced, as before it came.
+    await db.$executeRaw`
+      UPDATE "AssessmentMonthCount" m SET n = m.n - c.n, d = m.d - c.d
+      FROM (SELECT "unitId", metric, sum(n) AS n, sum(d) AS d FROM "AssessmentCaseCount" WHERE "caseCode" = ${extra} AND "dueFrom" = 0 GROUP BY 1, 2) c
+      WHERE m.month = ${november.start} AND m."unitId" = c."unitId" AND m.metric = c.metric`;
+    await db.$executeRaw`DELETE FROM "AssessmentCaseCount" WHERE "caseCode" = ${extra}`;
+    await db.$executeRaw`DELETE FROM "AssessmentCaseState" WHERE "caseCode" = ${extra}`;
+    await db.$executeRaw`DELETE FROM "CaseEvent" WHERE "caseCode" = ${extra}`;
+    await db.$executeRaw`DELETE FROM "Case" WHERE code = ${extra}`;
+    expect(await maintainedCanAnswer(db, november, LATER)).toBe('markers');
+    await expectMarkersMatchTables();
+    await agree('2026-11', LATER, true);
   });
 
   it('migration 0020 takes the paused cases out of the maintained counts (never short: reads defer to the events), and a live rebuild restores them', async () => {
