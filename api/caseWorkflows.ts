@@ -4,7 +4,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { workflowIdForCase } from '../domain/caseCode';
-import { getCaseStateQuery, type CaseState } from '../workflows/messages';
+import { getCaseStateQuery, type CaseLiveState } from '../workflows/messages';
 
 /** How long a read waits for Temporal. */
 const READ_TIMEOUT_MS = 5_000;
@@ -20,7 +20,7 @@ export async function describeCase(temporal: Client, code: string): Promise<Work
 }
 
 /** The live state (getCaseState), or null when the workflow cannot answer (no worker, closed and unqueryable, unreachable). */
-export async function queryCaseState(temporal: Client, code: string, log: Logger): Promise<CaseState | null> {
+export async function queryCaseState(temporal: Client, code: string, log: Logger): Promise<CaseLiveState | null> {
   try {
     return await temporal.withDeadline(Date.now() + READ_TIMEOUT_MS, () =>
       temporal.workflow.getHandle(workflowIdForCase(code)).query(getCaseStateQuery),

@@ -128,6 +128,11 @@ export class CaseMachine {
   private directoryAsOf = 0;
   private calendarAsOf = 0;
 
+  /** The case's ladder, lowest first (its policy's, frozen at intake). */
+  get ladder(): Level[] {
+    return [...this.input.policy.ladder];
+  }
+
   constructor(private readonly input: CaseWorkflowInput, now: number) {
     this.directory = input.directory;
     this.calendar = input.calendar;

@@ -70,7 +70,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   const machine = new CaseMachine(input, Date.now());
   let woken = false;
 
-  setHandler(getCaseStateQuery, () => machine.state);
+  // A query is not recorded in history: answering more than the state replays unchanged.
+  setHandler(getCaseStateQuery, () => ({ ...machine.state, ladder: machine.ladder }));
   // Each action's validator on the live state, for "what may I do here?": reads only.
   setHandler(getAllowedActionsQuery, (actor) => allowedActions(machine, actor));
   setHandler(directoryChangedSignal, (change) => {

@@ -135,7 +135,13 @@ export interface SentDown {
 }
 
 // ---- queries -------------------------------------------------------------
-export const getCaseStateQuery = defineQuery<CaseState>('getCaseState');
+/**
+ * What getCaseState answers: the live state and the case's own ladder (CasePolicy.ladder, frozen
+ * at intake: without the community where the grid had none), which the state does not carry.
+ * Absent from workers before it: readers fall back to the configured ladder.
+ */
+export type CaseLiveState = CaseState & { ladder?: Level[] };
+export const getCaseStateQuery = defineQuery<CaseLiveState>('getCaseState');
 
 /** Why an action is refused now: the failure its update's validator would throw. */
 export interface ActionRefusal {

@@ -280,6 +280,10 @@ export const CaseStateSchema = z
       )
       .optional()
       .meta({ description: 'Clock pauses (暂停计时) on cases started with them; absent until the first request.' }),
+    ladder: z
+      .array(LevelSchema)
+      .optional()
+      .meta({ description: "The case's own ladder, lowest first, frozen at intake (without the community where its grid has none); in GET /cases/{code}, not in an action's answer" }),
   })
   .meta({ id: 'CaseState', description: 'Live state of the case workflow; instants are epoch milliseconds.' });
 

@@ -90,6 +90,8 @@ export interface CaseDetail {
     longTermPlan?: { explanation: string; since: number; nextReviewAt: number; everyDays: number | null } | null;
     /** The five-step deliberation (五步议事) on a community matter; absent until its first step. */
     deliberation?: Deliberation;
+    /** The case's own ladder, lowest first (frozen at intake: no community where its grid has none); absent from older workers. */
+    ladder?: Level[];
   } | null;
 }
 

@@ -107,6 +107,8 @@ describe('GET /cases/:code and /events', () => {
     expect(res.body.record).toMatchObject({ code: codes.C, status: 'REPORTED', gridId: 'GL-S02-C01-G02', categoryCode: 'CG-008' });
     expect(res.body.live).toMatchObject({ code: codes.C, status: 'REPORTED', level: 'GRID', assignee: { unitId: 'GL-S02-C01-G02' } });
     expect(res.body.live.windows.map((w: { kind: string }) => w.kind)).toContain('ACCEPT');
+    // The case's own ladder (its grid's community has a worker: the default ladder with it).
+    expect(res.body.live.ladder).toEqual(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
   });
 
   it('returns the events in order', async () => {

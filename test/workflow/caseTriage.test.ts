@@ -100,3 +100,12 @@ it('a private matter is answered with guidance; handling it takes a re-triage wi
   const responded = recorder.of(input.intake.code).find((f) => f.type === 'RESPONDED')!;
   expect(responded.data).toMatchObject({ decision: 'SELF', retriage: { from: 'PRIVATE', to: 'SMALL', reason: '楼道杂物影响公共通道，非个人事务' } });
 });
+
+it("the live state names the case's own ladder, so the console draws a grid without a community climbing straight to its street", async () => {
+  const withCommunity = await startCaseAtMorning(env, taskQueue);
+  expect((await withCommunity.h.query(getCaseStateQuery)).ladder).toEqual(['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+  const without = await startCaseAtMorning(env, taskQueue, { noCommunityStep: true });
+  const s = await without.h.query(getCaseStateQuery);
+  expect(s.ladder).toEqual(['GRID', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER']);
+  expect(s.ladder).toEqual(without.input.policy.ladder);
+});

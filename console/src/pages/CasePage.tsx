@@ -14,8 +14,8 @@ import { formatInstant } from '../time';
 import type { AllowedAction, CaseDetail, CaseEvent, LiveWindow, Me } from '../types';
 import { useLive } from '../usePoll';
 import { EVENT_LABELS } from '../eventLabels';
+import { ladderSteps } from '../ladder';
 
-const LADDER = ['GRID', 'COMMUNITY', 'STREET', 'COMMAND_CENTER', 'DEPUTY_LEADER', 'PRINCIPAL_LEADER'];
 
 
 /** Roles that read a case's workflow history (api/routes/audit.ts AUDIT_ROLES). */
@@ -40,6 +40,7 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
 
   const { record, live } = detail.data;
   const level = live?.level ?? record?.level ?? 'GRID';
+  const ladder = ladderSteps(live?.ladder, level);
   const status = live?.status ?? record?.status;
   const windows: LiveWindow[] = live?.windows ?? [];
 
@@ -121,8 +122,8 @@ export function CasePage({ code, me }: { code: string; me: Me }) {
             <Steps
               orientation="vertical"
               size="small"
-              current={Math.max(0, LADDER.indexOf(level))}
-              items={LADDER.map((l) => ({ title: t.levels[l] ?? l }))}
+              current={Math.max(0, ladder.current)}
+              items={ladder.steps.map((l) => ({ title: t.levels[l] ?? l }))}
             />
           </Card>
           <Card size="small" title={<h2 className="coe-card-title">{t.timeline}</h2>}>
