@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/env';
 import { workflowIdForCase } from '../../domain/caseCode';
 import { LEVELS, type Actor, type Assignment, type CaseIntake, type Channel, type EvidenceKind, type Level, type OpenWindow } from '../../domain/types';
-import { initialWindows } from '../../domain/windows';
+import { CaseMachine } from '../../workflows/caseMachine';
 import { ladderForPlace, triageStartLevel } from '../../domain/triage';
 import { CASE_WORKFLOW_TYPE, type CaseOptions, type CaseWorkflowInput } from '../../workflows/messages';
 import { CaseCategoryKey, CaseGridKey, CaseLevelKey, CaseOverdueKey, CaseStatusKey, CaseStreetKey } from '../../workflows/searchAttributes';
@@ -136,7 +136,7 @@ export function windowView(w: OpenWindow): WindowView {
 
 /** The answer for a case started with `input` (a pure function of the input, so a replay answers the same). */
 export function caseCreatedFrom(input: CaseWorkflowInput): CaseCreated {
-  const { intake, policy, calendar, directory } = input;
+  const { intake, directory } = input;
   const level = intake.startLevel;
   const assignee: Assignment = directory[level] ?? { level, unitId: intake.units.gridId, personId: null, personName: null };
   const code = intake.code;
@@ -147,7 +147,9 @@ export function caseCreatedFrom(input: CaseWorkflowInput): CaseCreated {
     level,
     assignee,
     reportedAt: new Date(intake.reportedAt).toISOString(),
-    windows: initialWindows(intake, policy, calendar, directory).map(windowView),
+    // The windows the workflow opens at its start, as its machine opens them: a fast-tracked big
+    // matter's REPORT windows of the departments called at intake too (政府快办).
+    windows: new CaseMachine(input, intake.reportedAt).state.windows.map(windowView),
     links: { self: `/cases/${encodeURIComponent(code)}`, events: `/cases/${encodeURIComponent(code)}/events` },
     ...(intake.files?.length ? { files: intake.files.map((f) => ({ ...f })) } : {}),
   };

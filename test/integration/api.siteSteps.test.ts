@@ -87,6 +87,14 @@ it("a house hazard at the street (urgent): the called department's report (报�
     .send({ channel: 'HOTLINE', categoryCode: 'ZJ-003', location: { gridId: GRID }, description: '外墙开裂，有坠落风险' });
   expect(created.status).toBe(201);
   const code: string = created.body.code;
+  // The intake answer shows what the case opened: the street's acceptance and on-site windows (an
+  // urgent category) and a report window for each department called at intake.
+  expect(created.body.windows.map((w: { kind: string; unitId: string }) => [w.kind, w.unitId])).toEqual([
+    ['ACCEPT', 'GL-S01'],
+    ['ON_SITE', 'GL-S01'],
+    ['REPORT', 'GL-D-ZJ'],
+    ['REPORT', 'GL-D-YJ'],
+  ]);
   // A big matter at the street (大事政府快办): the category's departments (住建, 应急) were called at
   // intake and the acceptance is the street's first response; the street calls city management too.
   const accepted = await act(code, 'accept', street);
