@@ -8,14 +8,20 @@ import type { CaseStatus, Level, OpenWindow, Role } from './types';
 export interface LeaderListPolicy {
   /** Levels whose holder becomes the case's responsible leader when the case reaches them. */
   levels: Level[];
+  /**
+   * The item follows the post (包案 is the post's duty): when the directory names another person
+   * at the item's level, the item moves to the successor's list until it is ticked off. Absent on
+   * cases started before it: their item stays with the person named then.
+   */
+  followsPost?: boolean;
 }
 
-/** Default: the deputy and the principal district leader (区分管领导, 区政府主要领导) [004]. */
-export const DEFAULT_LEADER_LIST: LeaderListPolicy = { levels: ['DEPUTY_LEADER', 'PRINCIPAL_LEADER'] };
+/** Default: the deputy and the principal district leader (区分管领导, 区政府主要领导) [004]; the item follows the post. */
+export const DEFAULT_LEADER_LIST: LeaderListPolicy = { levels: ['DEPUTY_LEADER', 'PRINCIPAL_LEADER'], followsPost: true };
 
 /** A fresh copy of the defaults (a policy owns its data). */
 export function defaultLeaderList(): LeaderListPolicy {
-  return { levels: [...DEFAULT_LEADER_LIST.levels] };
+  return { levels: [...DEFAULT_LEADER_LIST.levels], followsPost: DEFAULT_LEADER_LIST.followsPost };
 }
 
 /** A case's item on its responsible leader's list (CaseState.leader). */

@@ -268,8 +268,9 @@ export class CaseMachine {
     }
     const before = this.directory;
     this.replaceDirectory(change.directory);
-    if (this.state.status === 'CLOSED' || this.state.status === 'SURVEYED') return false;
-    let recorded = false;
+    // A leader's item passes to the successor at its post, also on a closed case waiting for its tick-off.
+    let recorded = this.leaderFollowsPost(now, change.reason);
+    if (this.state.status === 'CLOSED' || this.state.status === 'SURVEYED') return recorded;
     for (const level of LEVELS) {
       const next = change.directory[level];
       const fromPersonId = before[level]?.personId ?? null;
@@ -1421,6 +1422,19 @@ export class CaseMachine {
     const lists = this.input.policy.leaderList;
     if (lists && needsLeaderAt(to, false, lists)) this.assignLeader(now, to, reason);
     if (isTop(to, this.input.policy.ladder)) this.landOnLeaderList(now, reason, deferredUntil);
+  }
+
+  /**
+   * After a directory change: the item not yet ticked off moves to whoever the directory now names
+   * at its level (LeaderListPolicy.followsPost), so a leader who left the post does not keep cases
+   * nobody else may tick off. Whether anything was recorded.
+   */
+  private leaderFollowsPost(now: number, reason: string | undefined): boolean {
+    const item = this.state.leader;
+    if (!this.input.policy.leaderList?.followsPost || !item || item.tickedOffAt !== null) return false;
+    const before = item.personId;
+    this.assignLeader(now, item.level, `the post changed hands: ${reason ?? 'the directory changed'}`);
+    return this.state.leader?.personId !== before;
   }
 
   /**

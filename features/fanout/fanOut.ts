@@ -107,6 +107,12 @@ export async function listFanOutCases(db: FanOutDb, input: ListFanOutCasesInput)
     const rows = await db.case.findMany({ where: open, select: { code: true }, orderBy: { code: 'asc' }, take: input.limit });
     return { cases: rows.map((r) => ({ code: r.code })), asOf };
   }
+  // A directory change also reaches a closed case still on a leader's list (not ticked off): its
+  // item follows the post (LeaderListPolicy.followsPost).
+  const live = {
+    OR: [{ status: { notIn: ENDED } }, { leaderLevel: { not: null }, leaderTickedAt: null }],
+    ...(Object.keys(code).length ? { code } : {}),
+  };
   const personIds = input.personIds ?? [];
   // A person's own unit reaches every case whose snapshot names them there (a district post
   // reaches the district's cases); the cases they hold are found by the assignee too.
@@ -114,11 +120,13 @@ export async function listFanOutCases(db: FanOutDb, input: ListFanOutCasesInput)
   const units = [...new Set([...(input.unitIds ?? []), ...people.map((p) => p.unitId)])];
   const rows = await db.case.findMany({
     where: {
-      ...open,
-      OR: [
-        ...(personIds.length ? [{ assigneeId: { in: personIds } }] : []),
-        ...(units.length ? [{ gridId: { in: units } }, { communityId: { in: units } }, { streetId: { in: units } }, { districtId: { in: units } }] : []),
-      ],
+      ...live,
+      AND: {
+        OR: [
+          ...(personIds.length ? [{ assigneeId: { in: personIds } }, { leaderId: { in: personIds } }] : []),
+          ...(units.length ? [{ gridId: { in: units } }, { communityId: { in: units } }, { streetId: { in: units } }, { districtId: { in: units } }] : []),
+        ],
+      },
     },
     select: { code: true, districtId: true, streetId: true, communityId: true, gridId: true },
     orderBy: { code: 'asc' },

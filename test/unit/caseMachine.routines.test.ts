@@ -1,12 +1,12 @@
 // The district's routines in the case machine, alone (no server): the leaders' case lists
 // (包案责任清单, 对单销号) and supervision (督办: 催办, reply, 通报), with the pure rules of
 // domain/leaderList and domain/supervision. A case whose policy has neither keeps the old behaviour.
-import { ACTORS, DAY, HOUR, MIN, T0, bj, newMachine, verdict } from './fixtures/machineFixture';
+import { ACTORS, DAY, HOUR, MIN, T0, bj, machineInput, newMachine, verdict } from './fixtures/machineFixture';
 import { defaultCalendar } from '../../domain/calendar';
 import { leaderListAccess, tickOffBlocker } from '../../domain/leaderList';
 import { DEFAULT_SUPERVISION, nextNoticeAt, urgeDeadlines, urgeGround, type Urge } from '../../domain/supervision';
 import { nextWakeAt } from '../../domain/windows';
-import type { CaseMachine } from '../../workflows/caseMachine';
+import { CaseMachine } from '../../workflows/caseMachine';
 import { BAD_INPUT_ERROR, CONFLICT_ERROR, FORBIDDEN_ERROR } from '../../workflows/messages';
 
 const cal = defaultCalendar();
@@ -102,6 +102,56 @@ describe("the leaders' case lists (包案, 对单销号)", () => {
     expect(tickOffBlocker('CLOSED', [])).toBeNull();
     expect(tickOffBlocker('CLOSED', [{ kind: 'SURVEY' }])).toMatch(/revisit/);
     expect(tickOffBlocker('LONG_TERM_PLAN', [])).toMatch(/LONG_TERM_PLAN/);
+  });
+});
+
+describe("a leader's item follows the post (LeaderListPolicy.followsPost)", () => {
+  const successor = { level: 'DEPUTY_LEADER' as const, unitId: 'GL', personId: 'p-deputy-2', personName: '新任分管领导' };
+
+  it('a new deputy leader takes over the open item, and only he may tick it off', () => {
+    const m = atDeputy();
+    m.pending.splice(0);
+    expect(m.reassign({ directory: { DEPUTY_LEADER: successor }, changeId: 'chg-9', reason: 'p-deputy deactivated' }, T0 + HOUR)).toBe(true);
+    expect(m.state.leader).toEqual({ personId: 'p-deputy-2', name: '新任分管领导', level: 'DEPUTY_LEADER', since: T0 + HOUR, tickedOffAt: null, note: null });
+    expect(facts(m, 'LEADER_ASSIGNED')).toEqual([
+      expect.objectContaining({ level: 'DEPUTY_LEADER', unitId: 'GL', data: { leaderId: 'p-deputy-2', leaderName: '新任分管领导', leaderLevel: 'DEPUTY_LEADER', previousLeaderId: 'p-deputy', reason: 'the post changed hands: p-deputy deactivated' } }),
+    ]);
+    resolve(m, { ...ACTORS.deputy, personId: 'p-deputy-2' }, T0 + 2 * HOUR);
+    expect(verdict(() => m.guardTickOff({ actor: ACTORS.deputy, note: '销号' }))).toMatchObject({ type: FORBIDDEN_ERROR });
+    expect(verdict(() => m.guardTickOff({ actor: { ...ACTORS.deputy, personId: 'p-deputy-2' }, note: '已解决' }))).toBe('ok');
+  });
+
+  it('also on a resolved case waiting for its tick-off; a ticked-off item and an unchanged post stay', () => {
+    const waiting = atDeputy();
+    resolve(waiting, ACTORS.deputy, T0 + HOUR);
+    expect(waiting.state.status).toBe('SURVEYED');
+    waiting.pending.splice(0);
+    expect(waiting.reassign({ directory: { DEPUTY_LEADER: successor } }, T0 + 2 * HOUR)).toBe(true);
+    expect(waiting.state.leader?.personId).toBe('p-deputy-2');
+    expect(facts(waiting, 'LEADER_ASSIGNED')).toHaveLength(1);
+    // The post's person unchanged (another level changed): nothing about the item.
+    expect(waiting.reassign({ directory: { STREET: { level: 'STREET', unitId: 'GL-S01', personId: 'p-street-2', personName: '新调度员' } } }, T0 + 3 * HOUR)).toBe(false);
+    expect(facts(waiting, 'LEADER_ASSIGNED')).toHaveLength(1);
+
+    const ticked = atDeputy();
+    resolve(ticked, ACTORS.deputy, T0 + HOUR);
+    ticked.tickOff({ actor: ACTORS.deputy, note: '已销号' }, T0 + 2 * HOUR);
+    ticked.pending.splice(0);
+    expect(ticked.reassign({ directory: { DEPUTY_LEADER: successor } }, T0 + 3 * HOUR)).toBe(false);
+    expect(ticked.state.leader).toMatchObject({ personId: 'p-deputy', tickedOffAt: T0 + 2 * HOUR });
+  });
+
+  it('a case started before it (no followsPost) keeps the leader named then, as its history recorded', () => {
+    const input = machineInput({ routines: true, startLevel: 'STREET' });
+    const m = new CaseMachine({ ...input, policy: { ...input.policy, leaderList: { levels: ['DEPUTY_LEADER', 'PRINCIPAL_LEADER'] } } }, T0);
+    m.accept({ actor: ACTORS.street }, T0);
+    m.respond({ actor: ACTORS.street, decision: 'SELF' }, T0 + MIN);
+    m.whistle({ actor: ACTORS.street, reason: '需要区里协调' }, T0 + 2 * MIN);
+    m.whistle({ actor: ACTORS.cc, reason: '需要领导协调' }, T0 + 3 * MIN);
+    m.pending.splice(0);
+    m.reassign({ directory: { DEPUTY_LEADER: successor } }, T0 + HOUR);
+    expect(m.state.leader?.personId).toBe('p-deputy');
+    expect(facts(m, 'LEADER_ASSIGNED')).toEqual([]);
   });
 });
 
