@@ -136,20 +136,19 @@ export function windowView(w: OpenWindow): WindowView {
 
 /** The answer for a case started with `input` (a pure function of the input, so a replay answers the same). */
 export function caseCreatedFrom(input: CaseWorkflowInput): CaseCreated {
-  const { intake, directory } = input;
-  const level = intake.startLevel;
-  const assignee: Assignment = directory[level] ?? { level, unitId: intake.units.gridId, personId: null, personName: null };
+  const { intake } = input;
+  // The case as its workflow starts it (the machine is pure): its holder and the windows it opens,
+  // a fast-tracked big matter's REPORT windows of the departments called at intake too (政府快办).
+  const first = new CaseMachine(input, intake.reportedAt).state;
   const code = intake.code;
   return {
     code,
     workflowId: workflowIdForCase(code),
     status: 'REPORTED',
-    level,
-    assignee,
+    level: first.level,
+    assignee: first.assignee,
     reportedAt: new Date(intake.reportedAt).toISOString(),
-    // The windows the workflow opens at its start, as its machine opens them: a fast-tracked big
-    // matter's REPORT windows of the departments called at intake too (政府快办).
-    windows: new CaseMachine(input, intake.reportedAt).state.windows.map(windowView),
+    windows: first.windows.map(windowView),
     links: { self: `/cases/${encodeURIComponent(code)}`, events: `/cases/${encodeURIComponent(code)}/events` },
     ...(intake.files?.length ? { files: intake.files.map((f) => ({ ...f })) } : {}),
   };

@@ -17,7 +17,6 @@ import { EVENT_LABELS } from '../eventLabels';
 import { ladderSteps } from '../ladder';
 
 
-
 /** Roles that read a case's workflow history (api/routes/audit.ts AUDIT_ROLES). */
 const AUDIT_ROLES = new Set(['AUDITOR', 'ADMIN']);
 
